@@ -1,1 +1,3 @@
-return 0;
+using AkkaImap.Host.Cli;
+
+return await AkkaImapCli.RunAsync(args);

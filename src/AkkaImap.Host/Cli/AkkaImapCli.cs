@@ -1,0 +1,78 @@
+using System.CommandLine;
+using AkkaImap.Server.Configuration;
+
+namespace AkkaImap.Host.Cli;
+
+/// <summary>
+/// The <c>akkaimap</c> command line (SPEC.md, Operator interface). Every failure the operator can
+/// fix is one line on stderr with a non-zero exit code: 1 for a refused action or bad
+/// configuration, 2 for a malformed command line.
+/// </summary>
+internal static class AkkaImapCli
+{
+    /// <summary><c>--config FILE</c>, accepted by every command.</summary>
+    public static readonly Option<string?> ConfigOption = new("--config")
+    {
+        Description = "HOCON file layered over the built-in defaults (see reference.conf)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("AkkaImap: an IMAP server on Akka.NET.") { ConfigOption };
+        root.Add(ServeCommands.Serve());
+        root.Add(ServeCommands.Demo());
+        root.Add(PostOfficeCommands.Build());
+        root.Add(MailboxCommands.Build());
+        root.Add(ConfigCommands.Build());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parsed = Build().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = string.Join(' ', CommandPath(parsed.CommandResult.Command, parsed.RootCommandResult.Command));
+            var message = string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await Console.Error.WriteLineAsync($"{message} (see: {command} --help)");
+            return 2;
+        }
+
+        try
+        {
+            // Signals are left to the Generic Host of serve/demo (ConsoleLifetime); admin commands
+            // are short and may simply be interrupted.
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (OperatorException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return ex.ExitCode;
+        }
+        catch (SettingsException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>Loads the configuration named by <c>--config</c>.</summary>
+    public static HostConfig LoadConfig(ParseResult parsed) => HostConfig.Load(parsed.GetValue(ConfigOption));
+
+    private static IEnumerable<string> CommandPath(Command command, Command root)
+    {
+        var names = new Stack<string>();
+        for (Command? current = command; current is not null; current = current.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Push(current == root ? "akkaimap" : current.Name);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using AkkaImap.Storage;
+using AkkaImap.Storage.Sqlite;
+
+namespace AkkaImap.Host.Cli;
+
+/// <summary><c>akkaimap mailbox add|passwd|list|remove|unlock</c>: accounts of a post office.</summary>
+internal static class MailboxCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("mailbox", "Manage mailboxes (user accounts)");
+        command.Add(Add());
+        command.Add(Passwd());
+        command.Add(List());
+        command.Add(Remove());
+        command.Add(Unlock());
+        return command;
+    }
+
+    private static Argument<string> LoginArgument() => new("USER@PO") { Description = "The mailbox, as it logs in: user@postoffice" };
+
+    // Passwords never come from the command line: argv is visible in ps and shell history.
+    private static Option<bool> PasswordStdinOption() => new("--password-stdin") { Description = "Read the password from standard input (required)" };
+
+    private static Command Add()
+    {
+        var login = LoginArgument();
+        var passwordStdin = PasswordStdinOption();
+        var command = new Command("add", "Create a mailbox with INBOX, Drafts, Sent, Trash, Junk and Archive") { login, passwordStdin };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
+            var password = ReadPassword(parsed.GetValue(passwordStdin), "add");
+            await using var store = await OpenStore(parsed, ct);
+            var account = await StoreAccess.Run(
+                () => store.AddAccountAsync($"{user}@{office}", password, ct),
+                e => e.Error switch
+                {
+                    StoreError.NotFound => PostOfficeCommands.NoSuchPostOffice(office).Message,
+                    StoreError.AlreadyExists => $"mailbox {user}@{office} already exists; to change its password use akkaimap mailbox passwd",
+                    _ => $"cannot add mailbox {user}@{office}: {e.Message}",
+                });
+            Console.WriteLine($"added mailbox {account.Login}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Passwd()
+    {
+        var login = LoginArgument();
+        var passwordStdin = PasswordStdinOption();
+        var command = new Command("passwd", "Set a mailbox's password") { login, passwordStdin };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
+            var password = ReadPassword(parsed.GetValue(passwordStdin), "passwd");
+            await using var store = await OpenStore(parsed, ct);
+            await Require(store, user, office, ct, s => s.SetPasswordAsync($"{user}@{office}", password, ct));
+            Console.WriteLine($"password of {user}@{office} changed");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var office = new Argument<string>("PO") { Description = "The post office whose mailboxes to list" };
+        var command = new Command("list", "List the mailboxes of a post office") { office };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var name = parsed.GetRequiredValue(office).Trim().ToLowerInvariant();
+            await using var store = await OpenStore(parsed, ct);
+            if (await store.FindPostOfficeAsync(name, ct) is null)
+            {
+                throw PostOfficeCommands.NoSuchPostOffice(name);
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            foreach (var account in await store.ListAccountsAsync(name, ct))
+            {
+                var lockout = await store.GetLockoutAsync(account.Login, ct);
+                Console.WriteLine(lockout is { LockedUntil: { } until } && lockout.IsLocked(now)
+                    ? $"{account.Login}\tlocked until {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z"
+                    : account.Login);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var login = LoginArgument();
+        var command = new Command("remove", "Remove a mailbox with all its folders and mail") { login };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
+            await using var store = await OpenStore(parsed, ct);
+            await Require(store, user, office, ct, s => s.RemoveAccountAsync($"{user}@{office}", ct));
+            Console.WriteLine($"removed mailbox {user}@{office}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Unlock()
+    {
+        var login = LoginArgument();
+        var command = new Command("unlock", "Lift a lockout after failed logins") { login };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
+            await using var store = await OpenStore(parsed, ct);
+            await Require(store, user, office, ct, s => s.UnlockAsync($"{user}@{office}", ct));
+            Console.WriteLine($"unlocked mailbox {user}@{office}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Task<SqliteStore> OpenStore(ParseResult parsed, CancellationToken ct) =>
+        StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+
+    /// <summary>Runs an action that answers false for an unknown mailbox, and says which part is unknown.</summary>
+    private static async Task Require(SqliteStore store, string user, string office, CancellationToken ct, Func<SqliteStore, Task<bool>> action)
+    {
+        if (await action(store))
+        {
+            return;
+        }
+
+        throw await store.FindPostOfficeAsync(office, ct) is null
+            ? PostOfficeCommands.NoSuchPostOffice(office)
+            : new OperatorException($"no mailbox {user}@{office}; see akkaimap mailbox list {office}");
+    }
+
+    private static (string User, string PostOffice) SplitLogin(string login)
+    {
+        var text = login.Trim().ToLowerInvariant();
+        var at = text.LastIndexOf('@');
+        if (at <= 0 || at == text.Length - 1)
+        {
+            throw new OperatorException($"\"{login}\" is not a mailbox; write it as user@postoffice, e.g. alice@example.com", 2);
+        }
+
+        return (text[..at], text[(at + 1)..]);
+    }
+
+    private static string ReadPassword(bool fromStdin, string verb)
+    {
+        if (!fromStdin)
+        {
+            throw new OperatorException($"pass --password-stdin and write the password to standard input, e.g. printf '%s' \"$PASSWORD\" | akkaimap mailbox {verb} USER@PO --password-stdin", 2);
+        }
+
+        // Everything on stdin, less one final line break (what echo or a here-string adds).
+        var text = Console.IsInputRedirected ? Console.In.ReadToEnd() : Console.In.ReadLine() ?? string.Empty;
+        if (text.EndsWith('\n'))
+        {
+            text = text[..^1];
+        }
+
+        if (text.EndsWith('\r'))
+        {
+            text = text[..^1];
+        }
+
+        return text.Length > 0
+            ? text
+            : throw new OperatorException("no password on standard input; the password must not be empty");
+    }
+}

@@ -1,0 +1,173 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using AkkaImap.Server;
+using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Tls;
+using AkkaImap.Server.Transport;
+using AkkaImap.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaImap.Host;
+
+/// <summary>
+/// Runs the service in the foreground: a Generic Host (stopped by SIGINT/SIGTERM through its
+/// ConsoleLifetime) holding the store and an Akka.Hosting actor system with the IMAP dispatcher.
+/// The only place that starts the IMAP server is <see cref="StartImapAsync"/>.
+/// </summary>
+internal static class ServerHosting
+{
+    public const string ActorSystemName = "akkaimap";
+    private const string LogCategory = "akkaimap";
+
+    public static async Task<int> RunAsync(HostConfig config, CancellationToken ct)
+    {
+        var settings = config.Settings;
+        using var loggers = CreateLoggerFactory();
+        var log = loggers.CreateLogger(LogCategory);
+
+        // Read (or made, when tls.certificate is unset) before anything starts, so that a bad
+        // certificate stops start-up with its one line.
+        var identity = LoadCertificate(settings);
+        if (identity.IsSelfSigned)
+        {
+            log.LogWarning("No akka-imap.tls.certificate set: using the self-signed certificate {Path}; clients will not trust it", identity.Source);
+        }
+
+        await using var store = await StoreAccess.OpenAsync(settings.Storage, ct);
+        using var host = BuildHost(config.Config, settings, store, identity);
+        try
+        {
+            await host.StartAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await StopQuietly(host);
+            // Bind and configuration failures already read as the one line naming the fix.
+            throw ex is OperatorException or SettingsException
+                ? ex
+                : new OperatorException(ex is ListenerBindException or CertificateException
+                    ? ex.Message
+                    : $"start-up failed: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+
+        await host.WaitForShutdownAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>Loads the server certificate; with <c>tls.certificate</c> unset, the self-signed one in the data folder.</summary>
+    public static TlsIdentity LoadCertificate(ImapSettings settings)
+    {
+        try
+        {
+            return CertificateProvider.Load(settings.Tls, settings.Storage.Path);
+        }
+        catch (CertificateException ex)
+        {
+            // Its messages name the key relative to akka-imap ("tls.key: ..."); the operator's file uses the full path.
+            var colon = ex.Message.IndexOf(": ", StringComparison.Ordinal);
+            var namesKey = colon > 0 && !ex.Message[..colon].Contains(' ') && !ex.Message.StartsWith(ImapSettings.Path + ".", StringComparison.Ordinal);
+            throw new OperatorException(namesKey ? $"{ImapSettings.Path}.{ex.Message}" : ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// THE call site where the IMAP server (listeners, sessions, account actors, workers) starts
+    /// on <paramref name="system"/>. Completes once every listener is bound; throws
+    /// <see cref="ListenerBindException"/> (one line naming the fix) when one cannot bind.
+    /// </summary>
+    internal static Task<ImapServer> StartImapAsync(
+        ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, CancellationToken ct) =>
+        ImapServer.StartAsync(system, settings, store, certificate, ct);
+
+    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureLogging(builder.Logging);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddAkka(ActorSystemName, (akka, _) =>
+        {
+            akka.AddHocon(config, HoconAddMode.Prepend)
+                .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                });
+        });
+
+        // Registered after AddAkka, so it starts once the actor system is up.
+        builder.Services.AddHostedService<ImapService>();
+        return builder.Build();
+    }
+
+    private static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(ConfigureLogging);
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // A failed start is reported once, as the operator's one line on stderr (RunAsync).
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            o.UseUtcTimestamp = true;
+        });
+
+        // The log goes to stdout whatever its level: stderr carries only the line that says what to fix.
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.None);
+    }
+
+    private static async Task StopQuietly(IHost host)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await host.StopAsync(timeout.Token);
+        }
+        catch (Exception)
+        {
+            // Start-up already failed; that error is the one to report.
+        }
+    }
+
+    /// <summary>Starts the IMAP server once the actor system runs, says where it listens, and stops it first on shutdown.</summary>
+    private sealed class ImapService(ActorSystem system, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers) : IHostedService
+    {
+        private ImapServer? _server;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!system.Dispatchers.HasDispatcher(ImapDispatcher.Id))
+            {
+                throw new InvalidOperationException($"the actor system lacks the {ImapDispatcher.Id} dispatcher");
+            }
+
+            _server = await StartImapAsync(system, settings, store, identity, cancellationToken);
+            loggers.CreateLogger(LogCategory).LogInformation(
+                "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
+                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
+                settings.Storage.Path,
+                settings.Threads);
+        }
+
+        // Stops accepting and says BYE to every session before Akka.Hosting's CoordinatedShutdown
+        // stops the actor system (which would also do it; stopping twice is harmless).
+        public Task StopAsync(CancellationToken cancellationToken) =>
+            _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+}

@@ -1,0 +1,170 @@
+using Akka.Actor;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Accounts;
+
+/// <summary>A command for one account's <see cref="AccountActor"/>; always sent inside an <see cref="AccountEnvelope"/>.</summary>
+public interface IAccountCommand;
+
+/// <summary>A reply from an <see cref="AccountActor"/> to the sender of a command.</summary>
+public interface IAccountReply;
+
+/// <summary>
+/// A reply that committed changes to folders. <see cref="Changes"/> are exactly the events the
+/// other sessions of those folders received; the requester enqueues the ones for its selected
+/// folder into its <see cref="Sessions.SelectedFolderView"/> (so an APPEND or COPY into the
+/// selected folder shows EXISTS, an EXPUNGE shows EXPUNGE).
+/// </summary>
+public interface IFolderChangeReply : IAccountReply
+{
+    IReadOnlyList<FolderEvent> Changes { get; }
+}
+
+/// <summary>
+/// The only way to reach an account: sent to the <see cref="AccountRegion"/>, which forwards
+/// <see cref="Command"/> keeping the original sender. In cluster mode this is the sharding envelope.
+/// </summary>
+public sealed record AccountEnvelope(long AccountId, IAccountCommand Command);
+
+// ---- commands ----
+
+/// <summary>
+/// SELECT (or EXAMINE when <paramref name="ReadOnly"/>): subscribes the sender to the folder's
+/// events and leaves any folder it had selected before (RFC 9051 §6.3.2: a failed SELECT also
+/// closes the previous one). Replies <see cref="FolderSelected"/> or <see cref="AccountCommandFailed"/>.
+/// </summary>
+public sealed record SelectFolder(string Name, bool ReadOnly) : IAccountCommand;
+
+/// <summary>CLOSE/UNSELECT/LOGOUT: the sender stops receiving events. No reply.</summary>
+public sealed record UnselectFolder(long FolderId) : IAccountCommand;
+
+/// <summary>APPEND (RFC 3502 MULTIAPPEND when several, atomic). Replies <see cref="MessagesAppended"/>.</summary>
+public sealed record AppendMessages(string FolderName, IReadOnlyList<AppendRequest> Messages) : IAccountCommand;
+
+/// <summary>
+/// STORE / UID STORE on UIDs (the session resolves sequence numbers first), optional
+/// UNCHANGEDSINCE (RFC 7162 §3.1.3). Replies <see cref="FlagsStored"/>.
+/// </summary>
+public sealed record StoreFlags(
+    long FolderId,
+    IReadOnlyList<uint> Uids,
+    StoreMode Mode,
+    MessageFlags Flags,
+    IReadOnlyList<string> Keywords,
+    ulong? UnchangedSince = null) : IAccountCommand;
+
+/// <summary>COPY / UID COPY into the folder named <paramref name="TargetName"/>. Replies <see cref="MessagesCopied"/>.</summary>
+public sealed record CopyMessages(long FolderId, IReadOnlyList<uint> Uids, string TargetName) : IAccountCommand;
+
+/// <summary>MOVE / UID MOVE (RFC 6851). Replies <see cref="MessagesMoved"/>.</summary>
+public sealed record MoveMessages(long FolderId, IReadOnlyList<uint> Uids, string TargetName) : IAccountCommand;
+
+/// <summary>
+/// EXPUNGE / CLOSE (all \Deleted), or UID EXPUNGE (RFC 4315) when <paramref name="Uids"/> is given.
+/// Replies <see cref="Expunged"/>.
+/// </summary>
+public sealed record Expunge(long FolderId, IReadOnlyList<uint>? Uids = null) : IAccountCommand;
+
+/// <summary>CREATE (RFC 9051 §6.3.4). Replies <see cref="FolderCreated"/>.</summary>
+public sealed record CreateFolder(string Name, string? SpecialUse = null) : IAccountCommand;
+
+/// <summary>DELETE (RFC 9051 §6.3.5). Replies <see cref="FolderDeleted"/>.</summary>
+public sealed record DeleteFolder(string Name) : IAccountCommand;
+
+/// <summary>RENAME (RFC 9051 §6.3.6). Replies <see cref="FolderRenamed"/>.</summary>
+public sealed record RenameFolder(string OldName, string NewName) : IAccountCommand;
+
+/// <summary>SUBSCRIBE / UNSUBSCRIBE (RFC 9051 §6.3.7). Replies <see cref="SubscriptionChanged"/>.</summary>
+public sealed record SetSubscribed(string Name, bool Subscribed) : IAccountCommand;
+
+// ---- replies ----
+
+public sealed record FolderSelected(FolderSnapshot Snapshot) : IAccountReply;
+
+/// <summary>
+/// The append committed. <paramref name="Messages"/> are the new messages (uid, flags, keywords,
+/// modseq) in request order; their UIDs make the APPENDUID code (RFC 4315 §3).
+/// </summary>
+public sealed record MessagesAppended(
+    long FolderId,
+    uint UidValidity,
+    IReadOnlyList<MessageFlagState> Messages,
+    IReadOnlyList<FolderEvent> Changes) : IFolderChangeReply;
+
+/// <summary>
+/// The store committed. <paramref name="Changed"/>: new state of each message whose flags changed
+/// (apply with <see cref="Sessions.SelectedFolderView.ApplyFlags"/>); <paramref name="Modified"/>:
+/// UIDs that failed UNCHANGEDSINCE (the MODIFIED code, RFC 7162 §3.1.3).
+/// </summary>
+public sealed record FlagsStored(
+    long FolderId,
+    IReadOnlyList<MessageFlagState> Changed,
+    IReadOnlyList<uint> Modified,
+    ulong HighestModSeq) : IAccountReply;
+
+/// <summary>
+/// The copy committed. <paramref name="Mapping"/> pairs source and target UIDs in ascending source
+/// order (COPYUID, RFC 4315 §3); UIDs that no longer existed are absent.
+/// </summary>
+public sealed record MessagesCopied(
+    long SourceFolderId,
+    long TargetFolderId,
+    uint TargetUidValidity,
+    IReadOnlyList<UidMapping> Mapping,
+    IReadOnlyList<FolderEvent> Changes) : IFolderChangeReply;
+
+/// <summary>The move committed: the copy part, and the UIDs that left the source (RFC 6851 §3.3).</summary>
+public sealed record MessagesMoved(
+    long SourceFolderId,
+    long TargetFolderId,
+    uint TargetUidValidity,
+    IReadOnlyList<UidMapping> Mapping,
+    IReadOnlyList<uint> ExpungedUids,
+    IReadOnlyList<FolderEvent> Changes) : IFolderChangeReply;
+
+public sealed record Expunged(
+    long FolderId,
+    IReadOnlyList<uint> Uids,
+    ulong HighestModSeq,
+    IReadOnlyList<FolderEvent> Changes) : IFolderChangeReply;
+
+/// <summary><paramref name="MailboxId"/> serves the MAILBOXID code of RFC 8474 §4.1.</summary>
+public sealed record FolderCreated(long FolderId, string Name, string MailboxId) : IAccountReply;
+
+public sealed record FolderDeleted(string Name, IReadOnlyList<FolderEvent> Changes) : IFolderChangeReply;
+
+/// <summary>Renaming INBOX empties it (RFC 9051 §6.3.6): then <see cref="Changes"/> hold its removals.</summary>
+public sealed record FolderRenamed(string OldName, string NewName, IReadOnlyList<FolderEvent> Changes) : IFolderChangeReply;
+
+public sealed record SubscriptionChanged(string Name, bool Subscribed) : IAccountReply;
+
+/// <summary>
+/// The command was refused or failed; nothing changed. The session answers
+/// <c>NO [code] text</c> with <see cref="AccountFailureCodes.ToResponseCode"/>.
+/// </summary>
+public sealed record AccountCommandFailed(AccountFailure Code, string Text) : IAccountReply;
+
+// ---- events to the other sessions that have a folder selected ----
+
+/// <summary>
+/// A committed change to a folder, sent to every subscribed session except the one whose command
+/// caused it, in commit order. After a <see cref="AccountFailure.ServerBug"/> the account re-reads
+/// its open folders and sends what differs to every subscriber, the requester included.
+/// Does not count as activity for the idle timeout.
+/// </summary>
+public sealed record FolderEvent(long FolderId, FolderChange Change) : INotInfluenceReceiveTimeout;
+
+/// <summary>What changed; <see cref="Sessions.SelectedFolderView.Enqueue"/> takes these.</summary>
+public abstract record FolderChange;
+
+/// <summary>New messages, ascending UID, with the folder's UIDNEXT and HIGHESTMODSEQ afterwards.</summary>
+public sealed record MessagesAdded(IReadOnlyList<MessageFlagState> Messages, uint UidNext, ulong HighestModSeq) : FolderChange;
+
+/// <summary>New flag state of messages whose flags changed.</summary>
+public sealed record FlagsChanged(IReadOnlyList<MessageFlagState> Messages, ulong HighestModSeq) : FolderChange;
+
+/// <summary>Messages expunged (ascending UIDs).</summary>
+public sealed record MessagesRemoved(IReadOnlyList<uint> Uids, ulong HighestModSeq) : FolderChange;
+
+/// <summary>The folder was deleted (or became \Noselect); the session should end its selection.</summary>
+public sealed record FolderRemoved : FolderChange;

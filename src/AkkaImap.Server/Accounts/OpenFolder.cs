@@ -1,0 +1,122 @@
+using Akka.Actor;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Accounts;
+
+/// <summary>
+/// The account's in-memory state of a folder that at least one session has selected: its
+/// messages and flags (kept current by applying each committed change) and its subscribers.
+/// SELECT of an open folder is answered from here without reading the store.
+/// </summary>
+internal sealed class OpenFolder
+{
+    private readonly MessageTable _messages;
+    private readonly SortedSet<string> _keywords = new(StringComparer.OrdinalIgnoreCase);
+
+    public OpenFolder(FolderInfo info, IReadOnlyList<MessageFlagState> rows)
+    {
+        Id = info.Id;
+        Name = info.Name;
+        UidValidity = info.UidValidity;
+        UidNext = info.UidNext;
+        HighestModSeq = info.HighestModSeq;
+        MailboxId = info.MailboxId;
+        SpecialUse = info.SpecialUse;
+        _messages = new MessageTable(rows);
+        // Messages with the same keywords share one list instance: look at each list once.
+        var seen = new HashSet<IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var keywords = rows[i].Keywords;
+            if (keywords.Count > 0 && seen.Add(keywords)) AddKeywords(rows[i]);
+        }
+    }
+
+    public long Id { get; }
+    public string Name { get; set; }
+    public uint UidValidity { get; }
+    public uint UidNext { get; private set; }
+    public ulong HighestModSeq { get; private set; }
+    public string MailboxId { get; }
+    public string? SpecialUse { get; }
+    public HashSet<IActorRef> Subscribers { get; } = [];
+    public int Count => _messages.Count;
+
+    public bool Contains(uint uid) => _messages.IndexOf(uid) >= 0;
+
+    public bool TryGet(uint uid, out MessageFlagState row)
+    {
+        int i = _messages.IndexOf(uid);
+        row = i >= 0 ? _messages[i] : default;
+        return i >= 0;
+    }
+
+    /// <summary>
+    /// The changes that turn the cached state into <paramref name="stored"/> (the store's rows,
+    /// ascending UID), in the order a session applies them: removals, additions, flag changes.
+    /// </summary>
+    public List<FolderChange> Diff(IReadOnlyList<MessageFlagState> stored, FolderInfo info)
+    {
+        var storedUids = new HashSet<uint>(stored.Select(r => r.Uid));
+        var removed = Uids().Where(uid => !storedUids.Contains(uid)).ToArray();
+        var added = new List<MessageFlagState>();
+        var changed = new List<MessageFlagState>();
+        foreach (var row in stored)
+        {
+            if (!TryGet(row.Uid, out var cached)) added.Add(row);
+            else if (cached.ModSeq != row.ModSeq) changed.Add(row);
+        }
+        var changes = new List<FolderChange>();
+        if (removed.Length > 0) changes.Add(new MessagesRemoved(removed, info.HighestModSeq));
+        if (added.Count > 0) changes.Add(new MessagesAdded(added, info.UidNext, info.HighestModSeq));
+        if (changed.Count > 0) changes.Add(new FlagsChanged(changed, info.HighestModSeq));
+        return changes;
+    }
+
+    public IReadOnlyList<uint> Uids()
+    {
+        var uids = new uint[_messages.Count];
+        for (int i = 0; i < uids.Length; i++) uids[i] = _messages[i].Uid;
+        return uids;
+    }
+
+    /// <summary>A copy of the current state; the cache keeps changing after it is sent.</summary>
+    public FolderSnapshot Snapshot(bool readOnly) =>
+        new(Id, Name, UidValidity, UidNext, HighestModSeq, _messages.ToArray(), [.. _keywords], readOnly, MailboxId, SpecialUse);
+
+    public void Apply(FolderChange change)
+    {
+        switch (change)
+        {
+            case MessagesAdded added:
+                foreach (var row in added.Messages)
+                {
+                    _messages.Add(row);
+                    AddKeywords(row);
+                    UidNext = Math.Max(UidNext, row.Uid + 1);
+                }
+                UidNext = Math.Max(UidNext, added.UidNext);
+                HighestModSeq = Math.Max(HighestModSeq, added.HighestModSeq);
+                break;
+            case FlagsChanged flags:
+                foreach (var row in flags.Messages)
+                {
+                    int i = _messages.IndexOf(row.Uid);
+                    if (i < 0) continue;
+                    _messages.SetAt(i, row);
+                    AddKeywords(row);
+                }
+                HighestModSeq = Math.Max(HighestModSeq, flags.HighestModSeq);
+                break;
+            case MessagesRemoved removed:
+                _messages.Remove(removed.Uids);
+                HighestModSeq = Math.Max(HighestModSeq, removed.HighestModSeq);
+                break;
+        }
+    }
+
+    private void AddKeywords(MessageFlagState row)
+    {
+        for (int i = 0; i < row.Keywords.Count; i++) _keywords.Add(row.Keywords[i]);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Server.Sessions;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// The one place the capability list is computed (RFC 9051 §7.2.2), from the settings, the
+/// connection and the session state. An extension is advertised only when its command has a
+/// handler in the registry, so a half-built server never promises what it cannot do.
+/// Before authentication only what a client needs to log in is listed, as Dovecot does; the
+/// full list follows in the OK of LOGIN/AUTHENTICATE (<c>[CAPABILITY ...]</c>).
+/// </summary>
+public static class Capabilities
+{
+    public static IReadOnlyList<string> For(SessionContext context)
+    {
+        var registry = context.Registry;
+        var list = new List<string> { "IMAP4rev1", "IMAP4rev2" };
+        // RFC 7888: the receiver accepts {n+} on every command.
+        list.Add("LITERAL+");
+        if (context.State == SessionState.NotAuthenticated)
+        {
+            AddAuthentication(context, list);
+        }
+        AddIf(list, registry.Handles<IdCommand>(), "ID");
+        AddIf(list, registry.Handles<EnableCommand>(), "ENABLE");
+        AddIf(list, registry.Handles<IdleCommand>(), "IDLE");
+        if (context.State == SessionState.NotAuthenticated)
+        {
+            return list;
+        }
+
+        AddIf(list, registry.Handles<NamespaceCommand>(), "NAMESPACE");
+        AddIf(list, registry.Handles<UnselectCommand>(), "UNSELECT");
+        // RFC 4315: UID EXPUNGE plus the APPENDUID/COPYUID codes of APPEND and COPY.
+        AddIf(list, registry.Handles<UidExpungeCommand>() && registry.Handles<AppendCommand>() && registry.Handles<CopyCommand>(), "UIDPLUS");
+        AddIf(list, registry.Handles<MoveCommand>(), "MOVE");
+        if (registry.Handles<ListCommand>())
+        {
+            // RFC 3348, RFC 6154, RFC 5258: all answered by the LIST handler.
+            list.AddRange(["CHILDREN", "SPECIAL-USE", "LIST-EXTENDED"]);
+            AddIf(list, registry.Handles<StatusCommand>(), "LIST-STATUS");
+        }
+        AddIf(list, registry.Handles<CreateCommand>(), "CREATE-SPECIAL-USE");
+        AddIf(list, registry.Handles<XListCommand>() && context.Settings.Xlist, "XLIST");
+        if (registry.Handles<SearchCommand>())
+        {
+            list.AddRange(["ESEARCH", "SEARCHRES"]);
+            // RFC 5032: OLDER/YOUNGER are evaluated by the SEARCH handler.
+            list.Add("WITHIN");
+        }
+        AddIf(list, registry.Handles<StatusCommand>(), "STATUS=SIZE");
+        if (registry.Handles<AppendCommand>())
+        {
+            // RFC 7889: the literal cap of the receiver is the largest message APPEND takes.
+            list.Add("APPENDLIMIT=" + context.Settings.Limits.MaxLiteral.ToString(CultureInfo.InvariantCulture));
+            list.Add("MULTIAPPEND");
+        }
+        AddIf(list, registry.Handles<FetchCommand>(), "BINARY");
+        return list;
+    }
+
+    /// <summary>
+    /// RFC 9051 §6.2.1/§11.1: STARTTLS on a plain endpoint before TLS; LOGINDISABLED where
+    /// plaintext passwords are refused (no TLS and not a trusted network), else AUTH=PLAIN.
+    /// </summary>
+    private static void AddAuthentication(SessionContext context, List<string> list)
+    {
+        if (context.CanStartTls)
+        {
+            list.Add("STARTTLS");
+        }
+        if (!context.PlaintextAuthAllowed)
+        {
+            list.Add("LOGINDISABLED");
+            return;
+        }
+        AddIf(list, context.Settings.Auth.Plain && context.Registry.Handles<AuthenticateCommand>(), "AUTH=PLAIN");
+        // RFC 4959: initial responses are taken by the AUTHENTICATE handler.
+        AddIf(list, context.Registry.Handles<AuthenticateCommand>(), "SASL-IR");
+    }
+
+    private static void AddIf(List<string> list, bool condition, string capability)
+    {
+        if (condition)
+        {
+            list.Add(capability);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using AkkaImap.Protocol.Commands;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// CHECK (RFC 3501 §6.4.1; removed in RFC 9051 but still sent by rev1 clients): every change is
+/// already committed when acknowledged, so there is no checkpoint to take.
+/// </summary>
+internal sealed class CheckHandler : ICommandHandler<CheckCommand>
+{
+    public CommandOutcome Handle(CheckCommand command, SessionContext context) => CommandOutcome.Ok("CHECK completed");
+}

@@ -1,0 +1,30 @@
+using AkkaImap.Protocol.Commands;
+
+namespace AkkaImap.Server.Commands;
+
+// The mailbox-level commands of RFC 9051 §6.3 and EXPUNGE / UID EXPUNGE of §6.4.3 and RFC 4315.
+public sealed partial class CommandRegistry
+{
+    static partial void AddMailboxCommands(CommandRegistry registry)
+    {
+        var select = new SelectHandler();
+        var subscribe = new SubscribeHandler();
+        var expunge = new ExpungeHandler();
+        registry
+            .Add<SelectCommand>("SELECT", CommandStates.AuthenticatedOrSelected, select)
+            .Add<ExamineCommand>("EXAMINE", CommandStates.AuthenticatedOrSelected, select)
+            .Add("CREATE", CommandStates.AuthenticatedOrSelected, new CreateHandler())
+            .Add("DELETE", CommandStates.AuthenticatedOrSelected, new DeleteHandler())
+            .Add("RENAME", CommandStates.AuthenticatedOrSelected, new RenameHandler())
+            .Add<SubscribeCommand>("SUBSCRIBE", CommandStates.AuthenticatedOrSelected, subscribe)
+            .Add<UnsubscribeCommand>("UNSUBSCRIBE", CommandStates.AuthenticatedOrSelected, subscribe)
+            .Add("LIST", CommandStates.AuthenticatedOrSelected, new ListHandler())
+            .Add("LSUB", CommandStates.AuthenticatedOrSelected, new LsubHandler())
+            .Add("XLIST", CommandStates.AuthenticatedOrSelected, new XListHandler())
+            .Add("STATUS", CommandStates.AuthenticatedOrSelected, new StatusHandler())
+            .Add("APPEND", CommandStates.AuthenticatedOrSelected, new AppendHandler())
+            // Not UsesSequenceNumbers: the EXPUNGE responses are the point of these commands (RFC 9051 §7.5.1).
+            .Add<ExpungeCommand>("EXPUNGE", CommandStates.Selected, expunge)
+            .Add<UidExpungeCommand>("UID EXPUNGE", CommandStates.Selected, expunge);
+    }
+}

@@ -1,0 +1,30 @@
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// ENABLE (RFC 5161): turns on the extensions this server implements the effects of — for now
+/// IMAP4rev2 (RFC 9051 §6.3.1). Unknown or not yet implemented ones (CONDSTORE, QRESYNC,
+/// UTF8=ACCEPT) are ignored, and <c>* ENABLED</c> lists only what this command newly enabled.
+/// </summary>
+internal sealed class EnableHandler : ICommandHandler<EnableCommand>
+{
+    private static readonly IReadOnlyList<string> Supported = ["IMAP4rev2"];
+
+    public CommandOutcome Handle(EnableCommand command, SessionContext context)
+    {
+        var enabled = new List<string>();
+        foreach (var requested in command.Capabilities)
+        {
+            var capability = Supported.FirstOrDefault(s => string.Equals(s, requested, StringComparison.OrdinalIgnoreCase));
+            if (capability is not null && !context.IsEnabled(capability))
+            {
+                context.Enable(capability);
+                enabled.Add(capability);
+            }
+        }
+        context.Write(new EnabledResponse(enabled));
+        return CommandOutcome.Ok("ENABLE completed");
+    }
+}

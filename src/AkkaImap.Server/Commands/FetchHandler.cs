@@ -1,0 +1,151 @@
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Commands.Fetching;
+using AkkaImap.Server.Sessions;
+using AkkaImap.Storage;
+using Akka.Event;
+using StoreMode = AkkaImap.Storage.StoreMode;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9; RFC 3501 §6.4.5) with BINARY (RFC 3516),
+/// PREVIEW (RFC 8970), SAVEDATE (RFC 8514) and EMAILID/THREADID (RFC 8474). UID, FLAGS and
+/// MODSEQ come from the session's <see cref="SelectedFolderView"/> without touching the store;
+/// everything else is rendered on the worker pool in chunks that are sent as they are ready, so
+/// memory stays bounded. A non-PEEK body fetch in a writable folder first sets \Seen through the
+/// account (so other sessions hear of it) and then reports the new FLAGS with the data.
+/// </summary>
+internal sealed class FetchHandler : ICommandHandler<FetchCommand>
+{
+    /// <summary>View-only responses between two sends.</summary>
+    private const int ViewBatch = 2000;
+
+    public CommandOutcome Handle(FetchCommand command, SessionContext context)
+    {
+        if (!FetchPlan.TryCreate(command, context, out var plan, out var refusal)
+            || !MessageSets.TryResolve(context, command.Set, command.IsUid, out var messages, out refusal))
+        {
+            return refusal;
+        }
+        if (command.ChangedSince is { } since)
+        {
+            // RFC 7162 §3.1.4.1: only messages whose modseq is above CHANGEDSINCE.
+            var view = context.Selected!;
+            messages = messages.Where(m => view[m.Msn].ModSeq > since).ToArray();
+        }
+        if (messages.Count == 0)
+        {
+            return Done(command, false);
+        }
+        if (plan.SetsSeen && !context.Selected!.ReadOnly)
+        {
+            return MarkSeen(command, plan, messages, context);
+        }
+        return Start(command, plan, messages, [], context);
+    }
+
+    /// <summary>
+    /// RFC 9051 §6.4.5: BODY[...] (not PEEK), BINARY[...], RFC822 and RFC822.TEXT set \Seen. It is
+    /// stored before the data is sent, like Dovecot does, so the FLAGS in the response are final.
+    /// </summary>
+    private static CommandOutcome MarkSeen(FetchCommand command, FetchPlan plan, IReadOnlyList<MessageRef> messages, SessionContext context)
+    {
+        var view = context.Selected!;
+        var unseen = messages.Where(m => (view[m.Msn].Flags & MessageFlags.Seen) == 0).Select(m => m.Uid).ToArray();
+        if (unseen.Length == 0)
+        {
+            return Start(command, plan, messages, [], context);
+        }
+        return CommandOutcome.AskAccount(new StoreFlags(view.FolderId, unseen, StoreMode.Add, MessageFlags.Seen, []), reply =>
+        {
+            var changed = new HashSet<uint>();
+            if (reply is FlagsStored stored && context.Selected is { } current)
+            {
+                foreach (var update in current.ApplyFlags(stored.Changed))
+                {
+                    if (update is ViewFlagsFetched fetched) changed.Add(fetched.Message.Uid);
+                    else if (update is ViewKeywordsDefined defined) MessageSets.WriteKeywords(context, defined.Keywords);
+                }
+            }
+            else
+            {
+                // The data is still worth sending; the flag will be set by a later fetch.
+                context.Log.Warning("FETCH could not set \\Seen: {0}", reply);
+            }
+            return context.Selected is null ? CommandOutcome.No("The mailbox is no longer selected") : Start(command, plan, messages, changed, context);
+        });
+    }
+
+    private static CommandOutcome Start(FetchCommand command, FetchPlan plan, IReadOnlyList<MessageRef> messages, HashSet<uint> seenSet, SessionContext context)
+    {
+        var view = context.Selected!;
+        var targets = new FetchTarget[messages.Count];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            var message = messages[i];
+            targets[i] = new FetchTarget(message.Msn, view[message.Msn], seenSet.Contains(message.Uid));
+        }
+        if (!plan.NeedsStore)
+        {
+            return FromView(command, plan, targets, context);
+        }
+        var run = new Run(command, plan, targets, view.FolderId, plan.NeedsContent ? 16 : 250);
+        return Next(run, 0, context);
+    }
+
+    /// <summary>FETCH (UID FLAGS) and the like: straight from the view, sent in batches.</summary>
+    private static CommandOutcome FromView(FetchCommand command, FetchPlan plan, FetchTarget[] targets, SessionContext context)
+    {
+        var writer = context.Output;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            FetchRenderer.WriteFromView(writer, plan, targets[i]);
+            if ((i + 1) % ViewBatch == 0)
+            {
+                context.SendNow();
+            }
+        }
+        return Done(command, false);
+    }
+
+    /// <summary>Renders the next chunk on a worker, sends it, and goes on until every target is done.</summary>
+    private static CommandOutcome Next(Run run, int index, SessionContext context)
+    {
+        if (index >= run.Targets.Length)
+        {
+            return Done(run.Command, run.UnknownCte);
+        }
+        var chunk = new ArraySegment<FetchTarget>(run.Targets, index, Math.Min(run.ChunkSize, run.Targets.Length - index));
+        var store = context.Store;
+        bool utf8 = context.Output.Utf8Enabled;
+        var task = context.RunOnWorkerAsync(() => FetchRenderer.RenderAsync(store, run.FolderId, run.Plan, chunk, utf8));
+        return CommandOutcome.Await(task, rendered =>
+        {
+            context.Output.WriteRaw(rendered.Bytes);
+            context.SendNow();
+            run.UnknownCte |= rendered.UnknownCte;
+            return Next(run, index + rendered.Count, context);
+        });
+    }
+
+    private static CommandOutcome Done(FetchCommand command, bool unknownCte)
+    {
+        string verb = command.IsUid ? "UID FETCH" : "FETCH";
+        // RFC 3516 §4.2: the decodable parts were sent; the rest could not be.
+        return unknownCte
+            ? CommandOutcome.No("Unknown Content-Transfer-Encoding in a requested part", new AtomCode("UNKNOWN-CTE"))
+            : CommandOutcome.Ok($"{verb} completed");
+    }
+
+    private sealed class Run(FetchCommand command, FetchPlan plan, FetchTarget[] targets, long folderId, int chunkSize)
+    {
+        public FetchCommand Command { get; } = command;
+        public FetchPlan Plan { get; } = plan;
+        public FetchTarget[] Targets { get; } = targets;
+        public long FolderId { get; } = folderId;
+        public int ChunkSize { get; } = chunkSize;
+        public bool UnknownCte { get; set; }
+    }
+}

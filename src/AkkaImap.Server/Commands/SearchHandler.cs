@@ -1,0 +1,189 @@
+using Akka.Event;
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Protocol.Search;
+using AkkaImap.Protocol.Sequences;
+using AkkaImap.Server.Commands.Searching;
+using AkkaImap.Server.Sessions;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// SEARCH and UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4) with ESEARCH result options (RFC 4731),
+/// the saved result <c>$</c> (RFC 5182) and OLDER/YOUNGER (RFC 5032). Flags, numbers and UIDs
+/// are decided here from the selected view; messages that need more (size, dates, headers,
+/// text) go to the worker pool (<see cref="SearchRunner"/>). Results are ascending. A rev1
+/// client without RETURN gets <c>* SEARCH</c>; RETURN, or any SEARCH in IMAP4rev2, gets
+/// <c>* ESEARCH (TAG "t") [UID] ...</c> (RFC 9051 §6.4.4 and §7.3.4).
+/// </summary>
+internal sealed class SearchHandler : ICommandHandler<SearchCommand>
+{
+    public CommandOutcome Handle(SearchCommand command, SessionContext context)
+    {
+        var view = context.Selected!;
+        if (Unsupported(command.Criteria, context.Capabilities) is { } refusal)
+        {
+            return CommandOutcome.Bad(refusal);
+        }
+
+        uint count = view.Count;
+        var saved = new HashSet<uint>(context.SavedSearch.Resolve(view).Select(m => m.Uid));
+        var scope = new SearchScope(count, count == 0 ? 0 : view[count].Uid, saved, DateTimeOffset.UtcNow);
+        var matched = new List<MessageRef>();
+        var undecided = new List<SearchCandidate>();
+        for (uint msn = 1; msn <= count; msn++)
+        {
+            var candidate = new SearchCandidate(msn, view[msn]);
+            switch (SearchEvaluator.Evaluate(command.Criteria, candidate, scope))
+            {
+                case Truth.True:
+                    matched.Add(new MessageRef(msn, candidate.Uid));
+                    break;
+                case Truth.Unknown:
+                    undecided.Add(candidate);
+                    break;
+            }
+        }
+        if (undecided.Count == 0)
+        {
+            return Complete(command, context, view, matched);
+        }
+
+        // The worker sees only the store and these candidates, never the context.
+        var store = context.Store;
+        var folderId = view.FolderId;
+        var criteria = command.Criteria;
+        var work = context.RunOnWorkerAsync(() => SearchRunner.RunAsync(store, folderId, criteria, undecided, scope));
+        return CommandOutcome.Await(Guard(work), found =>
+        {
+            if (found.Error is { } error)
+            {
+                context.Log.Error(error, "SEARCH failed in folder {0}", folderId);
+                if (command.Return?.HasFlag(SearchReturnOptions.Save) == true)
+                {
+                    // RFC 5182 §2.1: a SEARCH with SAVE that fails leaves $ empty.
+                    context.SavedSearch.Clear();
+                }
+                return CommandOutcome.ServerBug();
+            }
+            matched.AddRange(found.Matches.Select(c => new MessageRef(c.Msn, c.Uid)));
+            matched.Sort((a, b) => a.Msn.CompareTo(b.Msn));
+            return Complete(command, context, view, matched);
+        });
+    }
+
+    private static CommandOutcome Complete(SearchCommand command, SessionContext context, SelectedFolderView view, List<MessageRef> matched)
+    {
+        var numbers = matched.Select(m => command.IsUid ? m.Uid : m.Msn).ToArray();
+        // RFC 7162 §3.1.5: a search with MODSEQ reports the highest modseq of what it found.
+        ulong? modSeq = matched.Count > 0 && HasModSeq(command.Criteria) ? matched.Max(m => view[m.Msn].ModSeq) : null;
+        var options = command.Return;
+        if (options is { } requested && requested.HasFlag(SearchReturnOptions.Save))
+        {
+            context.SavedSearch.Save(view, ToSave(requested, matched));
+        }
+
+        if (options is null && !context.IsRev2)
+        {
+            context.Write(new SearchResponse(numbers, modSeq));
+        }
+        else
+        {
+            // RFC 9051 §6.4.4: without RETURN an IMAP4rev2 SEARCH means RETURN (ALL); RFC 5182 §2.4:
+            // SAVE alone sends no ESEARCH at all.
+            var results = (options ?? SearchReturnOptions.All) & ~SearchReturnOptions.Save;
+            if (results != SearchReturnOptions.None)
+            {
+                context.Write(Esearch(command, results, numbers, modSeq));
+            }
+        }
+        return CommandOutcome.Ok(command.IsUid ? "UID SEARCH completed" : "SEARCH completed");
+    }
+
+    /// <summary>
+    /// RFC 4731 §3.1: MIN, MAX and ALL are left out when nothing matched (the ESEARCH response is
+    /// still sent); COUNT is always given.
+    /// </summary>
+    private static EsearchResponse Esearch(SearchCommand command, SearchReturnOptions results, uint[] numbers, ulong? modSeq)
+    {
+        bool any = numbers.Length > 0;
+        return new EsearchResponse
+        {
+            Tag = command.Tag,
+            Uid = command.IsUid,
+            Min = any && results.HasFlag(SearchReturnOptions.Min) ? numbers[0] : null,
+            Max = any && results.HasFlag(SearchReturnOptions.Max) ? numbers[^1] : null,
+            All = any && results.HasFlag(SearchReturnOptions.All) ? SequenceSet.FromNumbers(numbers).ToString() : null,
+            Count = results.HasFlag(SearchReturnOptions.Count) ? (uint)numbers.Length : null,
+            ModSeq = modSeq,
+        };
+    }
+
+    /// <summary>
+    /// RFC 5182 §2.4: SAVE with MIN and/or MAX (and neither ALL nor COUNT) saves only those
+    /// messages; otherwise the whole result is saved.
+    /// </summary>
+    private static IEnumerable<uint> ToSave(SearchReturnOptions options, List<MessageRef> matched)
+    {
+        if (matched.Count == 0 || (options & (SearchReturnOptions.All | SearchReturnOptions.Count)) != 0
+            || (options & (SearchReturnOptions.Min | SearchReturnOptions.Max)) == 0)
+        {
+            return matched.Select(m => m.Uid);
+        }
+        var uids = new List<uint>(2);
+        if (options.HasFlag(SearchReturnOptions.Min))
+        {
+            uids.Add(matched[0].Uid);
+        }
+        if (options.HasFlag(SearchReturnOptions.Max))
+        {
+            uids.Add(matched[^1].Uid);
+        }
+        return uids;
+    }
+
+    /// <summary>
+    /// Keys of extensions this server does not advertise are refused with BAD rather than guessed
+    /// at (MODSEQ needs CONDSTORE, RFC 7162 §3.1.5; SAVED* needs SAVEDATE, RFC 8514; EMAILID and
+    /// THREADID need OBJECTID, RFC 8474; OLDER/YOUNGER need WITHIN, RFC 5032).
+    /// </summary>
+    private static string? Unsupported(SearchKey key, IReadOnlyList<string> capabilities) => key switch
+    {
+        AndKey and => and.Keys.Select(k => Unsupported(k, capabilities)).FirstOrDefault(r => r is not null),
+        OrKey or => Unsupported(or.Left, capabilities) ?? Unsupported(or.Right, capabilities),
+        NotKey not => Unsupported(not.Key, capabilities),
+        ModSeqKey when !Offers(capabilities, "CONDSTORE") => "MODSEQ needs CONDSTORE, which is not available",
+        DateKey { Field: DateField.Saved } or SaveDateSupportedKey when !Offers(capabilities, "SAVEDATE") =>
+            "SAVEDBEFORE, SAVEDON, SAVEDSINCE and SAVEDATESUPPORTED need SAVEDATE, which is not available",
+        ObjectIdKey when !Offers(capabilities, "OBJECTID") => "EMAILID and THREADID need OBJECTID, which is not available",
+        WithinKey when !Offers(capabilities, "WITHIN") => "OLDER and YOUNGER need WITHIN, which is not available",
+        _ => null,
+    };
+
+    private static bool Offers(IReadOnlyList<string> capabilities, string name) =>
+        capabilities.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    private static bool HasModSeq(SearchKey key) => key switch
+    {
+        ModSeqKey => true,
+        AndKey and => and.Keys.Any(HasModSeq),
+        OrKey or => HasModSeq(or.Left) || HasModSeq(or.Right),
+        NotKey not => HasModSeq(not.Key),
+        _ => false,
+    };
+
+    /// <summary>Turns a failed worker task into a value, so the continuation can clear <c>$</c> before NO.</summary>
+    private static async Task<Found> Guard(Task<IReadOnlyList<SearchCandidate>> work)
+    {
+        try
+        {
+            return new Found(await work.ConfigureAwait(false), null);
+        }
+        catch (Exception ex)
+        {
+            return new Found([], ex);
+        }
+    }
+
+    private sealed record Found(IReadOnlyList<SearchCandidate> Matches, Exception? Error);
+}

@@ -1,0 +1,36 @@
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Commands.Searching;
+
+/// <summary>Three-valued logic: a key that needs data not loaded yet is <see cref="Unknown"/>.</summary>
+internal enum Truth : byte
+{
+    False,
+    True,
+    Unknown,
+}
+
+/// <summary>
+/// One message under evaluation. <see cref="State"/> comes from the selected view (flags, modseq);
+/// <see cref="Info"/> (dates, size, envelope) and <see cref="Content"/> (parsed header and text
+/// parts) are loaded by the worker only for messages the cheaper data could not decide, and
+/// released after each batch so a 100,000-message search never holds them all.
+/// </summary>
+internal sealed class SearchCandidate(uint msn, MessageFlagState state)
+{
+    public uint Msn { get; } = msn;
+
+    public uint Uid => State.Uid;
+
+    public MessageFlagState State { get; } = state;
+
+    public MessageInfo? Info { get; set; }
+
+    public MessageContent? Content { get; set; }
+}
+
+/// <summary>
+/// What every key of one SEARCH is evaluated against: the view's size and last UID (for <c>*</c>),
+/// the UIDs of the saved result <c>$</c>, and the moment the search started (OLDER/YOUNGER).
+/// </summary>
+internal sealed record SearchScope(uint Count, uint LastUid, IReadOnlySet<uint> SavedUids, DateTimeOffset Now);

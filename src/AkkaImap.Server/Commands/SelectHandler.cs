@@ -1,0 +1,86 @@
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Sessions;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// SELECT and EXAMINE (RFC 9051 §6.3.2/§6.3.3, RFC 3501 §6.3.1/§6.3.2). The account actor
+/// subscribes the session to the folder and answers a snapshot; the session's
+/// <see cref="SelectedFolderView"/> starts from it. Selecting while selected closes the previous
+/// folder first, even when the new SELECT fails, and says so with <c>* OK [CLOSED]</c>
+/// (RFC 9051 §6.3.2, §7.1). CONDSTORE/QRESYNC parameters are not served yet (not advertised).
+/// </summary>
+internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHandler<ExamineCommand>
+{
+    public CommandOutcome Handle(SelectCommand command, SessionContext context) =>
+        Open(command.Mailbox, command.Parameters, readOnly: false, context);
+
+    public CommandOutcome Handle(ExamineCommand command, SessionContext context) =>
+        Open(command.Mailbox, command.Parameters, readOnly: true, context);
+
+    private static CommandOutcome Open(string mailbox, SelectParameters parameters, bool readOnly, SessionContext context)
+    {
+        if (parameters.CondStore || parameters.QResync is not null)
+        {
+            // RFC 7162 §3.1.8/§3.2.5: only valid once CONDSTORE/QRESYNC is advertised, which it is not yet.
+            return CommandOutcome.Bad("CONDSTORE and QRESYNC are not supported", ResponseCode.ClientBug);
+        }
+        if (context.Selected is not null)
+        {
+            // The previous folder is closed whatever happens next; its pending changes are moot.
+            context.Unselect();
+            context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Previous mailbox closed.", ResponseCode.Closed));
+        }
+        if (!MailboxNames.TryParse(context, mailbox, out var name, out var refusal))
+        {
+            return refusal;
+        }
+        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => reply switch
+        {
+            FolderSelected selected => Selected(selected.Snapshot, context),
+            // RFC 9051 §6.3.2: no such mailbox, or \Noselect: NONEXISTENT either way, and no mailbox is selected.
+            AccountCommandFailed { Code: AccountFailure.NonExistent or AccountFailure.Cannot } failed =>
+                CommandOutcome.No(failed.Text, ResponseCode.NonExistent),
+            AccountCommandFailed failed => CommandOutcome.No(failed.Text, failed.Code.ToResponseCode()),
+            _ => CommandOutcome.ServerBug(),
+        });
+    }
+
+    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context)
+    {
+        var view = new SelectedFolderView(snapshot);
+        context.Select(view);
+        IReadOnlyList<string> flags = [.. ViewResponses.SystemFlagNames, .. view.Keywords];
+        context.Write(new FlagsResponse(flags));
+        if (view.ReadOnly)
+        {
+            context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Read-only mailbox.", new PermanentFlagsCode([])));
+        }
+        else
+        {
+            // "\*": new keywords may be created by STORE and APPEND (RFC 9051 §7.1).
+            context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Flags permitted.", new PermanentFlagsCode([.. flags, @"\*"])));
+        }
+        context.Write(new ExistsResponse(view.Count));
+        if (!context.IsRev2)
+        {
+            // RFC 3501 §6.3.1: RECENT and UNSEEN exist only in IMAP4rev1; \Recent is never set here.
+            context.Write(new RecentResponse(0));
+            if (view.FirstUnseen() is var unseen and > 0)
+            {
+                context.Write(new UntaggedStatusResponse(StatusKind.Ok, $"First unseen.", new UnseenCode(unseen)));
+            }
+        }
+        context.Write(new UntaggedStatusResponse(StatusKind.Ok, "UIDs valid", new UidValidityCode(view.UidValidity)));
+        context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Predicted next UID", new UidNextCode(view.UidNext)));
+        if (context.IsRev2)
+        {
+            // RFC 9051 §6.3.2: a LIST response with the mailbox name as the server stores it.
+            context.Write(new ListResponse(view.Name, MailboxNames.Delimiter, []));
+        }
+        var verb = view.ReadOnly ? "EXAMINE" : "SELECT";
+        return CommandOutcome.Ok($"{verb} completed", view.ReadOnly ? ResponseCode.ReadOnly : ResponseCode.ReadWrite);
+    }
+}

@@ -1,0 +1,157 @@
+using Akka.Actor;
+using Akka.Event;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Protocol.Writing;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Sessions;
+using AkkaImap.Server.Transport;
+using AkkaImap.Server.Workers;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// What a command handler may see and change of its session: the shared services (settings,
+/// store, account region, worker pool), the connection, and the state data (user, selected
+/// folder, enabled extensions). Used only on the session actor's thread.
+/// </summary>
+public sealed class SessionContext
+{
+    private static readonly TimeSpan WorkerTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly SessionServices _services;
+    private readonly ResponseBuffer _output;
+    private readonly Action _sendNow;
+    private readonly HashSet<string> _enabled = new(StringComparer.OrdinalIgnoreCase);
+
+    internal SessionContext(SessionServices services, ConnectionInfo connection, ResponseBuffer output, Action sendNow, IActorRef self, ILoggingAdapter log)
+    {
+        _services = services;
+        _output = output;
+        _sendNow = sendNow;
+        Connection = connection;
+        Self = self;
+        Log = log;
+    }
+
+    public ImapSettings Settings => _services.Settings;
+
+    public IStore Store => _services.Store;
+
+    /// <summary>The only way to reach account actors (send <see cref="AccountEnvelope"/>, or use <see cref="CommandOutcome.AskAccount"/>).</summary>
+    public IActorRef AccountRegion => _services.AccountRegion;
+
+    public IActorRef Workers => _services.Workers;
+
+    public CommandRegistry Registry => _services.Registry;
+
+    /// <summary>The session actor (the sender the account subscribes to folder events).</summary>
+    public IActorRef Self { get; }
+
+    public ILoggingAdapter Log { get; }
+
+    public ConnectionInfo Connection { get; private set; }
+
+    public bool IsTls => Connection.IsTls;
+
+    /// <summary>True on a plain endpoint until STARTTLS has succeeded.</summary>
+    public bool CanStartTls => Connection.CanStartTls && !Connection.IsTls;
+
+    /// <summary>Plaintext passwords (LOGIN, AUTH=PLAIN) are accepted over TLS or from <c>auth.trusted-networks</c>.</summary>
+    public bool PlaintextAuthAllowed => Connection.IsTls || Connection.IsTrustedNetwork;
+
+    public SessionState State { get; private set; } = SessionState.NotAuthenticated;
+
+    /// <summary>The signed-in account; set in the authenticated and selected states.</summary>
+    public Account? Account { get; private set; }
+
+    /// <summary>The selected folder; set in the selected state.</summary>
+    public SelectedFolderView? Selected { get; private set; }
+
+    /// <summary>Extensions turned on by ENABLE (RFC 5161), as advertised (e.g. <c>IMAP4rev2</c>).</summary>
+    public IReadOnlyCollection<string> Enabled => _enabled;
+
+    /// <summary>The client sent <c>ENABLE IMAP4rev2</c>: answer with rev2 rules (no RECENT, ...).</summary>
+    public bool IsRev2 => IsEnabled("IMAP4rev2");
+
+    /// <summary>Consecutive failed logins on this connection (the failure delay doubles with each).</summary>
+    public int AuthFailures { get; set; }
+
+    /// <summary>The SEARCHRES result <c>$</c> (RFC 5182), saved by SEARCH RETURN (SAVE); read it with <c>Resolve(view)</c>.</summary>
+    public Searching.SavedSearch SavedSearch { get; } = new();
+
+    /// <summary>The capability list for the current state.</summary>
+    public IReadOnlyList<string> Capabilities => Commands.Capabilities.For(this);
+
+    public bool IsEnabled(string capability) => _enabled.Contains(capability);
+
+    /// <summary>Queues an untagged (or continuation) response; the tagged one comes from the outcome.</summary>
+    public void Write(ImapResponse response) => _output.Write(response);
+
+    /// <summary>The writer behind <see cref="Write"/>, for streaming large literals (<see cref="FetchWriter"/>).</summary>
+    public ImapWriter Output => _output.Writer;
+
+    /// <summary>Sends what is written so far now (call between large FETCH responses to bound memory).</summary>
+    public void SendNow() => _sendNow();
+
+    /// <summary>LOGIN/AUTHENTICATE succeeded: the authenticated state (RFC 9051 §3.2).</summary>
+    public void Authenticate(Account account)
+    {
+        Account = account;
+        AuthFailures = 0;
+        State = SessionState.Authenticated;
+    }
+
+    /// <summary>SELECT/EXAMINE succeeded: the selected state (RFC 9051 §3.3).</summary>
+    public void Select(SelectedFolderView view)
+    {
+        if (Selected is { } previous && previous.FolderId != view.FolderId)
+        {
+            TellAccount(new UnselectFolder(previous.FolderId));
+        }
+        Selected = view;
+        State = SessionState.Selected;
+    }
+
+    /// <summary>CLOSE/UNSELECT or a failed SELECT: back to authenticated; the account stops sending events.</summary>
+    public void Unselect()
+    {
+        if (Selected is { } view)
+        {
+            TellAccount(new UnselectFolder(view.FolderId));
+        }
+        Selected = null;
+        if (State == SessionState.Selected)
+        {
+            State = SessionState.Authenticated;
+        }
+    }
+
+    /// <summary>Records an extension as enabled; IMAP4rev2 also lets 8-bit text through (RFC 9051 §4.3).</summary>
+    public void Enable(string capability)
+    {
+        _enabled.Add(capability);
+        if (string.Equals(capability, "IMAP4rev2", StringComparison.OrdinalIgnoreCase))
+        {
+            _output.Writer.Utf8Enabled = true;
+        }
+    }
+
+    /// <summary>Sends a command that needs no reply (e.g. <see cref="UnselectFolder"/>) to the signed-in account.</summary>
+    public void TellAccount(IAccountCommand command)
+    {
+        if (Account is { } account)
+        {
+            AccountRegion.Tell(new AccountEnvelope(account.Id, command), Self);
+        }
+    }
+
+    /// <summary>Runs heavy read work on the worker pool; await it with <see cref="CommandOutcome.Await{T}"/>.</summary>
+    public async Task<T> RunOnWorkerAsync<T>(Func<Task<T>> work) where T : notnull =>
+        (T)await Workers.Ask<object>(new RunWork(async () => await work().ConfigureAwait(false)), WorkerTimeout).ConfigureAwait(false);
+
+    internal void TlsStarted() => Connection = Connection with { IsTls = true, CanStartTls = false };
+
+    internal void LoggingOut() => State = SessionState.Logout;
+}

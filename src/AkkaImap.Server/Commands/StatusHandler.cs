@@ -1,0 +1,77 @@
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Storage;
+using StatusItem = AkkaImap.Protocol.Commands.StatusItem;
+using StatusValue = AkkaImap.Protocol.Responses.StatusItem;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// STATUS (RFC 9051 §6.3.11) with SIZE (RFC 8438) and APPENDLIMIT (RFC 7889 §3): a read straight
+/// from the store (no ordering with the account's writes is needed). The selected folder may be
+/// asked too. RECENT is always 0 and only answered to IMAP4rev1 clients; HIGHESTMODSEQ is left
+/// out until CONDSTORE is advertised.
+/// </summary>
+internal sealed class StatusHandler : ICommandHandler<StatusCommand>
+{
+    public CommandOutcome Handle(StatusCommand command, SessionContext context)
+    {
+        if (!MailboxNames.TryParse(context, command.Mailbox, out var name, out var refusal))
+        {
+            return refusal;
+        }
+        return CommandOutcome.Await(ReadAsync(context.Store, context.Account!.Owner, name), found =>
+        {
+            if (found is not var (folder, status))
+            {
+                return CommandOutcome.No("No such mailbox", ResponseCode.NonExistent);
+            }
+            if (folder.NoSelect || status is null)
+            {
+                return CommandOutcome.No("Mailbox is not selectable", ResponseCode.NonExistent);
+            }
+            context.Write(Response(folder.Name, status, command.Items, context));
+            return CommandOutcome.Ok("STATUS completed");
+        });
+    }
+
+    /// <summary>The folder and its counts (counts null for a \Noselect folder), or null when it does not exist.</summary>
+    internal static async Task<(FolderInfo Folder, FolderStatus? Status)?> ReadAsync(IMailStore store, MailboxOwner owner, string name)
+    {
+        var folder = await store.GetFolderAsync(owner, name).ConfigureAwait(false);
+        if (folder is null)
+        {
+            return null;
+        }
+        var status = folder.NoSelect ? null : await store.GetStatusAsync(folder.Id).ConfigureAwait(false);
+        return (folder, status);
+    }
+
+    /// <summary>The <c>* STATUS</c> line with the items asked for, in the order asked (also used by LIST-STATUS).</summary>
+    internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context)
+    {
+        var values = new List<StatusValue>(items.Count);
+        foreach (var item in items.Distinct())
+        {
+            StatusValue? value = item switch
+            {
+                StatusItem.Messages => new(StatusItemKind.Messages, (ulong)status.Messages),
+                StatusItem.UidNext => new(StatusItemKind.UidNext, status.UidNext),
+                StatusItem.UidValidity => new(StatusItemKind.UidValidity, status.UidValidity),
+                StatusItem.Unseen => new(StatusItemKind.Unseen, (ulong)status.Unseen),
+                StatusItem.Deleted => new(StatusItemKind.Deleted, (ulong)status.Deleted),
+                StatusItem.Size => new(StatusItemKind.Size, (ulong)status.Size),
+                // RFC 9051 removed RECENT; rev1 clients get 0 because \Recent is never set here.
+                StatusItem.Recent when !context.IsRev2 => new(StatusItemKind.Recent, 0),
+                // RFC 7889 §3: the largest message APPEND accepts (the literal cap).
+                StatusItem.AppendLimit => new(StatusItemKind.AppendLimit, (ulong)context.Settings.Limits.MaxLiteral),
+                _ => null,
+            };
+            if (value is { } v)
+            {
+                values.Add(v);
+            }
+        }
+        return new StatusResponse(name, values);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace AkkaImap.Server.Configuration;
+
+/// <summary>
+/// The dispatcher that runs session, mailbox and worker actors (<c>Props.WithDispatcher(ImapDispatcher.Id)</c>).
+/// Its <c>threads</c> dedicated threads carry actor work only: socket completions and async I/O
+/// stay on the .NET thread pool (FACTS.md, Akka.IO TCP).
+/// </summary>
+public static class ImapDispatcher
+{
+    public const string Id = "akka-imap-dispatcher";
+
+    /// <summary>The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads.</summary>
+    public static string Hocon(int threads) =>
+        $$"""
+        {{Id}} {
+          type = ForkJoinDispatcher
+          throughput = 30
+          dedicated-thread-pool {
+            thread-count = {{threads.ToString(CultureInfo.InvariantCulture)}}
+            thread-type = background
+          }
+        }
+        """;
+}

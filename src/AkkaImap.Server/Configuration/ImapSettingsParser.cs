@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Net;
+using Akka.Configuration;
+
+namespace AkkaImap.Server.Configuration;
+
+/// <summary>
+/// Builds <see cref="ImapSettings"/> from HOCON. The defaults here are the SPEC.md table and must
+/// match hocon/reference.conf (a test compares them), so a config without the fallback still works.
+/// </summary>
+internal static class ImapSettingsParser
+{
+    private const int MaxPort = 65535;
+
+    public static ImapSettings Parse(Config config, string baseDirectory)
+    {
+        var r = new HoconReader(config, ImapSettings.Path);
+
+        var port = Port(r, "port", 143);
+        var alternate = new AlternatePortSettings(
+            Bool(r, "alternate-port.enabled", false),
+            Port(r, "alternate-port.port", 993),
+            Bool(r, "alternate-port.ssl", true));
+        if (alternate.Enabled && alternate.Port == port)
+        {
+            throw r.Error("alternate-port.port", $"must differ from {r.Key("port")} ({port})", null);
+        }
+
+        var settings = new ImapSettings(
+            Threads: Int(r, "threads", 32, 1, 1024),
+            Port: port,
+            Ssl: Bool(r, "ssl", false),
+            AlternatePort: alternate,
+            MaxConnections: MaxConnections(r),
+            IdleTimeout: DurationOrOff(r, "idle-timeout", TimeSpan.FromMinutes(30)),
+            PreAuthTimeout: Duration(r, "pre-auth-timeout", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)),
+            PublicFolders: new PublicFolderSettings(
+                Bool(r, "public-folders.enabled", true),
+                Bool(r, "public-folders.user-create", true)),
+            Xlist: Bool(r, "xlist", true),
+            Bind: Addresses(r, "bind", ["*"]),
+            Tls: Tls(r, baseDirectory),
+            Storage: Storage(r, baseDirectory),
+            Auth: Auth(r),
+            Limits: new LimitSettings(
+                (int)Size(r, "limits.max-line", 64 * 1024, 1024, 16 * 1024 * 1024),
+                Size(r, "limits.max-literal", 50L * 1024 * 1024, 1, long.MaxValue),
+                Int(r, "limits.max-bad-commands", 20, 1, int.MaxValue)),
+            Lmtp: new LmtpSettings(
+                Bool(r, "lmtp.enabled", false),
+                Addresses(r, "lmtp.bind", ["127.0.0.1"]),
+                Port(r, "lmtp.port", 24)),
+            Telemetry: new TelemetrySettings(OptionalPort(r, "telemetry.prometheus.port")));
+
+        return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
+    }
+
+    private static TlsSettings Tls(HoconReader r, string baseDirectory)
+    {
+        var certificate = ExistingFile(r, "tls.certificate", baseDirectory);
+        var key = ExistingFile(r, "tls.key", baseDirectory);
+        if (key is not null && certificate is null)
+        {
+            throw r.Error("tls.certificate", $"set the certificate file that goes with {r.Key("tls.key")}", null);
+        }
+
+        return new TlsSettings(certificate, key, r.Scalar("tls.password"));
+    }
+
+    private static StorageSettings Storage(HoconReader r, string baseDirectory)
+    {
+        var provider = (r.Scalar("storage.provider") ?? "sqlite").ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgresql"))
+        {
+            throw r.Error("storage.provider", "expected sqlite or postgresql", r.Scalar("storage.provider"));
+        }
+
+        var connection = r.Scalar("storage.postgresql.connection-string");
+        if (provider == "postgresql" && connection is null)
+        {
+            throw r.Error("storage.postgresql.connection-string", "set it when storage.provider = postgresql", null);
+        }
+
+        var path = System.IO.Path.GetFullPath(r.Scalar("storage.path") ?? "data", baseDirectory);
+        return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection);
+    }
+
+    private static AuthSettings Auth(HoconReader r)
+    {
+        var delay = Duration(r, "auth.failure-delay", TimeSpan.FromSeconds(2), TimeSpan.Zero);
+        var delayMax = Duration(r, "auth.failure-delay-max", TimeSpan.FromSeconds(15), TimeSpan.Zero);
+        if (delayMax < delay)
+        {
+            throw r.Error("auth.failure-delay-max", $"must be at least {r.Key("auth.failure-delay")} ({SettingValues.FormatDuration(delay)})", SettingValues.FormatDuration(delayMax));
+        }
+
+        return new AuthSettings(
+            Plain: Bool(r, "auth.plain", true),
+            Login: Bool(r, "auth.login", true),
+            CramMd5: Bool(r, "auth.cram-md5", false),
+            Ntlm: Bool(r, "auth.ntlm", false),
+            ScramSha256: Bool(r, "auth.scram-sha-256", true),
+            TrustedNetworks: Networks(r, "auth.trusted-networks"),
+            FailureDelay: delay,
+            FailureDelayMax: delayMax,
+            Lockout: new LockoutSettings(
+                Int(r, "auth.lockout.failures", 10, 1, int.MaxValue),
+                Duration(r, "auth.lockout.window", TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1)),
+                Duration(r, "auth.lockout.duration", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1))));
+    }
+
+    private static int Int(HoconReader r, string key, int fallback, int min, int max)
+    {
+        var text = r.Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw r.Error(key, max == int.MaxValue ? $"expected a whole number of at least {min}" : $"expected a number from {min} to {max}", text);
+    }
+
+    private static int Port(HoconReader r, string key, int fallback) => Int(r, key, fallback, 1, MaxPort);
+
+    private static int? OptionalPort(HoconReader r, string key)
+    {
+        var text = r.Scalar(key);
+        return text is null || text.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : Port(r, key, 0);
+    }
+
+    private static int? MaxConnections(HoconReader r)
+    {
+        var text = r.Scalar("max-connections");
+        if (text is null || text.Equals("unlimited", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw r.Error("max-connections", "expected unlimited or a whole number of at least 1", text);
+    }
+
+    private static bool Bool(HoconReader r, string key, bool fallback)
+    {
+        var text = r.Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return SettingValues.TryParseBool(text, out var value) ? value : throw r.Error(key, "expected on or off", text);
+    }
+
+    private static TimeSpan Duration(HoconReader r, string key, TimeSpan fallback, TimeSpan min)
+    {
+        var text = r.Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!SettingValues.TryParseDuration(text, out var value))
+        {
+            throw r.Error(key, "expected a duration such as 30s, 5m or 1h", text);
+        }
+
+        return value >= min ? value : throw r.Error(key, $"expected at least {SettingValues.FormatDuration(min)}", text);
+    }
+
+    private static TimeSpan? DurationOrOff(HoconReader r, string key, TimeSpan fallback)
+    {
+        var text = r.Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (text.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return SettingValues.TryParseDuration(text, out var value) && value >= TimeSpan.FromSeconds(1)
+            ? value
+            : throw r.Error(key, "expected a duration of at least 1s such as 30m, or off", text);
+    }
+
+    private static long Size(HoconReader r, string key, long fallback, long min, long max)
+    {
+        var text = r.Scalar(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!SettingValues.TryParseSize(text, out var value))
+        {
+            throw r.Error(key, "expected a size such as 64k or 50M", text);
+        }
+
+        return value >= min && value <= max
+            ? value
+            : throw r.Error(key, $"expected a size from {SettingValues.FormatSize(min)} to {SettingValues.FormatSize(max)}", text);
+    }
+
+    private static string? ExistingFile(HoconReader r, string key, string baseDirectory)
+    {
+        var text = r.Scalar(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var path = System.IO.Path.GetFullPath(text, baseDirectory);
+        return File.Exists(path) ? path : throw r.Error(key, $"file not found: {path}", null);
+    }
+
+    private static IReadOnlyList<string> Addresses(HoconReader r, string key, IReadOnlyList<string> fallback)
+    {
+        var items = r.List(key);
+        if (items is null)
+        {
+            return fallback;
+        }
+
+        if (items.Count == 0)
+        {
+            throw r.Error(key, "list at least one address, or [\"*\"] for all of them", null);
+        }
+
+        foreach (var item in items)
+        {
+            if (item == "*" ? items.Count > 1 : !IPAddress.TryParse(item, out _))
+            {
+                throw r.Error(key, "expected [\"*\"] or a list of IP addresses such as [\"192.0.2.10\", \"::1\"]", item);
+            }
+        }
+
+        return items;
+    }
+
+    private static IReadOnlyList<IPNetwork> Networks(HoconReader r, string key)
+    {
+        var items = r.List(key) ?? ["127.0.0.0/8", "::1/128"];
+        var networks = new List<IPNetwork>(items.Count);
+        foreach (var item in items)
+        {
+            // A bare address means just that host (/32 or /128).
+            if (IPNetwork.TryParse(item, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (IPAddress.TryParse(item, out var address))
+            {
+                networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
+            }
+            else
+            {
+                throw r.Error(key, "expected networks such as [\"10.0.0.0/8\", \"2001:db8::/32\"] with the address bits past the prefix zero", item);
+            }
+        }
+
+        return networks;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace AkkaImap.Server.Configuration;
+
+/// <summary>One effective setting as <c>akkaimap config check</c> prints it.</summary>
+/// <param name="Key">The full HOCON key, e.g. <c>akka-imap.port</c>.</param>
+/// <param name="Value">The value as it could be written back into the file.</param>
+/// <param name="MailEnableName">The MailEnable "IMAP – General" setting it stands for, if any.</param>
+public sealed record SettingLine(string Key, string Value, string? MailEnableName);
+
+/// <summary>Lists every effective setting, in reference.conf order, for the operator to read.</summary>
+public static class SettingsListing
+{
+    public static IReadOnlyList<SettingLine> Describe(ImapSettings s)
+    {
+        var lines = new List<SettingLine>();
+        void Add(string key, string value, string? mailEnable = null) =>
+            lines.Add(new SettingLine($"{ImapSettings.Path}.{key}", value, mailEnable));
+
+        Add("threads", Number(s.Threads), "Max concurrent connections (threads)");
+        Add("port", Number(s.Port), "IMAP port");
+        Add("ssl", SettingValues.FormatBool(s.Ssl), "IMAP Enable SSL (default port)");
+        Add("alternate-port.enabled", SettingValues.FormatBool(s.AlternatePort.Enabled), "Also listen on alternate port");
+        Add("alternate-port.port", Number(s.AlternatePort.Port), "Also listen on alternate port");
+        Add("alternate-port.ssl", SettingValues.FormatBool(s.AlternatePort.Ssl), "IMAP Enable SSL (alternate port)");
+        Add("max-connections", s.MaxConnections is { } max ? Number(max) : "unlimited", "Client connections: unlimited or a maximum");
+        Add("idle-timeout", s.IdleTimeout is { } idle ? SettingValues.FormatDuration(idle) : "off", "Timeout for idle connections");
+        Add("pre-auth-timeout", SettingValues.FormatDuration(s.PreAuthTimeout));
+        Add("public-folders.enabled", SettingValues.FormatBool(s.PublicFolders.Enabled), "Enable public folders");
+        Add("public-folders.user-create", SettingValues.FormatBool(s.PublicFolders.UserCreate));
+        Add("xlist", SettingValues.FormatBool(s.Xlist), "Enable XLIST support");
+        Add("bind", List(s.Bind), "IP addresses to bind to");
+        Add("tls.certificate", Text(s.Tls.Certificate), "Server-level SSL certificate");
+        Add("tls.key", Text(s.Tls.Key), "Server-level SSL certificate");
+        Add("tls.password", s.Tls.Password is null ? "\"\"" : "\"(set)\"", "Server-level SSL certificate");
+        Add("storage.provider", s.Storage.Provider);
+        Add("storage.path", Text(s.Storage.Path));
+        Add("storage.fsync", SettingValues.FormatBool(s.Storage.Fsync));
+        Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
+        Add("auth.plain", SettingValues.FormatBool(s.Auth.Plain));
+        Add("auth.login", SettingValues.FormatBool(s.Auth.Login));
+        Add("auth.cram-md5", SettingValues.FormatBool(s.Auth.CramMd5), "Enable CRAM-MD5 authentication");
+        Add("auth.ntlm", SettingValues.FormatBool(s.Auth.Ntlm), "Enable NTLM authentication");
+        Add("auth.scram-sha-256", SettingValues.FormatBool(s.Auth.ScramSha256));
+        Add("auth.trusted-networks", List(s.Auth.TrustedNetworks.Select(n => n.ToString())));
+        Add("auth.failure-delay", SettingValues.FormatDuration(s.Auth.FailureDelay));
+        Add("auth.failure-delay-max", SettingValues.FormatDuration(s.Auth.FailureDelayMax));
+        Add("auth.lockout.failures", Number(s.Auth.Lockout.Failures));
+        Add("auth.lockout.window", SettingValues.FormatDuration(s.Auth.Lockout.Window));
+        Add("auth.lockout.duration", SettingValues.FormatDuration(s.Auth.Lockout.Duration));
+        Add("limits.max-line", SettingValues.FormatSize(s.Limits.MaxLine));
+        Add("limits.max-literal", SettingValues.FormatSize(s.Limits.MaxLiteral));
+        Add("limits.max-bad-commands", Number(s.Limits.MaxBadCommands));
+        Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));
+        Add("lmtp.bind", List(s.Lmtp.Bind));
+        Add("lmtp.port", Number(s.Lmtp.Port));
+        Add("telemetry.prometheus.port", s.Telemetry.PrometheusPort is { } p ? Number(p) : "off");
+        return lines;
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(string? value) => "\"" + (value ?? string.Empty).Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static string List(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(Text)) + "]";
+}

@@ -1,0 +1,107 @@
+using Akka.Actor;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Commands;
+using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Sessions;
+using AkkaImap.Server.Tls;
+using AkkaImap.Server.Transport;
+using AkkaImap.Server.Workers;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server;
+
+/// <summary>
+/// A running IMAP server on an actor system: the account region, the worker pool, the session
+/// tracker and the listeners. <see cref="StartAsync"/> is the one entry point the Host calls;
+/// stopping (explicitly, or through CoordinatedShutdown) stops accepting, tells every session to
+/// say <c>* BYE Server shutting down</c>, waits for them, then stops the actors.
+/// </summary>
+public sealed class ImapServer : IAsyncDisposable
+{
+    // Within CoordinatedShutdown's default phase timeout (5 s): BYE is one write per session.
+    private static readonly TimeSpan SessionDrainTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly ActorSystem _system;
+    private readonly RunningListeners _listeners;
+    private readonly IActorRef _tracker;
+    private readonly IActorRef _region;
+    private readonly IActorRef _workers;
+    private readonly Lazy<Task> _stop;
+
+    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers)
+    {
+        _system = system;
+        _listeners = listeners;
+        _tracker = tracker;
+        _region = region;
+        _workers = workers;
+        _stop = new Lazy<Task>(StopCoreAsync);
+    }
+
+    /// <summary>
+    /// The entry point to accounts (<see cref="AccountEnvelope"/>), for other front ends such as LMTP
+    /// delivery: changes made through it reach the sessions that have the folder selected.
+    /// </summary>
+    public IActorRef AccountRegion => _region;
+
+    /// <summary>The sockets listening (name, address, implicit TLS or not).</summary>
+    public IReadOnlyList<BoundEndpoint> Endpoints => _listeners.Endpoints;
+
+    /// <summary>
+    /// Starts the server and returns once every endpoint listens.
+    /// </summary>
+    /// <exception cref="ListenerBindException">An endpoint could not be bound; nothing is left running.</exception>
+    public static async Task<ImapServer> StartAsync(
+        ActorSystem system,
+        ImapSettings settings,
+        IStore store,
+        TlsIdentity certificate,
+        CancellationToken cancellationToken = default)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var region = system.ActorOf(Accounts.AccountRegion.Props(store).OnImapDispatcher(system), $"accounts-{id}");
+        var workers = WorkerPool.Create(system, settings.Threads, $"workers-{id}");
+        var tracker = system.ActorOf(SessionTracker.Props(), $"sessions-{id}");
+        var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
+
+        RunningListeners listeners;
+        try
+        {
+            listeners = await ImapListeners.StartAsync(system, settings, certificate, SessionActor.Factory(services), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch
+        {
+            system.Stop(tracker);
+            system.Stop(workers);
+            system.Stop(region);
+            throw;
+        }
+
+        var server = new ImapServer(system, listeners, tracker, region, workers);
+        // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
+        {
+            await server.StopAsync().ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
+        return server;
+    }
+
+    /// <summary>Stops accepting, sends BYE to every session and waits (briefly) for them, then stops the server's actors. Idempotent.</summary>
+    public Task StopAsync() => _stop.Value;
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
+    {
+        await _listeners.StopAcceptingAsync().ConfigureAwait(false);
+        var allGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
+        await Task.WhenAny(allGone.Task, Task.Delay(SessionDrainTimeout)).ConfigureAwait(false);
+        await _listeners.StopAsync().ConfigureAwait(false);
+        _system.Stop(_tracker);
+        _system.Stop(_workers);
+        _system.Stop(_region);
+    }
+}

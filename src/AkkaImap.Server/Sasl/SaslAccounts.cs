@@ -1,0 +1,44 @@
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Sasl;
+
+/// <summary>
+/// The store work around a SASL exchange, for the AUTHENTICATE handler to await (it runs off the
+/// session's thread and touches only the store): secrets unless locked, the account on success,
+/// the lockout count on failure.
+/// </summary>
+public static class SaslAccounts
+{
+    /// <summary>
+    /// The secret <paramref name="need"/> asks for, or null when the account is unknown or
+    /// locked at <paramref name="now"/> (the mechanism then fails the same way for both).
+    /// </summary>
+    public static async Task<SaslSecret?> FetchSecretAsync(IDirectoryStore store, SaslStep.NeedSecret need, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var lockout = await store.GetLockoutAsync(need.Login, ct).ConfigureAwait(false);
+        if (lockout is null || lockout.IsLocked(now)) return null;
+        return await SaslSecrets.FetchAsync(store, need, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>After <see cref="SaslStep.Success"/>: the account, with its failure count cleared; null if it vanished meanwhile.</summary>
+    public static async Task<Account?> CompleteLoginAsync(IDirectoryStore store, string login, CancellationToken ct = default)
+    {
+        var account = await store.FindAccountAsync(login, ct).ConfigureAwait(false);
+        if (account is not null) await store.RecordLoginSuccessAsync(account.Login, ct).ConfigureAwait(false);
+        return account;
+    }
+
+    /// <summary>Counts a failed exchange towards the account's lockout (nothing for an unknown login).</summary>
+    public static Task RecordFailureAsync(IDirectoryStore store, string login, DateTimeOffset now, LockoutPolicy policy, CancellationToken ct = default) =>
+        store.RecordLoginFailureAsync(login, now, policy, ct);
+
+    /// <summary>
+    /// The NTLM target name: the post office when there is exactly one (so a bare user name,
+    /// sent without a domain, finds its mailbox), else <paramref name="fallback"/> (the host name).
+    /// </summary>
+    public static async Task<string> NtlmDomainAsync(IDirectoryStore store, string fallback, CancellationToken ct = default)
+    {
+        var offices = await store.ListPostOfficesAsync(ct).ConfigureAwait(false);
+        return offices.Count == 1 ? offices[0].Name : fallback;
+    }
+}

@@ -1,0 +1,324 @@
+using Akka.Event;
+using System.Diagnostics;
+using Akka.Actor;
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Parsing;
+using AkkaImap.Protocol.Receiving;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Commands;
+using AkkaImap.Server.Telemetry;
+using AkkaImap.Server.Transport;
+
+namespace AkkaImap.Server.Sessions;
+
+// Command dispatch: receiver events → parser → state gate → handler → outcome → tagged response.
+public sealed partial class SessionActor
+{
+    private const string StepTimer = "step";
+    private const string InvalidCommandName = "(invalid)";
+    private static readonly TimeSpan AccountReplyTimeout = TimeSpan.FromSeconds(60);
+    private static readonly IReadOnlyList<string> SearchCharsets = ["US-ASCII", "UTF-8"];
+
+    private Running? _running;
+    private int _step;
+    private int _badInARow;
+
+    /// <summary>
+    /// Takes buffered commands (or the line a running command waits for) until the receiver needs
+    /// more bytes, a command has to wait, or the session closes.
+    /// </summary>
+    private void Pump()
+    {
+        while (!_closing && !_tlsPending)
+        {
+            ReceiveEvent next;
+            if (_running is null)
+            {
+                next = _receiver.Next();
+            }
+            else if (_running.Line is not null)
+            {
+                next = _receiver.NextLine();
+            }
+            else
+            {
+                break;
+            }
+
+            if (next is NeedMoreData)
+            {
+                break;
+            }
+            switch (next)
+            {
+                case LiteralContinuationNeeded:
+                    // RFC 9051 §7.5: the client sends a synchronizing literal only after this.
+                    _output.Write(new ContinuationResponse("Ready for literal data"));
+                    SendOutput();
+                    break;
+                case LimitExceeded limit:
+                    OnLimitExceeded(limit);
+                    break;
+                case CommandReceived received:
+                    Dispatch(received.Command);
+                    break;
+                case LineReceived line:
+                    OnLine(line.Line);
+                    break;
+            }
+        }
+
+        SendOutput();
+        if (_readingSuspended && !_closing && (_running is null || _running.Line is not null))
+        {
+            _readingSuspended = false;
+            _connection.Tell(ResumeReading.Instance);
+        }
+    }
+
+    private void Dispatch(RawCommand raw)
+    {
+        ParseResult parsed;
+        try
+        {
+            parsed = CommandParser.Parse(raw);
+        }
+        catch (Exception ex)
+        {
+            // The parser promises not to throw; if it does, the client still gets an answer.
+            _log.Error(ex, "The parser failed on {0}", raw);
+            parsed = new ParseResult.Failure(null, "Command could not be parsed", ParseErrorKind.Syntax);
+        }
+
+        switch (parsed)
+        {
+            case ParseResult.Failure { Kind: ParseErrorKind.BadCharset, Tag: { } tag } failure:
+                // RFC 9051 §6.4.4: an unsupported charset is NO [BADCHARSET], not BAD.
+                _output.Write(new TaggedStatusResponse(tag, StatusKind.No, failure.Message, new BadCharsetCode(SearchCharsets)));
+                ImapMetrics.CommandCompleted("SEARCH", StatusKind.No, TimeSpan.Zero);
+                _badInARow = 0;
+                break;
+            case ParseResult.Failure failure:
+                RespondBad(failure.Tag, failure.Message);
+                break;
+            case ParseResult.Success success:
+                Start(success.Command);
+                break;
+        }
+    }
+
+    private void Start(ImapCommand command)
+    {
+        if (!_services.Registry.TryGet(command, out var entry))
+        {
+            RespondBad(command.Tag, $"{NameOf(command)} is not supported");
+            return;
+        }
+        if (!entry.IsAllowedIn(_context.State))
+        {
+            RespondBad(command.Tag, entry.StateError(_context.State), ResponseCode.ClientBug);
+            return;
+        }
+        _running = new Running(entry, entry.NameOf(command), command.Tag);
+        Continue(() => entry.Invoke(command, _context));
+    }
+
+    /// <summary>Runs one step of the running command on this thread; an exception ends it with NO [SERVERBUG].</summary>
+    private void Continue(Func<CommandOutcome> step)
+    {
+        CommandOutcome outcome;
+        try
+        {
+            outcome = step();
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "{0} failed", _running?.Name);
+            outcome = CommandOutcome.ServerBug();
+        }
+        Apply(outcome);
+    }
+
+    private void Apply(CommandOutcome outcome)
+    {
+        if (_running is not { } running)
+        {
+            return;
+        }
+        switch (outcome)
+        {
+            case CommandOutcome.Completed done:
+                Finish(running, done);
+                break;
+            case CommandOutcome.Awaiting awaiting:
+                int step = ++_step;
+                awaiting.Next.PipeTo(Self, success: next => new StepReady(step, next), failure: ex => new StepFailed(step, ex));
+                Become(Busy);
+                SendOutput();
+                break;
+            case CommandOutcome.Delayed delayed:
+                Timers.StartSingleTimer(StepTimer, new StepReady(++_step, delayed.Then), delayed.Delay);
+                Become(Busy);
+                SendOutput();
+                break;
+            case CommandOutcome.AccountRequest request when _context.Account is { } account:
+                running.AccountReply = request.Then;
+                _services.AccountRegion.Tell(new AccountEnvelope(account.Id, request.Command), Self);
+                Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), AccountReplyTimeout);
+                Become(Busy);
+                SendOutput();
+                break;
+            case CommandOutcome.AccountRequest:
+                _log.Error("{0} asked an account before login", running.Name);
+                Finish(running, CommandOutcome.ServerBug());
+                break;
+            case CommandOutcome.LineWanted wanted:
+                running.Line = wanted.Then;
+                if (wanted.Idle)
+                {
+                    if (!running.Idle)
+                    {
+                        running.Idle = true;
+                        ImapMetrics.IdleStarted();
+                    }
+                    // RFC 2177 §3: what is pending goes out at once while idling.
+                    FlushView(expungeAllowed: true);
+                    Become(Idling);
+                }
+                else
+                {
+                    Become(AwaitingLine);
+                }
+                SendOutput();
+                break;
+        }
+    }
+
+    private void OnLine(ReadOnlyMemory<byte> line)
+    {
+        var running = _running!;
+        var then = running.Line!;
+        running.Line = null;
+        Continue(() => then(line));
+    }
+
+    private void OnLimitExceeded(LimitExceeded limit)
+    {
+        if (_running is { Line: not null } running)
+        {
+            // A continuation line (AUTHENTICATE response, IDLE's DONE) over the line cap.
+            running.Line = null;
+            Finish(running, CommandOutcome.Bad("Line too long"));
+            return;
+        }
+        var limits = _services.Settings.Limits;
+        if (limit.Kind == LimitKind.LiteralTooLarge)
+        {
+            // RFC 7889 §4 (APPENDLIMIT) and RFC 4469: TOOBIG says which limit was hit.
+            RespondBad(limit.Tag, $"Literal too large: the limit is {limits.MaxLiteral} bytes", ResponseCode.TooBig);
+        }
+        else
+        {
+            RespondBad(limit.Tag, $"Command line too long: the limit is {limits.MaxLine} bytes");
+        }
+    }
+
+    /// <summary>Ends the running command with its tagged response, then takes up the next state.</summary>
+    private void Finish(Running running, CommandOutcome.Completed done)
+    {
+        _running = null;
+        Timers.Cancel(StepTimer);
+        if (running.Idle)
+        {
+            ImapMetrics.IdleEnded();
+        }
+        if (done.Kind != StatusKind.Bad && done.AfterResponse != AfterCommand.Close)
+        {
+            // RFC 9051 §7.5.1: no EXPUNGE while a command that uses sequence numbers completes.
+            FlushView(expungeAllowed: !running.Entry.Flags.HasFlag(CommandFlags.UsesSequenceNumbers));
+        }
+        _output.Write(new TaggedStatusResponse(running.Tag, done.Kind, done.Text, done.Code));
+        ImapMetrics.CommandCompleted(running.Name, done.Kind, Stopwatch.GetElapsedTime(running.Started));
+        if (CountBad(done.Kind == StatusKind.Bad))
+        {
+            return;
+        }
+
+        switch (done.AfterResponse)
+        {
+            case AfterCommand.Close:
+                CloseConnection();
+                return;
+            case AfterCommand.StartTls:
+                SendOutput();
+                // Bytes pipelined after STARTTLS were sent in plaintext: they must never run as
+                // commands on the TLS connection (CVE-2011-0411).
+                _receiver = NewReceiver();
+                _tlsPending = true;
+                _connection.Tell(StartTls.Instance);
+                Become(WaitingForTls);
+                return;
+        }
+        if (_shutdownPending)
+        {
+            CloseWithBye("Server shutting down");
+            return;
+        }
+        BecomeForState();
+    }
+
+    /// <summary>A BAD that ends no running command (parse error, limit, state gate).</summary>
+    private void RespondBad(string? tag, string text, ResponseCode? code = null)
+    {
+        _output.Write(tag is null
+            ? new UntaggedStatusResponse(StatusKind.Bad, text, code)
+            : new TaggedStatusResponse(tag, StatusKind.Bad, text, code));
+        ImapMetrics.CommandCompleted(InvalidCommandName, StatusKind.Bad, TimeSpan.Zero);
+        CountBad(isBad: true);
+    }
+
+    /// <summary>Counts consecutive BADs; at <c>limits.max-bad-commands</c> says BYE. True when closing.</summary>
+    private bool CountBad(bool isBad)
+    {
+        if (!isBad)
+        {
+            _badInARow = 0;
+            return false;
+        }
+        _badInARow++;
+        int max = _services.Settings.Limits.MaxBadCommands;
+        if (max > 0 && _badInARow >= max)
+        {
+            CloseWithBye("Too many bad commands");
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>SelectCommand</c> → <c>SELECT</c>, for commands the parser knows and the table does not.</summary>
+    private static string NameOf(ImapCommand command)
+    {
+        var name = command.GetType().Name;
+        return (name.EndsWith("Command", StringComparison.Ordinal) ? name[..^"Command".Length] : name).ToUpperInvariant();
+    }
+
+    /// <summary>The command in progress and what it waits for.</summary>
+    private sealed class Running(CommandEntry entry, string name, string tag)
+    {
+        public CommandEntry Entry { get; } = entry;
+
+        /// <summary>The name for metrics and logs (<c>UID FETCH</c> for the UID form).</summary>
+        public string Name { get; } = name;
+
+        public string Tag { get; } = tag;
+
+        public long Started { get; } = Stopwatch.GetTimestamp();
+
+        public Func<IAccountReply, CommandOutcome>? AccountReply { get; set; }
+
+        public Func<ReadOnlyMemory<byte>, CommandOutcome>? Line { get; set; }
+
+        public bool Idle { get; set; }
+    }
+}

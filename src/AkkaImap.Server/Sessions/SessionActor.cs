@@ -1,0 +1,347 @@
+using Akka.Actor;
+using Akka.Event;
+using AkkaImap.Protocol.Receiving;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Commands;
+using AkkaImap.Server.Telemetry;
+using AkkaImap.Server.Transport;
+
+namespace AkkaImap.Server.Sessions;
+
+/// <summary>
+/// One IMAP session, a child of its connection actor. It owns the command receiver, runs one
+/// command at a time through the <see cref="CommandRegistry"/>, and switches behaviours with the
+/// IMAP states (RFC 9051 §3): NotAuthenticated, Authenticated, Selected; plus Busy (a command awaits
+/// work that is piped back), AwaitingLine (AUTHENTICATE), Idling (RFC 2177), WaitingForTls and
+/// LoggingOut. Bytes that arrive while a command runs only accumulate in the receiver; the next
+/// command is taken when the tagged response is written, so pipelined commands are answered in order.
+/// This file holds the life cycle and the behaviours; SessionActor.Dispatch.cs runs the commands.
+/// </summary>
+public sealed partial class SessionActor : UntypedActor, IWithTimers
+{
+    private readonly SessionServices _services;
+    private readonly IActorRef _connection;
+    private readonly ResponseBuffer _output = new();
+    private readonly SessionContext _context;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private CommandReceiver _receiver;
+    private SessionState _timeoutState = SessionState.NotAuthenticated;
+    private bool _closing;
+    private bool _tlsPending;
+    private bool _shutdownPending;
+    private bool _readingSuspended;
+
+    public SessionActor(SessionServices services, ConnectionInfo connection, IActorRef connectionActor)
+    {
+        _services = services;
+        _connection = connectionActor;
+        _receiver = NewReceiver();
+        _context = new SessionContext(services, connection, _output, SendOutput, Self, _log);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(SessionServices services, ConnectionInfo connection, IActorRef connectionActor) =>
+        Akka.Actor.Props.Create(() => new SessionActor(services, connection, connectionActor));
+
+    /// <summary>The factory the transport calls for each new connection.</summary>
+    public static SessionPropsFactory Factory(SessionServices services) =>
+        (connection, connectionActor) => Props(services, connection, connectionActor);
+
+    protected override void PreStart()
+    {
+        ImapMetrics.SessionOpened();
+        _services.Tracker?.Tell(SessionStarted.Instance, Self);
+        // RFC 9051 §7.1.1 greeting; the CAPABILITY code saves the client a round trip.
+        _output.Write(new UntaggedStatusResponse(StatusKind.Ok, "AkkaImap ready", new CapabilityCode(_context.Capabilities)));
+        SendOutput();
+        Context.SetReceiveTimeout(_services.Settings.PreAuthTimeout);
+        Become(NotAuthenticated);
+    }
+
+    protected override void PostStop()
+    {
+        if (_running?.Idle == true)
+        {
+            ImapMetrics.IdleEnded();
+        }
+        _context.Unselect();
+        ImapMetrics.SessionClosed();
+    }
+
+    protected override void OnReceive(object message) => NotAuthenticated(message);
+
+    // ---- behaviours ----
+
+    private void NotAuthenticated(object message) => Ready(message);
+
+    private void Authenticated(object message) => Ready(message);
+
+    private void Selected(object message)
+    {
+        if (message is FolderEvent folderEvent)
+        {
+            Enqueue(folderEvent);
+            return;
+        }
+        Ready(message);
+    }
+
+    /// <summary>Between commands: client bytes are parsed at once.</summary>
+    private void Ready(object message)
+    {
+        switch (message)
+        {
+            case ClientData data:
+                OnClientData(data);
+                break;
+            case ReceiveTimeout:
+                CloseWithBye("Idle timeout");
+                break;
+            case ServerShuttingDown:
+                CloseWithBye("Server shutting down");
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    /// <summary>A command awaits a task, an account reply or a delay; nothing else is parsed meanwhile.</summary>
+    private void Busy(object message)
+    {
+        switch (message)
+        {
+            case ClientData data:
+                _receiver.Append(data.Data.Span);
+                if (!_readingSuspended && _receiver.BufferedBytes > BusyBufferLimit)
+                {
+                    // Pipelined input beyond one command's worth waits in the socket, not in memory.
+                    _readingSuspended = true;
+                    _connection.Tell(SuspendReading.Instance);
+                }
+                break;
+            case FolderEvent folderEvent:
+                Enqueue(folderEvent);
+                break;
+            case StepReady ready when ready.Step == _step:
+                Timers.Cancel(StepTimer);
+                Continue(ready.Next);
+                Pump();
+                break;
+            case StepFailed failed when failed.Step == _step:
+                _log.Error(failed.Cause, "{0} failed", _running?.Name);
+                Apply(CommandOutcome.ServerBug());
+                Pump();
+                break;
+            case IAccountReply reply when _running?.AccountReply is { } then:
+                _running.AccountReply = null;
+                Timers.Cancel(StepTimer);
+                Continue(() => then(reply));
+                Pump();
+                break;
+            case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
+                _running.AccountReply = null;
+                _log.Warning("{0}: no reply from the account within {1}", _running.Name, AccountReplyTimeout);
+                Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
+                Pump();
+                break;
+            case ReceiveTimeout:
+                // The client is waiting for us, it is not idle.
+                break;
+            case ServerShuttingDown:
+                _shutdownPending = true;
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    /// <summary>AUTHENTICATE waits for the client's next line (RFC 9051 §6.2.2).</summary>
+    private void AwaitingLine(object message)
+    {
+        switch (message)
+        {
+            case FolderEvent folderEvent:
+                Enqueue(folderEvent);
+                break;
+            default:
+                Ready(message);
+                break;
+        }
+    }
+
+    /// <summary>IDLE (RFC 2177 §3): changes are sent as they arrive, until DONE.</summary>
+    private void Idling(object message)
+    {
+        switch (message)
+        {
+            case FolderEvent folderEvent:
+                Enqueue(folderEvent);
+                FlushView(expungeAllowed: true);
+                SendOutput();
+                break;
+            default:
+                Ready(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// After STARTTLS's OK, until the handshake is done. Plaintext that arrives meanwhile was sent
+    /// before the client could see the OK and is dropped (RFC 9051 §6.2.1, CVE-2011-0411).
+    /// </summary>
+    private void WaitingForTls(object message)
+    {
+        switch (message)
+        {
+            case ClientData:
+                break;
+            case TlsEstablished:
+                _tlsPending = false;
+                _context.TlsStarted();
+                Become(NotAuthenticated);
+                if (_shutdownPending)
+                {
+                    CloseWithBye("Server shutting down");
+                }
+                break;
+            case ReceiveTimeout or ServerShuttingDown:
+                // No BYE: the connection is mid-handshake.
+                CloseConnection();
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    /// <summary>BYE is sent and Close asked; the connection reports when it is gone.</summary>
+    private void LoggingOut(object message)
+    {
+        if (message is ConnectionClosed)
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private void Common(object message)
+    {
+        switch (message)
+        {
+            case ConnectionClosed:
+                Context.Stop(Self);
+                break;
+            case TimeoutChanged:
+                break;
+            case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply:
+                // Of a folder left meanwhile, or of a command already answered.
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    // ---- helpers ----
+
+    private CommandReceiver NewReceiver() =>
+        new(new ReceiverLimits(_services.Settings.Limits.MaxLine, _services.Settings.Limits.MaxLiteral));
+
+    private int BusyBufferLimit => _services.Settings.Limits.MaxLine + 1024 * 1024;
+
+    private void OnClientData(ClientData data)
+    {
+        _receiver.Append(data.Data.Span);
+        Pump();
+    }
+
+    private void Enqueue(FolderEvent folderEvent)
+    {
+        if (_context.Selected is { } view && view.FolderId == folderEvent.FolderId)
+        {
+            view.Enqueue(folderEvent.Change);
+        }
+    }
+
+    /// <summary>Writes what the selected view owes the client (RFC 9051 §7.4-§7.5).</summary>
+    private void FlushView(bool expungeAllowed)
+    {
+        if (_context.Selected is not { HasPendingChanges: true } view)
+        {
+            return;
+        }
+        bool condStore = _context.IsEnabled("CONDSTORE");
+        foreach (var update in view.Flush(expungeAllowed, _context.IsEnabled("QRESYNC")))
+        {
+            if (update is ViewFolderRemoved)
+            {
+                // RFC 9051 §7.1: CLOSED, the selected mailbox is no longer selected.
+                _context.Unselect();
+                _output.Write(new UntaggedStatusResponse(StatusKind.Ok, "The selected mailbox was deleted", ResponseCode.Closed));
+            }
+            else if (ViewResponses.ToResponse(update, condStore) is { } response)
+            {
+                _output.Write(response);
+            }
+        }
+    }
+
+    private void SendOutput()
+    {
+        if (_output.Length > 0)
+        {
+            _connection.Tell(new Send(_output.Take()));
+        }
+    }
+
+    private void CloseWithBye(string text)
+    {
+        if (_closing)
+        {
+            return;
+        }
+        _output.Write(new UntaggedStatusResponse(StatusKind.Bye, text));
+        CloseConnection();
+    }
+
+    private void CloseConnection()
+    {
+        SendOutput();
+        _connection.Tell(Close.Instance);
+        _closing = true;
+        if (_running?.Idle == true)
+        {
+            ImapMetrics.IdleEnded();
+        }
+        _running = null;
+        _context.LoggingOut();
+        Timers.CancelAll();
+        Context.SetReceiveTimeout(null);
+        Become(LoggingOut);
+    }
+
+    private void BecomeForState()
+    {
+        var state = _context.State;
+        if (_timeoutState == SessionState.NotAuthenticated && state != SessionState.NotAuthenticated)
+        {
+            // After login the (longer) idle-timeout applies; null switches it off. Akka.NET keeps the
+            // timer already running when the timeout changes inside a message that does not
+            // influence it (the login's piped result); TimeoutChanged restarts it.
+            Context.SetReceiveTimeout(_services.Settings.IdleTimeout);
+            Self.Tell(TimeoutChanged.Instance);
+        }
+        _timeoutState = state;
+        UntypedReceive behaviour = state switch
+        {
+            SessionState.NotAuthenticated => NotAuthenticated,
+            SessionState.Authenticated => Authenticated,
+            SessionState.Selected => Selected,
+            _ => LoggingOut,
+        };
+        Become(behaviour);
+    }
+}

@@ -1,0 +1,38 @@
+using Akka.Actor;
+using AkkaImap.Server.Commands;
+
+namespace AkkaImap.Server.Sessions;
+
+/// <summary>
+/// The server is stopping: the session answers <c>* BYE Server shutting down</c> (after the
+/// tagged response of a command in progress) and closes its connection.
+/// </summary>
+public sealed record ServerShuttingDown : INotInfluenceReceiveTimeout
+{
+    public static readonly ServerShuttingDown Instance = new();
+}
+
+/// <summary>A session tells its <see cref="SessionTracker"/> it exists (the tracker watches the sender).</summary>
+public sealed record SessionStarted : INotInfluenceReceiveTimeout
+{
+    public static readonly SessionStarted Instance = new();
+}
+
+// The session's messages to itself. None counts as client activity for the receive timeout.
+
+/// <summary>An awaited step finished; <see cref="Next"/> runs on the session's thread.</summary>
+internal sealed record StepReady(int Step, Func<CommandOutcome> Next) : INotInfluenceReceiveTimeout;
+
+internal sealed record StepFailed(int Step, Exception Cause) : INotInfluenceReceiveTimeout;
+
+/// <summary>The account did not answer in time.</summary>
+internal sealed record StepTimedOut(int Step) : INotInfluenceReceiveTimeout;
+
+/// <summary>
+/// Deliberately NOT <see cref="INotInfluenceReceiveTimeout"/>: sent to itself after the receive
+/// timeout changed, so the timer restarts with the new value.
+/// </summary>
+internal sealed record TimeoutChanged
+{
+    public static readonly TimeoutChanged Instance = new();
+}

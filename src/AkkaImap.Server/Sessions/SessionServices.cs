@@ -1,0 +1,19 @@
+using Akka.Actor;
+using AkkaImap.Server.Commands;
+using AkkaImap.Server.Configuration;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Sessions;
+
+/// <summary>
+/// What every session of one server shares. <paramref name="Tracker"/> is the
+/// <see cref="SessionTracker"/> that tells sessions of a stopping server to say BYE; null in
+/// tests that drive a single session.
+/// </summary>
+public sealed record SessionServices(
+    ImapSettings Settings,
+    IStore Store,
+    IActorRef AccountRegion,
+    IActorRef Workers,
+    CommandRegistry Registry,
+    IActorRef? Tracker = null);

@@ -1,0 +1,64 @@
+using Akka.Actor;
+
+namespace AkkaImap.Server.Sessions;
+
+/// <summary>
+/// Knows the live sessions of one server (they announce themselves with
+/// <see cref="SessionStarted"/>; the tracker watches them), so that stopping the server can tell
+/// each to say BYE and wait until they are gone. Sessions are children of connection actors
+/// created by the transport, so nothing else can reach them all.
+/// </summary>
+internal sealed class SessionTracker : ReceiveActor
+{
+    private readonly HashSet<IActorRef> _sessions = [];
+    private readonly List<TaskCompletionSource> _waiting = [];
+    private bool _stopping;
+
+    public SessionTracker()
+    {
+        Receive<SessionStarted>(_ =>
+        {
+            if (_stopping)
+            {
+                Sender.Tell(ServerShuttingDown.Instance);
+            }
+            if (_sessions.Add(Sender))
+            {
+                Context.Watch(Sender);
+            }
+        });
+        Receive<Terminated>(t =>
+        {
+            _sessions.Remove(t.ActorRef);
+            CompleteIfEmpty();
+        });
+        Receive<ShutDownSessions>(m =>
+        {
+            _stopping = true;
+            foreach (var session in _sessions)
+            {
+                session.Tell(ServerShuttingDown.Instance);
+            }
+            _waiting.Add(m.AllGone);
+            CompleteIfEmpty();
+        });
+    }
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new SessionTracker());
+
+    private void CompleteIfEmpty()
+    {
+        if (_sessions.Count > 0)
+        {
+            return;
+        }
+        foreach (var waiter in _waiting)
+        {
+            waiter.TrySetResult();
+        }
+        _waiting.Clear();
+    }
+
+    /// <summary>Tells every session (and any that starts later) to BYE; completes when none is left.</summary>
+    public sealed record ShutDownSessions(TaskCompletionSource AllGone);
+}

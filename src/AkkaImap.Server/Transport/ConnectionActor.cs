@@ -1,0 +1,328 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Dispatch;
+using Akka.Event;
+using Akka.IO;
+using AkkaImap.Server.Tls;
+
+namespace AkkaImap.Server.Transport;
+
+/// <summary>
+/// One client connection: the Akka.IO handler (push mode, Register sent from here), the write
+/// window, TLS (implicit or STARTTLS), and the parent of the session actor. Two behaviours:
+/// <see cref="OnReceive"/> while the socket is open (a handshake in progress is <c>_tls</c> set but
+/// not ready; closing is a flag, as queued writes still drain) and <see cref="Closed"/> once the
+/// socket is gone and the session is being stopped.
+/// </summary>
+internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
+{
+    private static readonly ReadOnlyMemory<byte> InternalErrorBye = "* BYE Internal server error\r\n"u8.ToArray();
+
+    private readonly IActorRef _tcp;
+    private readonly EndpointSettings _endpoint;
+    private readonly SessionPropsFactory _sessions;
+    private readonly WriteWindow _window;
+    private ConnectionInfo _info;
+    private IActorRef? _session;
+    private bool _sessionFailed;
+    private bool _closing;
+    private bool _closeSent;
+    private bool _transportClosed;
+    private string? _closeReason;
+
+    public ConnectionActor(IActorRef tcp, Tcp.Connected connected, EndpointSettings endpoint, SessionPropsFactory sessions)
+    {
+        _tcp = tcp;
+        _endpoint = endpoint;
+        _sessions = sessions;
+        _info = endpoint.InfoFor(connected.RemoteAddress, connected.LocalAddress);
+        var self = Self;
+        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) => tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IActorRef tcp, Tcp.Connected connected, EndpointSettings endpoint, SessionPropsFactory sessions)
+    {
+        var props = Akka.Actor.Props.Create(() => new ConnectionActor(tcp, connected, endpoint, sessions));
+        return endpoint.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
+    }
+
+    protected override void PreStart()
+    {
+        // Push mode: Akka.IO starts reading once it has Register, sent by the handler itself, so
+        // the pull-mode race in FACTS.md cannot happen.
+        _tcp.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
+        Context.Watch(_tcp);
+        if (_endpoint.ImplicitTls)
+        {
+            BeginHandshake();
+        }
+        else
+        {
+            CreateSession();
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (!_transportClosed)
+        {
+            _tcp.Tell(Tcp.Abort.Instance);
+        }
+
+        _window.Fail(new IOException("connection closed"));
+        _tls?.Dispose();
+    }
+
+    // A session that throws is stopped, never restarted; the client gets BYE (on Terminated).
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ =>
+    {
+        _sessionFailed = true;
+        return Directive.Stop;
+    });
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received received when _tls is not null:
+                _tls.Feed(received.Data);
+                break;
+            case Tcp.Received received:
+                _session?.Tell(new ClientData(received.Data.ToArray()));
+                break;
+            case TlsPlaintext plaintext:
+                _session?.Tell(new ClientData(plaintext.Data));
+                break;
+            case TlsReadEnded ended:
+                BeginClose(ended.Reason);
+                break;
+            case Send send:
+                Write(send.Data);
+                break;
+            case StartTls when _tls is null && _info.CanStartTls && !_closing:
+                // Everything received so far went to the session, which drops what it has not
+                // parsed; from here on every byte is TLS (RFC 9051 §6.2.1, CVE-2011-0411).
+                BeginHandshake();
+                break;
+            case StartTls:
+                Context.GetLogger().Warning("{0}: StartTls ignored (TLS already on or not offered here)", _info.Remote);
+                break;
+            case Close:
+                BeginClose("closed by server");
+                break;
+            default:
+                OnCommon(message);
+                break;
+        }
+    }
+
+    /// <summary>The rest of the open-socket behaviour: acks, TLS progress, back-pressure, lifecycle.</summary>
+    private void OnCommon(object message)
+    {
+        switch (message)
+        {
+            case WriteAcked acked:
+                _window.Acknowledge(acked.Bytes);
+                TryFinishClose();
+                break;
+            case TlsCipherWrite cipher:
+                _window.Enqueue(cipher.Data, cipher.Accepted);
+                break;
+            case TlsWriteDone done:
+                OnTlsWriteDone(done.Rented);
+                break;
+            case TlsShutdownDone:
+                OnTlsShutdownDone();
+                break;
+            case TlsWriteFailed failed:
+                OnTlsWriteDone(failed.Rented);
+                Context.GetLogger().Debug("{0}: TLS write failed: {1}", _info.Remote, failed.Reason);
+                _tcp.Tell(Tcp.Abort.Instance);
+                break;
+            case SuspendReading:
+                _tcp.Tell(Tcp.SuspendReading.Instance);
+                break;
+            case ResumeReading:
+                _tcp.Tell(Tcp.ResumeReading.Instance);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_session):
+                OnSessionStopped();
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_tcp):
+                OnTransportClosed("connection lost");
+                break;
+            case Tcp.ConnectionClosed closed:
+                OnTransportClosed(ReasonOf(closed));
+                break;
+            case Tcp.CommandFailed failed:
+                Context.GetLogger().Debug("{0}: {1} failed, aborting", _info.Remote, failed.Cmd);
+                _tcp.Tell(Tcp.Abort.Instance);
+                break;
+            case CloseTimedOut:
+                _tcp.Tell(Tcp.Abort.Instance);
+                break;
+            case HandshakeSucceeded:
+                OnHandshakeSucceeded();
+                break;
+            case HandshakeFailed failed:
+                Context.GetLogger().Debug("{0}: TLS handshake failed: {1}", _info.Remote, failed.Reason);
+                BeginClose("TLS handshake failed");
+                break;
+            case HandshakeTimedOut:
+                Context.GetLogger().Debug("{0}: TLS handshake timed out", _info.Remote);
+                _closeReason ??= "TLS handshake timed out";
+                _tcp.Tell(Tcp.Abort.Instance);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>The socket is gone: the session learns it and is given a moment to stop itself.</summary>
+    private void Closed(object message)
+    {
+        switch (message)
+        {
+            case Terminated terminated when terminated.ActorRef.Equals(_session):
+            case SessionStopTimedOut:
+                Context.Stop(Self);
+                break;
+            case TlsCipherWrite cipher:
+                cipher.Accepted.TrySetException(new IOException("connection closed"));
+                break;
+            case TlsWriteDone done:
+                ReturnRented(done.Rented);
+                break;
+            case TlsWriteFailed failed:
+                ReturnRented(failed.Rented);
+                break;
+        }
+    }
+
+    private void CreateSession()
+    {
+        Props props;
+        try
+        {
+            props = _sessions(_info, Self);
+        }
+        catch (Exception ex)
+        {
+            Context.GetLogger().Error(ex, "{0}: the session could not be created", _info.Remote);
+            Write(InternalErrorBye);
+            BeginClose("session could not be created");
+            return;
+        }
+
+        if (_endpoint.Dispatcher is { } dispatcher &&
+            (props.Dispatcher == Deploy.NoDispatcherGiven || props.Dispatcher == Dispatchers.DefaultDispatcherId))
+        {
+            props = props.WithDispatcher(dispatcher);
+        }
+
+        _session = Context.ActorOf(props, "session");
+        Context.Watch(_session);
+    }
+
+    private void OnSessionStopped()
+    {
+        _session = null;
+        if (_sessionFailed && !_closing)
+        {
+            Write(InternalErrorBye);
+        }
+
+        BeginClose(_sessionFailed ? "session failed" : "session stopped");
+    }
+
+    private void Write(ReadOnlyMemory<byte> data)
+    {
+        if (_closing || data.IsEmpty)
+        {
+            return;
+        }
+
+        if (_tls is not null)
+        {
+            QueuePlaintext(data);
+            return;
+        }
+
+        _window.Enqueue(MemoryMarshal.TryGetArray(data, out var segment)
+            ? ByteString.FromBytes(segment)
+            : ByteString.FromBytes(data.ToArray()));
+    }
+
+    private void BeginClose(string reason)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _closing = true;
+        _closeReason = reason;
+        Timers.StartSingleTimer(nameof(CloseTimedOut), CloseTimedOut.Instance, _endpoint.CloseTimeout);
+        TryFinishClose();
+    }
+
+    /// <summary>Closes once queued plaintext is encrypted (and close_notify sent) and every write is handed to Akka.IO, which flushes them before closing.</summary>
+    private void TryFinishClose()
+    {
+        if (!_closing || _closeSent || _transportClosed || !TlsReadyToClose() || !_window.AllIssued)
+        {
+            return;
+        }
+
+        _closeSent = true;
+        _tcp.Tell(Tcp.Close.Instance);
+    }
+
+    private void OnTransportClosed(string reason)
+    {
+        if (_transportClosed)
+        {
+            return;
+        }
+
+        _transportClosed = true;
+        Timers.CancelAll();
+        _window.Fail(new IOException("connection closed"));
+        _tls?.EndOfInput();
+        if (_session is null)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        _session.Tell(new ConnectionClosed(_closeReason ?? reason));
+        Timers.StartSingleTimer(nameof(SessionStopTimedOut), SessionStopTimedOut.Instance, _endpoint.SessionStopTimeout);
+        Become(Closed);
+    }
+
+    private static string ReasonOf(Tcp.ConnectionClosed closed) => closed switch
+    {
+        Tcp.PeerClosed => "connection closed by client",
+        Tcp.ErrorClosed error => $"connection error: {error.Cause}",
+        Tcp.Aborted => "connection aborted",
+        _ => "connection closed",
+    };
+
+    private sealed class WriteAcked(int bytes) : Tcp.Event, IDeadLetterSuppression
+    {
+        public int Bytes { get; } = bytes;
+    }
+
+    private sealed record CloseTimedOut
+    {
+        public static readonly CloseTimedOut Instance = new();
+    }
+
+    private sealed record SessionStopTimedOut
+    {
+        public static readonly SessionStopTimedOut Instance = new();
+    }
+}

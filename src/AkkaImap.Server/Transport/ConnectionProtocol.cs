@@ -1,0 +1,92 @@
+using System.Net;
+using Akka.Actor;
+
+namespace AkkaImap.Server.Transport;
+
+/// <summary>
+/// What a session knows about its connection. <see cref="IsTrustedNetwork"/> says the peer is in
+/// <c>auth.trusted-networks</c>, where plaintext login without TLS is allowed (RFC 9051 §11.1,
+/// LOGINDISABLED). <see cref="CanStartTls"/> is true on plain endpoints until TLS is on.
+/// </summary>
+public sealed record ConnectionInfo(
+    EndPoint Remote,
+    EndPoint Local,
+    bool IsTls,
+    bool CanStartTls,
+    bool IsTrustedNetwork,
+    string EndpointName);
+
+/// <summary>
+/// Makes the Props of the session actor for a new connection. The connection actor creates the
+/// session as its child (for implicit TLS only after the handshake) and runs it on
+/// <c>akka-imap-dispatcher</c> when that dispatcher is configured and the Props name none.
+/// </summary>
+public delegate Props SessionPropsFactory(ConnectionInfo connection, IActorRef connectionActor);
+
+/// <summary>Messages the connection actor sends to its session.</summary>
+public interface ISessionInbound;
+
+/// <summary>Messages a session sends to its connection actor.</summary>
+public interface IConnectionCommand;
+
+/// <summary>
+/// Plaintext bytes from the client (already decrypted on TLS connections), in order. The memory
+/// belongs to the session from now on. This is client activity: it resets the session's
+/// ReceiveTimeout (idle-timeout, pre-auth-timeout).
+/// </summary>
+public sealed record ClientData(ReadOnlyMemory<byte> Data) : ISessionInbound;
+
+/// <summary>
+/// The STARTTLS handshake succeeded (RFC 9051 §6.2.1): from now on the connection is TLS
+/// (<see cref="ConnectionInfo.IsTls"/> true, <see cref="ConnectionInfo.CanStartTls"/> false).
+/// Until this arrives the session ignores any <see cref="ClientData"/>: it is plaintext the client
+/// sent before it could see the OK (CVE-2011-0411).
+/// </summary>
+public sealed record TlsEstablished : ISessionInbound, INotInfluenceReceiveTimeout
+{
+    public static readonly TlsEstablished Instance = new();
+}
+
+/// <summary>
+/// The connection is gone (peer closed, network error, TLS failure, or our own Close done).
+/// The session should stop; the connection actor stops it shortly after in any case.
+/// </summary>
+public sealed record ConnectionClosed(string Reason) : ISessionInbound, INotInfluenceReceiveTimeout;
+
+/// <summary>
+/// Writes bytes to the client, in the order sent. The memory is handed over: the session must not
+/// change it afterwards. Many may be sent in a row; the connection bounds what is in flight.
+/// </summary>
+public sealed record Send(ReadOnlyMemory<byte> Data) : IConnectionCommand
+{
+    public static Send Ascii(string text) => new(System.Text.Encoding.ASCII.GetBytes(text));
+}
+
+/// <summary>
+/// Sent right after the OK to STARTTLS (RFC 9051 §6.2.1): the connection writes what is queued,
+/// discards every byte received before this point that the session has not consumed (the session
+/// drops its own parser buffer too), runs the server handshake and answers
+/// <see cref="TlsEstablished"/>, or closes the connection when the handshake fails.
+/// </summary>
+public sealed record StartTls : IConnectionCommand
+{
+    public static readonly StartTls Instance = new();
+}
+
+/// <summary>Flushes what is queued, then closes the connection (the session then gets <see cref="ConnectionClosed"/>).</summary>
+public sealed record Close : IConnectionCommand
+{
+    public static readonly Close Instance = new();
+}
+
+/// <summary>Back-pressure: stop reading from the socket (one read already in flight may still arrive).</summary>
+public sealed record SuspendReading : IConnectionCommand
+{
+    public static readonly SuspendReading Instance = new();
+}
+
+/// <summary>Back-pressure: read from the socket again after <see cref="SuspendReading"/>.</summary>
+public sealed record ResumeReading : IConnectionCommand
+{
+    public static readonly ResumeReading Instance = new();
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using AkkaImap.Server.Tls;
+
+namespace AkkaImap.Server.Transport;
+
+/// <summary>What every connection accepted on one endpoint shares.</summary>
+internal sealed record EndpointSettings(
+    string Name,
+    bool ImplicitTls,
+    TlsIdentity Certificate,
+    IReadOnlyList<IPNetwork> TrustedNetworks,
+    TimeSpan HandshakeTimeout,
+    string? Dispatcher)
+{
+    /// <summary>The setting that names this endpoint's port, for error lines.</summary>
+    public string PortKey { get; init; } = "akka-imap.port";
+
+    /// <summary>Bytes handed to Akka.IO and not yet acknowledged, per connection (FACTS.md: bound it).</summary>
+    public int MaxUnackedBytes { get; init; } = 128 * 1024;
+
+    /// <summary>How long a Close may take to flush before the connection is aborted.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stopped connection waits for its session to stop after ConnectionClosed.</summary>
+    public TimeSpan SessionStopTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public bool IsTrusted(EndPoint remote)
+    {
+        if (remote is not IPEndPoint ip)
+        {
+            return false;
+        }
+
+        // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; trusted-networks are written as IPv4.
+        var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
+        foreach (var network in TrustedNetworks)
+        {
+            if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public ConnectionInfo InfoFor(EndPoint remote, EndPoint local) =>
+        new(remote, local, IsTls: false, CanStartTls: !ImplicitTls, IsTrustedNetwork: IsTrusted(remote), EndpointName: Name);
+}

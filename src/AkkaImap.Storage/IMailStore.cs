@@ -1,0 +1,102 @@
+namespace AkkaImap.Storage;
+
+/// <summary>
+/// Folders and messages. Every write is durable when its task completes (group-committed).
+/// Folder names are full paths with the '/' delimiter; "INBOX" matches case-insensitively
+/// (RFC 9051 §5.1) and is stored upper-case; other names compare exactly.
+/// Text SEARCH is left to the server: it reads raw bytes (<see cref="ReadMessageAsync"/>) and
+/// decodes them with MimeKit on its worker pool; the store serves the non-text criteria
+/// (flags, dates, size, envelope) from the rows and <see cref="MessageInfo"/>.
+/// </summary>
+public interface IMailStore
+{
+    // ---- folders ----
+
+    /// <summary>All folders of an owner (including \Noselect placeholders), by name.</summary>
+    Task<IReadOnlyList<FolderInfo>> ListFoldersAsync(MailboxOwner owner, CancellationToken ct = default);
+    Task<FolderInfo?> GetFolderAsync(MailboxOwner owner, string name, CancellationToken ct = default);
+    Task<FolderInfo?> GetFolderAsync(long folderId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Creates a folder with a fresh UIDVALIDITY; missing parents are created too (RFC 9051
+    /// §6.3.4), and an existing \Noselect placeholder of that name becomes selectable. One
+    /// trailing '/' is ignored (it only declares that children will follow).
+    /// Throws <see cref="StoreError.AlreadyExists"/> or <see cref="StoreError.NotAllowed"/> (empty
+    /// name or segment, leading or doubled '/', control characters).
+    /// </summary>
+    Task<FolderInfo> CreateFolderAsync(MailboxOwner owner, string name, string? specialUse = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// RFC 9051 §6.3.5: deletes the folder and its messages. A folder with children is not
+    /// removed: its messages are expunged and it becomes \Noselect. Deleting a \Noselect folder
+    /// that has children is refused (<see cref="StoreError.NotEmpty"/>); INBOX is refused
+    /// (<see cref="StoreError.NotAllowed"/>); unknown is <see cref="StoreError.NotFound"/>.
+    /// </summary>
+    Task DeleteFolderAsync(MailboxOwner owner, string name, CancellationToken ct = default);
+
+    /// <summary>
+    /// RFC 9051 §6.3.6: renames a folder and all its children (they keep UIDVALIDITY and
+    /// messages; missing parents of the new name are created). Renaming INBOX creates the new
+    /// folder, moves every INBOX message there (new UIDs) and leaves INBOX empty; its children
+    /// stay. Throws NotFound, AlreadyExists, or NotAllowed (into itself or a child of itself).
+    /// </summary>
+    Task RenameFolderAsync(MailboxOwner owner, string oldName, string newName, CancellationToken ct = default);
+
+    /// <summary>
+    /// SUBSCRIBE/UNSUBSCRIBE (RFC 9051 §6.3.7). Subscriptions are names, so they may name folders
+    /// that do not exist (LSUB / LIST (SUBSCRIBED) show them as \NonExistent).
+    /// </summary>
+    Task SetSubscribedAsync(MailboxOwner owner, string name, bool subscribed, CancellationToken ct = default);
+    Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailboxOwner owner, CancellationToken ct = default);
+
+    /// <summary>STATUS counts; null when no such folder.</summary>
+    Task<FolderStatus?> GetStatusAsync(long folderId, CancellationToken ct = default);
+
+    // ---- messages: writes ----
+
+    /// <summary>
+    /// Appends one or several messages atomically (RFC 3502 MULTIAPPEND). Each is analysed once
+    /// with MimeKit (envelope, body structure, part offsets, preview); malformed MIME never fails.
+    /// Throws NotFound (folder) or NoSelect.
+    /// </summary>
+    Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default);
+
+    /// <summary>Copies messages (sharing the stored bytes) keeping flags and internal date; UIDs not present are skipped.</summary>
+    Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
+
+    /// <summary>Copy plus expunge of the originals, in one transaction (RFC 6851).</summary>
+    Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
+
+    /// <summary>
+    /// STORE on a UID set with optional UNCHANGEDSINCE (RFC 7162 §3.1.3): messages whose modseq is
+    /// above it are not changed and are reported in <see cref="StoreResult.Modified"/>. One new
+    /// modseq is assigned to all messages changed by this call.
+    /// </summary>
+    Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
+        IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Removes \Deleted messages (all, or only those in <paramref name="uids"/> for UID EXPUNGE,
+    /// RFC 4315) and keeps tombstones (uid, modseq) for QRESYNC VANISHED.
+    /// </summary>
+    Task<ExpungeResult> ExpungeAsync(long folderId, IReadOnlyCollection<uint>? uids = null, CancellationToken ct = default);
+
+    // ---- messages: reads ----
+
+    /// <summary>(uid, flags, keywords, modseq) of every message, ascending UID; one query.</summary>
+    Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default);
+    /// <summary>Messages whose modseq is above <paramref name="modSeq"/> (CONDSTORE CHANGEDSINCE, IDLE polling).</summary>
+    Task<IReadOnlyList<MessageFlagState>> GetChangedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default);
+    /// <summary>UIDs expunged with a modseq above <paramref name="modSeq"/> (RFC 7162 §3.2.5.1 VANISHED), ascending.</summary>
+    Task<IReadOnlyList<uint>> GetVanishedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default);
+
+    /// <summary>FETCH metadata for the given UIDs (missing ones are skipped), ascending UID.</summary>
+    Task<IReadOnlyList<MessageInfo>> GetMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
+    Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default);
+
+    /// <summary>
+    /// The raw bytes of a message, whole or the range [offset, offset+length) clipped to the
+    /// message (an offset past the end gives an empty array). Null when no such message.
+    /// </summary>
+    Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default);
+}

@@ -1,0 +1,105 @@
+using AkkaImap.Protocol.Model;
+
+namespace AkkaImap.Storage;
+
+/// <summary>Who owns a folder: an account, or the public-folder namespace of a post office.</summary>
+public enum OwnerKind : byte { Account = 0, PublicFolders = 1 }
+
+/// <summary>The owner of a set of folders; folder names are unique per owner.</summary>
+public readonly record struct MailboxOwner(OwnerKind Kind, long Id)
+{
+    public static MailboxOwner ForAccount(long accountId) => new(OwnerKind.Account, accountId);
+    public static MailboxOwner ForPublicFolders(long postOfficeId) => new(OwnerKind.PublicFolders, postOfficeId);
+}
+
+/// <summary>The IMAP system flags (RFC 9051 §2.3.2) as bits; keywords are kept as strings beside them.</summary>
+[Flags]
+public enum MessageFlags : byte
+{
+    None = 0,
+    Seen = 1,
+    Answered = 2,
+    Flagged = 4,
+    Deleted = 8,
+    Draft = 16,
+}
+
+/// <summary>A folder as stored. <see cref="Name"/> is the full path with '/' (INBOX always upper-case).</summary>
+public sealed record FolderInfo(
+    long Id,
+    MailboxOwner Owner,
+    string Name,
+    uint UidValidity,
+    uint UidNext,
+    ulong HighestModSeq,
+    string? SpecialUse,
+    bool Subscribed,
+    bool NoSelect,
+    string MailboxId);
+
+/// <summary>STATUS items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ).</summary>
+public sealed record FolderStatus(
+    long FolderId,
+    int Messages,
+    int Unseen,
+    int Deleted,
+    long Size,
+    ulong HighestModSeq,
+    uint UidNext,
+    uint UidValidity);
+
+/// <summary>One message to append. <paramref name="InternalDate"/> null means now.</summary>
+public sealed record AppendRequest(
+    ReadOnlyMemory<byte> Content,
+    MessageFlags Flags = MessageFlags.None,
+    IReadOnlyList<string>? Keywords = null,
+    DateTimeOffset? InternalDate = null);
+
+/// <summary>Result of an (atomic, MULTIAPPEND) append: the UIDs in request order (RFC 4315 APPENDUID).</summary>
+public sealed record AppendResult(uint UidValidity, IReadOnlyList<uint> Uids, ulong ModSeq);
+
+/// <summary>The UID of a message in the source and the UID of its copy (RFC 4315 COPYUID).</summary>
+public readonly record struct UidMapping(uint SourceUid, uint TargetUid);
+
+/// <summary>Result of COPY: only UIDs that existed in the source appear in the mapping, in ascending source order.</summary>
+public sealed record CopyResult(uint TargetUidValidity, IReadOnlyList<UidMapping> Mapping, ulong TargetModSeq);
+
+/// <summary>Result of MOVE (RFC 6851): the copy plus what vanished from the source.</summary>
+public sealed record MoveResult(CopyResult Copy, IReadOnlyList<uint> ExpungedUids, ulong SourceHighestModSeq);
+
+/// <summary>How STORE applies flags (RFC 9051 §6.4.6: FLAGS, +FLAGS, -FLAGS).</summary>
+public enum StoreMode { Replace, Add, Remove }
+
+/// <summary>
+/// The compact per-message row: what SELECT, FETCH FLAGS and CONDSTORE need for every message.
+/// <see cref="Keywords"/> instances are shared between messages with the same keyword set.
+/// </summary>
+public readonly record struct MessageFlagState(uint Uid, MessageFlags Flags, IReadOnlyList<string> Keywords, ulong ModSeq);
+
+/// <summary>
+/// Result of STORE (RFC 7162 §3.1.3): messages whose flags changed (new modseq each), the UIDs
+/// that failed UNCHANGEDSINCE, and the folder's HIGHESTMODSEQ afterwards. A no-op change is in
+/// neither list and does not bump the modseq.
+/// </summary>
+public sealed record StoreResult(IReadOnlyList<MessageFlagState> Changed, IReadOnlyList<uint> Modified, ulong HighestModSeq);
+
+/// <summary>Result of EXPUNGE / UID EXPUNGE: removed UIDs ascending and the new HIGHESTMODSEQ.</summary>
+public sealed record ExpungeResult(IReadOnlyList<uint> ExpungedUids, ulong HighestModSeq);
+
+/// <summary>
+/// Everything FETCH needs about one message besides its bytes, computed once at append time.
+/// </summary>
+public sealed record MessageInfo(
+    uint Uid,
+    MessageFlags Flags,
+    IReadOnlyList<string> Keywords,
+    ulong ModSeq,
+    DateTimeOffset InternalDate,
+    DateTimeOffset SaveDate,
+    long Size,
+    string EmailId,
+    string? ThreadId,
+    Envelope Envelope,
+    BodyPart Body,
+    MimePartNode Parts,
+    string Preview);

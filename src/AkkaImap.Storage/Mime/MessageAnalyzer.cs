@@ -1,0 +1,129 @@
+using AkkaImap.Protocol.Model;
+using MimeKit;
+using ContentDisposition = AkkaImap.Protocol.Model.ContentDisposition;
+
+namespace AkkaImap.Storage.Mime;
+
+/// <summary>What append stores for one message besides its flags.</summary>
+internal sealed record AnalysedMessage(byte[] Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview);
+
+/// <summary>
+/// Parses a message once, at append time, with MimeKit's offset-reporting parser events, and
+/// produces the ENVELOPE, BODYSTRUCTURE, part-offset tree and PREVIEW. Malformed input never
+/// fails: whatever MimeKit cannot make sense of becomes a single text/plain part.
+/// </summary>
+internal static class MessageAnalyzer
+{
+    private readonly record struct Span(long Begin, long HeadersEnd, long End, long Lines);
+
+    public static AnalysedMessage Analyse(ReadOnlyMemory<byte> content)
+    {
+        var bytes = content.ToArray();
+        MimePartNode parts;
+        Envelope envelope;
+        BodyPart body;
+        string preview;
+        try
+        {
+            var spans = new Dictionary<MimeEntity, Span>(ReferenceEqualityComparer.Instance);
+            var begins = new Dictionary<MimeEntity, long>(ReferenceEqualityComparer.Instance);
+            using var stream = new MemoryStream(bytes, writable: false);
+            var parser = new MimeParser(stream, MimeFormat.Entity, persistent: true);
+            parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
+            parser.MimeEntityEnd += (_, e) => spans[e.Entity] = new Span(begins.GetValueOrDefault(e.Entity), e.HeadersEndOffset, e.EndOffset, e.Lines);
+            using var message = parser.ParseMessage();
+            if (message.Body is null) throw new FormatException("message without body");
+            var builder = new Builder(spans);
+            parts = builder.Node(message.Body, 0);
+            envelope = EnvelopeBuilder.Build(message);
+            body = builder.Body(message.Body);
+            preview = PreviewText.From(message);
+        }
+        catch (Exception)
+        {
+            (parts, envelope, body, preview) = Fallback(bytes);
+        }
+        return new AnalysedMessage(bytes, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview);
+    }
+
+    /// <summary>A single text/plain part: headers up to the first empty line, the rest is body.</summary>
+    private static (MimePartNode, Envelope, BodyPart, string) Fallback(byte[] bytes)
+    {
+        var span = bytes.AsSpan();
+        long bodyStart = bytes.Length;
+        var crlf = span.IndexOf("\r\n\r\n"u8);
+        var lf = span.IndexOf("\n\n"u8);
+        if (crlf >= 0 && (lf < 0 || crlf < lf)) bodyStart = crlf + 4;
+        else if (lf >= 0) bodyStart = lf + 2;
+        var bodySpan = span[(int)bodyStart..];
+        var lines = bodySpan.Count((byte)'\n') + (bodySpan.Length > 0 && bodySpan[^1] != '\n' ? 1 : 0);
+        var node = new MimePartNode(0, bodyStart, bytes.Length, "text/plain", null, [], null);
+        var envelope = new Envelope(null, null, null, null, null, null, null, null, null, null);
+        var body = new SinglePart("TEXT", "PLAIN")
+        {
+            Parameters = [new("CHARSET", "US-ASCII")],
+            Size = bytes.Length - bodyStart,
+            Lines = lines,
+        };
+        return (node, envelope, body, "");
+    }
+
+    private sealed class Builder(Dictionary<MimeEntity, Span> spans)
+    {
+        private Span SpanOf(MimeEntity e) => spans.TryGetValue(e, out var s) ? s : throw new InvalidOperationException("entity without offsets");
+
+        /// <param name="headerStart">Where this entity's header starts; for a message root, the message's first byte.</param>
+        public MimePartNode Node(MimeEntity entity, long headerStart)
+        {
+            var span = SpanOf(entity);
+            var children = entity is Multipart multipart ? multipart.Select(p => Node(p, SpanOf(p).Begin)).ToArray() : [];
+            var message = entity is MessagePart { Message: { Body: { } inner } } ? Node(inner, span.HeadersEnd) : null;
+            var encoding = entity.Headers[HeaderId.ContentTransferEncoding]?.Trim().ToLowerInvariant();
+            return new MimePartNode(headerStart, span.HeadersEnd, span.End, entity.ContentType.MimeType.ToLowerInvariant(),
+                string.IsNullOrEmpty(encoding) ? null : encoding, children, message);
+        }
+
+        public BodyPart Body(MimeEntity entity)
+        {
+            var span = SpanOf(entity);
+            BodyPart part;
+            if (entity is Multipart multipart)
+            {
+                var parts = multipart.Select(Body).ToList();
+                // IMAP's body-type-mpart needs at least one part (RFC 9051 §9).
+                if (parts.Count == 0) parts.Add(new SinglePart("TEXT", "PLAIN") { Parameters = [new("CHARSET", "US-ASCII")] });
+                part = new MultiPart(entity.ContentType.MediaSubtype, parts);
+            }
+            else
+            {
+                var type = entity.ContentType;
+                var single = new SinglePart(type.MediaType, type.MediaSubtype)
+                {
+                    Id = HeaderText.Raw(entity.Headers, HeaderId.ContentId),
+                    Description = HeaderText.Raw(entity.Headers, HeaderId.ContentDescription),
+                    Encoding = HeaderText.Raw(entity.Headers, HeaderId.ContentTransferEncoding)?.ToUpperInvariant() ?? "7BIT",
+                    Size = span.End - span.HeadersEnd,
+                    Md5 = HeaderText.Raw(entity.Headers, HeaderId.ContentMd5),
+                };
+                if (entity is MessagePart { Message: { } inner } && inner.Body is not null)
+                    single = single with { MessageEnvelope = EnvelopeBuilder.Build(inner), MessageBody = Body(inner.Body), Lines = span.Lines };
+                else if (single.IsText || entity is MessagePart)
+                    single = single with { Lines = span.Lines };
+                part = single;
+            }
+            var parameters = entity.ContentType.Parameters.Select(p => new KeyValuePair<string, string>(p.Name, HeaderText.Ascii(p.Value))).ToList();
+            // RFC 2045 §5.2: a text part without charset is US-ASCII; say so, as Dovecot does.
+            if (part is SinglePart { IsText: true } && !parameters.Any(p => p.Key.Equals("charset", StringComparison.OrdinalIgnoreCase)))
+                parameters.Add(new("charset", "us-ascii"));
+            return part with
+            {
+                Parameters = parameters,
+                Disposition = entity.ContentDisposition is { } d
+                    ? new ContentDisposition(d.Disposition, d.Parameters.Select(p => new KeyValuePair<string, string>(p.Name, HeaderText.Ascii(p.Value))).ToArray())
+                    : null,
+                Languages = HeaderText.Raw(entity.Headers, HeaderId.ContentLanguage)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                Location = HeaderText.Raw(entity.Headers, HeaderId.ContentLocation),
+            };
+        }
+    }
+}

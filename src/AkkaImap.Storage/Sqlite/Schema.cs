@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Sqlite;
+
+/// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
+internal static class Schema
+{
+    public const int Version = 1;
+
+    // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
+    // a post office's public-folder namespace, so public folders reuse every folder operation.
+    // messages is WITHOUT ROWID keyed (folder_id, uid) so a folder's rows are one contiguous
+    // range: the whole (uid, flags, modseq) list of a large folder is one index scan.
+    // blobs.content is the last column so metadata reads never touch its overflow pages.
+    private const string V1 = """
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO meta(key, value) VALUES ('directory_version', 1), ('uidvalidity_last', 0);
+        CREATE TABLE post_offices(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            public_folders INTEGER NOT NULL,
+            created INTEGER NOT NULL);
+        CREATE TABLE accounts(
+            id INTEGER PRIMARY KEY,
+            post_office_id INTEGER NOT NULL REFERENCES post_offices(id),
+            user_name TEXT NOT NULL,
+            login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            scram_salt BLOB NOT NULL,
+            scram_iterations INTEGER NOT NULL,
+            scram_stored_key BLOB NOT NULL,
+            scram_server_key BLOB NOT NULL,
+            cram_md5_context BLOB,
+            nt_hash BLOB,
+            failures INTEGER NOT NULL DEFAULT 0,
+            failure_window_start INTEGER,
+            locked_until INTEGER,
+            created INTEGER NOT NULL);
+        CREATE INDEX accounts_post_office ON accounts(post_office_id);
+        CREATE TABLE folders(
+            id INTEGER PRIMARY KEY,
+            owner_kind INTEGER NOT NULL,
+            owner_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uidnext INTEGER NOT NULL,
+            highest_modseq INTEGER NOT NULL,
+            special_use TEXT,
+            noselect INTEGER NOT NULL DEFAULT 0,
+            mailbox_id TEXT NOT NULL,
+            UNIQUE(owner_kind, owner_id, name));
+        CREATE TABLE subscriptions(
+            owner_kind INTEGER NOT NULL,
+            owner_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY(owner_kind, owner_id, name)) WITHOUT ROWID;
+        CREATE TABLE blobs(
+            id INTEGER PRIMARY KEY,
+            email_id TEXT NOT NULL,
+            thread_id TEXT,
+            size INTEGER NOT NULL,
+            envelope BLOB NOT NULL,
+            body BLOB NOT NULL,
+            parts BLOB NOT NULL,
+            preview TEXT NOT NULL,
+            content BLOB NOT NULL);
+        CREATE TABLE messages(
+            folder_id INTEGER NOT NULL REFERENCES folders(id),
+            uid INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            keywords TEXT,
+            modseq INTEGER NOT NULL,
+            internal_date INTEGER NOT NULL,
+            internal_tz INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            save_date INTEGER NOT NULL,
+            blob_id INTEGER NOT NULL REFERENCES blobs(id),
+            PRIMARY KEY(folder_id, uid)) WITHOUT ROWID;
+        CREATE INDEX messages_blob ON messages(blob_id);
+        CREATE INDEX messages_modseq ON messages(folder_id, modseq);
+        CREATE TABLE expunged(
+            folder_id INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            PRIMARY KEY(folder_id, uid)) WITHOUT ROWID;
+        """;
+
+    public static void Migrate(SqliteConnection c)
+    {
+        var version = c.Scalar<long>("PRAGMA user_version");
+        if (version > Version)
+            throw new InvalidOperationException($"The store was written by a newer AkkaImap (schema {version}, this build knows {Version}); upgrade AkkaImap.");
+        if (version == Version) return;
+        c.Exec("BEGIN IMMEDIATE");
+        try
+        {
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            if (c.Scalar<long>("PRAGMA user_version") == 0)
+            {
+                c.Exec(V1);
+                c.Exec($"PRAGMA user_version = {Version}");
+            }
+            c.Exec("COMMIT");
+        }
+        catch
+        {
+            c.Exec("ROLLBACK");
+            throw;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace AkkaImap.Storage.Sqlite;
+
+// Introspection for tests and operators; not part of IStore.
+public sealed partial class SqliteStore
+{
+    /// <summary>Number of stored message bodies (each shared by all its copies).</summary>
+    internal Task<long> CountBlobsAsync(CancellationToken ct = default) =>
+        Read(c => c.Scalar<long>("SELECT count(*) FROM blobs"), ct);
+
+    /// <summary>The value of a PRAGMA as a reader connection sees it (name: letters and '_' only).</summary>
+    internal Task<string?> PragmaAsync(string name, CancellationToken ct = default)
+    {
+        if (name.Length == 0 || !name.All(ch => char.IsAsciiLetter(ch) || ch == '_'))
+            throw new ArgumentException("not a pragma name", nameof(name));
+        return Read(c => c.Scalar<string>("PRAGMA " + name), ct);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using AkkaImap.Storage.Mime;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Sqlite;
+
+// Message writes: append, copy, move, store, expunge (IMailStore).
+public sealed partial class SqliteStore
+{
+    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default)
+    {
+        // MIME analysis runs on the caller's thread, before the single writer sees the work.
+        var analysed = new AnalysedMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
+        return Write(c =>
+        {
+            var folder = SelectableFolder(c, folderId);
+            if (messages.Count == 0) return new AppendResult(folder.UidValidity, [], folder.HighestModSeq);
+            var modSeq = folder.HighestModSeq + 1;
+            var uid = folder.UidNext;
+            var now = Db.NowMs();
+            var uids = new uint[messages.Count];
+            using var insertBlob = c.Cmd("""
+                INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
+                VALUES (@e, NULL, @s, @env, @body, @parts, @p, @c) RETURNING id
+                """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null), ("@c", null));
+            using var insertMessage = InsertMessageCommand(c);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var a = analysed[i];
+                var request = messages[i];
+                Set(insertBlob, Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.Content);
+                var blobId = (long)insertBlob.ExecuteScalar()!;
+                var date = request.InternalDate ?? DateTimeOffset.Now;
+                Set(insertMessage, folderId, uid, (int)request.Flags, Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
+                    (long)modSeq, date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes, a.Content.Length, now, blobId);
+                insertMessage.ExecuteNonQuery();
+                uids[i] = uid++;
+            }
+            c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", uid), ("@m", (long)modSeq), ("@f", folderId));
+            return new AppendResult(folder.UidValidity, uids, modSeq);
+        }, ct);
+    }
+
+    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            _ = FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
+            return CopyMessages(c, sourceFolderId, uids, targetFolderId);
+        }, ct);
+
+    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            _ = FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
+            return MoveMessages(c, sourceFolderId, uids, targetFolderId);
+        }, ct);
+
+    public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
+        IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            var folder = SelectableFolder(c, folderId);
+            var newModSeq = folder.HighestModSeq + 1;
+            var changed = new List<MessageFlagState>();
+            var failed = new List<uint>();
+            using var update = c.Cmd("UPDATE messages SET flags = @fl, keywords = @kw, modseq = @m WHERE folder_id = @f AND uid = @u",
+                ("@fl", null), ("@kw", null), ("@m", (long)newModSeq), ("@f", folderId), ("@u", null));
+            foreach (var row in SelectFlagRows(c, folderId, uids))
+            {
+                // RFC 7162 §3.1.3: a message modified after UNCHANGEDSINCE is left alone and reported.
+                if (unchangedSince is { } since && row.ModSeq > since)
+                {
+                    failed.Add(row.Uid);
+                    continue;
+                }
+                var (newFlags, newKeywords) = mode switch
+                {
+                    StoreMode.Add => (row.Flags | flags, Keywords.Merge(row.Keywords, keywords ?? [])),
+                    StoreMode.Remove => (row.Flags & ~flags, Keywords.Remove(row.Keywords, keywords ?? [])),
+                    _ => (flags, Keywords.Merge([], keywords ?? [])),
+                };
+                if (newFlags == row.Flags && Keywords.SameSet(newKeywords, row.Keywords)) continue; // no-op: no new modseq
+                update.Parameters["@fl"].Value = (int)newFlags;
+                update.Parameters["@kw"].Value = (object?)Keywords.Join(newKeywords) ?? DBNull.Value;
+                update.Parameters["@u"].Value = (long)row.Uid;
+                update.ExecuteNonQuery();
+                changed.Add(new MessageFlagState(row.Uid, newFlags, newKeywords, newModSeq));
+            }
+            var highest = folder.HighestModSeq;
+            if (changed.Count > 0)
+            {
+                highest = newModSeq;
+                c.Exec("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)highest), ("@f", folderId));
+            }
+            return new StoreResult(changed, failed, highest);
+        }, ct);
+
+    public Task<ExpungeResult> ExpungeAsync(long folderId, IReadOnlyCollection<uint>? uids = null, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            var folder = SelectableFolder(c, folderId);
+            var filter = uids is null ? "" : " AND uid IN (SELECT value FROM json_each(@uids))";
+            var targets = ReadUids(c, $"SELECT uid FROM messages WHERE folder_id = @f AND (flags & 8) <> 0{filter} ORDER BY uid",
+                ("@f", folderId), ("@uids", UidJson(uids)));
+            if (targets.Count == 0) return new ExpungeResult([], folder.HighestModSeq);
+            var modSeq = ExpungeUids(c, folder, targets);
+            return new ExpungeResult(targets, modSeq);
+        }, ct);
+
+    // ---- helpers shared with folder operations ----
+
+    private static FolderInfo SelectableFolder(SqliteConnection c, long folderId)
+    {
+        var folder = FindFolder(c, folderId) ?? throw NoFolder($"#{folderId}");
+        if (folder.NoSelect) throw new StoreException(StoreError.NoSelect, $"{folder.Name} is not selectable");
+        return folder;
+    }
+
+    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    {
+        var target = SelectableFolder(c, targetId);
+        var modSeq = target.HighestModSeq + 1;
+        var next = target.UidNext;
+        var now = Db.NowMs();
+        var json = UidJson(uids);
+        var sourceUids = ReadUids(c, "SELECT uid FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
+            ("@f", sourceId), ("@uids", json));
+        var mapping = new List<UidMapping>(sourceUids.Count);
+        foreach (var uid in sourceUids) mapping.Add(new UidMapping(uid, next++));
+        // One set-based statement: the copies point at the same blobs (bytes stored once, and
+        // RFC 8474 EMAILID is shared) and get target UIDs in ascending source order.
+        c.Exec("""
+            INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
+            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags, keywords, @m, internal_date, internal_tz, size, @now, blob_id
+            FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))
+            """, ("@t", targetId), ("@first", (long)target.UidNext), ("@m", (long)modSeq), ("@now", now), ("@f", sourceId), ("@uids", json));
+        if (mapping.Count > 0)
+            c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", next), ("@m", (long)modSeq), ("@f", targetId));
+        return new CopyResult(target.UidValidity, mapping, mapping.Count > 0 ? modSeq : target.HighestModSeq);
+    }
+
+    private static MoveResult MoveMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    {
+        var copy = CopyMessages(c, sourceId, uids, targetId);
+        var source = FindFolder(c, sourceId)!;
+        var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
+        var highest = moved.Count > 0 ? ExpungeUids(c, source, moved) : source.HighestModSeq;
+        return new MoveResult(copy, moved, highest);
+    }
+
+    /// <summary>Removes the given (existing) UIDs, writes tombstones, drops unreferenced blobs; returns the new modseq.</summary>
+    private static ulong ExpungeUids(SqliteConnection c, FolderInfo folder, IReadOnlyList<uint> uids)
+    {
+        var modSeq = folder.HighestModSeq + 1;
+        var json = UidJson(uids);
+        var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))",
+            ("@f", folder.Id), ("@uids", json));
+        c.Exec("DELETE FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
+        // Tombstones let QRESYNC report VANISHED (EARLIER) since a modseq (RFC 7162 §3.2.5.1).
+        c.Exec("INSERT OR REPLACE INTO expunged(folder_id, uid, modseq) SELECT @f, value, @m FROM json_each(@uids)",
+            ("@f", folder.Id), ("@m", (long)modSeq), ("@uids", json));
+        DeleteBlobsIfUnused(c, blobs);
+        c.Exec("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)modSeq), ("@f", folder.Id));
+        return modSeq;
+    }
+
+    /// <summary>Deletes every message of a folder (DELETE, RENAME cleanup) without tombstones.</summary>
+    private static void DeleteMessages(SqliteConnection c, long folderId)
+    {
+        var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f", ("@f", folderId));
+        c.Exec("DELETE FROM messages WHERE folder_id = @f", ("@f", folderId));
+        DeleteBlobsIfUnused(c, blobs);
+    }
+
+    private static void DeleteBlobsIfUnused(SqliteConnection c, List<long> blobIds)
+    {
+        if (blobIds.Count == 0) return;
+        c.Exec("DELETE FROM blobs WHERE id IN (SELECT value FROM json_each(@ids)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = blobs.id)",
+            ("@ids", JsonSerializer.Serialize(blobIds, StorageJson.Default.ListInt64)));
+    }
+
+    private static string UidJson(IReadOnlyCollection<uint>? uids) =>
+        uids is null ? "[]" : JsonSerializer.Serialize(uids as uint[] ?? uids.ToArray(), StorageJson.Default.UInt32Array);
+
+    private static List<uint> ReadUids(SqliteConnection c, string sql, params (string, object?)[] args)
+    {
+        using var cmd = c.Cmd(sql, args);
+        using var r = cmd.ExecuteReader();
+        var list = new List<uint>();
+        while (r.Read()) list.Add((uint)r.GetInt64(0));
+        return list;
+    }
+
+    private static SqliteCommand InsertMessageCommand(SqliteConnection c) => c.Cmd("""
+        INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
+        """, ("@p0", null), ("@p1", null), ("@p2", null), ("@p3", null), ("@p4", null), ("@p5", null), ("@p6", null), ("@p7", null), ("@p8", null), ("@p9", null));
+
+    /// <summary>Sets a prepared command's parameters positionally.</summary>
+    private static void Set(SqliteCommand cmd, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+}

@@ -1,0 +1,83 @@
+using AkkaImap.Storage.Mime;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Sqlite;
+
+// Message reads: flag lists, changes, vanished UIDs, FETCH metadata and raw bytes (IMailStore).
+public sealed partial class SqliteStore
+{
+    public Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageFlagState>>(c => ReadFlagStates(c,
+            "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId)), ct);
+
+    public Task<IReadOnlyList<MessageFlagState>> GetChangedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageFlagState>>(c => ReadFlagStates(c,
+            "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f AND modseq > @m ORDER BY uid", ("@f", folderId), ("@m", (long)modSeq)), ct);
+
+    public Task<IReadOnlyList<uint>> GetVanishedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default) =>
+        Read<IReadOnlyList<uint>>(c => ReadUids(c,
+            "SELECT uid FROM expunged WHERE folder_id = @f AND modseq > @m ORDER BY uid", ("@f", folderId), ("@m", (long)modSeq)), ct);
+
+    public Task<IReadOnlyList<MessageInfo>> GetMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageInfo>>(c => ReadInfos(c, folderId, UidJson(uids)), ct);
+
+    public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
+        Read(c => ReadInfos(c, folderId, $"[{uid}]").FirstOrDefault(), ct);
+
+    public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
+    {
+        if (offset < 0 || length < 0) throw new ArgumentOutOfRangeException(nameof(offset), "offset and length must not be negative");
+        return Read(c =>
+        {
+            // substr() on a BLOB counts bytes and is 1-based; it clips at the end of the blob.
+            using var cmd = c.Cmd("""
+                SELECT CASE WHEN @len IS NULL THEN substr(b.content, @off + 1) ELSE substr(b.content, @off + 1, @len) END
+                FROM messages m JOIN blobs b ON b.id = m.blob_id WHERE m.folder_id = @f AND m.uid = @u
+                """, ("@f", folderId), ("@u", (long)uid), ("@off", offset), ("@len", length));
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) return null;
+            return r.IsDBNull(0) ? [] : (byte[])r[0];
+        }, ct);
+    }
+
+    // ---- helpers ----
+
+    private static List<MessageFlagState> SelectFlagRows(SqliteConnection c, long folderId, IReadOnlyCollection<uint> uids) =>
+        ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
+            ("@f", folderId), ("@uids", UidJson(uids)));
+
+    private static List<MessageFlagState> ReadFlagStates(SqliteConnection c, string sql, params (string, object?)[] args)
+    {
+        using var cmd = c.Cmd(sql, args);
+        using var r = cmd.ExecuteReader();
+        var keywords = new Keywords.Cache();
+        var list = new List<MessageFlagState>();
+        while (r.Read())
+            list.Add(new MessageFlagState((uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3)));
+        return list;
+    }
+
+    private static List<MessageInfo> ReadInfos(SqliteConnection c, long folderId, string uidJson)
+    {
+        using var cmd = c.Cmd("""
+            SELECT m.uid, m.flags, m.keywords, m.modseq, m.internal_date, m.internal_tz, m.save_date, m.size,
+                   b.email_id, b.thread_id, b.envelope, b.body, b.parts, b.preview
+            FROM messages m JOIN blobs b ON b.id = m.blob_id
+            WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
+            """, ("@f", folderId), ("@uids", uidJson));
+        using var r = cmd.ExecuteReader();
+        var keywords = new Keywords.Cache();
+        var list = new List<MessageInfo>();
+        while (r.Read())
+        {
+            var offset = TimeSpan.FromMinutes(r.GetInt32(5));
+            list.Add(new MessageInfo(
+                (uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3),
+                Db.FromMs(r.GetInt64(4)).ToOffset(offset), Db.FromMs(r.GetInt64(6)), r.GetInt64(7),
+                r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+                ModelCodec.ReadEnvelope((byte[])r[10]), ModelCodec.ReadBody((byte[])r[11]), ModelCodec.ReadParts((byte[])r[12]),
+                r.GetString(13)));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode inside the data folder. Writes go through a
+/// single group-committing writer (<see cref="WriteQueue"/>); reads use a small pool of
+/// separate connections, which WAL lets run beside the writer. Another process (the CLI) may
+/// open the same folder at the same time; SQLite's locks and busy_timeout arbitrate.
+/// </summary>
+public sealed partial class SqliteStore : IStore, IDisposable
+{
+    /// <summary>The database file name inside the data folder.</summary>
+    public const string FileName = "akkaimap.db";
+    private const int MaxPooledReaders = 8;
+
+    private readonly string _connectionString;
+    private readonly StoreOptions _options;
+    private readonly SqliteConnection _writerConnection;
+    private readonly WriteQueue _writer;
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private int _disposed;
+
+    private SqliteStore(string path, StoreOptions options, string connectionString, SqliteConnection writer)
+    {
+        DatabasePath = path;
+        _options = options;
+        _connectionString = connectionString;
+        _writerConnection = writer;
+        _writer = new WriteQueue(writer, options.MaxBatch);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Write transactions committed by this instance (each may carry many operations).</summary>
+    internal long CommitCount => _writer.CommitCount;
+    /// <summary>Write operations completed by this instance.</summary>
+    internal long WriteOperationCount => _writer.OperationCount;
+
+    /// <summary>Opens (creating when missing) the store in <paramref name="dataFolder"/> and migrates its schema.</summary>
+    public static Task<SqliteStore> OpenAsync(string dataFolder, StoreOptions? options = null, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        options ??= new StoreOptions();
+        Directory.CreateDirectory(dataFolder);
+        var path = Path.GetFullPath(Path.Combine(dataFolder, FileName));
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Our own pool: connections are closed for real on Dispose, releasing the files.
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        var writer = OpenConnection(connectionString, options);
+        try
+        {
+            // WAL is persistent in the file; readers never block the writer nor each other.
+            writer.Exec("PRAGMA journal_mode=WAL");
+            Schema.Migrate(writer);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+        return Task.FromResult(new SqliteStore(path, options, connectionString, writer));
+    }
+
+    private static SqliteConnection OpenConnection(string connectionString, StoreOptions options)
+    {
+        var c = new SqliteConnection(connectionString);
+        c.Open();
+        // In WAL mode FULL syncs the log on every commit (power-loss safe); NORMAL survives a
+        // killed process but may lose the last commits on power loss.
+        c.Exec($"PRAGMA busy_timeout={(long)options.BusyTimeout.TotalMilliseconds}");
+        c.Exec(options.Fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        c.Exec("PRAGMA foreign_keys=ON");
+        return c;
+    }
+
+    private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _writer.Enqueue(work, ct);
+    }
+
+    private Task Write(Action<SqliteConnection> work, CancellationToken ct) =>
+        Write<bool>(c => { work(c); return true; }, ct);
+
+    /// <summary>
+    /// Runs a read on a pooled connection. The work is synchronous (SQLite is); the Task shape
+    /// keeps the interface open for a networked store.
+    /// </summary>
+    private Task<T> Read<T>(Func<SqliteConnection, T> work, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var c = _readers.TryTake(out var pooled) ? pooled : OpenConnection(_connectionString, _options);
+        try
+        {
+            return Task.FromResult(work(c));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+        finally
+        {
+            if (_disposed != 0 || _readers.Count >= MaxPooledReaders) c.Dispose();
+            else _readers.Add(c);
+        }
+    }
+
+    /// <summary>Runs a multi-statement read inside one snapshot (a deferred read transaction).</summary>
+    private Task<T> ReadSnapshot<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
+        Read(c =>
+        {
+            c.Exec("BEGIN");
+            try { return work(c); }
+            finally { c.Exec("COMMIT"); }
+        }, ct);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _writer.Dispose();
+        _writerConnection.Dispose();
+        while (_readers.TryTake(out var c)) c.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

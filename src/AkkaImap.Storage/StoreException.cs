@@ -1,0 +1,23 @@
+namespace AkkaImap.Storage;
+
+/// <summary>Why a store operation was refused; the server maps these to NO responses.</summary>
+public enum StoreError
+{
+    NotFound,
+    AlreadyExists,
+    /// <summary>The target still holds data (post office with mailboxes; \Noselect folder with children).</summary>
+    NotEmpty,
+    /// <summary>The operation is never allowed (delete INBOX, rename into itself, bad name).</summary>
+    NotAllowed,
+    /// <summary>The folder is \Noselect and holds no messages.</summary>
+    NoSelect,
+}
+
+/// <summary>
+/// A refused store operation. Thrown only for expected refusals with a code; I/O failures surface
+/// as the underlying provider's exceptions.
+/// </summary>
+public sealed class StoreException(StoreError error, string message) : Exception(message)
+{
+    public StoreError Error { get; } = error;
+}

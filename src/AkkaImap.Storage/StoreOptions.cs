@@ -1,0 +1,20 @@
+namespace AkkaImap.Storage;
+
+/// <summary>Settings of a store; built by the host from the <c>akka-imap.storage</c> HOCON block.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>
+    /// On: every acknowledged write is flushed to stable storage (survives power loss, SQLite
+    /// <c>synchronous=FULL</c>). Off: survives a killed process only (<c>synchronous=NORMAL</c>).
+    /// </summary>
+    public bool Fsync { get; init; } = true;
+
+    /// <summary>PBKDF2 iteration count for new SCRAM-SHA-256 secrets (RFC 7677 recommends at least 4096).</summary>
+    public int ScramIterations { get; init; } = 4096;
+
+    /// <summary>How long a connection waits for a lock held by another process (the CLI) before failing.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Upper bound of queued write operations run in one group-commit transaction.</summary>
+    public int MaxBatch { get; init; } = 256;
+}

@@ -1,0 +1,48 @@
+using Xunit;
+using static AkkaImap.IntegrationTests.Cli.CliAssert;
+
+namespace AkkaImap.IntegrationTests.Cli;
+
+/// <summary>Refused admin commands: each says in one line what to fix (a class of its own so it runs beside the round trip).</summary>
+public sealed class AdminCommandErrorTests(CliFolder folder) : IClassFixture<CliFolder>
+{
+    private Task<CliResult> Run(params string[] args) => RunWithInput(string.Empty, args);
+
+    private Task<CliResult> RunWithInput(string stdin, params string[] args) =>
+        AkkaImapExecutable.RunWithInputAsync(stdin, [.. args, "--config", folder.ConfigFile]);
+
+    [Fact]
+    public async Task An_unknown_post_office_is_one_line()
+    {
+        const string Expected = "no post office named nowhere.test; see akkaimap postoffice list, or create it with akkaimap postoffice add nowhere.test";
+
+        Refused(await RunWithInput("secret\n", "mailbox", "add", "carol@nowhere.test", "--password-stdin"), Expected);
+        Refused(await Run("mailbox", "list", "nowhere.test"), Expected);
+        Refused(await Run("mailbox", "unlock", "carol@nowhere.test"), Expected);
+        Refused(await Run("postoffice", "set", "nowhere.test", "--public-folders", "on"), Expected);
+    }
+
+    [Fact]
+    public async Task Mailbox_add_takes_the_password_only_from_stdin()
+    {
+        Succeeded(await Run("postoffice", "add", "stdin.test"), "added post office stdin.test (public folders off)\n");
+
+        var withoutFlag = await RunWithInput("secret\n", "mailbox", "add", "dave@stdin.test");
+        var emptyStdin = await RunWithInput(string.Empty, "mailbox", "add", "dave@stdin.test", "--password-stdin");
+        var listed = await Run("mailbox", "list", "stdin.test");
+
+        Assert.Equal(2, withoutFlag.ExitCode);
+        Assert.StartsWith("pass --password-stdin and write the password to standard input", withoutFlag.Stderr);
+        Refused(emptyStdin, "no password on standard input; the password must not be empty");
+        Succeeded(listed, string.Empty);
+    }
+
+    [Fact]
+    public async Task A_login_without_a_post_office_is_refused()
+    {
+        var result = await RunWithInput("secret\n", "mailbox", "add", "dave", "--password-stdin");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("\"dave\" is not a mailbox; write it as user@postoffice, e.g. alice@example.com\n", result.Stderr);
+    }
+}

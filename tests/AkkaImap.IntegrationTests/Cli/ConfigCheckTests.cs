@@ -1,0 +1,81 @@
+using Xunit;
+
+namespace AkkaImap.IntegrationTests.Cli;
+
+public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder>
+{
+    [Fact]
+    public async Task Config_check_prints_every_effective_setting_with_its_MailEnable_name()
+    {
+        var result = await AkkaImapExecutable.RunAsync("config", "check", "--config", folder.ConfigFile);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Empty(result.Stderr);
+        var lines = result.StdoutLines;
+        Assert.Contains("akka-imap.threads = 32  # MailEnable: Max concurrent connections (threads)", lines);
+        Assert.Contains("akka-imap.max-connections = unlimited  # MailEnable: Client connections: unlimited or a maximum", lines);
+        Assert.Contains("akka-imap.idle-timeout = 30m  # MailEnable: Timeout for idle connections", lines);
+        Assert.Contains("akka-imap.bind = [\"*\"]  # MailEnable: IP addresses to bind to", lines);
+        Assert.Contains("akka-imap.limits.max-literal = 50M", lines);
+        Assert.Contains("akka-imap.auth.trusted-networks = [\"127.0.0.0/8\", \"::1/128\"]", lines);
+        Assert.Contains($"akka-imap.storage.path = \"{folder.DataPath}\"", lines);
+        Assert.Equal(38, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Config_check_shows_the_operators_values()
+    {
+        var file = folder.Write("custom.conf", "akka-imap { port = 1143, max-connections = 500, idle-timeout = off }\n");
+
+        var result = await AkkaImapExecutable.RunAsync("config", "check", "--config", file);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("akka-imap.port = 1143  # MailEnable: IMAP port", result.StdoutLines);
+        Assert.Contains("akka-imap.max-connections = 500  # MailEnable: Client connections: unlimited or a maximum", result.StdoutLines);
+        Assert.Contains("akka-imap.idle-timeout = off  # MailEnable: Timeout for idle connections", result.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Config_check_fails_with_the_one_line_that_names_the_fix()
+    {
+        var file = folder.Write("bad.conf", "akka-imap.port = abc\n");
+
+        var result = await AkkaImapExecutable.RunAsync("config", "check", "--config", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Stdout);
+        Assert.Equal("akka-imap.port: expected a number from 1 to 65535, got \"abc\"\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_is_one_line()
+    {
+        var missing = Path.Combine(folder.Path, "missing.conf");
+
+        var result = await AkkaImapExecutable.RunAsync("postoffice", "list", "--config", missing);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"--config {missing}: file not found\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task The_example_deployment_config_is_valid()
+    {
+        var example = Path.Combine(AkkaImapExecutable.RepositoryRoot, "deploy", "akkaimap.conf");
+
+        var result = await AkkaImapExecutable.RunAsync("config", "check", "--config", example);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("akka-imap.storage.path = \"/var/lib/akkaimap\"", result.StdoutLines);
+        Assert.Contains("akka-imap.alternate-port.enabled = on  # MailEnable: Also listen on alternate port", result.StdoutLines);
+    }
+
+    [Fact]
+    public async Task A_malformed_command_line_is_one_line_with_exit_code_2()
+    {
+        var result = await AkkaImapExecutable.RunAsync("postoffice", "set", "example.com", "--public-folders", "maybe");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("--public-folders: expected on or off, got \"maybe\" (see: akkaimap postoffice set --help)\n", result.Stderr);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace AkkaImap.IntegrationTests.Cli;
+
+public sealed class ServeTests(CliFolder folder) : IClassFixture<CliFolder>
+{
+    [Fact]
+    public async Task Serve_says_where_it_listens_and_exits_cleanly_on_SIGTERM()
+    {
+        var port = FreePort();
+        var config = folder.Write("serve.conf", $"akka-imap {{ port = {port}, bind = [\"127.0.0.1\"], storage.path = serve-data }}\n");
+        using var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", config))!;
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            string? line;
+            while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null
+                && !line.Contains("AkkaImap listening on", StringComparison.Ordinal))
+            {
+            }
+
+            Assert.NotNull(line);
+            Assert.Contains($"127.0.0.1:{port} (plain+STARTTLS)", line);
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            var rest = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stderr}{await rest}");
+            Assert.Empty(await stderr);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_stops_start_up_with_one_line()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var config = folder.Write("busy.conf", $"akka-imap {{ port = {port}, bind = [\"127.0.0.1\"], storage.path = busy-data }}\n");
+
+        var result = await AkkaImapExecutable.RunAsync("serve", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal([$"port {port} on 127.0.0.1 is in use — stop the other server or choose another akka-imap.port"], result.StderrLines);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

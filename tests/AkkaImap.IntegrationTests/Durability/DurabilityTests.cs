@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using AkkaImap.IntegrationTests.Clients;
+using AkkaImap.IntegrationTests.Infrastructure;
+using MailKit;
+using MailKit.Search;
+using Xunit;
+
+namespace AkkaImap.IntegrationTests.Durability;
+
+/// <summary>
+/// What a tagged OK promises (SPEC "Durability"): a restart keeps folders, messages and
+/// UIDVALIDITY; SIGKILL in the middle of concurrent APPENDs loses none that were acknowledged
+/// and never reuses a UID. The tests run in order on one server they restart themselves.
+/// </summary>
+[TestCaseOrderer("AkkaImap.IntegrationTests.Infrastructure.ByNameOrderer", "AkkaImap.IntegrationTests")]
+public sealed class DurabilityTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task T1_A_clean_restart_keeps_messages_and_uidvalidity()
+    {
+        uint uidValidity;
+        UniqueId? uid;
+        using (var client = await server.ConnectAsync())
+        {
+            uid = await client.Inbox.AppendAsync(MailKitMailDayTests.PlainMessage("Before restart", "kept"));
+            await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            uidValidity = client.Inbox.UidValidity;
+            await client.DisconnectAsync(true);
+        }
+
+        Assert.Equal(0, await server.StopAsync());
+        await server.StartAsync();
+
+        using (var client = await server.ConnectAsync())
+        {
+            await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            Assert.Equal(uidValidity, client.Inbox.UidValidity);
+            var found = await client.Inbox.SearchAsync(SearchQuery.SubjectContains("Before restart"));
+            Assert.Equal([uid!.Value], found);
+            await client.DisconnectAsync(true);
+        }
+    }
+
+    [Fact]
+    public async Task T2_Kill_9_during_concurrent_appends_loses_no_acknowledged_message()
+    {
+        uint uidValidity;
+        using (var probe = await server.ConnectAsync("bob@example.com"))
+        {
+            await probe.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            uidValidity = probe.Inbox.UidValidity;
+            await probe.DisconnectAsync(true);
+        }
+
+        var acknowledged = new ConcurrentBag<(string Subject, uint Uid)>();
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            try
+            {
+                using var client = await server.ConnectAsync("bob@example.com");
+                for (var i = 0; i < 10_000 && !stop.IsCancellationRequested; i++)
+                {
+                    var subject = $"kill-test w{writer} n{i}";
+                    var uid = await client.Inbox.AppendAsync(MailKitMailDayTests.PlainMessage(subject, "durable?"));
+                    acknowledged.Add((subject, uid!.Value.Id));
+                }
+            }
+            catch (Exception)
+            {
+                // The server died under us: whatever was acknowledged is in the bag.
+            }
+        })).ToArray();
+
+        // Let a good number of appends be acknowledged, then pull the plug.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (acknowledged.Count < 40 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await server.KillAsync();
+        stop.Cancel();
+        await Task.WhenAll(writers);
+        Assert.True(acknowledged.Count >= 40, $"only {acknowledged.Count} appends were acknowledged before the kill");
+
+        await server.StartAsync();
+        using var client = await server.ConnectAsync("bob@example.com");
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(uidValidity, client.Inbox.UidValidity);
+        var all = await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope);
+        var stored = all.ToDictionary(s => s.UniqueId.Id, s => s.Envelope?.Subject);
+        foreach (var (subject, uid) in acknowledged)
+        {
+            Assert.True(stored.TryGetValue(uid, out var storedSubject), $"acknowledged UID {uid} ({subject}) is gone after kill -9");
+            Assert.Equal(subject, storedSubject);
+        }
+
+        // A UID is never reused: the next append gets a UID above every one seen before the kill.
+        var next = await client.Inbox.AppendAsync(MailKitMailDayTests.PlainMessage("after kill", "new"));
+        Assert.True(next!.Value.Id > acknowledged.Max(a => a.Uid));
+        await client.DisconnectAsync(true);
+    }
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using AkkaImap.IntegrationTests.Cli;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Xunit;
+
+namespace AkkaImap.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One real <c>akkaimap serve</c> process per test class, on free loopback ports: a plain
+/// (STARTTLS) port and an implicit-TLS alternate port, a scratch data folder, post office
+/// <c>example.com</c> with mailboxes made through the CLI. Subclasses add settings or users.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public ServerFixture()
+    {
+        Folder = Directory.CreateTempSubdirectory("akkaimap-it-").FullName;
+        Port = FreePort();
+        TlsPort = FreePort();
+    }
+
+    public string Folder { get; }
+
+    public int Port { get; }
+
+    public int TlsPort { get; }
+
+    public string ConfigFile => Path.Combine(Folder, "akkaimap.conf");
+
+    public string DataPath => Path.Combine(Folder, "data");
+
+    public const string PostOffice = "example.com";
+
+    /// <summary>The mailboxes made before the server starts: login → password.</summary>
+    public virtual IReadOnlyDictionary<string, string> Users { get; } = new Dictionary<string, string>
+    {
+        ["alice@example.com"] = "alice-Secret-1",
+        ["bob@example.com"] = "bob-Secret-2",
+    };
+
+    /// <summary>Extra HOCON inside <c>akka-imap { }</c> for this class's server.</summary>
+    protected virtual string ExtraSettings => string.Empty;
+
+    /// <summary>What the server printed so far (for assertion messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllText(ConfigFile, $$"""
+            akka-imap {
+              port = {{Port}}
+              bind = ["127.0.0.1"]
+              alternate-port { enabled = on, port = {{TlsPort}}, ssl = on }
+              storage { path = data, fsync = on }
+              idle-timeout = 5m
+              auth { failure-delay = 100ms, failure-delay-max = 200ms }
+              {{ExtraSettings}}
+            }
+            """);
+        await CliAsync(string.Empty, "postoffice", "add", PostOffice, "--public-folders");
+        foreach (var (login, password) in Users)
+        {
+            await CliAsync(password + "\n", "mailbox", "add", login, "--password-stdin");
+        }
+
+        await StartAsync();
+    }
+
+    /// <summary>Runs an admin command against this server's store; fails the test on a non-zero exit.</summary>
+    public async Task<CliResult> CliAsync(string stdin, params string[] args)
+    {
+        var result = await AkkaImapExecutable.RunWithInputAsync(stdin, [.. args, "--config", ConfigFile]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"akkaimap {string.Join(' ', args)} failed: {result}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Starts <c>akkaimap serve</c> and returns once it says it listens.</summary>
+    public async Task StartAsync()
+    {
+        var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", ConfigFile))
+            ?? throw new InvalidOperationException("dotnet did not start");
+        process.StandardInput.Close();
+        _process = process;
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, listening);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("akkaimap serve exited: " + Output));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await listening.Task.WaitAsync(StartTimeout);
+    }
+
+    /// <summary>SIGKILL: no chance to flush anything that was not already durable.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGTERM, as systemd or Ctrl-C stops it; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return _process?.ExitCode ?? 0;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("akkaimap serve did not stop within 30 s of SIGTERM");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>A MailKit client connected to the plain port (no TLS) and, unless told otherwise, logged in.</summary>
+    public async Task<ImapClient> ConnectAsync(string? login = "alice@example.com", CancellationToken ct = default)
+    {
+        var client = new ImapClient { Timeout = 30_000 };
+        await client.ConnectAsync("127.0.0.1", Port, SecureSocketOptions.None, ct);
+        if (login is not null)
+        {
+            await client.AuthenticateAsync(login, Users[login], ct);
+        }
+
+        return client;
+    }
+
+    /// <summary>A MailKit client over implicit TLS on the alternate port, trusting the self-signed certificate.</summary>
+    public async Task<ImapClient> ConnectTlsAsync(string? login = "alice@example.com", CancellationToken ct = default)
+    {
+        var client = new ImapClient { Timeout = 30_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await client.ConnectAsync("127.0.0.1", TlsPort, SecureSocketOptions.SslOnConnect, ct);
+        if (login is not null)
+        {
+            await client.AuthenticateAsync(login, Users[login], ct);
+        }
+
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (TimeoutException)
+        {
+            // Killed; nothing more to do for a fixture being torn down.
+        }
+
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying process: the temp folder is cleaned by the OS.
+        }
+    }
+
+    private void OnLine(string? line, TaskCompletionSource listening)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.Contains("AkkaImap listening on", StringComparison.Ordinal))
+        {
+            listening.TrySetResult();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,89 @@
+using Akka.Actor;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Storage;
+using Xunit;
+
+namespace AkkaImap.Server.Tests.Accounts;
+
+public sealed class AccountFailureTests : AccountTestBase
+{
+    private FaultyStore _faults = null!;
+
+    protected override Props RegionProps(IMailStore store)
+    {
+        var (faulty, control) = FaultyStore.Wrap(store);
+        _faults = control;
+        return AccountRegion.Props(faulty);
+    }
+
+    [Fact]
+    public void An_unexpected_store_error_replies_serverbug_and_keeps_the_sessions_subscribed()
+    {
+        var alice = CreateTestProbe();
+        var other = CreateTestProbe();
+        Select(alice);
+        Select(other);
+
+        _faults.FailNext = nameof(IMailStore.AppendAsync);
+        var failed = Ask<AccountCommandFailed>(alice, new AppendMessages("INBOX", [Mail("lost")]));
+
+        Assert.Equal(AccountFailure.ServerBug, failed.Code);
+        Assert.Equal("SERVERBUG", ((Protocol.Responses.AtomCode)failed.Code.ToResponseCode()).Name);
+        // Not restarted: the subscriptions made before the failure still deliver events.
+        Ask<MessagesAppended>(alice, new AppendMessages("INBOX", [Mail("kept")]));
+        var added = Assert.IsType<MessagesAdded>(other.ExpectMsg<FolderEvent>().Change);
+        Assert.Equal(1u, Assert.Single(added.Messages).Uid);
+    }
+
+    [Fact]
+    public async Task A_folder_of_another_account_cannot_be_touched()
+    {
+        var bob = await Store.AddAccountAsync("bob@example.com", "pw");
+        var bobInbox = (await Store.GetFolderAsync(bob.Owner, "INBOX"))!;
+        await Store.AppendAsync(bobInbox.Id, [Mail("private", MessageFlags.Deleted)]);
+        var alice = CreateTestProbe();
+
+        Assert.Equal(AccountFailure.NonExistent, Ask<AccountCommandFailed>(alice, new Expunge(bobInbox.Id)).Code);
+        Assert.Equal(AccountFailure.NonExistent,
+            Ask<AccountCommandFailed>(alice, new StoreFlags(bobInbox.Id, [1], StoreMode.Add, MessageFlags.Seen, [])).Code);
+        Assert.Single(await Store.GetMessageFlagsAsync(bobInbox.Id));
+    }
+
+    [Fact]
+    public void Selecting_a_folder_another_session_has_open_is_served_from_memory()
+    {
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        var folderId = Select(first).FolderId;
+        Ask<MessagesAppended>(first, new AppendMessages("INBOX", [Mail("a"), Mail("b")]));
+
+        // Reading the messages from the store would fail now.
+        _faults.FailNext = nameof(IMailStore.GetMessageFlagsAsync);
+        var snapshot = Select(second);
+
+        Assert.Equal(folderId, snapshot.FolderId);
+        Assert.Equal(new uint[] { 1, 2 }, snapshot.Messages.Select(m => m.Uid));
+    }
+
+    [Fact]
+    public void A_failure_after_the_commit_still_brings_every_session_up_to_date()
+    {
+        var alice = CreateTestProbe();
+        var other = CreateTestProbe();
+        var folderId = Select(alice).FolderId;
+        Select(other);
+
+        // The append commits, then reading it back fails.
+        _faults.FailNext = nameof(IMailStore.GetChangedSinceAsync);
+        Assert.Equal(AccountFailure.ServerBug, Ask<AccountCommandFailed>(alice, new AppendMessages("INBOX", [Mail("durable")])).Code);
+
+        foreach (var session in new[] { alice, other })
+        {
+            var ev = session.ExpectMsg<FolderEvent>();
+            Assert.Equal(folderId, ev.FolderId);
+            Assert.Equal(1u, Assert.Single(Assert.IsType<MessagesAdded>(ev.Change).Messages).Uid);
+        }
+        Assert.Equal(new uint[] { 1 }, Select(CreateTestProbe()).Messages.Select(m => m.Uid));
+    }
+}
+

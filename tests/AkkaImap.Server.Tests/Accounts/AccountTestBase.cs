@@ -1,0 +1,62 @@
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Storage;
+using AkkaImap.Storage.Sqlite;
+using Xunit;
+
+namespace AkkaImap.Server.Tests.Accounts;
+
+/// <summary>
+/// An actor system with an <see cref="AccountRegion"/> over a real SQLite store in a temp folder,
+/// holding one account (alice@example.com with the default folders).
+/// </summary>
+public abstract class AccountTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-acct-" + Guid.NewGuid().ToString("N"));
+
+    protected SqliteStore Store { get; private set; } = null!;
+    protected IActorRef Region { get; private set; } = ActorRefs.Nobody;
+    protected long AccountId { get; private set; }
+    protected MailboxOwner Owner => MailboxOwner.ForAccount(AccountId);
+
+    public virtual async Task InitializeAsync()
+    {
+        Store = await SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false, ScramIterations = 1 });
+        await Store.AddPostOfficeAsync("example.com", publicFolders: false);
+        AccountId = (await Store.AddAccountAsync("alice@example.com", "secret")).Id;
+        Region = Sys.ActorOf(RegionProps(Store), "accounts");
+    }
+
+    protected virtual Props RegionProps(IMailStore store) => AccountRegion.Props(store);
+
+    public async Task DisposeAsync()
+    {
+        await Sys.Terminate();
+        await Store.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    protected static AppendRequest Mail(string subject, MessageFlags flags = MessageFlags.None) =>
+        new(Encoding.ASCII.GetBytes($"From: bob@example.com\r\nSubject: {subject}\r\n\r\nHello\r\n"), flags);
+
+    protected void Send(TestProbe session, IAccountCommand command) =>
+        Region.Tell(new AccountEnvelope(AccountId, command), session.Ref);
+
+    protected T Ask<T>(TestProbe session, IAccountCommand command)
+    {
+        Send(session, command);
+        return session.ExpectMsg<T>();
+    }
+
+    protected FolderSnapshot Select(TestProbe session, string name = "INBOX", bool readOnly = false) =>
+        Ask<FolderSelected>(session, new SelectFolder(name, readOnly)).Snapshot;
+
+    /// <summary>
+    /// Proves that <paramref name="session"/> got nothing before this point: replies and events come
+    /// from the same actor in order, so the next message it gets must be this command's reply.
+    /// </summary>
+    protected void ExpectNothingBefore(TestProbe session) =>
+        Ask<SubscriptionChanged>(session, new SetSubscribed("Drafts", true));
+}

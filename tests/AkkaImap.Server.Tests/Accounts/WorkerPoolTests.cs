@@ -1,0 +1,65 @@
+using Akka.Actor;
+using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Workers;
+using Xunit;
+
+namespace AkkaImap.Server.Tests.Accounts;
+
+public sealed class WorkerPoolTests : Akka.TestKit.Xunit2.TestKit
+{
+    [Fact]
+    public void Work_results_go_back_to_the_sender()
+    {
+        var pool = WorkerPool.Create(Sys, threads: 2);
+
+        pool.Tell(new RunWork(async () =>
+        {
+            await Task.Yield();
+            return "done";
+        }), TestActor);
+
+        ExpectMsg("done");
+    }
+
+    [Fact]
+    public void Failing_work_answers_status_failure_and_the_worker_goes_on()
+    {
+        var pool = WorkerPool.Create(Sys, threads: 1);
+
+        pool.Tell(new RunWork(() => throw new InvalidOperationException("boom")), TestActor);
+        var failure = ExpectMsg<Status.Failure>();
+        Assert.Equal("boom", failure.Cause.Message);
+
+        pool.Tell(new RunWork(() => Task.FromResult<object>(42)), TestActor);
+        ExpectMsg(42);
+    }
+
+    [Fact]
+    public void Tagged_typed_work_comes_back_as_work_completed()
+    {
+        var pool = WorkerPool.Create(Sys, threads: 3);
+
+        for (int i = 0; i < 6; i++)
+        {
+            int n = i;
+            pool.Run(() => Task.FromResult(n * n), TestActor, tag: n);
+        }
+
+        var results = Enumerable.Range(0, 6).Select(_ => ExpectMsg<WorkCompleted>()).ToDictionary(c => (int)c.Tag, c => (int)c.Result);
+        Assert.Equal(Enumerable.Range(0, 6).ToDictionary(n => n, n => n * n), results);
+    }
+
+    [Fact]
+    public async Task Workers_run_on_the_imap_dispatcher_when_it_is_configured()
+    {
+        using var system = ActorSystem.Create("with-dispatcher", ImapDispatcher.Hocon(2));
+        var pool = WorkerPool.Create(system, threads: 2);
+        var probe = new Akka.TestKit.TestProbe(system, new Akka.TestKit.Xunit2.XunitAssertions());
+
+        pool.Tell(new RunWork(() => Task.FromResult<object>(Thread.CurrentThread.Name ?? "")), probe.Ref);
+
+        var threadName = probe.ExpectMsg<string>();
+        Assert.Contains(ImapDispatcher.Id, threadName);
+        await system.Terminate();
+    }
+}

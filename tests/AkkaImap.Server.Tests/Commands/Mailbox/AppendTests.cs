@@ -1,0 +1,100 @@
+using AkkaImap.Server.Configuration;
+using Xunit;
+
+namespace AkkaImap.Server.Tests.Commands.Mailbox;
+
+/// <summary>APPEND (RFC 9051 §6.3.12), MULTIAPPEND (RFC 3502), literal8 (RFC 3516), APPENDUID (RFC 4315).</summary>
+public sealed class AppendTests : MailboxTestKit
+{
+    [Fact]
+    public async Task Append_answers_appenduid()
+    {
+        var validity = await UidValidityAsync("Drafts");
+        var client = SignedIn();
+
+        Assert.Equal([$"a OK [APPENDUID {validity} 1] APPEND completed"],
+            client.Run("a", $"APPEND Drafts (\\Seen \\Draft $Work) \"01-Jan-2020 10:00:00 +0000\" {{22+}}\r\n{Message}"));
+        Assert.Equal(["* STATUS Drafts (MESSAGES 1 UNSEEN 0)", "b OK STATUS completed"], client.Run("b", "STATUS Drafts (MESSAGES UNSEEN)"));
+    }
+
+    [Fact]
+    public async Task Append_with_a_synchronizing_literal_waits_for_the_continuation()
+    {
+        var validity = await UidValidityAsync("INBOX");
+        var client = SignedIn();
+
+        client.Send("a APPEND INBOX {22}\r\n");
+        Assert.Equal("+ Ready for literal data", client.ReadLine());
+        client.Send(Message + "\r\n");
+        Assert.Equal($"a OK [APPENDUID {validity} 1] APPEND completed", client.ReadLine());
+    }
+
+    [Fact]
+    public async Task Append_into_the_selected_folder_announces_exists()
+    {
+        var validity = await UidValidityAsync("INBOX");
+        var client = SignedIn();
+        AssertOk(client.Run("a", "SELECT INBOX"));
+
+        Assert.Equal(["* 1 EXISTS", $"b OK [APPENDUID {validity} 1] APPEND completed"], client.Run("b", $"APPEND INBOX {{22+}}\r\n{Message}"));
+        Assert.Equal(["* 2 EXISTS", $"c OK [APPENDUID {validity} 2] APPEND completed"], client.Run("c", $"APPEND inbox {{22+}}\r\n{Message}"));
+    }
+
+    [Fact]
+    public async Task Multiappend_stores_all_messages_with_consecutive_uids()
+    {
+        var validity = await UidValidityAsync("Archive");
+        var client = SignedIn();
+
+        Assert.Equal([$"a OK [APPENDUID {validity} 1:3] APPEND completed"],
+            client.Run("a", $"APPEND Archive {{22+}}\r\n{Message} (\\Deleted) {{22+}}\r\n{Message} {{22+}}\r\n{Message}"));
+        Assert.Equal(["* STATUS Archive (MESSAGES 3 DELETED 1)", "b OK STATUS completed"], client.Run("b", "STATUS Archive (MESSAGES DELETED)"));
+    }
+
+    [Fact]
+    public void Multiappend_stores_nothing_when_one_message_is_refused()
+    {
+        var client = SignedIn();
+        Assert.Equal([@"a BAD [CLIENTBUG] Invalid flag \Bogus"],
+            client.Run("a", $"APPEND INBOX {{22+}}\r\n{Message} (\\Bogus) {{22+}}\r\n{Message}"));
+        Assert.Equal(["* STATUS INBOX (MESSAGES 0)", "b OK STATUS completed"], client.Run("b", "STATUS INBOX (MESSAGES)"));
+    }
+
+    [Fact]
+    public void Append_to_a_missing_folder_asks_for_create()
+    {
+        var client = SignedIn();
+        Assert.Equal(["a NO [TRYCREATE] Mailbox does not exist"], client.Run("a", $"APPEND Nowhere {{22+}}\r\n{Message}"));
+        Assert.Equal(["b NO [CANNOT] Invalid mailbox name: empty hierarchy level"], client.Run("b", $"APPEND a//b {{22+}}\r\n{Message}"));
+    }
+
+    [Fact]
+    public void Literal8_content_is_stored_as_sent()
+    {
+        var client = SignedIn();
+        const string binary = "Subject: b\r\nContent-Type: application/octet-stream\r\n\r\n\0\u0001\u0002\r\n";
+        AssertOk(client.Run("a", $"APPEND INBOX ~{{{binary.Length}+}}\r\n{binary}"));
+        Assert.Equal([$"* STATUS INBOX (MESSAGES 1 SIZE {binary.Length})", "b OK STATUS completed"], client.Run("b", "STATUS INBOX (MESSAGES SIZE)"));
+    }
+
+    [Fact]
+    public void An_empty_message_is_refused()
+    {
+        var client = SignedIn();
+        Assert.Equal(["a NO [CANNOT] An empty message cannot be saved"], client.Run("a", "APPEND INBOX {0+}\r\n"));
+    }
+
+    [Fact]
+    public void A_message_over_the_literal_limit_is_refused_with_toobig()
+    {
+        var settings = Settings with { Limits = Settings.Limits with { MaxLiteral = 100 } };
+        var client = SignedIn(settings: settings);
+
+        client.Send("a APPEND INBOX {200}\r\n");
+        var answer = client.ReadLine();
+        Assert.StartsWith("a ", answer);
+        Assert.Contains("[TOOBIG]", answer);
+        Assert.Equal(["b OK NOOP completed"], client.Run("b", "NOOP"));
+        Assert.Equal(["* STATUS INBOX (MESSAGES 0)", "c OK STATUS completed"], client.Run("c", "STATUS INBOX (MESSAGES)"));
+    }
+}

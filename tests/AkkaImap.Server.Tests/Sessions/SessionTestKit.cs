@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Commands;
+using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Sessions;
+using AkkaImap.Server.Transport;
+using AkkaImap.Server.Workers;
+using AkkaImap.Storage;
+using AkkaImap.Storage.Sqlite;
+using Xunit;
+using SendBytes = AkkaImap.Server.Transport.Send;
+
+namespace AkkaImap.Server.Tests.Sessions;
+
+/// <summary>
+/// Drives one <see cref="SessionActor"/> with a probe standing in for the connection actor, over a
+/// real SQLite store (post office example.com, mailbox alice, password "secret") and a real
+/// account region.
+/// </summary>
+public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    protected const string Password = "secret";
+    protected const string Login = "alice@example.com";
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-session-" + Guid.NewGuid().ToString("N"));
+
+    protected SessionTestKit()
+        : base("akka.loglevel = WARNING")
+    {
+    }
+
+    /// <summary>The temp folder of the store, deleted after the test.</summary>
+    protected string DataFolder => _folder;
+
+    protected SqliteStore Store { get; private set; } = null!;
+
+    protected IActorRef Region { get; private set; } = null!;
+
+    protected IActorRef Workers { get; private set; } = null!;
+
+    /// <summary>Fast failures, short timeouts unless a test says otherwise.</summary>
+    protected static ImapSettings Settings { get; } = ImapSettings.Default with
+    {
+        Auth = ImapSettings.Default.Auth with { FailureDelay = TimeSpan.FromMilliseconds(10), FailureDelayMax = TimeSpan.FromMilliseconds(40) },
+        Limits = ImapSettings.Default.Limits with { MaxBadCommands = 5 },
+    };
+
+    public async Task InitializeAsync()
+    {
+        Store = await SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false });
+        await Store.AddPostOfficeAsync("example.com", publicFolders: false);
+        await Store.AddAccountAsync(Login, Password);
+        Region = Sys.ActorOf(AccountRegion.Props(Store));
+        Workers = WorkerPool.Create(Sys, 2, "workers-" + Guid.NewGuid().ToString("N"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Shutdown();
+        await Store.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by the OS for a moment: the temp folder is cleaned up later.
+        }
+    }
+
+    protected static ConnectionInfo Trusted { get; } =
+        new(new IPEndPoint(IPAddress.Loopback, 50000), new IPEndPoint(IPAddress.Loopback, 143), IsTls: false, CanStartTls: true, IsTrustedNetwork: true, "imap:143");
+
+    protected static ConnectionInfo Untrusted { get; } =
+        new(new IPEndPoint(IPAddress.Parse("192.0.2.7"), 50000), new IPEndPoint(IPAddress.Loopback, 143), IsTls: false, CanStartTls: true, IsTrustedNetwork: false, "imap:143");
+
+    /// <summary>Starts a session and reads its greeting.</summary>
+    protected Client Connect(ImapSettings? settings = null, ConnectionInfo? connection = null, CommandRegistry? registry = null)
+    {
+        var probe = CreateTestProbe();
+        var services = new SessionServices(settings ?? Settings, Store, Region, Workers, registry ?? CommandRegistry.CreateDefault());
+        var session = Sys.ActorOf(SessionActor.Props(services, connection ?? Trusted, probe.Ref));
+        var client = new Client(probe, session);
+        client.Greeting = client.ReadLine();
+        Assert.StartsWith("* OK [CAPABILITY ", client.Greeting);
+        return client;
+    }
+
+    /// <summary>A client's view of the connection: what it sends, and the text and commands the session sends back.</summary>
+    protected sealed class Client(TestProbe probe, IActorRef session)
+    {
+        private readonly Queue<string> _lines = new();
+        private string _partial = "";
+
+        public TestProbe Probe { get; } = probe;
+
+        public string Greeting { get; set; } = "";
+
+        public IActorRef Session { get; } = session;
+
+        public void Send(string text) => Session.Tell(new ClientData(Encoding.UTF8.GetBytes(text)));
+
+        public void Send(object message) => Session.Tell(message);
+
+        /// <summary>The next response line (without CRLF).</summary>
+        public string ReadLine()
+        {
+            while (_lines.Count == 0)
+            {
+                var message = Probe.ExpectMsg<object>(Wait);
+                if (message is not SendBytes send)
+                {
+                    throw new Xunit.Sdk.XunitException($"Expected response bytes, got {message}");
+                }
+                Append(send);
+            }
+            return _lines.Dequeue();
+        }
+
+        /// <summary>All lines up to and including the tagged response of <paramref name="tag"/>.</summary>
+        public List<string> ReadUntilTagged(string tag)
+        {
+            var lines = new List<string>();
+            while (true)
+            {
+                var line = ReadLine();
+                lines.Add(line);
+                if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+                {
+                    return lines;
+                }
+            }
+        }
+
+        /// <summary>Sends a command and returns its responses, the tagged one last.</summary>
+        public List<string> Run(string tag, string command)
+        {
+            Send($"{tag} {command}\r\n");
+            return ReadUntilTagged(tag);
+        }
+
+        /// <summary>Expects a message other than response bytes (Close, StartTls), after all text was read.</summary>
+        public T ExpectCommand<T>()
+        {
+            Assert.Empty(_lines);
+            return Probe.ExpectMsg<T>(Wait);
+        }
+
+        public void ExpectNothing() => Probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        public void LogIn()
+        {
+            var lines = Run("login", $"LOGIN {Login} {Password}");
+            Assert.StartsWith("login OK", lines[^1]);
+        }
+
+        private void Append(SendBytes send)
+        {
+            var text = _partial + Encoding.UTF8.GetString(send.Data.Span);
+            var parts = text.Split("\r\n");
+            for (int i = 0; i < parts.Length - 1; i++)
+            {
+                _lines.Enqueue(parts[i]);
+            }
+            _partial = parts[^1];
+        }
+    }
+}

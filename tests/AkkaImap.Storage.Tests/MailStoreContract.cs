@@ -1,0 +1,63 @@
+using System.Text;
+
+namespace AkkaImap.Storage.Tests;
+
+/// <summary>
+/// Behaviour every store must have. A concrete class supplies how to open a store on a data
+/// folder and a few introspection hooks; all tests run against real files in a temp folder.
+/// </summary>
+public abstract partial class MailStoreContract : IAsyncLifetime
+{
+    private readonly List<IStore> _opened = [];
+
+    protected string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "akkaimap-store-tests", Guid.NewGuid().ToString("N"));
+    protected IStore Store { get; private set; } = null!;
+
+    /// <summary>Opens (creating when needed) the store kept in <paramref name="dataFolder"/>.</summary>
+    protected abstract Task<IStore> OpenStoreAsync(string dataFolder);
+    /// <summary>How many message bodies the store holds (copies share one).</summary>
+    protected abstract Task<long> CountBlobsAsync(IStore store);
+    /// <summary>How many write transactions the store has committed.</summary>
+    protected abstract long CommitCount(IStore store);
+    /// <summary>The files holding the store's data (to look for plaintext secrets).</summary>
+    protected abstract IEnumerable<string> StoreFiles(string dataFolder);
+
+    public async Task InitializeAsync() => Store = await OpenAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _opened) await store.DisposeAsync();
+        try { Directory.Delete(DataFolder, recursive: true); }
+        catch (IOException) { /* best effort: temp folder */ }
+    }
+
+    /// <summary>A second, independent store on the same folder (as the CLI beside <c>serve</c>).</summary>
+    protected async Task<IStore> OpenAsync()
+    {
+        var store = await OpenStoreAsync(DataFolder);
+        _opened.Add(store);
+        return store;
+    }
+
+    protected async Task ReopenAsync()
+    {
+        await Store.DisposeAsync();
+        Store = await OpenAsync();
+    }
+
+    protected async Task<Account> NewAccountAsync(string login = "alice@example.com", string password = "correct horse")
+    {
+        var po = login[(login.IndexOf('@') + 1)..];
+        if (await Store.FindPostOfficeAsync(po) is null) await Store.AddPostOfficeAsync(po, publicFolders: false);
+        return await Store.AddAccountAsync(login, password);
+    }
+
+    protected async Task<FolderInfo> FolderAsync(Account account, string name) =>
+        await Store.GetFolderAsync(account.Owner, name) ?? throw new InvalidOperationException($"no folder {name}");
+
+    protected async Task<IReadOnlyList<uint>> AppendAsync(long folderId, params string[] messages) =>
+        (await Store.AppendAsync(folderId, messages.Select(m => new AppendRequest(Encoding.UTF8.GetBytes(m))).ToArray())).Uids;
+
+    protected static string Simple(string subject, string body = "Hello there.") =>
+        $"From: Alice <alice@example.com>\r\nTo: bob@example.com\r\nSubject: {subject}\r\nDate: Mon, 7 Feb 1994 21:52:25 -0800\r\n\r\n{body}\r\n";
+}
