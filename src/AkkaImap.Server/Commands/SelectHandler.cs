@@ -10,7 +10,7 @@ namespace AkkaImap.Server.Commands;
 /// subscribes the session to the folder and answers a snapshot; the session's
 /// <see cref="SelectedFolderView"/> starts from it. Selecting while selected closes the previous
 /// folder first, even when the new SELECT fails, and says so with <c>* OK [CLOSED]</c>
-/// (RFC 9051 §6.3.2, §7.1). CONDSTORE/QRESYNC parameters are not served yet (not advertised).
+/// (RFC 9051 §6.3.2, §7.1). HIGHESTMODSEQ is reported once CONDSTORE is enabled; QRESYNC is not served yet.
 /// </summary>
 internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHandler<ExamineCommand>
 {
@@ -22,10 +22,15 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
 
     private static CommandOutcome Open(string mailbox, SelectParameters parameters, bool readOnly, SessionContext context)
     {
-        if (parameters.CondStore || parameters.QResync is not null)
+        if (parameters.QResync is not null || (parameters.CondStore && !context.Capabilities.Contains("CONDSTORE")))
         {
-            // RFC 7162 §3.1.8/§3.2.5: only valid once CONDSTORE/QRESYNC is advertised, which it is not yet.
+            // RFC 7162 §3.1.8/§3.2.5: only valid once CONDSTORE/QRESYNC is advertised; QRESYNC is not served here yet.
             return CommandOutcome.Bad("CONDSTORE and QRESYNC are not supported", ResponseCode.ClientBug);
+        }
+        if (parameters.CondStore)
+        {
+            // RFC 7162 §3.1.8: SELECT (CONDSTORE) is a CONDSTORE-enabling command.
+            context.Enable("CONDSTORE");
         }
         if (context.Selected is not null)
         {
@@ -75,6 +80,11 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         }
         context.Write(new UntaggedStatusResponse(StatusKind.Ok, "UIDs valid", new UidValidityCode(view.UidValidity)));
         context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Predicted next UID", new UidNextCode(view.UidNext)));
+        if (context.IsEnabled("CONDSTORE"))
+        {
+            // RFC 7162 §3.1.2.1: once CONDSTORE is on, every SELECT/EXAMINE reports HIGHESTMODSEQ.
+            context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Highest", new HighestModSeqCode(view.HighestModSeq)));
+        }
         if (context.IsRev2)
         {
             // RFC 9051 §6.3.2: a LIST response with the mailbox name as the server stores it.

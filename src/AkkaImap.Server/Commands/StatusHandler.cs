@@ -10,7 +10,7 @@ namespace AkkaImap.Server.Commands;
 /// STATUS (RFC 9051 §6.3.11) with SIZE (RFC 8438) and APPENDLIMIT (RFC 7889 §3): a read straight
 /// from the store (no ordering with the account's writes is needed). The selected folder may be
 /// asked too. RECENT is always 0 and only answered to IMAP4rev1 clients; HIGHESTMODSEQ is left
-/// out until CONDSTORE is advertised.
+/// out while CONDSTORE is not advertised.
 /// </summary>
 internal sealed class StatusHandler : ICommandHandler<StatusCommand>
 {
@@ -51,6 +51,7 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
     internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context)
     {
         var values = new List<StatusValue>(items.Count);
+        bool condStore = context.IsEnabled("CONDSTORE") || context.Capabilities.Contains("CONDSTORE");
         foreach (var item in items.Distinct())
         {
             StatusValue? value = item switch
@@ -63,6 +64,8 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
                 StatusItem.Size => new(StatusItemKind.Size, (ulong)status.Size),
                 // RFC 9051 removed RECENT; rev1 clients get 0 because \Recent is never set here.
                 StatusItem.Recent when !context.IsRev2 => new(StatusItemKind.Recent, 0),
+                // RFC 7162 §3.1.7: only where CONDSTORE is advertised (asking for it enables CONDSTORE).
+                StatusItem.HighestModSeq when condStore => new(StatusItemKind.HighestModSeq, status.HighestModSeq),
                 // RFC 7889 §3: the largest message APPEND accepts (the literal cap).
                 StatusItem.AppendLimit => new(StatusItemKind.AppendLimit, (ulong)context.Settings.Limits.MaxLiteral),
                 _ => null,

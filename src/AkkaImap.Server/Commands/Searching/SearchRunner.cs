@@ -12,7 +12,7 @@ namespace AkkaImap.Server.Commands.Searching;
 /// </summary>
 internal static class SearchRunner
 {
-    public const int BatchSize = 200;
+    public const int BatchSize = 500;
 
     /// <summary>The candidates that match, in the order given (ascending).</summary>
     public static async Task<IReadOnlyList<SearchCandidate>> RunAsync(

@@ -101,6 +101,14 @@ public sealed class SelectTests : MailboxTestKit
         Assert.Equal(["c NO [NONEXISTENT] Mailbox is not selectable"], client.Run("c", "SELECT Projects"));
     }
 
+    [Fact]
+    public void Qresync_parameters_are_refused_while_not_advertised()
+    {
+        var client = SignedIn();
+        Assert.Equal(["a BAD [CLIENTBUG] CONDSTORE and QRESYNC are not supported"], client.Run("a", "SELECT INBOX (QRESYNC (1 1))"));
+        Assert.Equal(["b OK NOOP completed"], client.Run("b", "NOOP"));
+    }
+
     [Theory]
     [InlineData("\"&Jjo\"", "d NO [CANNOT] Invalid mailbox name: not valid modified UTF-7")]
     [InlineData("../bob/INBOX", "d NO [CANNOT] Invalid mailbox name: \".\" and \"..\" are not allowed as hierarchy levels")]
