@@ -35,7 +35,11 @@ public sealed record FolderInfo(
     string? SpecialUse,
     bool Subscribed,
     bool NoSelect,
-    string MailboxId);
+    string MailboxId)
+{
+    /// <summary>Set by the operator on a public folder: readers may not append, store flags or expunge.</summary>
+    public bool ReadOnly { get; init; }
+}
 
 /// <summary>STATUS items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ).</summary>
 public sealed record FolderStatus(

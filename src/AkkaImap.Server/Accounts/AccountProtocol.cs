@@ -6,8 +6,12 @@ namespace AkkaImap.Server.Accounts;
 /// <summary>A command for one account's <see cref="AccountActor"/>; always sent inside an <see cref="AccountEnvelope"/>.</summary>
 public interface IAccountCommand;
 
-/// <summary>A reply from an <see cref="AccountActor"/> to the sender of a command.</summary>
-public interface IAccountReply;
+/// <summary>
+/// A reply from an <see cref="AccountActor"/> to the sender of a command. It follows a client
+/// command, so it is not client activity: it must not restart the session's idle timer (the
+/// session gets replies directly, not through Ask).
+/// </summary>
+public interface IAccountReply : INotInfluenceReceiveTimeout;
 
 /// <summary>
 /// A reply that committed changes to folders. <see cref="Changes"/> are exactly the events the

@@ -36,7 +36,7 @@ internal sealed class CreateHandler : ICommandHandler<CreateCommand>
         }
         var owner = context.Account!.Owner;
         return CommandOutcome.Await(context.Store.ListFoldersAsync(owner), folders =>
-            folders.FirstOrDefault(f => string.Equals(f.SpecialUse, use, StringComparison.OrdinalIgnoreCase)) is { } holder
+            folders.FirstOrDefault(f => string.Equals(f.SpecialUse, use, StringComparison.OrdinalIgnoreCase)) is not null
                 ? CommandOutcome.No($"{use} is already the special use of another mailbox", ResponseCode.UseAttr)
                 : Create(new CreateFolder(name, use), context));
     }

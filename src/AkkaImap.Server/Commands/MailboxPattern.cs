@@ -24,9 +24,10 @@ internal sealed class MailboxPattern
     }
 
     /// <summary>
-    /// Joins <paramref name="reference"/> and <paramref name="pattern"/> (both as sent). A pattern
-    /// that starts with the delimiter is absolute and ignores the reference (RFC 9051 §6.3.9); a
-    /// reference or pattern that does not decode matches nothing.
+    /// Joins <paramref name="reference"/> and <paramref name="pattern"/> (both as sent) by
+    /// concatenation (RFC 9051 §6.3.9), with one delimiter where both bring one, as Dovecot does:
+    /// there is no "/" root to be absolute to, since no name starts with the delimiter. A reference
+    /// or pattern that does not decode matches nothing.
     /// </summary>
     public static MailboxPattern Create(string reference, string pattern, bool utf8)
     {
@@ -35,7 +36,9 @@ internal sealed class MailboxPattern
         {
             return Nothing;
         }
-        var full = decodedPattern.StartsWith(FolderNames.Delimiter) ? decodedPattern : decodedReference + decodedPattern;
+        var full = decodedReference.EndsWith(FolderNames.Delimiter) && decodedPattern.StartsWith(FolderNames.Delimiter)
+            ? decodedReference + decodedPattern[1..]
+            : decodedReference + decodedPattern;
         var collapsed = Collapse(full, out int literals);
         // Every literal character consumes one character of a name, and no name is longer than this.
         return literals > MailboxNames.MaxBytes ? Nothing : new MailboxPattern(collapsed);

@@ -46,7 +46,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         }
         if (undecided.Count == 0)
         {
-            return Complete(command, context, view, matched);
+            return Complete(command, context, view, matched, lostMessages: false);
         }
 
         // The worker sees only the store and these candidates, never the context.
@@ -66,13 +66,13 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
                 }
                 return CommandOutcome.ServerBug();
             }
-            matched.AddRange(found.Matches.Select(c => new MessageRef(c.Msn, c.Uid)));
+            matched.AddRange(found.Result.Matches.Select(c => new MessageRef(c.Msn, c.Uid)));
             matched.Sort((a, b) => a.Msn.CompareTo(b.Msn));
-            return Complete(command, context, view, matched);
+            return Complete(command, context, view, matched, found.Result.LostMessages);
         });
     }
 
-    private static CommandOutcome Complete(SearchCommand command, SessionContext context, SelectedFolderView view, List<MessageRef> matched)
+    private static CommandOutcome Complete(SearchCommand command, SessionContext context, SelectedFolderView view, List<MessageRef> matched, bool lostMessages)
     {
         var numbers = matched.Select(m => command.IsUid ? m.Uid : m.Msn).ToArray();
         // RFC 7162 §3.1.5: a search with MODSEQ reports the highest modseq of what it found.
@@ -97,7 +97,8 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
                 context.Write(Esearch(command, results, numbers, modSeq));
             }
         }
-        return CommandOutcome.Ok(command.IsUid ? "UID SEARCH completed" : "SEARCH completed");
+        // RFC 5530 §3: messages expunged elsewhere could not be searched; a NOOP will tell.
+        return CommandOutcome.Ok(command.IsUid ? "UID SEARCH completed" : "SEARCH completed", lostMessages ? ResponseCode.ExpungeIssued : null);
     }
 
     /// <summary>
@@ -173,7 +174,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
     };
 
     /// <summary>Turns a failed worker task into a value, so the continuation can clear <c>$</c> before NO.</summary>
-    private static async Task<Found> Guard(Task<IReadOnlyList<SearchCandidate>> work)
+    private static async Task<Found> Guard(Task<SearchRunResult> work)
     {
         try
         {
@@ -181,9 +182,9 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         }
         catch (Exception ex)
         {
-            return new Found([], ex);
+            return new Found(new SearchRunResult([], false), ex);
         }
     }
 
-    private sealed record Found(IReadOnlyList<SearchCandidate> Matches, Exception? Error);
+    private sealed record Found(SearchRunResult Result, Exception? Error);
 }

@@ -23,8 +23,8 @@ public interface ISaslServer
     SaslStep Step(ReadOnlySpan<byte> response);
 
     /// <summary>
-    /// The answer to <see cref="SaslStep.NeedSecret"/>: null when the account is unknown or
-    /// locked (the mechanism then fails without telling which).
+    /// The answer to <see cref="SaslStep.NeedSecret"/>: null when the account is unknown (the
+    /// mechanism then fails as for a wrong password, SCRAM only after a made-up salt).
     /// </summary>
     SaslStep ProvideSecret(SaslSecret? secret);
 }

@@ -4,25 +4,26 @@ namespace AkkaImap.Server.Sasl;
 
 /// <summary>
 /// The store work around a SASL exchange, for the AUTHENTICATE handler to await (it runs off the
-/// session's thread and touches only the store): secrets unless locked, the account on success,
-/// the lockout count on failure.
+/// session's thread and touches only the store): secrets, the account on success (refused while
+/// locked), the lockout count on failure.
 /// </summary>
 public static class SaslAccounts
 {
     /// <summary>
-    /// The secret <paramref name="need"/> asks for, or null when the account is unknown or
-    /// locked at <paramref name="now"/> (the mechanism then fails the same way for both).
+    /// The secret <paramref name="need"/> asks for, or null when the account is unknown. A locked
+    /// account still gets its secret, so the exchange looks the same; <see cref="CompleteLoginAsync"/> refuses it.
     /// </summary>
-    public static async Task<SaslSecret?> FetchSecretAsync(IDirectoryStore store, SaslStep.NeedSecret need, DateTimeOffset now, CancellationToken ct = default)
-    {
-        var lockout = await store.GetLockoutAsync(need.Login, ct).ConfigureAwait(false);
-        if (lockout is null || lockout.IsLocked(now)) return null;
-        return await SaslSecrets.FetchAsync(store, need, ct).ConfigureAwait(false);
-    }
+    public static Task<SaslSecret?> FetchSecretAsync(IDirectoryStore store, SaslStep.NeedSecret need, CancellationToken ct = default) =>
+        SaslSecrets.FetchAsync(store, need, ct);
 
-    /// <summary>After <see cref="SaslStep.Success"/>: the account, with its failure count cleared; null if it vanished meanwhile.</summary>
-    public static async Task<Account?> CompleteLoginAsync(IDirectoryStore store, string login, CancellationToken ct = default)
+    /// <summary>
+    /// After <see cref="SaslStep.Success"/>: the account, with its failure count cleared; null
+    /// when it is locked at <paramref name="now"/> or vanished meanwhile.
+    /// </summary>
+    public static async Task<Account?> CompleteLoginAsync(IDirectoryStore store, string login, DateTimeOffset now, CancellationToken ct = default)
     {
+        var lockout = await store.GetLockoutAsync(login, ct).ConfigureAwait(false);
+        if (lockout is null || lockout.IsLocked(now)) return null;
         var account = await store.FindAccountAsync(login, ct).ConfigureAwait(false);
         if (account is not null) await store.RecordLoginSuccessAsync(account.Login, ct).ConfigureAwait(false);
         return account;

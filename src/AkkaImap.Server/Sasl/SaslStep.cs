@@ -10,8 +10,8 @@ public abstract record SaslStep
 
     /// <summary>
     /// Fetch the <paramref name="Kind"/> secret of <paramref name="Login"/> (see
-    /// <see cref="SaslSecrets.FetchAsync"/>), check the lockout, and pass it to
-    /// <see cref="ISaslServer.ProvideSecret"/>.
+    /// <see cref="SaslAccounts.FetchSecretAsync"/>) and pass it to <see cref="ISaslServer.ProvideSecret"/>.
+    /// The lockout is checked on success (<see cref="SaslAccounts.CompleteLoginAsync"/>).
     /// </summary>
     public sealed record NeedSecret(string Login, SaslSecretKind Kind) : SaslStep;
 

@@ -9,8 +9,9 @@ namespace AkkaImap.Server.Sasl;
 /// SCRAM-SHA-256 (RFC 5802, RFC 7677) without channel binding: the gs2 header is <c>n,,</c> or
 /// <c>y,,</c> (the client could bind but we do not offer -PLUS), <c>p=</c> is refused (§6).
 /// The client proof is checked against the stored StoredKey and the server signature is sent
-/// with success; no password is ever needed. For an unknown or locked account the exchange
-/// goes on with a made-up salt and fails at the proof, so neither is revealed (§9).
+/// with success; no password is ever needed. For an unknown account the exchange goes on with
+/// a made-up salt (the same each time for one name) and fails at the proof, so it does not
+/// reveal which accounts exist (RFC 5802 §9).
 /// </summary>
 public sealed class ScramSha256Server : ISaslServer
 {

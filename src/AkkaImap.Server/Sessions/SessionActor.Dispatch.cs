@@ -213,10 +213,16 @@ public sealed partial class SessionActor
             return;
         }
         var limits = _services.Settings.Limits;
-        if (limit.Kind == LimitKind.LiteralTooLarge)
+        if (limit.Kind == LimitKind.LiteralTooLarge && limit.Tag is { } tag)
         {
-            // RFC 7889 §4 (APPENDLIMIT) and RFC 4469: TOOBIG says which limit was hit.
-            RespondBad(limit.Tag, $"Literal too large: the limit is {limits.MaxLiteral} bytes", ResponseCode.TooBig);
+            // RFC 7889 §4 (APPENDLIMIT): a message over the limit is refused with a tagged
+            // NO [TOOBIG]. The command was well formed, so it does not count as a bad command.
+            _output.Write(new TaggedStatusResponse(tag, StatusKind.No, $"Literal too large: the limit is {limits.MaxLiteral} bytes", ResponseCode.TooBig));
+            ImapMetrics.CommandCompleted(InvalidCommandName, StatusKind.No, TimeSpan.Zero);
+        }
+        else if (limit.Kind == LimitKind.LiteralTooLarge)
+        {
+            RespondBad(null, $"Literal too large: the limit is {limits.MaxLiteral} bytes", ResponseCode.TooBig);
         }
         else
         {

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -84,6 +84,19 @@ internal static class Schema
             PRIMARY KEY(folder_id, uid)) WITHOUT ROWID;
         """;
 
+    // Version 2: public folders. A folder may be made read-only by the operator; in public
+    // folders \Seen is kept per reader (one row per folder, reader and UID; the \Seen bit of
+    // messages.flags is not used there), as Dovecot's private flags in shared namespaces.
+    private const string V2 = """
+        ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE seen(
+            folder_id INTEGER NOT NULL,
+            account_id INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            PRIMARY KEY(folder_id, account_id, uid)) WITHOUT ROWID;
+        CREATE INDEX seen_account ON seen(account_id);
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -94,11 +107,10 @@ internal static class Schema
         try
         {
             // Re-read inside the write lock: another process may have migrated meanwhile.
-            if (c.Scalar<long>("PRAGMA user_version") == 0)
-            {
-                c.Exec(V1);
-                c.Exec($"PRAGMA user_version = {Version}");
-            }
+            var current = c.Scalar<long>("PRAGMA user_version");
+            if (current == 0) c.Exec(V1);
+            if (current <= 1) c.Exec(V2);
+            if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }
         catch

@@ -227,6 +227,8 @@ public sealed partial class SqliteStore
     private static void DeleteAccountData(SqliteConnection c, long accountId)
     {
         DeleteOwnerFolders(c, MailboxOwner.ForAccount(accountId));
+        // Its per-reader \Seen marks in public folders go with it.
+        c.Exec("DELETE FROM seen WHERE account_id = @id", ("@id", accountId));
         c.Exec("DELETE FROM accounts WHERE id = @id", ("@id", accountId));
     }
 

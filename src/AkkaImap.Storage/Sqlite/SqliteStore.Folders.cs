@@ -6,7 +6,7 @@ namespace AkkaImap.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string FolderColumns = """
-        f.id, f.owner_kind, f.owner_id, f.name, f.uidvalidity, f.uidnext, f.highest_modseq, f.special_use, f.noselect, f.mailbox_id,
+        f.id, f.owner_kind, f.owner_id, f.name, f.uidvalidity, f.uidnext, f.highest_modseq, f.special_use, f.noselect, f.mailbox_id, f.read_only,
         EXISTS(SELECT 1 FROM subscriptions s WHERE s.owner_kind = f.owner_kind AND s.owner_id = f.owner_id AND s.name = f.name)
         """;
 
@@ -191,7 +191,10 @@ public sealed partial class SqliteStore
             list.Add(new FolderInfo(
                 r.GetInt64(0), new MailboxOwner((OwnerKind)r.GetInt32(1), r.GetInt64(2)), r.GetString(3),
                 (uint)r.GetInt64(4), (uint)r.GetInt64(5), (ulong)r.GetInt64(6),
-                r.IsDBNull(7) ? null : r.GetString(7), r.GetBoolean(10), r.GetBoolean(8), r.GetString(9)));
+                r.IsDBNull(7) ? null : r.GetString(7), r.GetBoolean(11), r.GetBoolean(8), r.GetString(9))
+            {
+                ReadOnly = r.GetBoolean(10),
+            });
         }
         return list;
     }

@@ -157,6 +157,7 @@ public sealed partial class SqliteStore
         var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))",
             ("@f", folder.Id), ("@uids", json));
         c.Exec("DELETE FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
+        c.Exec("DELETE FROM seen WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
         // Tombstones let QRESYNC report VANISHED (EARLIER) since a modseq (RFC 7162 §3.2.5.1).
         c.Exec("INSERT OR REPLACE INTO expunged(folder_id, uid, modseq) SELECT @f, value, @m FROM json_each(@uids)",
             ("@f", folder.Id), ("@m", (long)modSeq), ("@uids", json));
@@ -170,6 +171,7 @@ public sealed partial class SqliteStore
     {
         var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f", ("@f", folderId));
         c.Exec("DELETE FROM messages WHERE folder_id = @f", ("@f", folderId));
+        c.Exec("DELETE FROM seen WHERE folder_id = @f", ("@f", folderId));
         DeleteBlobsIfUnused(c, blobs);
     }
 

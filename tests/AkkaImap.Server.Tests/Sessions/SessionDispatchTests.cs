@@ -114,7 +114,7 @@ public sealed class SessionDispatchTests : SessionTestKit
     {
         var settings = Settings with { Limits = Settings.Limits with { MaxLiteral = 10 } };
         var client = Connect(settings);
-        Assert.Equal(["a BAD [TOOBIG] Literal too large: the limit is 10 bytes"], client.Run("a", "LOGIN {100}"));
+        Assert.Equal(["a NO [TOOBIG] Literal too large: the limit is 10 bytes"], client.Run("a", "LOGIN {100}"));
         Assert.Equal("b OK NOOP completed", client.Run("b", "NOOP")[^1]);
     }
 

@@ -7,19 +7,21 @@ namespace AkkaImap.Server.Commands.Searching;
 /// The part of a SEARCH that reads the store, run on the worker pool: the messages the view could
 /// not decide are looked up in batches of <see cref="BatchSize"/> (one query each), and only
 /// those still undecided by their <see cref="MessageInfo"/> have their bytes read — just the
-/// header when no BODY/TEXT key is involved. A message that vanished from the store meanwhile
-/// matches nothing.
+/// header when no BODY/TEXT key is involved. A message expunged by another session that this
+/// client has not been told of yet is gone from the store: it matches nothing, and the result
+/// says so (the handler answers <c>OK [EXPUNGEISSUED]</c>, RFC 5530 §3, as Dovecot does).
 /// </summary>
 internal static class SearchRunner
 {
     public const int BatchSize = 500;
 
     /// <summary>The candidates that match, in the order given (ascending).</summary>
-    public static async Task<IReadOnlyList<SearchCandidate>> RunAsync(
+    public static async Task<SearchRunResult> RunAsync(
         IMailStore store, long folderId, SearchKey criteria, IReadOnlyList<SearchCandidate> candidates, SearchScope scope)
     {
         var cost = SearchEvaluator.CostOf(criteria);
         var matched = new List<SearchCandidate>();
+        bool lost = false;
         var uids = new List<uint>(BatchSize);
         for (int start = 0; start < candidates.Count; start += BatchSize)
         {
@@ -36,6 +38,7 @@ internal static class SearchRunner
                 var candidate = candidates[i];
                 if (!byUid.TryGetValue(candidate.Uid, out var info))
                 {
+                    lost = true;
                     continue;
                 }
                 candidate.Info = info;
@@ -48,7 +51,7 @@ internal static class SearchRunner
                 candidate.Content = null;
             }
         }
-        return matched;
+        return new SearchRunResult(matched, lost);
     }
 
     private static async Task<bool> DecideAsync(IMailStore store, long folderId, SearchKey criteria, SearchCandidate candidate, SearchScope scope, SearchCost cost)
@@ -65,9 +68,13 @@ internal static class SearchRunner
             : await store.ReadMessageAsync(folderId, candidate.Uid, 0, info.Parts.BodyStart).ConfigureAwait(false);
         if (bytes is null)
         {
+            // Expunged between the two reads: decided by what is known, as if absent.
             return false;
         }
         candidate.Content = cost == SearchCost.Body ? MessageContent.FromMessage(bytes) : MessageContent.FromHeader(bytes);
         return SearchEvaluator.Evaluate(criteria, candidate, scope) == Truth.True;
     }
 }
+
+/// <summary>The matching candidates, and whether some messages had already left the store.</summary>
+internal sealed record SearchRunResult(IReadOnlyList<SearchCandidate> Matches, bool LostMessages);

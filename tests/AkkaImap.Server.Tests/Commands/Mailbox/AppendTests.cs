@@ -91,9 +91,8 @@ public sealed class AppendTests : MailboxTestKit
         var client = SignedIn(settings: settings);
 
         client.Send("a APPEND INBOX {200}\r\n");
-        var answer = client.ReadLine();
-        Assert.StartsWith("a ", answer);
-        Assert.Contains("[TOOBIG]", answer);
+        // RFC 7889 §4: a tagged NO [TOOBIG], before the client sends the literal.
+        Assert.Equal("a NO [TOOBIG] Literal too large: the limit is 100 bytes", client.ReadLine());
         Assert.Equal(["b OK NOOP completed"], client.Run("b", "NOOP"));
         Assert.Equal(["* STATUS INBOX (MESSAGES 0)", "c OK STATUS completed"], client.Run("c", "STATUS INBOX (MESSAGES)"));
     }

@@ -53,6 +53,17 @@ public sealed class FolderTests : MailboxTestKit
     }
 
     [Fact]
+    public void Rev2_clients_name_folders_in_utf8_and_rev1_clients_see_modified_utf7()
+    {
+        var rev2 = SignedIn(rev2: true);
+        Assert.Equal(["a OK CREATE completed"], rev2.Run("a", "CREATE \"Černý\""));
+
+        var rev1 = SignedIn();
+        Assert.Equal([@"* LIST (\HasNoChildren) ""/"" &AQw-ern&AP0-", "b OK LIST completed"], rev1.Run("b", "LIST \"\" *ern*"));
+        Assert.Equal(["c OK DELETE completed"], rev1.Run("c", "DELETE &AQw-ern&AP0-"));
+    }
+
+    [Fact]
     public void Create_refuses_names_over_1024_bytes()
     {
         var client = SignedIn();

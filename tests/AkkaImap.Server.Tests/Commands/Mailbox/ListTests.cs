@@ -194,6 +194,17 @@ public sealed class ListTests : MailboxTestKit
     }
 
     [Fact]
+    public void Xlist_is_advertised_only_when_switched_on()
+    {
+        var on = SignedIn();
+        Assert.Contains(" XLIST", on.Run("a", "CAPABILITY")[0]);
+
+        var off = SignedIn(settings: Settings with { Xlist = false });
+        Assert.DoesNotContain(" XLIST", off.Run("b", "CAPABILITY")[0]);
+        Assert.Equal(["c BAD [CLIENTBUG] XLIST is not enabled"], off.Run("c", "XLIST \"\" *"));
+    }
+
+    [Fact]
     public void Xlist_marks_inbox_and_special_folders()
     {
         var client = SignedIn();

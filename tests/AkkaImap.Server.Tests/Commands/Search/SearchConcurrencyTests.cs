@@ -18,8 +18,8 @@ public sealed class SearchConcurrencyTests : SearchTestKit
 
         Assert.Equal(["* SEARCH 1 2 3 4 5", "a OK SEARCH completed"], client.Run("a", "SEARCH ALL"));
         Assert.Equal(["* SEARCH 3 4 5", "b OK UID SEARCH completed"], client.Run("b", "UID SEARCH FLAGGED"));
-        // Keys that need the stored message no longer match the expunged one.
-        Assert.Equal(["* SEARCH 1 2 4 5", "c OK SEARCH completed"], client.Run("c", "SEARCH LARGER 1"));
+        // Keys that need the stored message no longer match the expunged one, and the client is told why.
+        Assert.Equal(["* SEARCH 1 2 4 5", "c OK [EXPUNGEISSUED] SEARCH completed"], client.Run("c", "SEARCH LARGER 1"));
         Assert.Equal(["* 3 EXPUNGE", "d OK NOOP completed"], client.Run("d", "NOOP"));
         Assert.Equal(["* SEARCH 1 2 3 4", "e OK SEARCH completed"], client.Run("e", "SEARCH ALL"));
     }

@@ -94,4 +94,15 @@ public sealed class SearchResTests : SearchTestKit
         Assert.Equal(["* SEARCH 2 3", "c OK SEARCH completed"], client.Run("c", "SEARCH $"));
         Assert.Equal(["* SEARCH 3 5", "d OK UID SEARCH completed"], client.Run("d", "UID SEARCH $"));
     }
+
+    [Fact]
+    public async Task Uid_expunge_takes_the_saved_result()
+    {
+        await AddFixtureAsync();
+        var client = InInbox();
+
+        client.Run("a", "UID SEARCH RETURN (SAVE) DELETED");
+        Assert.Equal(["* 3 EXPUNGE", "b OK UID EXPUNGE completed"], client.Run("b", "UID EXPUNGE $"));
+        Assert.Equal(["* SEARCH 1 2 3 4", "c OK SEARCH completed"], client.Run("c", "SEARCH ALL"));
+    }
 }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AkkaImap.Bench;
+
+/// <summary>
+/// <c>large</c>: fills folder <c>--folder</c> of user <c>--user-index</c> with N synthetic ~2 KB
+/// messages (MULTIAPPEND batches when offered), then on a fresh connection times STATUS, SELECT,
+/// <c>FETCH 1:* (UID FLAGS)</c>, <c>UID FETCH</c> of the last 500 headers, SEARCH FROM and
+/// SEARCH BODY; three rounds, the median reported.
+/// </summary>
+public static class Large
+{
+    public static async Task<int> RunAsync(Options o)
+    {
+        var count = o.Int("messages", 10_000);
+        var folder = o.Get("folder", "Big");
+        var user = o.User(o.Int("user-index", 0));
+        var label = o.Get("label", $"large-{count}");
+        var rounds = o.Int("rounds", 3);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(o.Int("timeout", 900)));
+        var ct = cts.Token;
+        var metrics = new List<Metric>();
+
+        await using (var c = await ImapConnection.ConnectAsync(o.Server, o.Source(0), 64 * 1024, ct))
+        {
+            await RequireOk(c.LoginAsync(user, o.Password, ct), "LOGIN");
+            await c.CommandAsync("CREATE " + ImapConnection.Quote(folder), ct); // NO when it exists: fine
+            var have = 0;
+            await c.SendAsync($"STATUS {ImapConnection.Quote(folder)} (MESSAGES)", ct);
+            await c.ReadTaggedAsync(line => have = ParseStatusMessages(line.Text) ?? have, ct);
+            var multi = c.Capabilities.Contains("MULTIAPPEND", StringComparison.OrdinalIgnoreCase);
+            var batchSize = multi ? 250 : 1;
+            var clock = Stopwatch.StartNew();
+            for (var i = have; i < count; i += batchSize)
+            {
+                var batch = Enumerable.Range(i, Math.Min(batchSize, count - i)).Select(Messages.Small).ToList();
+                await RequireOk(c.AppendAsync(folder, batch, "()", ct), "APPEND");
+            }
+
+            if (count > have)
+            {
+                metrics.Add(new($"{label}: fill rate (APPEND)", "msg/s", (count - have) / clock.Elapsed.TotalSeconds, true));
+                Console.WriteLine($"{label}: appended {count - have} messages in {clock.Elapsed.TotalSeconds:0.0} s");
+            }
+
+            await c.CommandAsync("LOGOUT", ct);
+        }
+
+        var timings = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        void Add(string name, double ms)
+        {
+            if (!timings.TryGetValue(name, out var list))
+            {
+                timings[name] = list = [];
+            }
+
+            list.Add(ms);
+        }
+
+        var searchHits = 0;
+        await using (var c = await ImapConnection.ConnectAsync(o.Server, o.Source(1), 64 * 1024, ct))
+        {
+            await RequireOk(c.LoginAsync(user, o.Password, ct), "LOGIN");
+            for (var round = 0; round < rounds; round++)
+            {
+                var quoted = ImapConnection.Quote(folder);
+                Add("STATUS", await TimeAsync(() => RequireOk(c.CommandAsync($"STATUS {quoted} (MESSAGES UIDNEXT UNSEEN)", ct), "STATUS")));
+                Add("SELECT", await TimeAsync(() => RequireOk(c.CommandAsync("SELECT " + quoted, ct), "SELECT")));
+
+                var uids = new List<long>(count);
+                Add("FETCH 1:* (UID FLAGS)", await TimeAsync(async () =>
+                {
+                    await c.SendAsync("FETCH 1:* (UID FLAGS)", ct);
+                    return await RequireOk(c.ReadTaggedAsync(line => AddUid(line.Text, uids), ct), "FETCH");
+                }));
+
+                var from = uids.Count >= 500 ? uids[^500] : 1;
+                Add("UID FETCH last 500 headers", await TimeAsync(() => RequireOk(c.CommandAsync($"UID FETCH {from}:* (UID BODY.PEEK[HEADER])", ct), "UID FETCH")));
+                Add("SEARCH FROM", await TimeAsync(() => RequireOk(c.CommandAsync("SEARCH FROM \"alice\"", ct), "SEARCH FROM")));
+                Add("SEARCH BODY", await TimeAsync(async () =>
+                {
+                    await c.SendAsync($"SEARCH BODY \"{Messages.RareWord}\"", ct);
+                    return await RequireOk(c.ReadTaggedAsync(line => searchHits = line.Text.StartsWith("* SEARCH", StringComparison.OrdinalIgnoreCase) ? line.Text.Split(' ').Length - 2 : searchHits, ct), "SEARCH BODY");
+                }));
+                await RequireOk(c.CommandAsync("CLOSE", ct), "CLOSE");
+            }
+
+            await c.CommandAsync("LOGOUT", ct);
+        }
+
+        foreach (var (name, list) in timings)
+        {
+            metrics.Add(new($"{label}: {name}", "ms", Latencies.Percentile(list, 50), false));
+        }
+
+        Console.WriteLine($"{label}: SEARCH BODY found {searchHits} messages");
+        MetricsFile.Append(o.Get("out", string.Empty), metrics);
+        return 0;
+    }
+
+    private static async Task<double> TimeAsync(Func<Task<TaggedReply>> action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static async Task<TaggedReply> RequireOk(Task<TaggedReply> reply, string what)
+    {
+        var r = await reply;
+        return r.Ok ? r : throw new IOException($"{what}: {r.Status} {r.Text}");
+    }
+
+    // "* 12 FETCH (UID 345 FLAGS (\Seen))" → 345
+    private static void AddUid(string line, List<long> uids)
+    {
+        var at = line.IndexOf("UID ", StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return;
+        }
+
+        var rest = line.AsSpan(at + 4);
+        var end = rest.IndexOfAny(' ', ')');
+        if (long.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+        {
+            uids.Add(uid);
+        }
+    }
+
+    // "* STATUS Big (MESSAGES 100)" (RFC 9051 §7.2.4)
+    private static int? ParseStatusMessages(string line)
+    {
+        var at = line.IndexOf("MESSAGES ", StringComparison.OrdinalIgnoreCase);
+        if (!line.StartsWith("* STATUS", StringComparison.OrdinalIgnoreCase) || at < 0)
+        {
+            return null;
+        }
+
+        var rest = line.AsSpan(at + 9);
+        var end = rest.IndexOfAny(' ', ')');
+        return int.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+}

@@ -1,0 +1,27 @@
+using AkkaImap.Bench;
+
+// akkaimap-bench VERB --option value ...: see bench/README.md.
+var options = Options.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: akkaimap-bench fill|mixed|idle|large|report [--host H] [--port P] [--user TEMPLATE] [--password PW] [--pid PID] [--out FILE] ...");
+    return 2;
+}
+
+try
+{
+    return options.Verb switch
+    {
+        "fill" => await Fill.RunAsync(options),
+        "mixed" => await Mixed.RunAsync(options),
+        "idle" => await Idle.RunAsync(options),
+        "large" => await Large.RunAsync(options),
+        "report" => Report.Run(options),
+        _ => 2,
+    };
+}
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+{
+    Console.Error.WriteLine($"{options.Verb} failed: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# AkkaImap vs Dovecot on the same machine, in one run (issue 7).
+#
+#   bench/vs-dovecot.sh [--quick] [--keep]
+#
+# Installs Dovecot from Debian's packages if missing, builds AkkaImap and the load tool in Release,
+# gives both servers the same users (SCRAM-SHA-256 secrets, 4096 PBKDF2 iterations, one password)
+# and the same mail, runs the mixed, idle and large scenarios against each server in turn on
+# loopback, and writes bench/RESULTS.md and bench/results.png. The last line printed is
+#   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S
+# Full run: mixed at 50 and 200 clients, 10,000 IDLE connections, a 100,000-message folder
+# (< 20 min on 2 cores). --quick: 50 clients, 1,000 IDLE connections, 10,000 messages (< 5 min).
+# --keep leaves the scratch folder (data, configs, logs) for inspection.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+QUICK=0
+KEEP=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --keep) KEEP=1 ;;
+    *) echo "usage: $0 [--quick] [--keep]" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$QUICK" = 1 ]; then
+  MIXED_CLIENTS="50"; IDLE_CONNECTIONS=1000; LARGE_MESSAGES=10000; MIXED_SECONDS=15; MODE="quick"
+else
+  MIXED_CLIENTS="50 200"; IDLE_CONNECTIONS=10000; LARGE_MESSAGES=100000; MIXED_SECONDS=30; MODE="full"
+fi
+PER_USER=10
+IDLE_USERS=$((IDLE_CONNECTIONS / PER_USER))
+MAX_CLIENTS=$(echo "$MIXED_CLIENTS" | tr ' ' '\n' | sort -n | tail -1)
+USERS=$(( IDLE_USERS > MAX_CLIENTS ? IDLE_USERS : MAX_CLIENTS ))   # user1..userN; user0 holds the large folder
+PASSWORD="bench-Secret-1"
+AKKA_PORT=${AKKA_PORT:-21143}
+DOVECOT_PORT=${DOVECOT_PORT:-21144}
+GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+SOURCES=8   # client source addresses 127.0.0.2-9: 8 ephemeral port ranges for 10,000+ connections
+
+# 10,000 connections need as many descriptors in the servers and in the load tool.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+echo "file descriptors: $(ulimit -n)"
+
+WORK=$(mktemp -d /tmp/akkaimap-bench.XXXXXX)
+chmod 755 "$WORK"   # Dovecot's unprivileged processes must traverse it
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+START=$(date +%s)
+log() { echo "[$(( $(date +%s) - START ))s] $*"; }
+
+# --- tools -----------------------------------------------------------------------------------
+if ! command -v dovecot >/dev/null 2>&1; then
+  log "installing Dovecot (dovecot-imapd) from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+# The package may start its own instance on 143/993; ours uses its own config and ports.
+log "building AkkaImap and the load tool (Release)"
+dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$WORK/akkaimap" -v quiet -nologo >/dev/null
+dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$WORK/bench" -v quiet -nologo >/dev/null
+BENCH=(dotnet "$WORK/bench/akkaimap-bench.dll")
+AKKAIMAP=(dotnet "$WORK/akkaimap/akkaimap.dll")
+python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
+
+# --- AkkaImap setup ----------------------------------------------------------------------------
+AKKA_CONF="$WORK/akkaimap.conf"
+cat >"$AKKA_CONF" <<EOF
+akka-imap {
+  port = $AKKA_PORT
+  bind = ["127.0.0.1"]
+  storage { path = "$WORK/akkaimap-data", fsync = on }
+}
+EOF
+log "creating $((USERS + 1)) AkkaImap mailboxes through the CLI"
+"${AKKAIMAP[@]}" postoffice add example.com --config "$AKKA_CONF" >/dev/null
+seq 0 "$USERS" | xargs -P 4 -I{} sh -c "echo '$PASSWORD' | ${AKKAIMAP[*]} mailbox add user{}@example.com --password-stdin --config '$AKKA_CONF' >/dev/null"
+
+# --- Dovecot setup -----------------------------------------------------------------------------
+D="$WORK/dovecot"
+mkdir -p "$D/run" "$D/mail"
+chown mail:mail "$D/mail"
+# Same secret format and cost as AkkaImap's store: SCRAM-SHA-256, 4096 PBKDF2 iterations
+# (doveadm's default; AkkaImap's StoreOptions.ScramIterations). One salt for all: same cost per LOGIN.
+HASH=$(doveadm pw -s SCRAM-SHA-256 -p "$PASSWORD")
+case "$HASH" in "{SCRAM-SHA-256}4096,"*) ;; *) echo "unexpected SCRAM iteration count: $HASH" >&2; exit 1 ;; esac
+MAIL_UID=$(id -u mail); MAIL_GID=$(id -g mail)
+for i in $(seq 0 "$USERS"); do
+  echo "user$i@example.com:$HASH:$MAIL_UID:$MAIL_GID::$D/mail/user$i"
+done >"$D/users"
+DOVECOT_CONF="$D/dovecot.conf"
+cat >"$DOVECOT_CONF" <<EOF
+# Dovecot for the benchmark: loopback, plain IMAP, maildir, tuned for many connections as its
+# documentation advises (processes reused, limits raised, IDLE clients hibernated).
+protocols = imap
+listen = 127.0.0.1
+base_dir = $D/run
+state_dir = $D/state
+log_path = $D/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = $MAIL_UID
+passdb {
+  driver = passwd-file
+  args = $D/users
+}
+userdb {
+  driver = passwd-file
+  args = $D/users
+}
+mail_location = maildir:~/Maildir
+# Dovecot's durable setting: fsync whenever needed not to lose acknowledged mail.
+mail_fsync = optimized
+default_client_limit = 30000
+default_process_limit = 12000
+default_vsz_limit = 1G
+protocol imap {
+  mail_max_userip_connections = 1000
+}
+imap_hibernate_timeout = 5s
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $DOVECOT_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  # High-performance mode: a few login processes, each serving many connections.
+  service_count = 0
+  process_min_avail = 2
+  process_limit = 4
+  client_limit = 15000
+}
+service imap {
+  # Reuse imap processes instead of one fresh process per LOGIN.
+  service_count = 0
+  process_min_avail = 4
+  process_limit = 12000
+  client_limit = 1
+  unix_listener imap-master {
+    user = \$default_internal_user
+  }
+  extra_groups = \$default_internal_group
+}
+service imap-hibernate {
+  client_limit = 30000
+  unix_listener imap-hibernate {
+    mode = 0660
+    group = \$default_internal_group
+  }
+}
+service anvil {
+  client_limit = 30000
+}
+service auth {
+  client_limit = 30000
+}
+service stats {
+  client_limit = 30000
+}
+EOF
+doveconf -c "$DOVECOT_CONF" -n >/dev/null
+
+# --- scenarios ---------------------------------------------------------------------------------
+run_scenarios() { # NAME PORT PID OUT
+  local name=$1 port=$2 pid=$3 out=$4
+  local common=(--port "$port" --user "user{0}@example.com" --password "$PASSWORD" --pid "$pid" --mbox "$WORK/sample.mbox" --sources "$SOURCES" --out "$out")
+  log "$name: filling $USERS INBOXes with 30 messages each"
+  "${BENCH[@]}" fill "${common[@]}" --users "$USERS" --first-user 1 --per-user 30
+  for clients in $MIXED_CLIENTS; do
+    log "$name: mixed load, $clients clients, ${MIXED_SECONDS}s"
+    "${BENCH[@]}" mixed "${common[@]}" --clients "$clients" --first-user 1 --warmup 5 --seconds "$MIXED_SECONDS"
+  done
+  log "$name: $IDLE_CONNECTIONS IDLE connections"
+  "${BENCH[@]}" idle "${common[@]}" --connections "$IDLE_CONNECTIONS" --per-user "$PER_USER" --first-user 1 --notify 100 --settle 8
+  log "$name: large folder, $LARGE_MESSAGES messages"
+  "${BENCH[@]}" large "${common[@]}" --messages "$LARGE_MESSAGES" --user-index 0 --folder Big
+}
+
+wait_port() { # PORT PID
+  for _ in $(seq 1 240); do
+    if ! kill -0 "$2" 2>/dev/null; then echo "server exited during start" >&2; return 1; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.25
+  done
+  echo "server did not listen on $1" >&2
+  return 1
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+log "starting AkkaImap on 127.0.0.1:$AKKA_PORT"
+"${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >"$WORK/akkaimap.log" 2>&1 &
+SERVER_PID=$!
+wait_port "$AKKA_PORT" "$SERVER_PID"
+run_scenarios AkkaImap "$AKKA_PORT" "$SERVER_PID" "$WORK/akkaimap.json"
+stop_server
+
+log "starting Dovecot on 127.0.0.1:$DOVECOT_PORT"
+dovecot -c "$DOVECOT_CONF" -F >"$D/stdout.log" 2>&1 &
+SERVER_PID=$!
+wait_port "$DOVECOT_PORT" "$SERVER_PID"
+run_scenarios Dovecot "$DOVECOT_PORT" "$SERVER_PID" "$WORK/dovecot.json"
+stop_server
+
+# --- report ------------------------------------------------------------------------------------
+ELAPSED=$(( $(date +%s) - START ))
+PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick')\`.
+
+![AkkaImap advantage over Dovecot](results.png)"
+cp "$WORK/akkaimap.json" "$HERE/results-akkaimap.json"
+cp "$WORK/dovecot.json" "$HERE/results-dovecot.json"
+"${BENCH[@]}" report --akka "$WORK/akkaimap.json" --dovecot "$WORK/dovecot.json" \
+  --md "$HERE/RESULTS.md" --png "$HERE/results.png" --title "# AkkaImap vs Dovecot: latest table" --preface "$PREFACE"

@@ -1,0 +1,29 @@
+namespace AkkaImap.Storage;
+
+/// <summary>
+/// What public folders need beyond <see cref="IMailStore"/> (whose operations all work on a
+/// <see cref="MailboxOwner.ForPublicFolders"/> owner): the operator's read-only switch, and
+/// <c>\Seen</c> kept per reader. In a public folder the <c>\Seen</c> bit of a message's shared
+/// flags is never used: each reader's <c>\Seen</c> comes from <see cref="GetSeenUidsAsync"/>,
+/// as Dovecot keeps \Seen private in shared namespaces.
+/// </summary>
+public interface IPublicFolderStore
+{
+    /// <summary>Sets <see cref="FolderInfo.ReadOnly"/>. False when no such folder (or it is \Noselect).</summary>
+    Task<bool> SetFolderReadOnlyAsync(MailboxOwner owner, string name, bool readOnly, CancellationToken ct = default);
+
+    /// <summary>The UIDs that <paramref name="accountId"/> has seen in the folder, ascending.</summary>
+    Task<IReadOnlyList<uint>> GetSeenUidsAsync(long folderId, long accountId, CancellationToken ct = default);
+
+    /// <summary>
+    /// STORE in a public folder by one reader: <c>\Seen</c> changes only that reader's marks, every
+    /// other flag and keyword is shared. Any change gives the message a new modseq (one for the
+    /// call), so that reader's CONDSTORE sees it. <see cref="StoreResult.Changed"/> carries the
+    /// flags as that reader sees them. UNCHANGEDSINCE as in <see cref="IMailStore.StoreFlagsAsync"/>.
+    /// </summary>
+    Task<StoreResult> StoreReaderFlagsAsync(long folderId, long accountId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
+        IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default);
+
+    /// <summary>STATUS counts with UNSEEN counted for one reader; null when no such folder.</summary>
+    Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Sqlite;
+
+// Public folders: the read-only switch and per-reader \Seen (IPublicFolderStore).
+public sealed partial class SqliteStore
+{
+    public Task<bool> SetFolderReadOnlyAsync(MailboxOwner owner, string name, bool readOnly, CancellationToken ct = default) =>
+        FolderNames.Normalize(name) is { } n
+            ? Write(c => c.Exec("UPDATE folders SET read_only = @r WHERE owner_kind = @k AND owner_id = @o AND name = @n AND noselect = 0",
+                ("@r", readOnly), ("@k", (int)owner.Kind), ("@o", owner.Id), ("@n", n)) > 0, ct)
+            : Task.FromResult(false);
+
+    public Task<IReadOnlyList<uint>> GetSeenUidsAsync(long folderId, long accountId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<uint>>(c => ReadUids(c, "SELECT uid FROM seen WHERE folder_id = @f AND account_id = @a ORDER BY uid",
+            ("@f", folderId), ("@a", accountId)), ct);
+
+    public Task<StoreResult> StoreReaderFlagsAsync(long folderId, long accountId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
+        IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            var folder = SelectableFolder(c, folderId);
+            var newModSeq = folder.HighestModSeq + 1;
+            var seen = new HashSet<uint>(ReadUids(c,
+                "SELECT uid FROM seen WHERE folder_id = @f AND account_id = @a AND uid IN (SELECT value FROM json_each(@uids))",
+                ("@f", folderId), ("@a", accountId), ("@uids", UidJson(uids))));
+            var changed = new List<MessageFlagState>();
+            var failed = new List<uint>();
+            using var update = c.Cmd("UPDATE messages SET flags = @fl, keywords = @kw, modseq = @m WHERE folder_id = @f AND uid = @u",
+                ("@fl", null), ("@kw", null), ("@m", (long)newModSeq), ("@f", folderId), ("@u", null));
+            foreach (var row in SelectFlagRows(c, folderId, uids))
+            {
+                // RFC 7162 §3.1.3: a message modified after UNCHANGEDSINCE is left alone and reported.
+                if (unchangedSince is { } since && row.ModSeq > since)
+                {
+                    failed.Add(row.Uid);
+                    continue;
+                }
+                var shared = row.Flags & ~MessageFlags.Seen;
+                var current = shared | (seen.Contains(row.Uid) ? MessageFlags.Seen : MessageFlags.None);
+                var (newFlags, newKeywords) = mode switch
+                {
+                    StoreMode.Add => (current | flags, Keywords.Merge(row.Keywords, keywords ?? [])),
+                    StoreMode.Remove => (current & ~flags, Keywords.Remove(row.Keywords, keywords ?? [])),
+                    _ => (flags, Keywords.Merge([], keywords ?? [])),
+                };
+                if (newFlags == current && Keywords.SameSet(newKeywords, row.Keywords)) continue; // no-op: no new modseq
+                SetSeen(c, folderId, accountId, row.Uid, (current & MessageFlags.Seen) != 0, (newFlags & MessageFlags.Seen) != 0);
+                update.Parameters["@fl"].Value = (int)(newFlags & ~MessageFlags.Seen);
+                update.Parameters["@kw"].Value = (object?)Keywords.Join(newKeywords) ?? DBNull.Value;
+                update.Parameters["@u"].Value = (long)row.Uid;
+                update.ExecuteNonQuery();
+                changed.Add(new MessageFlagState(row.Uid, newFlags, newKeywords, newModSeq));
+            }
+            var highest = folder.HighestModSeq;
+            if (changed.Count > 0)
+            {
+                highest = newModSeq;
+                c.Exec("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)highest), ("@f", folderId));
+            }
+            return new StoreResult(changed, failed, highest);
+        }, ct);
+
+    public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
+        ReadSnapshot(c =>
+        {
+            if (FindFolder(c, folderId) is not { } f) return null;
+            using var cmd = c.Cmd("""
+                SELECT count(*),
+                       coalesce(sum(NOT EXISTS(SELECT 1 FROM seen s WHERE s.folder_id = m.folder_id AND s.account_id = @a AND s.uid = m.uid)), 0),
+                       coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0)
+                FROM messages m WHERE folder_id = @f
+                """, ("@f", folderId), ("@a", accountId));
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity);
+        }, ct);
+
+    private static void SetSeen(SqliteConnection c, long folderId, long accountId, uint uid, bool was, bool now)
+    {
+        if (was == now) return;
+        c.Exec(now
+                ? "INSERT OR IGNORE INTO seen(folder_id, account_id, uid) VALUES (@f, @a, @u)"
+                : "DELETE FROM seen WHERE folder_id = @f AND account_id = @a AND uid = @u",
+            ("@f", folderId), ("@a", accountId), ("@u", (long)uid));
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using AkkaImap.IntegrationTests.Infrastructure;
+using MimeKit;
+using Xunit;
+
+namespace AkkaImap.IntegrationTests.Settings;
+
+public sealed class ShortIdleTimeoutServer : ServerFixture
+{
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
+
+    protected override string ExtraSettings => "idle-timeout = 2s";
+}
+
+/// <summary>
+/// MailEnable "Timeout for idle connections" as <c>idle-timeout = 2s</c>: a logged-in connection that
+/// sends no command for that long gets <c>* BYE</c> and is closed (RFC 9051 §5.4 autologout); only
+/// client commands count as activity, not the folder's own notifications.
+/// </summary>
+public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixture<ShortIdleTimeoutServer>
+{
+    private const string Login = "alice@example.com";
+    // Well below the timeout, so a loaded machine cannot stretch a pause past it.
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(400);
+    // The timer starts when the server has sent the reply; the client reads it a little later.
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task An_idle_logged_in_connection_gets_bye_and_is_closed()
+    {
+        await using var client = await LoggedInAsync();
+        var quiet = Stopwatch.StartNew();
+
+        var said = await client.ReadUntilClosedAsync(LineClient.Bound);
+
+        Assert.StartsWith("* BYE ", Assert.Single(said));
+        Assert.True(quiet.Elapsed >= ShortIdleTimeoutServer.IdleTimeout - Slack, $"closed after {quiet.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_connection_that_keeps_sending_noop_is_not_dropped()
+    {
+        await using var client = await LoggedInAsync();
+        var alive = Stopwatch.StartNew();
+        var n = 0;
+        while (alive.Elapsed < 3 * ShortIdleTimeoutServer.IdleTimeout)
+        {
+            var tag = "n" + n++;
+            Assert.StartsWith(tag + " OK ", (await client.RunAsync(tag, "NOOP")).Last());
+            await Task.Delay(Pace);
+        }
+
+        // Silent from now on: the timeout still applies.
+        Assert.StartsWith("* BYE ", Assert.Single(await client.ReadUntilClosedAsync(LineClient.Bound)));
+    }
+
+    [Fact]
+    public async Task An_idle_client_on_a_busy_folder_still_times_out()
+    {
+        await using var idler = await LoggedInAsync();
+        await idler.RunAsync("s", "SELECT INBOX");
+        await idler.WriteLineAsync("i IDLE");
+        Assert.StartsWith("+ ", await idler.ReadLineAsync());
+        var started = Stopwatch.StartNew();
+
+        // Another session keeps the folder busy; each append reaches the idler as EXISTS (RFC 2177).
+        using var stop = new CancellationTokenSource();
+        var writer = KeepAppendingAsync(stop.Token);
+        List<string> said;
+        try
+        {
+            said = await idler.ReadUntilClosedAsync(LineClient.Bound);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await writer;
+        }
+
+        Assert.Contains(said, l => l.EndsWith(" EXISTS", StringComparison.Ordinal));
+        Assert.StartsWith("* BYE ", said[^1]);
+        Assert.True(started.Elapsed >= ShortIdleTimeoutServer.IdleTimeout - Slack, $"closed after {started.Elapsed}");
+    }
+
+    private async Task<LineClient> LoggedInAsync()
+    {
+        var client = await LineClient.ConnectAsync("127.0.0.1", server.Port);
+        Assert.StartsWith("* OK ", await client.ReadLineAsync());
+        Assert.StartsWith("a OK ", (await client.RunAsync("a", $"LOGIN {Login} {server.Users[Login]}")).Last());
+        return client;
+    }
+
+    private async Task KeepAppendingAsync(CancellationToken stop)
+    {
+        using var client = await server.ConnectAsync(Login, CancellationToken.None);
+        var n = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse("bob@example.com"));
+            message.To.Add(MailboxAddress.Parse(Login));
+            message.Subject = "busy " + n++;
+            message.Body = new TextPart("plain") { Text = "keeps the folder busy" };
+            await client.Inbox.AppendAsync(message, MailKit.MessageFlags.None);
+            try
+            {
+                await Task.Delay(Pace, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await client.DisconnectAsync(quit: true, CancellationToken.None);
+    }
+}
+
+public sealed class ShortPreAuthTimeoutServer : ServerFixture
+{
+    public static readonly TimeSpan PreAuthTimeout = TimeSpan.FromSeconds(2);
+
+    protected override string ExtraSettings => "pre-auth-timeout = 2s\nidle-timeout = 5m";
+}
+
+/// <summary><c>pre-auth-timeout = 2s</c>: before login the shorter timeout applies; after it, <c>idle-timeout</c>.</summary>
+public sealed class PreAuthTimeoutTests(ShortPreAuthTimeoutServer server) : IClassFixture<ShortPreAuthTimeoutServer>
+{
+    private const string Login = "alice@example.com";
+
+    [Fact]
+    public async Task A_connection_that_never_logs_in_gets_bye_and_is_closed()
+    {
+        await using var client = await LineClient.ConnectAsync("127.0.0.1", server.Port);
+        Assert.StartsWith("* OK ", await client.ReadLineAsync());
+        var quiet = Stopwatch.StartNew();
+
+        var said = await client.ReadUntilClosedAsync(LineClient.Bound);
+
+        Assert.StartsWith("* BYE ", Assert.Single(said));
+        Assert.True(quiet.Elapsed >= ShortPreAuthTimeoutServer.PreAuthTimeout - TimeSpan.FromMilliseconds(500), $"closed after {quiet.Elapsed}");
+    }
+
+    [Fact]
+    public async Task After_login_the_pre_auth_timeout_no_longer_applies()
+    {
+        await using var client = await LineClient.ConnectAsync("127.0.0.1", server.Port);
+        Assert.StartsWith("* OK ", await client.ReadLineAsync());
+        Assert.StartsWith("a OK ", (await client.RunAsync("a", $"LOGIN {Login} {server.Users[Login]}")).Last());
+
+        // Quiet for well over pre-auth-timeout (the passing of time is what is tested here).
+        await Task.Delay(ShortPreAuthTimeoutServer.PreAuthTimeout * 2);
+
+        Assert.StartsWith("n OK ", (await client.RunAsync("n", "NOOP")).Last());
+    }
+}

@@ -1,0 +1,214 @@
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.PublicFolders;
+using AkkaImap.Storage;
+using AkkaImap.Storage.Sqlite;
+using Xunit;
+
+namespace AkkaImap.Server.Tests.PublicFolders;
+
+/// <summary>
+/// A <see cref="PublicFolderRegion"/> over a real SQLite store: post office example.com with public
+/// folder "News" and readers alice and bob, and post office other.org with carol.
+/// </summary>
+public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-public-" + Guid.NewGuid().ToString("N"));
+    private SqliteStore _store = null!;
+    private IActorRef _region = ActorRefs.Nobody;
+    private PostOffice _example = null!;
+    private PostOffice _other = null!;
+    private Account _alice = null!;
+    private Account _bob = null!;
+    private Account _carol = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false, ScramIterations = 1 });
+        _example = await _store.AddPostOfficeAsync("example.com", publicFolders: true);
+        _other = await _store.AddPostOfficeAsync("other.org", publicFolders: true);
+        _alice = await _store.AddAccountAsync("alice@example.com", "pw");
+        _bob = await _store.AddAccountAsync("bob@example.com", "pw");
+        _carol = await _store.AddAccountAsync("carol@other.org", "pw");
+        await _store.CreateFolderAsync(MailboxOwner.ForPublicFolders(_example.Id), "News");
+        _region = Sys.ActorOf(PublicFolderRegion.Props(_store), "public");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Sys.Terminate();
+        await _store.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    private static AppendRequest Mail(string subject, MessageFlags flags = MessageFlags.None) =>
+        new(Encoding.ASCII.GetBytes($"From: bob@example.com\r\nSubject: {subject}\r\n\r\nHello\r\n"), flags);
+
+    private T Ask<T>(TestProbe session, Account reader, IAccountCommand command)
+    {
+        _region.Tell(new PublicFolderEnvelope(reader.PostOfficeId, reader.Id, session.Ref, command), session.Ref);
+        return session.ExpectMsg<T>();
+    }
+
+    private FolderSnapshot Select(TestProbe session, Account reader, string name = "News", bool readOnly = false) =>
+        Ask<FolderSelected>(session, reader, new SelectFolder(name, readOnly)).Snapshot;
+
+    /// <summary>Replies and events come in order from one actor: a reply now proves nothing came before.</summary>
+    private void ExpectNothingBefore(TestProbe session, Account reader) =>
+        Ask<AccountCommandFailed>(session, reader, new SetSubscribed("News", true));
+
+    [Fact]
+    public void Readers_of_one_post_office_see_each_others_appends()
+    {
+        var alice = CreateTestProbe();
+        var bob = CreateTestProbe();
+        var snapshot = Select(alice, _alice);
+        Select(bob, _bob);
+
+        var appended = Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("hello", MessageFlags.Flagged)]));
+
+        Assert.Equal("Public Folders/News", snapshot.Name);
+        var ev = bob.ExpectMsg<FolderEvent>();
+        Assert.Equal(snapshot.FolderId, ev.FolderId);
+        var added = Assert.IsType<MessagesAdded>(ev.Change);
+        Assert.Equal(appended.Messages.Select(m => m.Uid), added.Messages.Select(m => m.Uid));
+        Assert.Equal(MessageFlags.Flagged, added.Messages[0].Flags);
+        ExpectNothingBefore(alice, _alice);
+    }
+
+    [Fact]
+    public void Seen_is_per_reader_and_shared_flags_reach_everyone()
+    {
+        var alice = CreateTestProbe();
+        var bob = CreateTestProbe();
+        var folderId = Select(alice, _alice).FolderId;
+        Select(bob, _bob);
+        Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("one", MessageFlags.Seen)]));
+        var bobsAdd = Assert.IsType<MessagesAdded>(bob.ExpectMsg<FolderEvent>().Change);
+
+        var stored = Ask<FlagsStored>(bob, _bob, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Flagged, []));
+
+        // Alice appended it \Seen: seen for her, not for bob.
+        Assert.Equal(MessageFlags.None, Assert.Single(bobsAdd.Messages).Flags);
+        Assert.Equal(MessageFlags.Flagged, Assert.Single(stored.Changed).Flags);
+        var alicesEvent = Assert.IsType<FlagsChanged>(alice.ExpectMsg<FolderEvent>().Change);
+        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen, Assert.Single(alicesEvent.Messages).Flags);
+
+        Ask<FlagsStored>(bob, _bob, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Seen, []));
+        var aliceAgain = Assert.IsType<FlagsChanged>(alice.ExpectMsg<FolderEvent>().Change);
+        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen, Assert.Single(aliceAgain.Messages).Flags);
+        Ask<FlagsStored>(alice, _alice, new StoreFlags(folderId, [1], StoreMode.Remove, MessageFlags.Seen, []));
+        var bobAgain = Assert.IsType<FlagsChanged>(bob.ExpectMsg<FolderEvent>().Change);
+        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen, Assert.Single(bobAgain.Messages).Flags);
+
+        var fresh = CreateTestProbe();
+        Assert.Equal(MessageFlags.Flagged, Assert.Single(Select(fresh, _alice).Messages).Flags);
+    }
+
+    [Fact]
+    public async Task A_read_only_folder_is_selected_read_only_and_refuses_changes()
+    {
+        var alice = CreateTestProbe();
+        var folderId = Select(alice, _alice).FolderId;
+        Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("before")]));
+        Assert.True(await _store.SetFolderReadOnlyAsync(MailboxOwner.ForPublicFolders(_example.Id), "News", true));
+
+        Ask<PublicFolderDenied>(alice, _alice, new AppendMessages("News", [Mail("after")]));
+        Ask<PublicFolderDenied>(alice, _alice, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Deleted, []));
+        Ask<PublicFolderDenied>(alice, _alice, new Expunge(folderId));
+        var snapshot = Select(alice, _alice, readOnly: false);
+
+        Assert.True(snapshot.ReadOnly);
+        Assert.Single(snapshot.Messages);
+    }
+
+    [Fact]
+    public void Another_post_office_never_reaches_the_folders()
+    {
+        var carol = CreateTestProbe();
+
+        var failed = Ask<AccountCommandFailed>(carol, _carol, new SelectFolder("News", false));
+        var append = Ask<AccountCommandFailed>(carol, _carol, new AppendMessages("News", [Mail("x")]));
+
+        Assert.Equal(AccountFailure.NonExistent, failed.Code);
+        Assert.Equal(AccountFailure.TryCreate, append.Code);
+    }
+
+    [Fact]
+    public async Task A_folder_id_of_another_post_office_is_refused()
+    {
+        var alice = CreateTestProbe();
+        var carol = CreateTestProbe();
+        var folderId = Select(alice, _alice).FolderId;
+        Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("secret")]));
+
+        Ask<AccountCommandFailed>(carol, _carol, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Deleted, []));
+        Ask<AccountCommandFailed>(carol, _carol, new Expunge(folderId));
+
+        Assert.Equal(MessageFlags.None, (await _store.GetMessageAsync(folderId, 1))!.Flags);
+    }
+
+    [Fact]
+    public async Task Copy_into_a_public_folder_takes_only_the_readers_own_folders()
+    {
+        var alice = CreateTestProbe();
+        var bob = CreateTestProbe();
+        var snapshot = Select(bob, _bob);
+        var inbox = (await _store.GetFolderAsync(_alice.Owner, "INBOX"))!;
+        var bobsInbox = (await _store.GetFolderAsync(_bob.Owner, "INBOX"))!;
+        await _store.AppendAsync(inbox.Id, [Mail("share me")]);
+        await _store.AppendAsync(bobsInbox.Id, [Mail("private")]);
+
+        var copied = Ask<MessagesCopied>(alice, _alice, new CopyIntoPublic(inbox.Id, [1], "News"));
+        var refused = Ask<AccountCommandFailed>(alice, _alice, new CopyIntoPublic(bobsInbox.Id, [1], "News"));
+
+        Assert.Equal(snapshot.FolderId, copied.TargetFolderId);
+        Assert.Equal(new uint[] { 1 }, copied.Mapping.Select(m => m.TargetUid));
+        Assert.Equal(AccountFailure.NonExistent, refused.Code);
+        Assert.IsType<MessagesAdded>(bob.ExpectMsg<FolderEvent>().Change);
+        Assert.Single(await _store.GetMessageFlagsAsync(snapshot.FolderId));
+    }
+
+    [Fact]
+    public void Readers_create_but_never_delete_or_rename()
+    {
+        var alice = CreateTestProbe();
+
+        var created = Ask<FolderCreated>(alice, _alice, new CreateFolder("Team/Minutes"));
+        Ask<PublicFolderDenied>(alice, _alice, new DeleteFolder("News"));
+        Ask<PublicFolderDenied>(alice, _alice, new RenameFolder("News", "Old"));
+
+        Assert.Equal("Public Folders/Team/Minutes", created.Name);
+        Select(alice, _alice, "Team/Minutes");
+    }
+
+    [Fact]
+    public void Create_is_refused_when_user_create_is_off()
+    {
+        var region = Sys.ActorOf(PublicFolderRegion.Props(_store, new PublicFolderOptions(UserCreate: false)));
+        var alice = CreateTestProbe();
+
+        region.Tell(new PublicFolderEnvelope(_example.Id, _alice.Id, alice.Ref, new CreateFolder("Mine")), alice.Ref);
+
+        alice.ExpectMsg<PublicFolderDenied>();
+    }
+
+    [Fact]
+    public void A_session_that_stops_gets_no_more_events()
+    {
+        var alice = CreateTestProbe();
+        var bob = CreateTestProbe();
+        Select(alice, _alice);
+        Select(bob, _bob);
+        Watch(bob.Ref);
+        Sys.Stop(bob.Ref);
+        ExpectTerminated(bob.Ref);
+
+        Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("after")]));
+        var again = CreateTestProbe();
+
+        Assert.Single(Select(again, _bob).Messages);
+    }
+}
