@@ -58,6 +58,8 @@ public static class Capabilities
             list.Add("MULTIAPPEND");
         }
         AddIf(list, registry.Handles<FetchCommand>(), "BINARY");
+        // RFC 8970: FETCH PREVIEW (and LAZY) from the text computed at append time.
+        AddIf(list, registry.Handles<FetchCommand>(), "PREVIEW");
         return list;
     }
 

@@ -49,12 +49,20 @@ public sealed record CommandEntry(
     CommandFlags Flags,
     Func<ImapCommand, SessionContext, CommandOutcome> Invoke)
 {
-    /// <summary>Tells the UID form of a command type that has both (its <c>IsUid</c> property), for <see cref="NameOf"/>.</summary>
+    /// <summary>Tells the UID form of a command type that has both (its <c>IsUid</c> property).</summary>
     internal Func<ImapCommand, bool>? IsUid { get; init; }
 
     /// <summary>The name of this command as sent: <c>UID FETCH</c> for the UID form (RFC 9051 §6.4.9).</summary>
     public string NameOf(ImapCommand command) =>
         IsUid is { } isUid && isUid(command) && !Name.StartsWith("UID ", StringComparison.Ordinal) ? "UID " + Name : Name;
+
+    /// <summary>
+    /// True when this instance of the command names messages by sequence number, so that no
+    /// EXPUNGE may be sent with it. The UID forms are different commands that may be accompanied
+    /// by EXPUNGE (RFC 3501 §7.4.1, RFC 9051 §7.5.1).
+    /// </summary>
+    public bool HoldsExpunges(ImapCommand command) =>
+        Flags.HasFlag(CommandFlags.UsesSequenceNumbers) && !(IsUid is { } isUid && isUid(command));
 
     public bool IsAllowedIn(SessionState state) => state switch
     {

@@ -1,10 +1,10 @@
+using Akka.Event;
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands.Fetching;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Storage;
-using Akka.Event;
 using StoreMode = AkkaImap.Storage.StoreMode;
 
 namespace AkkaImap.Server.Commands;
@@ -42,6 +42,10 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         if (plan.SetsSeen && !context.Selected!.ReadOnly)
         {
             return MarkSeen(command, plan, messages, context);
+        }
+        if (!plan.NeedsStore)
+        {
+            return FromView(command, plan, messages, context);
         }
         return Start(command, plan, messages, [], context);
     }
@@ -87,22 +91,18 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             var message = messages[i];
             targets[i] = new FetchTarget(message.Msn, view[message.Msn], seenSet.Contains(message.Uid));
         }
-        if (!plan.NeedsStore)
-        {
-            return FromView(command, plan, targets, context);
-        }
         var run = new Run(command, plan, targets, view.FolderId, plan.NeedsContent ? 16 : 250);
         return Next(run, 0, context);
     }
 
     /// <summary>FETCH (UID FLAGS) and the like: straight from the view, sent in batches.</summary>
-    private static CommandOutcome FromView(FetchCommand command, FetchPlan plan, FetchTarget[] targets, SessionContext context)
+    private static CommandOutcome FromView(FetchCommand command, FetchPlan plan, IReadOnlyList<MessageRef> messages, SessionContext context)
     {
-        var writer = context.Output;
-        for (int i = 0; i < targets.Length; i++)
+        var view = context.Selected!;
+        for (int start = 0; start < messages.Count; start += ViewBatch)
         {
-            FetchRenderer.WriteFromView(writer, plan, targets[i]);
-            if ((i + 1) % ViewBatch == 0)
+            FetchRenderer.WriteFromView(context.Output, plan, view, messages, start, Math.Min(ViewBatch, messages.Count - start));
+            if (start + ViewBatch < messages.Count)
             {
                 context.SendNow();
             }

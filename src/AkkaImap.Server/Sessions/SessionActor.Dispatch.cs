@@ -30,7 +30,7 @@ public sealed partial class SessionActor
     /// </summary>
     private void Pump()
     {
-        while (!_closing && !_tlsPending)
+        while (!_closing && !_tlsPending && !_outputBlocked)
         {
             ReceiveEvent next;
             if (_running is null)
@@ -70,7 +70,20 @@ public sealed partial class SessionActor
         }
 
         SendOutput();
-        if (_readingSuspended && !_closing && (_running is null || _running.Line is not null))
+        if (_closing)
+        {
+            return;
+        }
+        if (_outputBlocked)
+        {
+            // Commands wait for the client to read; further input waits in the socket, not in memory.
+            if (!_readingSuspended && _receiver.BufferedBytes > BusyBufferLimit)
+            {
+                _readingSuspended = true;
+                _connection.Tell(SuspendReading.Instance);
+            }
+        }
+        else if (_readingSuspended && (_running is null || _running.Line is not null))
         {
             _readingSuspended = false;
             _connection.Tell(ResumeReading.Instance);
@@ -120,7 +133,7 @@ public sealed partial class SessionActor
             RespondBad(command.Tag, entry.StateError(_context.State), ResponseCode.ClientBug);
             return;
         }
-        _running = new Running(entry, entry.NameOf(command), command.Tag);
+        _running = new Running(entry, entry.NameOf(command), command.Tag, entry.HoldsExpunges(command));
         Continue(() => entry.Invoke(command, _context));
     }
 
@@ -242,7 +255,7 @@ public sealed partial class SessionActor
         if (done.Kind != StatusKind.Bad && done.AfterResponse != AfterCommand.Close)
         {
             // RFC 9051 §7.5.1: no EXPUNGE while a command that uses sequence numbers completes.
-            FlushView(expungeAllowed: !running.Entry.Flags.HasFlag(CommandFlags.UsesSequenceNumbers));
+            FlushView(expungeAllowed: !running.HoldsExpunges);
         }
         _output.Write(new TaggedStatusResponse(running.Tag, done.Kind, done.Text, done.Code));
         ImapMetrics.CommandCompleted(running.Name, done.Kind, Stopwatch.GetElapsedTime(running.Started));
@@ -310,9 +323,12 @@ public sealed partial class SessionActor
     }
 
     /// <summary>The command in progress and what it waits for.</summary>
-    private sealed class Running(CommandEntry entry, string name, string tag)
+    private sealed class Running(CommandEntry entry, string name, string tag, bool holdsExpunges)
     {
         public CommandEntry Entry { get; } = entry;
+
+        /// <summary>The command uses sequence numbers: no EXPUNGE before its tagged response.</summary>
+        public bool HoldsExpunges { get; } = holdsExpunges;
 
         /// <summary>The name for metrics and logs (<c>UID FETCH</c> for the UID form).</summary>
         public string Name { get; } = name;

@@ -31,6 +31,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private bool _tlsPending;
     private bool _shutdownPending;
     private bool _readingSuspended;
+    private bool _outputBlocked;
 
     public SessionActor(SessionServices services, ConnectionInfo connection, IActorRef connectionActor)
     {
@@ -235,6 +236,17 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 Context.Stop(Self);
                 break;
             case TimeoutChanged:
+                break;
+            case OutputBackedUp:
+                // The client does not read what we write: take no new command until it does.
+                _outputBlocked = true;
+                break;
+            case OutputDrained:
+                _outputBlocked = false;
+                if (!_closing)
+                {
+                    Pump();
+                }
                 break;
             case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply:
                 // Of a folder left meanwhile, or of a command already answered.

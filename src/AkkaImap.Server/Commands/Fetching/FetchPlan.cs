@@ -75,6 +75,11 @@ internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool 
             }
             attributes.Add(attribute);
         }
+        if (command.ChangedSince is not null && !attributes.Contains(new SimpleAttribute(FetchItem.ModSeq)))
+        {
+            // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ in every response.
+            attributes.Add(new SimpleAttribute(FetchItem.ModSeq));
+        }
         plan = new FetchPlan(attributes, needsStore, needsContent, setsSeen, hasFlags);
         return true;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using AkkaImap.Protocol.Fetch;
+using AkkaImap.Protocol.Model;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Sessions;
@@ -25,15 +26,47 @@ internal sealed record RenderedChunk(byte[] Bytes, int Count, bool UnknownCte);
 /// </summary>
 internal static class FetchRenderer
 {
-    /// <summary>Messages up to this size are read once for all their sections; larger ones by range.</summary>
-    private const long WholeReadLimit = 256 * 1024;
-
     /// <summary>A chunk stops after the message that takes its output past this, bounding memory.</summary>
     private const int ChunkBudget = 2 * 1024 * 1024;
 
-    /// <summary>Writes a response that needs nothing from the store (UID, FLAGS, MODSEQ only).</summary>
-    public static void WriteFromView(ImapWriter writer, FetchPlan plan, FetchTarget target) =>
-        Write(writer, plan, target, null, []);
+    // The five system flags in the protocol's bit layout, by the store's bits: no per-message conversion.
+    private static readonly SystemFlags[] FlagTable = Enumerable.Range(0, 32).Select(i => ViewResponses.ToSystemFlags((MessageFlags)i)).ToArray();
+
+    /// <summary>
+    /// Writes the responses of a fetch that needs nothing from the store (UID, FLAGS, MODSEQ only)
+    /// for <paramref name="count"/> targets from <paramref name="start"/>: the hot loop of
+    /// <c>FETCH 1:* (UID FLAGS)</c>, kept free of per-message allocation.
+    /// </summary>
+    public static void WriteFromView(ImapWriter writer, FetchPlan plan, SelectedFolderView view, IReadOnlyList<MessageRef> messages, int start, int count)
+    {
+        var items = new FetchItem[plan.Attributes.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = ((SimpleAttribute)plan.Attributes[i]).Item;
+        }
+        for (int m = start; m < start + count; m++)
+        {
+            uint msn = messages[m].Msn;
+            var state = view[msn];
+            FetchWriter.Begin(writer, msn);
+            foreach (var item in items)
+            {
+                switch (item)
+                {
+                    case FetchItem.Uid:
+                        FetchWriter.WriteUid(writer, state.Uid);
+                        break;
+                    case FetchItem.Flags:
+                        FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 31], state.Keywords);
+                        break;
+                    case FetchItem.ModSeq:
+                        FetchWriter.WriteModSeq(writer, state.ModSeq);
+                        break;
+                }
+            }
+            FetchWriter.End(writer);
+        }
+    }
 
     public static async Task<RenderedChunk> RenderAsync(IMailStore store, long folderId, FetchPlan plan, IReadOnlyList<FetchTarget> targets, bool utf8)
     {
@@ -51,7 +84,7 @@ internal static class FetchRenderer
             {
                 continue;
             }
-            var values = await ReadValuesAsync(store, folderId, plan, info).ConfigureAwait(false);
+            var values = await SectionReader.ReadAsync(store, folderId, plan, info).ConfigureAwait(false);
             if (values is null)
             {
                 // RFC 3516 §4.2: an encoding the server cannot remove; the others are still sent.
@@ -71,113 +104,7 @@ internal static class FetchRenderer
         return new RenderedChunk(buffer.WrittenSpan.ToArray(), done, unknownCte);
     }
 
-    private sealed record Values(Value[] Data, bool Gone);
-
-    /// <summary>Section data (null is NIL) or a size, per attribute position.</summary>
-    private readonly record struct Value(ReadOnlyMemory<byte>? Data, long Size);
-
-    /// <summary>The data of every content attribute; null when a BINARY part has an unknown encoding.</summary>
-    private static async Task<Values?> ReadValuesAsync(IMailStore store, long folderId, FetchPlan plan, MessageInfo info)
-    {
-        var values = new Value[plan.Attributes.Count];
-        if (!plan.NeedsContent)
-        {
-            return new Values(values, false);
-        }
-        var source = new MessageBytes(store, folderId, info);
-        long size = info.Size;
-        long bodyStart = Math.Min(info.Parts.BodyStart, size);
-        for (int i = 0; i < values.Length; i++)
-        {
-            switch (plan.Attributes[i])
-            {
-                case SimpleAttribute { Item: FetchItem.Rfc822 }:
-                    values[i] = new(await source.ReadAsync(0, size).ConfigureAwait(false), 0);
-                    break;
-                case SimpleAttribute { Item: FetchItem.Rfc822Header }:
-                    values[i] = new(await source.ReadAsync(0, bodyStart).ConfigureAwait(false), 0);
-                    break;
-                case SimpleAttribute { Item: FetchItem.Rfc822Text }:
-                    values[i] = new(await source.ReadAsync(bodyStart, size).ConfigureAwait(false), 0);
-                    break;
-                case BodySectionAttribute body:
-                    values[i] = new(await ReadSectionAsync(source, info, body).ConfigureAwait(false), 0);
-                    break;
-                case BinaryAttribute binary:
-                {
-                    var (ok, data) = await ReadBinaryAsync(source, info, binary.Part).ConfigureAwait(false);
-                    if (!ok) return null;
-                    if (data is { } d && binary.Partial is { } p) data = Content.Slice(d, p.Origin, p.Length);
-                    values[i] = new(data, 0);
-                    break;
-                }
-                case BinarySizeAttribute binarySize:
-                {
-                    var (ok, data) = await ReadBinaryAsync(source, info, binarySize.Part).ConfigureAwait(false);
-                    if (!ok) return null;
-                    values[i] = new(null, data?.Length ?? 0);
-                    break;
-                }
-            }
-            if (source.Gone)
-            {
-                return new Values(values, true);
-            }
-        }
-        return new Values(values, false);
-    }
-
-    private static async Task<ReadOnlyMemory<byte>?> ReadSectionAsync(MessageBytes source, MessageInfo info, BodySectionAttribute body)
-    {
-        if (Sections.Resolve(info.Parts, info.Size, body.Section.Part, body.Section.Text) is not { } range)
-        {
-            return null;
-        }
-        if (body.Section.Text is SectionText.HeaderFields or SectionText.HeaderFieldsNot)
-        {
-            var header = await source.ReadAsync(range.Start, range.End).ConfigureAwait(false);
-            if (header is not { } h) return null;
-            ReadOnlyMemory<byte> filtered = Content.FilterHeader(h.Span, body.Section.Fields, body.Section.Text == SectionText.HeaderFieldsNot);
-            return body.Partial is { } fp ? Content.Slice(filtered, fp.Origin, fp.Length) : filtered;
-        }
-        if (body.Partial is { } p)
-        {
-            // Read only the slice asked for: a client paging through a large attachment.
-            if (p.Origin >= (ulong)range.Length) return ReadOnlyMemory<byte>.Empty;
-            long start = range.Start + (long)p.Origin;
-            long end = (ulong)(range.End - start) > p.Length ? start + (long)p.Length : range.End;
-            return await source.ReadAsync(start, end).ConfigureAwait(false);
-        }
-        return await source.ReadAsync(range.Start, range.End).ConfigureAwait(false);
-    }
-
-    /// <summary>BINARY[part] data decoded (RFC 3516 §4.2): (true, null) for a part that does not exist, (false, _) for an unknown CTE.</summary>
-    private static async Task<(bool Ok, ReadOnlyMemory<byte>? Data)> ReadBinaryAsync(MessageBytes source, MessageInfo info, int[] part)
-    {
-        if (part.Length == 0)
-        {
-            return (true, await source.ReadAsync(0, info.Size).ConfigureAwait(false));
-        }
-        if (Sections.Find(info.Parts, part) is not { } node)
-        {
-            return (true, null);
-        }
-        // A multipart or message/rfc822 body may only be 7bit, 8bit or binary (RFC 2045 §6.4): sent as is.
-        string? encoding = node.IsMultipart || node.IsMessage ? null : node.Encoding;
-        if (encoding is not (null or "7bit" or "8bit" or "binary" or "base64" or "quoted-printable"))
-        {
-            return (false, null);
-        }
-        var raw = await source.ReadAsync(node.BodyStart, node.End).ConfigureAwait(false);
-        if (raw is not { } r)
-        {
-            return (true, null);
-        }
-        Content.TryDecode(encoding, r, out var decoded);
-        return (true, decoded);
-    }
-
-    private static void Write(ImapWriter writer, FetchPlan plan, FetchTarget target, MessageInfo? info, Value[] values)
+    private static void Write(ImapWriter writer, FetchPlan plan, FetchTarget target, MessageInfo? info, SectionValue[] values)
     {
         var state = target.State;
         FetchWriter.Begin(writer, target.Msn);
@@ -189,7 +116,7 @@ internal static class FetchRenderer
                     FetchWriter.WriteUid(writer, state.Uid);
                     break;
                 case SimpleAttribute { Item: FetchItem.Flags }:
-                    FetchWriter.WriteFlags(writer, ViewResponses.ToSystemFlags(state.Flags), state.Keywords);
+                    FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 31], state.Keywords);
                     break;
                 case SimpleAttribute { Item: FetchItem.ModSeq }:
                     FetchWriter.WriteModSeq(writer, state.ModSeq);
@@ -250,7 +177,7 @@ internal static class FetchRenderer
         }
         if (target.FlagsChanged && !plan.HasFlags)
         {
-            FetchWriter.WriteFlags(writer, ViewResponses.ToSystemFlags(state.Flags), state.Keywords);
+            FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 31], state.Keywords);
         }
         FetchWriter.End(writer);
     }
@@ -270,44 +197,4 @@ internal static class FetchRenderer
 
     private static uint? Origin(Partial? partial) =>
         partial is { } p ? (uint)Math.Min(p.Origin, uint.MaxValue) : null;
-
-    /// <summary>
-    /// The stored bytes of one message: read whole once when small, by range when large.
-    /// <see cref="Gone"/> once the store no longer has it (expunged meanwhile).
-    /// </summary>
-    private sealed class MessageBytes(IMailStore store, long folderId, MessageInfo info)
-    {
-        private byte[]? _whole;
-
-        public bool Gone { get; private set; }
-
-        public async Task<ReadOnlyMemory<byte>?> ReadAsync(long start, long end)
-        {
-            start = Math.Clamp(start, 0, info.Size);
-            end = Math.Clamp(end, start, info.Size);
-            if (Gone) return null;
-            if (_whole is null && info.Size <= WholeReadLimit)
-            {
-                _whole = await store.ReadMessageAsync(folderId, info.Uid).ConfigureAwait(false);
-                if (_whole is null)
-                {
-                    Gone = true;
-                    return null;
-                }
-            }
-            if (_whole is not null)
-            {
-                long stop = Math.Min(end, _whole.Length);
-                long from = Math.Min(start, stop);
-                return _whole.AsMemory((int)from, (int)(stop - from));
-            }
-            var bytes = await store.ReadMessageAsync(folderId, info.Uid, start, end - start).ConfigureAwait(false);
-            if (bytes is null)
-            {
-                Gone = true;
-                return null;
-            }
-            return bytes;
-        }
-    }
 }

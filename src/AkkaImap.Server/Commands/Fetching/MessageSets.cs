@@ -13,8 +13,8 @@ internal static class MessageSets
     /// <summary>
     /// The messages <paramref name="set"/> names. By sequence number, a number above EXISTS (or
     /// <c>*</c> in an empty folder) is a tagged BAD (RFC 9051 §9 seq-number); by UID, UIDs that do
-    /// not exist are simply left out (RFC 9051 §6.4.9). The SEARCHRES marker <c>$</c> (RFC 5182)
-    /// is refused until the session keeps a saved search result.
+    /// not exist are simply left out (RFC 9051 §6.4.9). The SEARCHRES marker <c>$</c> names the
+    /// saved result, which is never invalid, even when empty (RFC 5182 §2.2).
     /// </summary>
     public static bool TryResolve(SessionContext context, SequenceSet set, bool byUid, out IReadOnlyList<MessageRef> messages, out CommandOutcome refusal)
     {
@@ -22,8 +22,8 @@ internal static class MessageSets
         refusal = CommandOutcome.Ok("");
         if (set.IsSaved)
         {
-            refusal = CommandOutcome.Bad("The saved search result ($) is not supported yet", ResponseCode.ClientBug);
-            return false;
+            messages = context.SavedSearch.Resolve(context.Selected!);
+            return true;
         }
         var resolved = context.Selected!.Resolve(set, byUid);
         if (!resolved.IsValid)

@@ -45,6 +45,19 @@ public sealed class FetchTests : MessageTestKit
     }
 
     [Fact]
+    public async Task Rfc_example_header_fields_of_a_range()
+    {
+        // RFC 9051 §6.4.5: "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])"; BODY[] sets \Seen.
+        const string message = "Date: Wed, 17 Jul 1996 02:23:25 -0700\r\nFrom: Terry Gray <gray@cac.washington.edu>\r\nSubject: IMAP4rev1 WG mtg\r\n\r\nbody\r\n";
+        await AppendTextsAsync(message, message, message, message);
+        var client = Selected();
+        const string fields = "Date: Wed, 17 Jul 1996 02:23:25 -0700\r\nFrom: Terry Gray <gray@cac.washington.edu>\r\n\r\n";
+        var expected = string.Concat(Enumerable.Range(2, 3).Select(n =>
+            $"* {n} FETCH (FLAGS (\\Seen) BODY[HEADER.FIELDS (DATE FROM)] {{{fields.Length}}}\r\n{fields})\r\n"));
+        Assert.Equal(expected + "A654 OK FETCH completed", Text(client, "A654", "FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])"));
+    }
+
+    [Fact]
     public async Task Uid_fetch_always_includes_uid_first()
     {
         await AppendTextsAsync(Simple, Simple);
@@ -89,11 +102,15 @@ public sealed class FetchTests : MessageTestKit
     }
 
     [Fact]
-    public async Task Saved_search_result_is_refused_until_supported()
+    public async Task Saved_search_result_names_the_messages()
     {
-        await AppendTextsAsync(Simple);
+        await AppendTextsAsync(Simple, Simple, Simple);
         var client = Selected();
-        Assert.Equal(["a BAD [CLIENTBUG] The saved search result ($) is not supported yet"], client.Run("a", "FETCH $ FLAGS"));
+        // RFC 5182 §2.2: before any SEARCH ... SAVE, $ is empty, not an error.
+        Assert.Equal(["a OK FETCH completed"], client.Run("a", "FETCH $ FLAGS"));
+        Assert.Equal("b OK SEARCH completed", client.Run("b", "SEARCH RETURN (SAVE) 2:3")[^1]);
+        Assert.Equal(["* 2 FETCH (UID 2)", "* 3 FETCH (UID 3)", "c OK FETCH completed"], client.Run("c", "FETCH $ UID"));
+        Assert.Equal(["* 2 FETCH (FLAGS (\\Flagged))", "* 3 FETCH (FLAGS (\\Flagged))", "d OK STORE completed"], client.Run("d", "STORE $ +FLAGS (\\Flagged)"));
     }
 
     [Fact]

@@ -1,0 +1,81 @@
+using System.Text;
+using AkkaImap.Server.Transport;
+using Xunit;
+using SendBytes = AkkaImap.Server.Transport.Send;
+
+namespace AkkaImap.Server.Tests.Sessions;
+
+/// <summary>
+/// A client that pipelines commands and never reads their answers must not make the server buffer
+/// them without bound: while the connection says <see cref="OutputBackedUp"/>, the session takes no
+/// new command and, once its input buffer is full, stops reading the socket; on
+/// <see cref="OutputDrained"/> it goes on where it stopped.
+/// </summary>
+public sealed class SessionOutputBackPressureTests : SessionTestKit
+{
+    [Fact]
+    public void No_command_is_taken_while_the_output_is_backed_up()
+    {
+        var client = Connect();
+        client.LogIn();
+
+        client.Send(OutputBackedUp.Instance);
+        client.Send("a NOOP\r\nb NOOP\r\n");
+        client.ExpectNothing();
+
+        client.Send(OutputDrained.Instance);
+        Assert.Equal("a OK NOOP completed", client.ReadLine());
+        Assert.Equal("b OK NOOP completed", client.ReadLine());
+    }
+
+    [Fact]
+    public void Input_beyond_the_buffer_is_left_in_the_socket_until_the_output_drains()
+    {
+        var client = Connect();
+        client.LogIn();
+        client.Send(OutputBackedUp.Instance);
+
+        // More than max-line + 1 MB of pipelined commands while nothing may be answered.
+        var burst = new StringBuilder();
+        int count = 0;
+        while (burst.Length <= Settings.Limits.MaxLine + 1024 * 1024)
+        {
+            burst.Append("n NOOP\r\n");
+            count++;
+        }
+        client.Send(burst.ToString());
+        client.ExpectCommand<SuspendReading>();
+
+        client.Send(OutputDrained.Instance);
+        int answered = 0;
+        bool resumed = false;
+        while (answered < count || !resumed)
+        {
+            switch (client.Probe.ExpectMsg<object>(Wait))
+            {
+                case SendBytes send:
+                    answered += CountOk(send);
+                    break;
+                case ResumeReading:
+                    resumed = true;
+                    break;
+                case var other:
+                    Assert.Fail($"unexpected {other}");
+                    break;
+            }
+        }
+
+        Assert.Equal(count, answered);
+    }
+
+    private static int CountOk(SendBytes send)
+    {
+        int n = 0;
+        var text = Encoding.ASCII.GetString(send.Data.Span);
+        for (int i = text.IndexOf("n OK ", StringComparison.Ordinal); i >= 0; i = text.IndexOf("n OK ", i + 1, StringComparison.Ordinal))
+        {
+            n++;
+        }
+        return n;
+    }
+}
