@@ -42,7 +42,7 @@ internal static class DemoSetup
             await store.AddPostOfficeAsync(PostOffice, publicFolders: true, ct);
             foreach (var (user, password) in passwords)
             {
-                await store.AddAccountAsync($"{user}@{PostOffice}", password, ct);
+                await store.AddAccountAsync($"{user}@{PostOffice}", password, Cli.MailboxCommands.ExtraSecrets(config.Settings.Auth), ct);
             }
         }
 

@@ -37,6 +37,7 @@ internal static class ServerHosting
         }
 
         await using var store = await StoreAccess.OpenAsync(settings.Storage, ct);
+        await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
         using var host = BuildHost(config.Config, settings, store, identity);
         try
         {
@@ -55,6 +56,20 @@ internal static class ServerHosting
 
         await host.WaitForShutdownAsync(CancellationToken.None);
         return 0;
+    }
+
+    /// <summary>
+    /// The CRAM-MD5 contexts and NT hashes are password equivalents, kept only while their
+    /// mechanism is switched on (SPEC.md, Security): switching one off deletes them at start.
+    /// </summary>
+    private static async Task DropSecretsOfDisabledMechanismsAsync(IStore store, AuthSettings auth, ILogger log, CancellationToken ct)
+    {
+        var off = (PasswordSecrets.CramMd5 | PasswordSecrets.Ntlm) & ~Cli.MailboxCommands.ExtraSecrets(auth);
+        var dropped = await store.DropPasswordSecretsAsync(off, ct);
+        if (dropped > 0)
+        {
+            log.LogInformation("Deleted the stored {Kinds} secrets of {Count} mailboxes: those mechanisms are switched off", off, dropped);
+        }
     }
 
     /// <summary>Loads the server certificate; with <c>tls.certificate</c> unset, the self-signed one in the data folder.</summary>

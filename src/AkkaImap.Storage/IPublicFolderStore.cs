@@ -26,4 +26,10 @@ public interface IPublicFolderStore
 
     /// <summary>STATUS counts with UNSEEN counted for one reader; null when no such folder.</summary>
     Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Expunges exactly <paramref name="uids"/> whatever their flags (the second half of a MOVE out
+    /// of a public folder into a reader's own folder, RFC 6851 §3.3), with tombstones as EXPUNGE.
+    /// </summary>
+    Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
 }

@@ -81,4 +81,18 @@ public abstract partial class MailStoreContract
         Assert.Empty(await Store.GetSeenUidsAsync(folder.Id, bob.Id));
         Assert.Equal(new[] { uids[1] }, await Store.GetSeenUidsAsync(folder.Id, alice.Id));
     }
+
+    [Fact]
+    public async Task Remove_messages_expunges_exactly_the_given_uids_whatever_their_flags()
+    {
+        var (_, folder, alice, _) = await PublicFolderAsync();
+        var uids = await AppendAsync(folder.Id, Simple("one"), Simple("two"), Simple("three"));
+        await Store.StoreReaderFlagsAsync(folder.Id, alice.Id, [uids[2]], StoreMode.Add, MessageFlags.Deleted);
+
+        var removed = await Store.RemoveMessagesAsync(folder.Id, [uids[0], 99]);
+
+        Assert.Equal(new[] { uids[0] }, removed.ExpungedUids);
+        Assert.Equal(new[] { uids[1], uids[2] }, (await Store.GetMessageFlagsAsync(folder.Id)).Select(m => m.Uid));
+        Assert.Equal(new[] { uids[0] }, await Store.GetVanishedSinceAsync(folder.Id, 0));
+    }
 }

@@ -25,6 +25,7 @@ internal static class AkkaImapCli
         root.Add(ServeCommands.Demo());
         root.Add(PostOfficeCommands.Build());
         root.Add(MailboxCommands.Build());
+        root.Add(PublicFolderCommands.Build());
         root.Add(ConfigCommands.Build());
         return root;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AkkaImap.Server.Configuration;
 using AkkaImap.Storage;
 using AkkaImap.Storage.Sqlite;
 
@@ -32,9 +33,10 @@ internal static class MailboxCommands
         {
             var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
             var password = ReadPassword(parsed.GetValue(passwordStdin), "add");
+            var auth = AkkaImapCli.LoadConfig(parsed).Settings.Auth;
             await using var store = await OpenStore(parsed, ct);
             var account = await StoreAccess.Run(
-                () => store.AddAccountAsync($"{user}@{office}", password, ct),
+                () => store.AddAccountAsync($"{user}@{office}", password, ExtraSecrets(auth), ct),
                 e => e.Error switch
                 {
                     StoreError.NotFound => PostOfficeCommands.NoSuchPostOffice(office).Message,
@@ -56,8 +58,9 @@ internal static class MailboxCommands
         {
             var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
             var password = ReadPassword(parsed.GetValue(passwordStdin), "passwd");
+            var auth = AkkaImapCli.LoadConfig(parsed).Settings.Auth;
             await using var store = await OpenStore(parsed, ct);
-            await Require(store, user, office, ct, s => s.SetPasswordAsync($"{user}@{office}", password, ct));
+            await Require(store, user, office, ct, s => s.SetPasswordAsync($"{user}@{office}", password, ExtraSecrets(auth), ct));
             Console.WriteLine($"password of {user}@{office} changed");
             return 0;
         });
@@ -71,6 +74,7 @@ internal static class MailboxCommands
         command.SetAction(async (parsed, ct) =>
         {
             var name = parsed.GetRequiredValue(office).Trim().ToLowerInvariant();
+            var wanted = ExtraSecrets(AkkaImapCli.LoadConfig(parsed).Settings.Auth);
             await using var store = await OpenStore(parsed, ct);
             if (await store.FindPostOfficeAsync(name, ct) is null)
             {
@@ -81,9 +85,10 @@ internal static class MailboxCommands
             foreach (var account in await store.ListAccountsAsync(name, ct))
             {
                 var lockout = await store.GetLockoutAsync(account.Login, ct);
-                Console.WriteLine(lockout is { LockedUntil: { } until } && lockout.IsLocked(now)
+                var line = lockout is { LockedUntil: { } until } && lockout.IsLocked(now)
                     ? $"{account.Login}\tlocked until {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z"
-                    : account.Login);
+                    : account.Login;
+                Console.WriteLine(MissingSecrets(wanted & ~account.StoredSecrets) is { } missing ? $"{line}\t{missing}" : line);
             }
 
             return 0;
@@ -119,6 +124,22 @@ internal static class MailboxCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The password-equivalent secrets to store besides the SCRAM keys: those of the mechanisms
+    /// switched on (auth.cram-md5, auth.ntlm), and only those (SPEC.md, Security).
+    /// </summary>
+    internal static PasswordSecrets ExtraSecrets(AuthSettings auth) =>
+        (auth.CramMd5 ? PasswordSecrets.CramMd5 : PasswordSecrets.None) | (auth.Ntlm ? PasswordSecrets.Ntlm : PasswordSecrets.None);
+
+    /// <summary>Says which switched-on mechanisms a mailbox cannot use until its password is set again; null when none.</summary>
+    private static string? MissingSecrets(PasswordSecrets missing)
+    {
+        var names = new List<string>();
+        if (missing.HasFlag(PasswordSecrets.CramMd5)) names.Add("CRAM-MD5");
+        if (missing.HasFlag(PasswordSecrets.Ntlm)) names.Add("NTLM");
+        return names.Count == 0 ? null : $"{string.Join(" and ", names)} need the password set again (akkaimap mailbox passwd)";
     }
 
     private static Task<SqliteStore> OpenStore(ParseResult parsed, CancellationToken ct) =>

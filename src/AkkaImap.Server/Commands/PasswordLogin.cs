@@ -20,6 +20,8 @@ internal static class PasswordLogin
         {
             if (account is null)
             {
+                // The remote address and login, never the password (issue 5: failures are logged).
+                context.Log.Info("{0} login of {1} from {2} failed", mechanism, login, context.Connection.Remote);
                 return Failed(context, mechanism);
             }
             context.Authenticate(account);

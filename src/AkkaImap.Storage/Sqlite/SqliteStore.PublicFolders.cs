@@ -76,6 +76,17 @@ public sealed partial class SqliteStore
             return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity);
         }, ct);
 
+    public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            var folder = SelectableFolder(c, folderId);
+            var targets = ReadUids(c, "SELECT uid FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
+                ("@f", folderId), ("@uids", UidJson(uids)));
+            return targets.Count == 0
+                ? new ExpungeResult([], folder.HighestModSeq)
+                : new ExpungeResult(targets, ExpungeUids(c, folder, targets));
+        }, ct);
+
     private static void SetSeen(SqliteConnection c, long folderId, long accountId, uint uid, bool was, bool now)
     {
         if (was == now) return;

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using AkkaImap.Server.PublicFolders;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Host.Cli;
+
+/// <summary>
+/// <c>akkaimap publicfolder add|remove|list|set</c>: a post office's public folders, which its
+/// mailboxes see under "Public Folders/" (when the service and the post office switch them on).
+/// The running server reads these changes from the store at the next command.
+/// </summary>
+internal static class PublicFolderCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("publicfolder", "Manage the public folders of a post office");
+        command.Add(Add());
+        command.Add(Remove());
+        command.Add(List());
+        command.Add(Set());
+        return command;
+    }
+
+    private static Argument<string> PostOfficeArgument() => new("PO") { Description = "The post office, such as example.com" };
+
+    private static Argument<string> NameArgument() =>
+        new("NAME") { Description = "The folder, '/' between levels (\"Team/Minutes\"); shown to users as \"Public Folders/NAME\"" };
+
+    private static Option<string> OnOffOption(string name, string description, bool required)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required, HelpName = "on|off" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && value is not ("on" or "off"))
+            {
+                result.AddError($"{name}: expected on or off, got \"{value}\"");
+            }
+        });
+        return option;
+    }
+
+    private static Command Add()
+    {
+        var po = PostOfficeArgument();
+        var name = NameArgument();
+        var readOnly = OnOffOption("--read-only", "Make it read-only for users (default off)", required: false);
+        var command = new Command("add", "Create a public folder") { po, name, readOnly };
+        command.SetAction(async (parsed, ct) =>
+        {
+            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+            var office = await FindAsync(store, parsed.GetRequiredValue(po), ct);
+            var folder = Inner(parsed.GetRequiredValue(name));
+            var owner = MailboxOwner.ForPublicFolders(office.Id);
+            var created = await StoreAccess.Run(
+                () => store.CreateFolderAsync(owner, folder, ct: ct),
+                e => e.Error == StoreError.AlreadyExists
+                    ? $"public folder {folder} already exists in {office.Name}"
+                    : $"cannot add public folder \"{folder}\": {e.Message}; use names like News or Team/Minutes");
+            if (parsed.GetValue(readOnly) == "on")
+            {
+                await store.SetFolderReadOnlyAsync(owner, created.Name, true, ct);
+            }
+            Console.WriteLine($"added public folder {created.Name} to {office.Name} (read-only {PostOfficeCommands.OnOff(parsed.GetValue(readOnly) == "on")})");
+            if (!office.PublicFolders)
+            {
+                Console.WriteLine($"note: public folders are off for {office.Name}; users see them after akkaimap postoffice set {office.Name} --public-folders on");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var po = PostOfficeArgument();
+        var name = NameArgument();
+        var command = new Command("remove", "Remove a public folder and its messages") { po, name };
+        command.SetAction(async (parsed, ct) =>
+        {
+            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+            var office = await FindAsync(store, parsed.GetRequiredValue(po), ct);
+            var folder = Inner(parsed.GetRequiredValue(name));
+            await StoreAccess.Run(
+                async () =>
+                {
+                    await store.DeleteFolderAsync(MailboxOwner.ForPublicFolders(office.Id), folder, ct);
+                    return true;
+                },
+                e => e.Error switch
+                {
+                    StoreError.NotFound => $"no public folder {folder} in {office.Name}; see akkaimap publicfolder list {office.Name}",
+                    StoreError.NotEmpty => $"public folder {folder} has subfolders; remove them first",
+                    _ => $"cannot remove public folder {folder}: {e.Message}",
+                });
+            Console.WriteLine($"removed public folder {folder} from {office.Name}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var po = PostOfficeArgument();
+        var command = new Command("list", "List the public folders of a post office") { po };
+        command.SetAction(async (parsed, ct) =>
+        {
+            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+            var office = await FindAsync(store, parsed.GetRequiredValue(po), ct);
+            foreach (var folder in await store.ListFoldersAsync(MailboxOwner.ForPublicFolders(office.Id), ct))
+            {
+                // A \Noselect level only holds subfolders (it was removed, or made as a parent).
+                Console.WriteLine(folder.NoSelect
+                    ? $"{folder.Name}\t(holds subfolders only)"
+                    : $"{folder.Name}\tread-only={PostOfficeCommands.OnOff(folder.ReadOnly)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Set()
+    {
+        var po = PostOfficeArgument();
+        var name = NameArgument();
+        var readOnly = OnOffOption("--read-only", "Switch read-only on or off", required: true);
+        var command = new Command("set", "Change a public folder") { po, name, readOnly };
+        command.SetAction(async (parsed, ct) =>
+        {
+            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+            var office = await FindAsync(store, parsed.GetRequiredValue(po), ct);
+            var folder = Inner(parsed.GetRequiredValue(name));
+            var on = parsed.GetRequiredValue(readOnly) == "on";
+            if (!await store.SetFolderReadOnlyAsync(MailboxOwner.ForPublicFolders(office.Id), folder, on, ct))
+            {
+                throw new OperatorException($"no public folder {folder} in {office.Name}; see akkaimap publicfolder list {office.Name}");
+            }
+            Console.WriteLine($"public folder {folder} in {office.Name}: read-only {PostOfficeCommands.OnOff(on)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<PostOffice> FindAsync(IStore store, string name, CancellationToken ct) =>
+        await store.FindPostOfficeAsync(name, ct) ?? throw PostOfficeCommands.NoSuchPostOffice(name);
+
+    /// <summary>The operator may type the name as users see it; the store keeps it without the prefix.</summary>
+    private static string Inner(string name) =>
+        PublicFolderNames.TryStrip(name, out var inner) && inner.Length > 0 ? inner : name;
+}
