@@ -1,3 +1,4 @@
+using Akka.Event;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
