@@ -4,8 +4,8 @@ namespace AkkaImap.Server.Configuration;
 
 /// <summary>
 /// The dispatcher that runs session, mailbox and worker actors (<c>Props.WithDispatcher(ImapDispatcher.Id)</c>).
-/// Its <c>threads</c> dedicated threads carry actor work only: socket completions and async I/O
-/// stay on the .NET thread pool (FACTS.md, Akka.IO TCP).
+/// Its <c>threads</c> dedicated threads (<see cref="DedicatedThreadsExecutor"/>) carry actor work
+/// only: socket completions and async I/O stay on the .NET thread pool (FACTS.md, Akka.IO TCP).
 /// </summary>
 public static class ImapDispatcher
 {
@@ -15,11 +15,11 @@ public static class ImapDispatcher
     public static string Hocon(int threads) =>
         $$"""
         {{Id}} {
-          type = ForkJoinDispatcher
+          type = Dispatcher
+          executor = "{{typeof(DedicatedThreadsExecutorConfigurator).AssemblyQualifiedName}}"
           throughput = 30
           dedicated-thread-pool {
             thread-count = {{threads.ToString(CultureInfo.InvariantCulture)}}
-            thread-type = background
           }
         }
         """;

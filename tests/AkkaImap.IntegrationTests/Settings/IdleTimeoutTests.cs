@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using AkkaImap.IntegrationTests.Infrastructure;
+using MailKit;
+using MailKit.Net.Imap;
 using MimeKit;
 using Xunit;
 
@@ -21,7 +23,7 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
 {
     private const string Login = "alice@example.com";
     // Well below the timeout, so a loaded machine cannot stretch a pause past it.
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(300);
     // The timer starts when the server has sent the reply; the client reads it a little later.
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(500);
 
@@ -43,7 +45,7 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
         await using var client = await LoggedInAsync();
         var alive = Stopwatch.StartNew();
         var n = 0;
-        while (alive.Elapsed < 3 * ShortIdleTimeoutServer.IdleTimeout)
+        while (alive.Elapsed < 2 * ShortIdleTimeoutServer.IdleTimeout)
         {
             var tag = "n" + n++;
             Assert.StartsWith(tag + " OK ", (await client.RunAsync(tag, "NOOP")).Last());
@@ -57,24 +59,28 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
     [Fact]
     public async Task An_idle_client_on_a_busy_folder_still_times_out()
     {
-        await using var idler = await LoggedInAsync();
-        await idler.RunAsync("s", "SELECT INBOX");
-        await idler.WriteLineAsync("i IDLE");
-        Assert.StartsWith("+ ", await idler.ReadLineAsync());
-        var started = Stopwatch.StartNew();
-
-        // Another session keeps the folder busy; each append reaches the idler as EXISTS (RFC 2177).
+        // Another session keeps the folder busy from before the idler arrives until it is gone, so
+        // appends reach the idler as EXISTS (RFC 2177) all through its IDLE.
+        using var writer = await server.ConnectAsync(Login);
         using var stop = new CancellationTokenSource();
-        var writer = KeepAppendingAsync(stop.Token);
+        var firstAppended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appending = KeepAppendingAsync(writer, firstAppended, stop.Token);
         List<string> said;
+        Stopwatch started;
         try
         {
+            await firstAppended.Task.WaitAsync(LineClient.Bound);
+            await using var idler = await LoggedInAsync();
+            await idler.RunAsync("s", "SELECT INBOX");
+            await idler.WriteLineAsync("i IDLE");
+            Assert.StartsWith("+ ", await idler.ReadLineAsync());
+            started = Stopwatch.StartNew();
             said = await idler.ReadUntilClosedAsync(LineClient.Bound);
         }
         finally
         {
             await stop.CancelAsync();
-            await writer;
+            await appending;
         }
 
         Assert.Contains(said, l => l.EndsWith(" EXISTS", StringComparison.Ordinal));
@@ -90,18 +96,12 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
         return client;
     }
 
-    private async Task KeepAppendingAsync(CancellationToken stop)
+    private static async Task KeepAppendingAsync(ImapClient client, TaskCompletionSource firstAppended, CancellationToken stop)
     {
-        using var client = await server.ConnectAsync(Login, CancellationToken.None);
-        var n = 0;
-        while (!stop.IsCancellationRequested)
+        for (var n = 1; !stop.IsCancellationRequested; n++)
         {
-            var message = new MimeMessage();
-            message.From.Add(MailboxAddress.Parse("bob@example.com"));
-            message.To.Add(MailboxAddress.Parse(Login));
-            message.Subject = "busy " + n++;
-            message.Body = new TextPart("plain") { Text = "keeps the folder busy" };
-            await client.Inbox.AppendAsync(message, MailKit.MessageFlags.None);
+            await AppendAsync(client, n);
+            firstAppended.TrySetResult();
             try
             {
                 await Task.Delay(Pace, stop);
@@ -111,8 +111,16 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
                 break;
             }
         }
+    }
 
-        await client.DisconnectAsync(quit: true, CancellationToken.None);
+    private static async Task AppendAsync(ImapClient client, int n)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("bob@example.com"));
+        message.To.Add(MailboxAddress.Parse(Login));
+        message.Subject = "busy " + n;
+        message.Body = new TextPart("plain") { Text = "keeps the folder busy" };
+        await client.Inbox.AppendAsync(message, MessageFlags.None);
     }
 }
 

@@ -1,4 +1,5 @@
 using AkkaImap.IntegrationTests.Cli;
+using AkkaImap.IntegrationTests.Infrastructure;
 using Xunit;
 
 namespace AkkaImap.IntegrationTests.Settings;
@@ -13,7 +14,12 @@ public sealed class MailEnableConfigCheckTests(CliFolder folder) : IClassFixture
     [Fact]
     public async Task Every_MailEnable_setting_is_printed_with_its_value_and_name()
     {
-        var certificate = folder.Write("server.pfx", "not read by config check");
+        // config check opens the certificate, so it is a real PFX with a password.
+        var certificate = Path.Combine(folder.Path, "server.pfx");
+        var pem = Path.Combine(folder.Path, "server.pem");
+        var key = Path.Combine(folder.Path, "server.key");
+        await OpenSsl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", key, "-out", pem);
+        await OpenSsl("pkcs12", "-export", "-in", pem, "-inkey", key, "-out", certificate, "-passout", "pass:secret");
         var file = folder.Write("mailenable.conf", $$"""
             akka-imap {
               threads = 3
@@ -58,5 +64,11 @@ public sealed class MailEnableConfigCheckTests(CliFolder folder) : IClassFixture
 
         // The password itself is never printed.
         Assert.DoesNotContain("secret", result.Stdout);
+    }
+
+    private static async Task OpenSsl(params string[] args)
+    {
+        var result = await ExternalTool.RunAsync("openssl", args);
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

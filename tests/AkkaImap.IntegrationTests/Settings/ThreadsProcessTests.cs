@@ -12,7 +12,7 @@ public sealed class ThreeThreadServer : ServerFixture
 /// <summary>
 /// MailEnable "Max concurrent connections (threads)" as <c>threads = 3</c>, seen from outside: the
 /// running executable has exactly three threads of the <c>akka-imap-dispatcher</c> (its
-/// ForkJoinDispatcher names its dedicated threads after the dispatcher). Which actors run on them
+/// executor names its dedicated threads after the dispatcher). Which actors run on them
 /// is shown in-process by AkkaImap.Server.Tests/Threads.
 /// </summary>
 public sealed class ThreadsProcessTests(ThreeThreadServer server) : IClassFixture<ThreeThreadServer>

@@ -173,7 +173,8 @@ public sealed class ImapSettingsTests
     {
         var config = ConfigurationFactory.ParseString(ImapDispatcher.Hocon(7));
 
-        Assert.Equal("ForkJoinDispatcher", config.GetString($"{ImapDispatcher.Id}.type"));
+        Assert.Equal("Dispatcher", config.GetString($"{ImapDispatcher.Id}.type"));
+        Assert.StartsWith(typeof(DedicatedThreadsExecutorConfigurator).FullName + ",", config.GetString($"{ImapDispatcher.Id}.executor"));
         Assert.Equal(7, config.GetInt($"{ImapDispatcher.Id}.dedicated-thread-pool.thread-count"));
     }
 }
