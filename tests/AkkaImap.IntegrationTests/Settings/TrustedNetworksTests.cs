@@ -59,15 +59,28 @@ public sealed class TrustedNetworksTests(NoTrustedNetworkServer server) : IClass
     }
 
     [Fact]
-    public async Task MailKit_refuses_to_send_the_password_in_plaintext_and_logs_in_after_starttls()
+    public async Task MailKit_sends_no_plaintext_password_before_starttls_and_logs_in_after_it()
     {
         using (var plain = new ImapClient { Timeout = 30_000 })
         {
             await plain.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
             Assert.True(plain.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
             Assert.DoesNotContain("PLAIN", plain.AuthenticationMechanisms);
+            Assert.DoesNotContain("LOGIN", plain.AuthenticationMechanisms);
+
+            // SCRAM-SHA-256 never sends the password, so it stays on offer without TLS ...
+            Assert.Contains("SCRAM-SHA-256", plain.AuthenticationMechanisms);
+            // ... and without it the client has no way to log in before STARTTLS.
+            plain.AuthenticationMechanisms.Remove("SCRAM-SHA-256");
             await Assert.ThrowsAsync<AuthenticationException>(() => plain.AuthenticateAsync(Login, server.Users[Login]));
             Assert.True(plain.IsConnected);
+        }
+
+        using (var scram = new ImapClient { Timeout = 30_000 })
+        {
+            await scram.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
+            await scram.AuthenticateAsync(Login, server.Users[Login]);
+            Assert.True(scram.IsAuthenticated);
         }
 
         using var secure = new ImapClient { Timeout = 30_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
