@@ -35,8 +35,11 @@ IDLE_USERS=$((IDLE_CONNECTIONS / PER_USER))
 MAX_CLIENTS=$(echo "$MIXED_CLIENTS" | tr ' ' '\n' | sort -n | tail -1)
 USERS=$(( IDLE_USERS > MAX_CLIENTS ? IDLE_USERS : MAX_CLIENTS ))   # user1..userN; user0 holds the large folder
 PASSWORD="bench-Secret-1"
-AKKA_PORT=${AKKA_PORT:-21143}
-DOVECOT_PORT=${DOVECOT_PORT:-21144}
+# Free loopback ports picked now (other servers may run on this machine).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+AKKA_PORT=${AKKA_PORT:-$(free_port)}
+DOVECOT_PORT=${DOVECOT_PORT:-$(free_port)}
+while [ "$DOVECOT_PORT" = "$AKKA_PORT" ]; do DOVECOT_PORT=$(free_port); done
 GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
 SOURCES=8   # client source addresses 127.0.0.2-9: 8 ephemeral port ranges for 10,000+ connections
 
@@ -65,10 +68,12 @@ if ! command -v dovecot >/dev/null 2>&1; then
 fi
 # The package may start its own instance on 143/993; ours uses its own config and ports.
 log "building AkkaImap and the load tool (Release)"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$WORK/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$WORK/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$WORK/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$WORK/akkaimap/akkaimap.dll")
+# Published under bench/.build (git-ignored) so that a second run only rebuilds what changed.
+OUT="$HERE/.build"
+dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
+dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
+BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
+AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
 python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
 
 # --- AkkaImap setup ----------------------------------------------------------------------------
@@ -82,9 +87,19 @@ akka-imap {
 EOF
 log "creating $((USERS + 1)) AkkaImap mailboxes through the CLI"
 "${AKKAIMAP[@]}" postoffice add example.com --config "$AKKA_CONF" >/dev/null
-seq 0 "$USERS" | xargs -P 4 -I{} sh -c "echo '$PASSWORD' | ${AKKAIMAP[*]} mailbox add user{}@example.com --password-stdin --config '$AKKA_CONF' >/dev/null"
+seq 0 "$USERS" | xargs -P 8 -I{} sh -c "echo '$PASSWORD' | ${AKKAIMAP[*]} mailbox add user{}@example.com --password-stdin --config '$AKKA_CONF' >/dev/null"
 
 # --- Dovecot setup -----------------------------------------------------------------------------
+# Every IDLE connection of Dovecot holds an inotify instance (in imap, then imap-hibernate); the
+# kernel's default of 128 per user disables inotify, and with it hibernation and prompt EXISTS.
+# Its documentation says to raise the limit; only ever raised here, never lowered.
+NEED_INOTIFY=$((IDLE_CONNECTIONS * 2 + 1024))
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances)" -lt "$NEED_INOTIFY" ]; then
+  echo "$NEED_INOTIFY" >/proc/sys/fs/inotify/max_user_instances || echo "warning: cannot raise fs.inotify.max_user_instances" >&2
+fi
+if [ "$(cat /proc/sys/fs/inotify/max_user_watches)" -lt "$((NEED_INOTIFY * 8))" ]; then
+  echo "$((NEED_INOTIFY * 8))" >/proc/sys/fs/inotify/max_user_watches || echo "warning: cannot raise fs.inotify.max_user_watches" >&2
+fi
 D="$WORK/dovecot"
 mkdir -p "$D/run" "$D/mail"
 chown mail:mail "$D/mail"
@@ -120,7 +135,7 @@ userdb {
 mail_location = maildir:~/Maildir
 # Dovecot's durable setting: fsync whenever needed not to lose acknowledged mail.
 mail_fsync = optimized
-default_client_limit = 30000
+default_client_limit = 15000
 default_process_limit = 12000
 default_vsz_limit = 1G
 protocol imap {
@@ -147,6 +162,8 @@ service imap {
   process_min_avail = 4
   process_limit = 12000
   client_limit = 1
+  # Processes whose client went to imap-hibernate exit after this long instead of 60 s.
+  idle_kill = 5s
   unix_listener imap-master {
     user = \$default_internal_user
   }
@@ -172,25 +189,49 @@ EOF
 doveconf -c "$DOVECOT_CONF" -n >/dev/null
 
 # --- scenarios ---------------------------------------------------------------------------------
-run_scenarios() { # NAME PORT PID OUT
-  local name=$1 port=$2 pid=$3 out=$4
-  local common=(--port "$port" --user "user{0}@example.com" --password "$PASSWORD" --pid "$pid" --mbox "$WORK/sample.mbox" --sources "$SOURCES" --out "$out")
-  log "$name: filling $USERS INBOXes with 30 messages each"
-  "${BENCH[@]}" fill "${common[@]}" --users "$USERS" --first-user 1 --per-user 30
+# Each scenario runs on a freshly started server, so that one scenario's leftovers (heap, cached
+# processes) do not show in the next one's memory figures.
+run_scenarios() { # NAME PORT OUT START-FUNCTION
+  local name=$1 port=$2 out=$3 start=$4
+  local common=(--port "$port" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" --sources "$SOURCES" --out "$out")
+  "$start"
+  log "$name: filling $MAX_CLIENTS INBOXes with 30 messages each"
+  "${BENCH[@]}" fill "${common[@]}" --pid "$SERVER_PID" --users "$MAX_CLIENTS" --first-user 1 --per-user 30
   for clients in $MIXED_CLIENTS; do
     log "$name: mixed load, $clients clients, ${MIXED_SECONDS}s"
-    "${BENCH[@]}" mixed "${common[@]}" --clients "$clients" --first-user 1 --warmup 5 --seconds "$MIXED_SECONDS"
+    "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 5 --seconds "$MIXED_SECONDS"
   done
+  stop_server
+  "$start"
   log "$name: $IDLE_CONNECTIONS IDLE connections"
-  "${BENCH[@]}" idle "${common[@]}" --connections "$IDLE_CONNECTIONS" --per-user "$PER_USER" --first-user 1 --notify 100 --settle 8
+  "${BENCH[@]}" idle "${common[@]}" --pid "$SERVER_PID" --connections "$IDLE_CONNECTIONS" --per-user "$PER_USER" --first-user 1 --notify 100 --settle 10
+  stop_server
+  "$start"
   log "$name: large folder, $LARGE_MESSAGES messages"
-  "${BENCH[@]}" large "${common[@]}" --messages "$LARGE_MESSAGES" --user-index 0 --folder Big
+  "${BENCH[@]}" large "${common[@]}" --pid "$SERVER_PID" --messages "$LARGE_MESSAGES" --user-index 0 --folder Big
+  stop_server
 }
+
+start_akkaimap() {
+  log "starting AkkaImap on 127.0.0.1:$AKKA_PORT"
+  "${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >>"$WORK/akkaimap.log" 2>&1 &
+  SERVER_PID=$!
+  wait_port "$AKKA_PORT" "$SERVER_PID"
+}
+
+start_dovecot() {
+  log "starting Dovecot on 127.0.0.1:$DOVECOT_PORT"
+  dovecot -c "$DOVECOT_CONF" -F >>"$D/stdout.log" 2>&1 &
+  SERVER_PID=$!
+  wait_port "$DOVECOT_PORT" "$SERVER_PID"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_port() { # PORT PID
   for _ in $(seq 1 240); do
     if ! kill -0 "$2" 2>/dev/null; then echo "server exited during start" >&2; return 1; fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    if port_in_use "$1"; then return 0; fi
     sleep 0.25
   done
   echo "server did not listen on $1" >&2
@@ -201,25 +242,25 @@ stop_server() {
   kill -TERM "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
+  # Dovecot's children (imap-login, imap-hibernate with thousands of clients) can outlive the
+  # master by a few seconds and keep the listening socket: wait until the port is free.
+  for _ in $(seq 1 120); do
+    port_in_use "$AKKA_PORT" || port_in_use "$DOVECOT_PORT" || break
+    sleep 0.5
+  done
+  while [ -e "$D/run/master.pid" ] && pgrep -F "$D/run/master.pid" >/dev/null 2>&1; do sleep 0.5; done
 }
 
-log "starting AkkaImap on 127.0.0.1:$AKKA_PORT"
-"${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >"$WORK/akkaimap.log" 2>&1 &
-SERVER_PID=$!
-wait_port "$AKKA_PORT" "$SERVER_PID"
-run_scenarios AkkaImap "$AKKA_PORT" "$SERVER_PID" "$WORK/akkaimap.json"
-stop_server
+for port in "$AKKA_PORT" "$DOVECOT_PORT"; do
+  if port_in_use "$port"; then echo "port $port is already in use" >&2; exit 1; fi
+done
 
-log "starting Dovecot on 127.0.0.1:$DOVECOT_PORT"
-dovecot -c "$DOVECOT_CONF" -F >"$D/stdout.log" 2>&1 &
-SERVER_PID=$!
-wait_port "$DOVECOT_PORT" "$SERVER_PID"
-run_scenarios Dovecot "$DOVECOT_PORT" "$SERVER_PID" "$WORK/dovecot.json"
-stop_server
+run_scenarios AkkaImap "$AKKA_PORT" "$WORK/akkaimap.json" start_akkaimap
+run_scenarios Dovecot "$DOVECOT_PORT" "$WORK/dovecot.json" start_dovecot
 
 # --- report ------------------------------------------------------------------------------------
 ELAPSED=$(( $(date +%s) - START ))
-PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick')\`.
+PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick')\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
 
 ![AkkaImap advantage over Dovecot](results.png)"
 cp "$WORK/akkaimap.json" "$HERE/results-akkaimap.json"

@@ -7,7 +7,7 @@ namespace AkkaImap.Bench;
 /// <c>large</c>: fills folder <c>--folder</c> of user <c>--user-index</c> with N synthetic ~2 KB
 /// messages (MULTIAPPEND batches when offered), then on a fresh connection times STATUS, SELECT,
 /// <c>FETCH 1:* (UID FLAGS)</c>, <c>UID FETCH</c> of the last 500 headers, SEARCH FROM and
-/// SEARCH BODY; three rounds, the median reported.
+/// SEARCH BODY; three rounds, the median reported (SEARCH BODY once).
 /// </summary>
 public static class Large
 {
@@ -22,29 +22,39 @@ public static class Large
         var ct = cts.Token;
         var metrics = new List<Metric>();
 
+        var have = 0;
         await using (var c = await ImapConnection.ConnectAsync(o.Server, o.Source(0), 64 * 1024, ct))
         {
             await RequireOk(c.LoginAsync(user, o.Password, ct), "LOGIN");
             await c.CommandAsync("CREATE " + ImapConnection.Quote(folder), ct); // NO when it exists: fine
-            var have = 0;
             await c.SendAsync($"STATUS {ImapConnection.Quote(folder)} (MESSAGES)", ct);
             await c.ReadTaggedAsync(line => have = ParseStatusMessages(line.Text) ?? have, ct);
-            var multi = c.Capabilities.Contains("MULTIAPPEND", StringComparison.OrdinalIgnoreCase);
-            var batchSize = multi ? 250 : 1;
-            var clock = Stopwatch.StartNew();
-            for (var i = have; i < count; i += batchSize)
-            {
-                var batch = Enumerable.Range(i, Math.Min(batchSize, count - i)).Select(Messages.Small).ToList();
-                await RequireOk(c.AppendAsync(folder, batch, "()", ct), "APPEND");
-            }
-
-            if (count > have)
-            {
-                metrics.Add(new($"{label}: fill rate (APPEND)", "msg/s", (count - have) / clock.Elapsed.TotalSeconds, true));
-                Console.WriteLine($"{label}: appended {count - have} messages in {clock.Elapsed.TotalSeconds:0.0} s");
-            }
-
             await c.CommandAsync("LOGOUT", ct);
+        }
+
+        if (count > have)
+        {
+            // A few connections append in parallel (both servers take concurrent appends to one
+            // folder); MULTIAPPEND (RFC 3502) batches when offered. Not a timed figure.
+            var clock = Stopwatch.StartNew();
+            var nextBatch = have;
+            var fillers = Enumerable.Range(0, o.Int("fill-connections", 4)).Select(async worker =>
+            {
+                await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(2 + worker), 64 * 1024, ct);
+                await RequireOk(c.LoginAsync(user, o.Password, ct), "LOGIN");
+                var batchSize = c.Capabilities.Contains("MULTIAPPEND", StringComparison.OrdinalIgnoreCase) ? 250 : 1;
+                int from;
+                while ((from = Interlocked.Add(ref nextBatch, batchSize) - batchSize) < count)
+                {
+                    var batch = Enumerable.Range(from, Math.Min(batchSize, count - from)).Select(Messages.Small).ToList();
+                    await RequireOk(c.AppendAsync(folder, batch, "()", ct), "APPEND");
+                }
+
+                await c.CommandAsync("LOGOUT", ct);
+            });
+            await Task.WhenAll(fillers);
+            metrics.Add(new($"{label}: fill rate (APPEND)", "msg/s", (count - have) / clock.Elapsed.TotalSeconds, true));
+            Console.WriteLine($"{label}: appended {count - have} messages in {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
         var timings = new Dictionary<string, List<double>>(StringComparer.Ordinal);
@@ -78,11 +88,16 @@ public static class Large
                 var from = uids.Count >= 500 ? uids[^500] : 1;
                 Add("UID FETCH last 500 headers", await TimeAsync(() => RequireOk(c.CommandAsync($"UID FETCH {from}:* (UID BODY.PEEK[HEADER])", ct), "UID FETCH")));
                 Add("SEARCH FROM", await TimeAsync(() => RequireOk(c.CommandAsync("SEARCH FROM \"alice\"", ct), "SEARCH FROM")));
-                Add("SEARCH BODY", await TimeAsync(async () =>
+                if (round == 0)
                 {
-                    await c.SendAsync($"SEARCH BODY \"{Messages.RareWord}\"", ct);
-                    return await RequireOk(c.ReadTaggedAsync(line => searchHits = line.Text.StartsWith("* SEARCH", StringComparison.OrdinalIgnoreCase) ? line.Text.Split(' ').Length - 2 : searchHits, ct), "SEARCH BODY");
-                }));
+                    // A full-text scan without an index can take minutes on 100,000 messages: once only.
+                    Add("SEARCH BODY", await TimeAsync(async () =>
+                    {
+                        await c.SendAsync($"SEARCH BODY \"{Messages.RareWord}\"", ct);
+                        return await RequireOk(c.ReadTaggedAsync(line => searchHits = line.Text.StartsWith("* SEARCH", StringComparison.OrdinalIgnoreCase) ? line.Text.Split(' ').Length - 2 : searchHits, ct), "SEARCH BODY");
+                    }));
+                }
+
                 await RequireOk(c.CommandAsync("CLOSE", ct), "CLOSE");
             }
 

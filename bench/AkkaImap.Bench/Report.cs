@@ -51,7 +51,7 @@ public static class Report
 
     // The figures the targets of issue 7 are about, plus the main large-folder timings.
     private static bool IsKey(string name) =>
-        name.EndsWith("commands per server CPU-s", StringComparison.Ordinal) || name.EndsWith("latency p99 all", StringComparison.Ordinal)
+        name.EndsWith("commands per server CPU-s", StringComparison.Ordinal) || name.EndsWith("latency p99 all", StringComparison.Ordinal) || name.EndsWith("latency p50 all", StringComparison.Ordinal)
         || name.EndsWith("memory per connection (PSS delta)", StringComparison.Ordinal) || name.EndsWith("EXISTS heard p99", StringComparison.Ordinal)
         || (name.StartsWith("large", StringComparison.Ordinal) && !name.Contains("fill", StringComparison.Ordinal));
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Configuration;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Tls;
 using AkkaImap.Server.Transport;
@@ -25,11 +26,16 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly RunningListeners _listeners;
     private readonly IActorRef _tracker;
     private readonly IActorRef _region;
+    private readonly IActorRef _publicFolders;
+    private readonly IActorRef _router;
     private readonly IActorRef _workers;
     private readonly Lazy<Task> _stop;
 
-    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers)
+    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers,
+        IActorRef publicFolders, IActorRef router)
     {
+        _publicFolders = publicFolders;
+        _router = router;
         _system = system;
         _listeners = listeners;
         _tracker = tracker;
@@ -60,9 +66,14 @@ public sealed class ImapServer : IAsyncDisposable
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var region = system.ActorOf(Accounts.AccountRegion.Props(store).OnImapDispatcher(system), $"accounts-{id}");
+        // One public-folder actor per post office behind its own region; sessions reach both
+        // regions through the router, with the one envelope they already use.
+        var publicFolders = system.ActorOf(
+            PublicFolderRegion.Props(store, new PublicFolderOptions(settings.PublicFolders.UserCreate)).OnImapDispatcher(system), $"public-{id}");
+        var router = system.ActorOf(FolderOwnerRouter.Props(region, publicFolders).OnImapDispatcher(system), $"folders-{id}");
         var workers = WorkerPool.Create(system, settings.Threads, $"workers-{id}");
         var tracker = system.ActorOf(SessionTracker.Props(), $"sessions-{id}");
-        var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
+        var services = new SessionServices(settings, store, router, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
         try
@@ -74,11 +85,13 @@ public sealed class ImapServer : IAsyncDisposable
         {
             system.Stop(tracker);
             system.Stop(workers);
+            system.Stop(router);
+            system.Stop(publicFolders);
             system.Stop(region);
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers);
+        var server = new ImapServer(system, listeners, tracker, region, workers, publicFolders, router);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
         {
@@ -102,6 +115,8 @@ public sealed class ImapServer : IAsyncDisposable
         await _listeners.StopAsync().ConfigureAwait(false);
         _system.Stop(_tracker);
         _system.Stop(_workers);
+        _system.Stop(_router);
+        _system.Stop(_publicFolders);
         _system.Stop(_region);
     }
 }

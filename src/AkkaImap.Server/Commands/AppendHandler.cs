@@ -2,6 +2,7 @@ using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Accounts;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
@@ -45,7 +46,7 @@ internal sealed class AppendHandler : ICommandHandler<AppendCommand>
             }
             requests.Add(new AppendRequest(message.Content, flags, keywords, message.InternalDate));
         }
-        return CommandOutcome.AskAccount(new AppendMessages(name, requests), reply =>
+        Func<IAccountReply, CommandOutcome> then = reply =>
         {
             switch (reply)
             {
@@ -58,7 +59,10 @@ internal sealed class AppendHandler : ICommandHandler<AppendCommand>
                 default:
                     return CommandOutcome.ServerBug();
             }
-        });
+        };
+        return PublicFolderRouting.IsPublicName(name, out var inner)
+            ? PublicFolderRouting.AskVisible(context, inner, new AppendMessages(inner, requests), then)
+            : CommandOutcome.AskAccount(new AppendMessages(name, requests), then);
     }
 
     /// <summary>

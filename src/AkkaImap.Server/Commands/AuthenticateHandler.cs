@@ -1,74 +1,129 @@
+using System.Net;
 using System.Text;
+using Akka.Event;
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Sasl;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
 
 /// <summary>
-/// AUTHENTICATE PLAIN (RFC 9051 §6.2.2, RFC 4616) with an initial response (SASL-IR, RFC 4959)
-/// or after an empty continuation request (<c>+ </c>). A <c>*</c> line cancels (BAD); malformed
-/// base64 or a malformed PLAIN message is BAD. Other mechanisms are not offered yet.
+/// AUTHENTICATE (RFC 9051 §6.2.2) with every SASL mechanism that is switched on (see
+/// <see cref="SaslMechanisms"/>): PLAIN and LOGIN only over TLS or from a trusted network, then
+/// the shared <see cref="PasswordLogin"/> check; CRAM-MD5, NTLM and SCRAM-SHA-256 verify stored
+/// secrets. An initial response (SASL-IR, RFC 4959) starts the exchange; each challenge is a
+/// <c>+ base64</c> line; <c>*</c> cancels (BAD); malformed base64 or a malformed mechanism
+/// message is BAD. Wrong credentials, unknown and locked accounts all answer the same delayed
+/// <c>NO [AUTHENTICATIONFAILED]</c> (RFC 5530), logged with the remote address, never a secret.
 /// </summary>
 internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
 {
-    private const string Mechanism = "PLAIN";
+    private static readonly string HostName = LocalHostName();
 
     public CommandOutcome Handle(AuthenticateCommand command, SessionContext context)
     {
-        if (command.Mechanism != Mechanism || !context.Settings.Auth.Plain)
+        var auth = context.Settings.Auth;
+        var name = command.Mechanism;
+        if (!SaslMechanisms.IsOn(name, auth))
         {
             return CommandOutcome.No("Unsupported authentication mechanism");
         }
-        if (!context.PlaintextAuthAllowed)
+        if (SaslMechanisms.SendsPassword(name) && !context.PlaintextAuthAllowed)
         {
             return CommandOutcome.No("Plaintext authentication is not allowed without TLS: use STARTTLS first", ResponseCode.PrivacyRequired);
         }
-        if (command.InitialResponse is { } initial)
+        // The parser has checked the base64; "=" arrives as "", an empty response.
+        var initial = command.InitialResponse is { } text ? Convert.FromBase64String(text) : null;
+        if (name == SaslMechanisms.Ntlm)
         {
-            // The parser has checked the base64; "=" arrives as "", an empty response.
-            return Complete(context, Convert.FromBase64String(initial));
+            return CommandOutcome.Await(SaslAccounts.NtlmDomainAsync(context.Store, HostName),
+                domain => Next(context, SaslMechanisms.Create(name, auth, HostName, domain)!, initial));
         }
-        context.Write(new SaslChallengeResponse(ReadOnlyMemory<byte>.Empty));
-        return CommandOutcome.ReadLine(line => OnResponse(context, line));
+        return Next(context, SaslMechanisms.Create(name, auth, HostName, HostName)!, initial);
     }
 
-    private static CommandOutcome OnResponse(SessionContext context, ReadOnlyMemory<byte> line)
+    private static CommandOutcome Next(SessionContext context, ISaslServer server, byte[]? initial) =>
+        Next(context, server, server.Start(initial));
+
+    private static CommandOutcome Next(SessionContext context, ISaslServer server, SaslStep step)
     {
-        var text = Encoding.ASCII.GetString(line.Span);
-        if (text == "*")
+        switch (step)
         {
-            return CommandOutcome.Bad("Authentication cancelled");
+            case SaslStep.Challenge challenge:
+                context.Write(new SaslChallengeResponse(challenge.Data));
+                return ReadResponse(response => Next(context, server, server.Step(response)));
+            case SaslStep.NeedSecret need:
+                return CommandOutcome.Await(SaslAccounts.FetchSecretAsync(context.Store, need),
+                    secret => Next(context, server, server.ProvideSecret(secret)));
+            case SaslStep.CheckPassword check:
+                return PasswordLogin.Verify(context, check.Login, check.Password, server.Name);
+            case SaslStep.Success { FinalData: { } final } success:
+                // IMAP has no "additional data with success" (RFC 4422 §5): it goes out as one
+                // more challenge, and the client answers with an empty line.
+                context.Write(new SaslChallengeResponse(final));
+                return ReadResponse(response => response.Length == 0
+                    ? Succeed(context, server.Name, success.Login)
+                    : CommandOutcome.Bad("Expected an empty response after the final server data"));
+            case SaslStep.Success success:
+                return Succeed(context, server.Name, success.Login);
+            case SaslStep.Failure failure:
+                return Fail(context, server.Name, failure);
+            default:
+                throw new InvalidOperationException($"Unknown SASL step {step.GetType().Name}");
         }
-        if (!TryDecode(text, out var response))
-        {
-            return CommandOutcome.Bad("Invalid base64 in authentication response");
-        }
-        return Complete(context, response);
     }
 
-    /// <summary>message = [authzid] UTF8NUL authcid UTF8NUL passwd (RFC 4616 §2).</summary>
-    private static CommandOutcome Complete(SessionContext context, byte[] response)
+    /// <summary>Reads one client response line: <c>*</c> cancels, anything but strict base64 is BAD.</summary>
+    private static CommandOutcome ReadResponse(Func<byte[], CommandOutcome> then) =>
+        CommandOutcome.ReadLine(line =>
+        {
+            var text = Encoding.ASCII.GetString(line.Span);
+            if (text == "*")
+            {
+                return CommandOutcome.Bad("Authentication cancelled");
+            }
+            return TryDecode(text, out var response) ? then(response) : CommandOutcome.Bad("Invalid base64 in authentication response");
+        });
+
+    private static CommandOutcome Succeed(SessionContext context, string mechanism, string login) =>
+        CommandOutcome.Await(SaslAccounts.CompleteLoginAsync(context.Store, login, DateTimeOffset.UtcNow), account =>
+        {
+            if (account is null)
+            {
+                return PasswordLogin.Failed(context, mechanism);
+            }
+            context.Authenticate(account);
+            return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
+        });
+
+    private static CommandOutcome Fail(SessionContext context, string mechanism, SaslStep.Failure failure)
     {
-        var span = response.AsSpan();
-        int first = span.IndexOf((byte)0);
-        int second = first < 0 ? -1 : span[(first + 1)..].IndexOf((byte)0);
-        if (first < 0 || second < 0 || span[(first + 1 + second + 1)..].Contains((byte)0))
+        switch (failure.Reason)
         {
-            return CommandOutcome.Bad("Malformed PLAIN response");
+            case SaslFailure.Malformed:
+                return CommandOutcome.Bad(failure.Text);
+            case SaslFailure.Unsupported:
+                return CommandOutcome.No(failure.Text);
+            case SaslFailure.AuthorizationFailed:
+                // Acting as another user is not supported (RFC 4616 §2, RFC 5530 AUTHORIZATIONFAILED).
+                return CommandOutcome.No(failure.Text, ResponseCode.AuthorizationFailed);
+            case SaslFailure.SecretUnavailable:
+                context.Log.Warning("{0} login of {1} from {2} refused: {3}; set the password again to use {0}",
+                    mechanism, failure.Login, context.Connection.Remote, failure.Text);
+                break;
+            default:
+                context.Log.Info("{0} login of {1} from {2} failed: {3}", mechanism, failure.Login ?? "(unknown)", context.Connection.Remote, failure.Text);
+                break;
         }
-        var authzid = Encoding.UTF8.GetString(span[..first]);
-        var authcid = Encoding.UTF8.GetString(span.Slice(first + 1, second));
-        var password = Encoding.UTF8.GetString(span[(first + 1 + second + 1)..]);
-        if (authcid.Length == 0)
+        if (failure.Login is not { } login)
         {
-            return CommandOutcome.Bad("Malformed PLAIN response");
+            return PasswordLogin.Failed(context, mechanism);
         }
-        if (authzid.Length > 0 && !string.Equals(authzid, authcid, StringComparison.OrdinalIgnoreCase))
-        {
-            // Acting as another user is not supported (RFC 4616 §2, RFC 5530 AUTHORIZATIONFAILED).
-            return CommandOutcome.No("Authorization as another user is not allowed", ResponseCode.AuthorizationFailed);
-        }
-        return PasswordLogin.Verify(context, authcid, password, Mechanism);
+        var lockout = context.Settings.Auth.Lockout;
+        var policy = new LockoutPolicy(lockout.Failures, lockout.Window, lockout.Duration);
+        return CommandOutcome.Await(SaslAccounts.RecordFailureAsync(context.Store, login, DateTimeOffset.UtcNow, policy),
+            () => PasswordLogin.Failed(context, mechanism));
     }
 
     /// <summary>Strict base64 (RFC 9051 §9): no whitespace, padded to a multiple of 4.</summary>
@@ -91,5 +146,17 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         }
         bytes = buffer[..written];
         return true;
+    }
+
+    private static string LocalHostName()
+    {
+        try
+        {
+            return Dns.GetHostName();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return "localhost";
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AkkaImap.Protocol.Commands;
+using AkkaImap.Server.Sasl;
 using AkkaImap.Server.Sessions;
 
 namespace AkkaImap.Server.Commands;
@@ -65,7 +66,8 @@ public static class Capabilities
 
     /// <summary>
     /// RFC 9051 §6.2.1/§11.1: STARTTLS on a plain endpoint before TLS; LOGINDISABLED where
-    /// plaintext passwords are refused (no TLS and not a trusted network), else AUTH=PLAIN.
+    /// plaintext passwords are refused (no TLS and not a trusted network). AUTH= lists the SASL
+    /// mechanisms switched on (<c>auth.*</c>), PLAIN and LOGIN only where plaintext is allowed.
     /// </summary>
     private static void AddAuthentication(SessionContext context, List<string> list)
     {
@@ -76,11 +78,17 @@ public static class Capabilities
         if (!context.PlaintextAuthAllowed)
         {
             list.Add("LOGINDISABLED");
+        }
+        if (!context.Registry.Handles<AuthenticateCommand>())
+        {
             return;
         }
-        AddIf(list, context.Settings.Auth.Plain && context.Registry.Handles<AuthenticateCommand>(), "AUTH=PLAIN");
+        foreach (var mechanism in SaslMechanisms.Enabled(context.Settings.Auth, context.PlaintextAuthAllowed))
+        {
+            list.Add("AUTH=" + mechanism);
+        }
         // RFC 4959: initial responses are taken by the AUTHENTICATE handler.
-        AddIf(list, context.Registry.Handles<AuthenticateCommand>(), "SASL-IR");
+        list.Add("SASL-IR");
     }
 
     private static void AddIf(List<string> list, bool condition, string capability)

@@ -19,7 +19,7 @@ internal sealed class CloseHandler : ICommandHandler<CloseCommand>
             context.Unselect();
             return CommandOutcome.Ok("CLOSE completed");
         }
-        return CommandOutcome.AskAccount(new Expunge(view.FolderId), reply =>
+        return context.AskSelected(new Expunge(view.FolderId), reply =>
         {
             if (reply is AccountCommandFailed failed)
             {
@@ -28,6 +28,6 @@ internal sealed class CloseHandler : ICommandHandler<CloseCommand>
             // The reply's changes are not queued: the client is leaving the folder.
             context.Unselect();
             return CommandOutcome.Ok("CLOSE completed");
-        });
+        }, seeRefusals: true);
     }
 }

@@ -3,6 +3,7 @@ using AkkaImap.Protocol.Responses;
 using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands.Fetching;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
@@ -30,8 +31,13 @@ internal sealed class CopyHandler : ICommandHandler<CopyCommand>
             // UID COPY of UIDs that do not exist copies nothing (RFC 9051 §6.4.9); there is no COPYUID.
             return CommandOutcome.Ok($"{verb} completed, no messages");
         }
+        bool targetIsPublic = PublicFolderRouting.IsPublicName(target, out var inner);
+        if (targetIsPublic != context.SelectedIsPublic)
+        {
+            return PublicFolderTransfer.Run(context, verb, messages, targetIsPublic ? inner : target, targetIsPublic, move: false);
+        }
         var uids = messages.Select(m => m.Uid).ToArray();
-        return CommandOutcome.AskAccount(new CopyMessages(context.Selected!.FolderId, uids, target), reply =>
+        return context.AskSelected(new CopyMessages(context.Selected!.FolderId, uids, targetIsPublic ? inner : target), reply =>
         {
             switch (reply)
             {

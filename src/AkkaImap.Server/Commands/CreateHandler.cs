@@ -1,6 +1,7 @@
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Accounts;
+using AkkaImap.Server.PublicFolders;
 
 namespace AkkaImap.Server.Commands;
 
@@ -20,6 +21,14 @@ internal sealed class CreateHandler : ICommandHandler<CreateCommand>
         if (!MailboxNames.TryParseNew(context, command.Mailbox, out var name, out var refusal))
         {
             return refusal;
+        }
+        if (PublicFolderRouting.IsPublicName(name, out var inner))
+        {
+            // Special uses describe the user's own mailboxes (RFC 6154 §1), never shared ones.
+            return command.SpecialUse.Count > 0
+                ? CommandOutcome.No("Special uses are for your own mailboxes, not public folders", ResponseCode.UseAttr)
+                : PublicFolderRouting.AskVisible(context, inner, new CreateFolder(inner), reply => Created(reply),
+                    CommandOutcome.No("Public folders are not available here", ResponseCode.Cannot));
         }
         if (command.SpecialUse.Count == 0)
         {
@@ -42,10 +51,12 @@ internal sealed class CreateHandler : ICommandHandler<CreateCommand>
     }
 
     private static CommandOutcome Create(CreateFolder request, SessionContext context) =>
-        CommandOutcome.AskAccount(request, reply => reply switch
-        {
-            FolderCreated => CommandOutcome.Ok("CREATE completed"),
-            AccountCommandFailed failed => CommandOutcome.No(failed.Text, failed.Code.ToResponseCode()),
-            _ => CommandOutcome.ServerBug(),
-        });
+        CommandOutcome.AskAccount(request, Created);
+
+    private static CommandOutcome Created(IAccountReply reply) => reply switch
+    {
+        FolderCreated => CommandOutcome.Ok("CREATE completed"),
+        AccountCommandFailed failed => CommandOutcome.No(failed.Text, failed.Code.ToResponseCode()),
+        _ => CommandOutcome.ServerBug(),
+    };
 }

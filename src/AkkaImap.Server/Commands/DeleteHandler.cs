@@ -19,6 +19,10 @@ internal sealed class DeleteHandler : ICommandHandler<DeleteCommand>
         {
             return refusal;
         }
+        if (PublicFolders.PublicFolderRouting.IsPublicName(name, out _))
+        {
+            return CommandOutcome.No("Public folders are deleted by the administrator", ResponseCode.NoPerm);
+        }
         if (name == FolderNames.Inbox)
         {
             return CommandOutcome.No("INBOX cannot be deleted", ResponseCode.Cannot);

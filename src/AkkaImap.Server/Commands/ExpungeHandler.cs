@@ -37,7 +37,7 @@ internal sealed class ExpungeHandler : ICommandHandler<ExpungeCommand>, ICommand
         {
             return CommandOutcome.No("Mailbox is read-only (EXAMINE)", ResponseCode.ReadOnly);
         }
-        return CommandOutcome.AskAccount(new Expunge(view.FolderId, uids), reply =>
+        return context.AskSelected(new Expunge(view.FolderId, uids), reply =>
         {
             switch (reply)
             {

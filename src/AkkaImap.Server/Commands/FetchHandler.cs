@@ -62,7 +62,7 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         {
             return Start(command, plan, messages, [], context);
         }
-        return CommandOutcome.AskAccount(new StoreFlags(view.FolderId, unseen, StoreMode.Add, MessageFlags.Seen, []), reply =>
+        return context.AskSelected(new StoreFlags(view.FolderId, unseen, StoreMode.Add, MessageFlags.Seen, []), reply =>
         {
             var changed = new HashSet<uint>();
             if (reply is FlagsStored stored && context.Selected is { } current)

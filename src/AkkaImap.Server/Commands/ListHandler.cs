@@ -1,5 +1,6 @@
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
@@ -24,7 +25,7 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
         bool utf8 = MailboxNames.Utf8(context);
         var patterns = command.Patterns.Select(p => MailboxPattern.Create(command.Reference, p, utf8)).ToArray();
         bool wantStatus = command.Return.HasFlag(ListReturnOptions.Status) && command.ReturnStatus.Count > 0;
-        return CommandOutcome.Await(LoadAsync(context.Store, context.Account!.Owner), tree =>
+        return CommandOutcome.Await(LoadAsync(context), tree =>
         {
             var matches = Select(tree, command, patterns);
             if (!wantStatus)
@@ -32,12 +33,24 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
                 Write(matches, command, context);
                 return CommandOutcome.Ok("LIST completed");
             }
-            return CommandOutcome.Await(StatusesAsync(context.Store, matches), statuses =>
+            return CommandOutcome.Await(StatusesAsync(context.Store, context.Account!.Id, matches), statuses =>
             {
                 Write(matches, command, context, statuses);
                 return CommandOutcome.Ok("LIST completed");
             });
         });
+    }
+
+    /// <summary>The account's folders and, when it sees them now, its post office's public folders.</summary>
+    internal static Task<MailboxTree> LoadAsync(SessionContext context) =>
+        LoadAsync(context.Store, context.Account!, context.Settings.PublicFolders);
+
+    private static async Task<MailboxTree> LoadAsync(IStore store, Account account, Configuration.PublicFolderSettings settings)
+    {
+        var folders = await store.ListFoldersAsync(account.Owner).ConfigureAwait(false);
+        var subscriptions = await store.ListSubscriptionsAsync(account.Owner).ConfigureAwait(false);
+        var shared = await PublicFolderAccess.ListAsync(store, settings, account).ConfigureAwait(false);
+        return new MailboxTree([.. folders, .. shared], subscriptions);
     }
 
     internal static async Task<MailboxTree> LoadAsync(IMailStore store, MailboxOwner owner)
@@ -77,12 +90,17 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
         return result;
     }
 
-    private static async Task<Dictionary<long, FolderStatus>> StatusesAsync(IMailStore store, List<(MailboxNode Node, bool ChildInfo)> matches)
+    private static async Task<Dictionary<long, FolderStatus>> StatusesAsync(IStore store, long accountId, List<(MailboxNode Node, bool ChildInfo)> matches)
     {
         var statuses = new Dictionary<long, FolderStatus>();
         foreach (var (node, _) in matches)
         {
-            if (node.Selectable && await store.GetStatusAsync(node.Folder!.Id).ConfigureAwait(false) is { } status)
+            // UNSEEN in a public folder counts this reader's own \Seen.
+            var folder = node.Folder!;
+            var read = folder.Owner.Kind == OwnerKind.PublicFolders
+                ? store.GetReaderStatusAsync(folder.Id, accountId)
+                : store.GetStatusAsync(folder.Id);
+            if (node.Selectable && await read.ConfigureAwait(false) is { } status)
             {
                 statuses[status.FolderId] = status;
             }

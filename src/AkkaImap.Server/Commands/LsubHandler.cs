@@ -14,7 +14,7 @@ internal sealed class LsubHandler : ICommandHandler<LsubCommand>
     public CommandOutcome Handle(LsubCommand command, SessionContext context)
     {
         var pattern = MailboxPattern.Create(command.Reference, command.Pattern, MailboxNames.Utf8(context));
-        return CommandOutcome.Await(ListHandler.LoadAsync(context.Store, context.Account!.Owner), tree =>
+        return CommandOutcome.Await(ListHandler.LoadAsync(context), tree =>
         {
             // Parents owed \Noselect: unsubscribed names that match while a subscribed descendant does not.
             var hiddenParents = new HashSet<string>(StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands.Fetching;
+using AkkaImap.Server.PublicFolders;
 
 namespace AkkaImap.Server.Commands;
 
@@ -33,8 +34,13 @@ internal sealed class MoveHandler : ICommandHandler<MoveCommand>
         {
             return CommandOutcome.Ok($"{verb} completed, no messages");
         }
+        bool targetIsPublic = PublicFolderRouting.IsPublicName(target, out var inner);
+        if (targetIsPublic != context.SelectedIsPublic)
+        {
+            return PublicFolderTransfer.Run(context, verb, messages, targetIsPublic ? inner : target, targetIsPublic, move: true);
+        }
         var uids = messages.Select(m => m.Uid).ToArray();
-        return CommandOutcome.AskAccount(new MoveMessages(view.FolderId, uids, target), reply =>
+        return context.AskSelected(new MoveMessages(view.FolderId, uids, targetIsPublic ? inner : target), reply =>
         {
             switch (reply)
             {

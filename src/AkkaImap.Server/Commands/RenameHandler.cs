@@ -17,6 +17,10 @@ internal sealed class RenameHandler : ICommandHandler<RenameCommand>
         {
             return refusal;
         }
+        if (PublicFolders.PublicFolderRouting.IsPublicName(from, out _) || PublicFolders.PublicFolderRouting.IsPublicName(to, out _))
+        {
+            return CommandOutcome.No("Public folders are renamed by the administrator", Protocol.Responses.ResponseCode.NoPerm);
+        }
         return CommandOutcome.AskAccount(new RenameFolder(from, to), reply =>
         {
             switch (reply)

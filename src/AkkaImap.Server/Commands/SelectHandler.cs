@@ -1,6 +1,7 @@
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Accounts;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Server.Sessions;
 
 namespace AkkaImap.Server.Commands;
@@ -42,21 +43,29 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         {
             return refusal;
         }
-        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => reply switch
+        if (PublicFolderRouting.IsPublicName(name, out var inner))
         {
-            FolderSelected selected => Selected(selected.Snapshot, context),
+            // "Public Folders/..." is the post office's shared namespace (RFC 2342 §5), when both switches are on.
+            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly), reply => Answer(reply, context, isPublic: true));
+        }
+        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => Answer(reply, context, isPublic: false));
+    }
+
+    private static CommandOutcome Answer(IAccountReply reply, SessionContext context, bool isPublic) =>
+        reply switch
+        {
+            FolderSelected selected => Selected(selected.Snapshot, context, isPublic),
             // RFC 9051 §6.3.2: no such mailbox, or \Noselect: NONEXISTENT either way, and no mailbox is selected.
             AccountCommandFailed { Code: AccountFailure.NonExistent or AccountFailure.Cannot } failed =>
                 CommandOutcome.No(failed.Text, ResponseCode.NonExistent),
             AccountCommandFailed failed => CommandOutcome.No(failed.Text, failed.Code.ToResponseCode()),
             _ => CommandOutcome.ServerBug(),
-        });
-    }
+        };
 
-    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context)
+    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context, bool isPublic)
     {
         var view = new SelectedFolderView(snapshot);
-        context.Select(view);
+        context.Select(view, isPublic);
         IReadOnlyList<string> flags = [.. ViewResponses.SystemFlagNames, .. view.Keywords];
         context.Write(new FlagsResponse(flags));
         if (view.ReadOnly)

@@ -4,6 +4,7 @@ using AkkaImap.Protocol.Responses;
 using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Configuration;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Transport;
 using AkkaImap.Server.Workers;
@@ -69,6 +70,9 @@ public sealed class SessionContext
     /// <summary>The selected folder; set in the selected state.</summary>
     public SelectedFolderView? Selected { get; private set; }
 
+    /// <summary>The selected folder is a public folder: its commands go to the post office's public-folder actor.</summary>
+    public bool SelectedIsPublic { get; private set; }
+
     /// <summary>Extensions turned on by ENABLE (RFC 5161), as advertised (e.g. <c>IMAP4rev2</c>).</summary>
     public IReadOnlyCollection<string> Enabled => _enabled;
 
@@ -104,13 +108,14 @@ public sealed class SessionContext
     }
 
     /// <summary>SELECT/EXAMINE succeeded: the selected state (RFC 9051 §3.3).</summary>
-    public void Select(SelectedFolderView view)
+    public void Select(SelectedFolderView view, bool isPublic = false)
     {
         if (Selected is { } previous && previous.FolderId != view.FolderId)
         {
-            TellAccount(new UnselectFolder(previous.FolderId));
+            TellSelectedOwner(new UnselectFolder(previous.FolderId));
         }
         Selected = view;
+        SelectedIsPublic = isPublic;
         State = SessionState.Selected;
     }
 
@@ -119,9 +124,10 @@ public sealed class SessionContext
     {
         if (Selected is { } view)
         {
-            TellAccount(new UnselectFolder(view.FolderId));
+            TellSelectedOwner(new UnselectFolder(view.FolderId));
         }
         Selected = null;
+        SelectedIsPublic = false;
         if (State == SessionState.Selected)
         {
             State = SessionState.Authenticated;
@@ -145,6 +151,23 @@ public sealed class SessionContext
         {
             AccountRegion.Tell(new AccountEnvelope(account.Id, command), Self);
         }
+    }
+
+    /// <summary>
+    /// Sends a command about the selected folder to its single writer: the account, or the post
+    /// office's public folders (<see cref="PublicFolderRouting"/>), and continues with the reply.
+    /// </summary>
+    public CommandOutcome AskSelected(IAccountCommand command, Func<IAccountReply, CommandOutcome> then, bool seeRefusals = false) =>
+        SelectedIsPublic ? PublicFolderRouting.Ask(this, command, then, seeRefusals) : CommandOutcome.AskAccount(command, then);
+
+    private void TellSelectedOwner(IAccountCommand command)
+    {
+        if (SelectedIsPublic && Account is { } account)
+        {
+            TellAccount(new ToPublicFolders(account.PostOfficeId, command));
+            return;
+        }
+        TellAccount(command);
     }
 
     /// <summary>Runs heavy read work on the worker pool; await it with <see cref="CommandOutcome.Await{T}"/>.</summary>

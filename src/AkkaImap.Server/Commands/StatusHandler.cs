@@ -1,5 +1,6 @@
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.PublicFolders;
 using AkkaImap.Storage;
 using StatusItem = AkkaImap.Protocol.Commands.StatusItem;
 using StatusValue = AkkaImap.Protocol.Responses.StatusItem;
@@ -20,7 +21,10 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
         {
             return refusal;
         }
-        return CommandOutcome.Await(ReadAsync(context.Store, context.Account!.Owner, name), found =>
+        var read = PublicFolderRouting.IsPublicName(name, out var inner)
+            ? PublicFolderAccess.ReadStatusAsync(context.Store, context.Settings.PublicFolders, context.Account!, inner)
+            : ReadAsync(context.Store, context.Account!.Owner, name);
+        return CommandOutcome.Await(read, found =>
         {
             if (found is not var (folder, status))
             {

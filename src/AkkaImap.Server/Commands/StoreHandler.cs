@@ -51,7 +51,7 @@ internal sealed class StoreHandler : ICommandHandler<StoreCommand>
         };
         var uids = messages.Select(m => m.Uid).ToArray();
         var request = new StoreFlags(view.FolderId, uids, mode, flags, keywords, command.UnchangedSince);
-        return CommandOutcome.AskAccount(request, reply => reply switch
+        return context.AskSelected(request, reply => reply switch
         {
             FlagsStored stored => Stored(command, stored, context, verb, condStore),
             AccountCommandFailed failed => CommandOutcome.No(failed.Text, failed.Code.ToResponseCode()),

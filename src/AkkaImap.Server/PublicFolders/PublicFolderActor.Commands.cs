@@ -101,6 +101,17 @@ public sealed partial class PublicFolderActor
         return (new Expunged(m.FolderId, uids, result.HighestModSeq, changes), changes);
     }
 
+    private async Task<(IAccountReply, IReadOnlyList<FolderEvent>)> MovedOut(PublicFolderEnvelope e)
+    {
+        var m = (ExpungeMovedOut)e.Command;
+        if (await Ours(m.FolderId) is not { } info) return Fail(AccountFailure.NonExistent, "No such mailbox");
+        if (info.ReadOnly) return Denied(info.Name);
+        var result = await _store.RemoveMessagesAsync(m.FolderId, m.Uids);
+        var changes = new List<FolderEvent>();
+        if (result.ExpungedUids.Count > 0) Removed(m.FolderId, [.. result.ExpungedUids], result.HighestModSeq, changes);
+        return (new Expunged(m.FolderId, result.ExpungedUids, result.HighestModSeq, changes), changes);
+    }
+
     private async Task<(IAccountReply, IReadOnlyList<FolderEvent>)> Copy(PublicFolderEnvelope e)
     {
         var m = (CopyMessages)e.Command;
@@ -123,6 +134,7 @@ public sealed partial class PublicFolderActor
         if (target is null || target.NoSelect) return Fail(AccountFailure.TryCreate, "Target mailbox does not exist");
         if (target.ReadOnly) return Denied(target.Name);
         var result = await _store.CopyAsync(sourceId, uids, target.Id);
+        await CarrySeen(accountId, sourceId, result.Mapping, target.Id);
         var changes = new List<FolderEvent>();
         if (result.Mapping.Count > 0 && _open.TryGetValue(target.Id, out var open))
             changes.Add(new FolderEvent(target.Id, await SyncNewMessages(open.Folder)));
@@ -137,7 +149,9 @@ public sealed partial class PublicFolderActor
         var target = await _store.GetFolderAsync(_owner, m.TargetName);
         if (target is null || target.NoSelect) return Fail(AccountFailure.TryCreate, "Target mailbox does not exist");
         if (target.ReadOnly) return Denied(target.Name);
+        var seenBefore = await _store.GetSeenUidsAsync(m.FolderId, e.AccountId);
         var result = await _store.MoveAsync(m.FolderId, m.Uids, target.Id);
+        await CarrySeen(e.AccountId, seenBefore, result.Copy.Mapping, target.Id);
         FolderEvent? added = null;
         if (result.Copy.Mapping.Count > 0 && _open.TryGetValue(target.Id, out var targetOpen))
             added = new FolderEvent(target.Id, await SyncNewMessages(targetOpen.Folder));
@@ -158,6 +172,29 @@ public sealed partial class PublicFolderActor
     }
 
     // ---- helpers ----
+
+    /// <summary>
+    /// The copier's \Seen goes with its copies (its own mark in a public source, the flag in its own
+    /// folder); other readers start unseen, as with any new message.
+    /// </summary>
+    private async Task CarrySeen(long accountId, long sourceId, IReadOnlyList<UidMapping> mapping, long targetId)
+    {
+        if (mapping.Count == 0) return;
+        var source = await _store.GetFolderAsync(sourceId);
+        IReadOnlyCollection<uint> seen = source?.Owner == _owner
+            ? await _store.GetSeenUidsAsync(sourceId, accountId)
+            : (await _store.GetMessageFlagsAsync(sourceId)).Where(r => (r.Flags & MessageFlags.Seen) != 0).Select(r => r.Uid).ToHashSet();
+        await CarrySeen(accountId, seen, mapping, targetId);
+    }
+
+    private async Task CarrySeen(long accountId, IReadOnlyCollection<uint> seenInSource, IReadOnlyList<UidMapping> mapping, long targetId)
+    {
+        var set = seenInSource as ISet<uint> ?? seenInSource.ToHashSet();
+        var targets = mapping.Where(m => set.Contains(m.SourceUid)).Select(m => m.TargetUid).ToArray();
+        if (targets.Length == 0) return;
+        var stored = await _store.StoreReaderFlagsAsync(targetId, accountId, targets, StoreMode.Add, MessageFlags.Seen);
+        if (_open.TryGetValue(targetId, out var open)) open.Readers.Record(accountId, stored.Changed);
+    }
 
     /// <summary>The folder when it is one of this post office's (ids come from snapshots, but check).</summary>
     private async Task<FolderInfo?> Ours(long folderId)

@@ -58,6 +58,7 @@ public sealed partial class PublicFolderActor : ReceiveActor
             case CopyMessages: return Run(e, Copy, missingIsTarget: true);
             case MoveMessages: return Run(e, Move, missingIsTarget: true);
             case CopyIntoPublic: return Run(e, CopyIn, missingIsTarget: true);
+            case ExpungeMovedOut: return Run(e, MovedOut);
             case CreateFolder: return Run(e, Create);
             case DeleteFolder or RenameFolder:
                 Sender.Tell(new PublicFolderDenied("Public folders are deleted and renamed by the administrator"));

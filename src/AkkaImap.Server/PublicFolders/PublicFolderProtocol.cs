@@ -30,3 +30,19 @@ public sealed record CopyIntoPublic(long SourceFolderId, IReadOnlyList<uint> Uid
 /// The session answers <c>NO [NOPERM]</c> (RFC 5530 §3).
 /// </summary>
 public sealed record PublicFolderDenied(string Text) : IAccountReply;
+
+/// <summary>
+/// A public-folder command sent the way sessions send every folder command: inside an
+/// <see cref="AccountEnvelope"/> to the entry point they know. The <see cref="FolderOwnerRouter"/>
+/// turns it into a <see cref="PublicFolderEnvelope"/> (reader = the envelope's account, session =
+/// the sender), so replies reach the session directly, in order with the events that follow.
+/// <paramref name="PostOfficeId"/> is the signed-in account's, set by the server.
+/// </summary>
+public sealed record ToPublicFolders(long PostOfficeId, IAccountCommand Command) : IAccountCommand;
+
+/// <summary>
+/// The second half of a MOVE out of a public folder into the reader's own folder (the copy went
+/// there as an APPEND): expunges exactly these UIDs. Refused on a read-only folder. Replies
+/// <see cref="Expunged"/>.
+/// </summary>
+public sealed record ExpungeMovedOut(long FolderId, IReadOnlyList<uint> Uids) : IAccountCommand;

@@ -26,7 +26,8 @@ public sealed partial class SessionActor
 
     /// <summary>
     /// Takes buffered commands (or the line a running command waits for) until the receiver needs
-    /// more bytes, a command has to wait, or the session closes.
+    /// more bytes, a command has to wait, the client stops reading (<see cref="OutputBackedUp"/>),
+    /// or the session closes.
     /// </summary>
     private void Pump()
     {

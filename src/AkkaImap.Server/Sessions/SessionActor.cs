@@ -32,6 +32,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private bool _shutdownPending;
     private bool _readingSuspended;
     private bool _outputBlocked;
+    private StepReady? _deferredStep;
 
     public SessionActor(SessionServices services, ConnectionInfo connection, IActorRef connectionActor)
     {
@@ -125,6 +126,10 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case FolderEvent folderEvent:
                 Enqueue(folderEvent);
+                break;
+            case StepReady ready when ready.Step == _step && _outputBlocked:
+                // The client does not read: the next chunk of this command waits until it does.
+                _deferredStep = ready;
                 break;
             case StepReady ready when ready.Step == _step:
                 Timers.Cancel(StepTimer);
@@ -243,7 +248,12 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case OutputDrained:
                 _outputBlocked = false;
-                if (!_closing)
+                if (_deferredStep is { } deferred)
+                {
+                    _deferredStep = null;
+                    Self.Tell(deferred);
+                }
+                else if (!_closing)
                 {
                     Pump();
                 }

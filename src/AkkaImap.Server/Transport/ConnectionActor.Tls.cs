@@ -20,6 +20,7 @@ internal sealed partial class ConnectionActor
     private bool _tlsWriting;
     private bool _tlsShutdownDone;
     private Queue<ReadOnlyMemory<byte>>? _plainOut;
+    private long _plainOutBytes;
 
     private void BeginHandshake()
     {
@@ -61,6 +62,7 @@ internal sealed partial class ConnectionActor
     private void QueuePlaintext(ReadOnlyMemory<byte> data)
     {
         (_plainOut ??= new Queue<ReadOnlyMemory<byte>>()).Enqueue(data);
+        _plainOutBytes += data.Length;
         PumpTls();
     }
 
@@ -73,6 +75,7 @@ internal sealed partial class ConnectionActor
         }
 
         var first = queue.Dequeue();
+        _plainOutBytes -= first.Length;
         byte[]? rented = null;
         var chunk = first;
         if (first.Length < CoalesceLimit && queue.TryPeek(out var next) && first.Length + next.Length <= CoalesceLimit)
@@ -83,6 +86,7 @@ internal sealed partial class ConnectionActor
             while (queue.TryPeek(out next) && length + next.Length <= CoalesceLimit)
             {
                 queue.Dequeue();
+                _plainOutBytes -= next.Length;
                 next.Span.CopyTo(rented.AsSpan(length));
                 length += next.Length;
             }

@@ -28,6 +28,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _closing;
     private bool _closeSent;
     private bool _transportClosed;
+    private bool _outputPaused;
     private string? _closeReason;
 
     public ConnectionActor(IActorRef tcp, Tcp.Connected connected, EndpointSettings endpoint, SessionPropsFactory sessions)
@@ -115,6 +116,34 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             default:
                 OnCommon(message);
                 break;
+        }
+
+        CheckBacklog();
+    }
+
+    /// <summary>
+    /// Pauses the session while more than <see cref="EndpointSettings.OutputHighWater"/> bytes wait
+    /// for the client (plaintext not yet encrypted, writes not yet handed to Akka.IO), and lets it go
+    /// on at <see cref="EndpointSettings.OutputLowWater"/>: a client that pipelines commands and never
+    /// reads must not make us buffer their answers without bound.
+    /// </summary>
+    private void CheckBacklog()
+    {
+        if (_session is null || _closing || _transportClosed)
+        {
+            return;
+        }
+
+        long backlog = _window.Waiting + _plainOutBytes;
+        if (!_outputPaused && backlog > _endpoint.OutputHighWater)
+        {
+            _outputPaused = true;
+            _session.Tell(OutputBackedUp.Instance);
+        }
+        else if (_outputPaused && backlog <= _endpoint.OutputLowWater)
+        {
+            _outputPaused = false;
+            _session.Tell(OutputDrained.Instance);
         }
     }
 

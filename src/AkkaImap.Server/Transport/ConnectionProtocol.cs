@@ -73,6 +73,23 @@ public sealed record StartTls : IConnectionCommand
     public static readonly StartTls Instance = new();
 }
 
+/// <summary>
+/// Back-pressure on output: more than <see cref="EndpointSettings.OutputHighWater"/> bytes wait for a
+/// client that does not read them. The session takes no new command (and soon stops reading) until
+/// <see cref="OutputDrained"/>, so pipelined commands cannot make the server buffer their answers
+/// without bound (SPEC "Bad input": no input may exhaust memory).
+/// </summary>
+public sealed record OutputBackedUp : ISessionInbound, INotInfluenceReceiveTimeout
+{
+    public static readonly OutputBackedUp Instance = new();
+}
+
+/// <summary>The waiting output fell to <see cref="EndpointSettings.OutputLowWater"/> bytes: commands are taken again.</summary>
+public sealed record OutputDrained : ISessionInbound, INotInfluenceReceiveTimeout
+{
+    public static readonly OutputDrained Instance = new();
+}
+
 /// <summary>Flushes what is queued, then closes the connection (the session then gets <see cref="ConnectionClosed"/>).</summary>
 public sealed record Close : IConnectionCommand
 {

@@ -13,11 +13,15 @@ internal sealed class WriteWindow(int maxUnacked, Action<ByteString, int> issue)
 {
     private readonly Queue<(ByteString Data, TaskCompletionSource? Accepted)> _waiting = new();
     private long _unacked;
+    private long _waitingBytes;
 
     public int MaxUnacked { get; } = maxUnacked;
 
     /// <summary>Bytes handed to Akka.IO and not yet acknowledged.</summary>
     public long Unacked => _unacked;
+
+    /// <summary>Bytes queued here and not yet handed to Akka.IO: what a client that does not read makes us hold.</summary>
+    public long Waiting => _waitingBytes;
 
     /// <summary>True when nothing waits here and nothing is unacknowledged.</summary>
     public bool IsIdle => _unacked == 0 && _waiting.Count == 0;
@@ -38,6 +42,7 @@ internal sealed class WriteWindow(int maxUnacked, Action<ByteString, int> issue)
         }
 
         _waiting.Enqueue((data, accepted));
+        _waitingBytes += data.Count;
         Pump();
     }
 
@@ -51,6 +56,7 @@ internal sealed class WriteWindow(int maxUnacked, Action<ByteString, int> issue)
     /// <summary>The connection is gone: whoever waits to write learns it.</summary>
     public void Fail(Exception error)
     {
+        _waitingBytes = 0;
         while (_waiting.TryDequeue(out var item))
         {
             item.Accepted?.TrySetException(error);
@@ -62,6 +68,7 @@ internal sealed class WriteWindow(int maxUnacked, Action<ByteString, int> issue)
         while (_waiting.TryPeek(out var head) && (_unacked == 0 || _unacked + head.Data.Count <= MaxUnacked))
         {
             _waiting.Dequeue();
+            _waitingBytes -= head.Data.Count;
             _unacked += head.Data.Count;
             issue(head.Data, head.Data.Count);
             head.Accepted?.TrySetResult();

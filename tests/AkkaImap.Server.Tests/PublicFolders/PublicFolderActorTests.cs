@@ -158,7 +158,7 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
         var snapshot = Select(bob, _bob);
         var inbox = (await _store.GetFolderAsync(_alice.Owner, "INBOX"))!;
         var bobsInbox = (await _store.GetFolderAsync(_bob.Owner, "INBOX"))!;
-        await _store.AppendAsync(inbox.Id, [Mail("share me")]);
+        await _store.AppendAsync(inbox.Id, [Mail("share me", MessageFlags.Seen | MessageFlags.Answered)]);
         await _store.AppendAsync(bobsInbox.Id, [Mail("private")]);
 
         var copied = Ask<MessagesCopied>(alice, _alice, new CopyIntoPublic(inbox.Id, [1], "News"));
@@ -169,6 +169,9 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
         Assert.Equal(AccountFailure.NonExistent, refused.Code);
         Assert.IsType<MessagesAdded>(bob.ExpectMsg<FolderEvent>().Change);
         Assert.Single(await _store.GetMessageFlagsAsync(snapshot.FolderId));
+        // The copier's \Seen went with the copy; for bob it is a new, unseen message.
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Answered, Assert.Single(Select(alice, _alice).Messages).Flags);
+        Assert.Equal(MessageFlags.Answered, Assert.Single(Select(CreateTestProbe(), _bob).Messages).Flags);
     }
 
     [Fact]
@@ -196,19 +199,21 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
     }
 
     [Fact]
-    public void A_session_that_stops_gets_no_more_events()
+    public void The_router_sends_public_commands_to_the_post_office_and_the_rest_to_accounts()
     {
+        var accounts = CreateTestProbe();
+        var router = Sys.ActorOf(FolderOwnerRouter.Props(accounts.Ref, _region));
         var alice = CreateTestProbe();
         var bob = CreateTestProbe();
-        Select(alice, _alice);
         Select(bob, _bob);
-        Watch(bob.Ref);
-        Sys.Stop(bob.Ref);
-        ExpectTerminated(bob.Ref);
 
-        Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("after")]));
-        var again = CreateTestProbe();
+        router.Tell(new AccountEnvelope(_alice.Id, new ToPublicFolders(_alice.PostOfficeId, new AppendMessages("News", [Mail("via router")]))), alice.Ref);
+        router.Tell(new AccountEnvelope(_alice.Id, new SelectFolder("INBOX", false)), alice.Ref);
 
-        Assert.Single(Select(again, _bob).Messages);
+        alice.ExpectMsg<MessagesAppended>();
+        Assert.IsType<MessagesAdded>(bob.ExpectMsg<FolderEvent>().Change);
+        var forwarded = accounts.ExpectMsg<AccountEnvelope>();
+        Assert.IsType<SelectFolder>(forwarded.Command);
+        Assert.Equal(alice.Ref, accounts.LastSender);
     }
 }

@@ -8,8 +8,8 @@ namespace AkkaImap.Server.Tests.Sessions;
 /// <summary>
 /// A client that pipelines commands and never reads their answers must not make the server buffer
 /// them without bound: while the connection says <see cref="OutputBackedUp"/>, the session takes no
-/// new command and, once its input buffer is full, stops reading the socket; on
-/// <see cref="OutputDrained"/> it goes on where it stopped.
+/// new command, holds a running one at its next step (the next FETCH chunk) and, once its input
+/// buffer is full, stops reading the socket; on <see cref="OutputDrained"/> it goes on where it stopped.
 /// </summary>
 public sealed class SessionOutputBackPressureTests : SessionTestKit
 {
@@ -26,6 +26,22 @@ public sealed class SessionOutputBackPressureTests : SessionTestKit
         client.Send(OutputDrained.Instance);
         Assert.Equal("a OK NOOP completed", client.ReadLine());
         Assert.Equal("b OK NOOP completed", client.ReadLine());
+    }
+
+    [Fact]
+    public void A_running_command_waits_at_its_next_step_while_the_output_is_backed_up()
+    {
+        var delay = TimeSpan.FromMilliseconds(300);
+        var client = Connect(Settings with { Auth = Settings.Auth with { FailureDelay = delay, FailureDelayMax = delay } });
+
+        // A failed LOGIN answers after a delay: that step is due while the client reads nothing.
+        client.Send($"a LOGIN {Login} wrong-password\r\n");
+        client.Send(OutputBackedUp.Instance);
+        client.Probe.ExpectNoMsg(delay * 3);
+
+        client.Send(OutputDrained.Instance);
+        Assert.StartsWith("a NO [AUTHENTICATIONFAILED] ", client.ReadLine());
+        client.LogIn();
     }
 
     [Fact]

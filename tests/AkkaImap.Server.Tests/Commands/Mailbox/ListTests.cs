@@ -211,7 +211,7 @@ public sealed class ListTests : MailboxTestKit
         Assert.Equal(
         [
             @"* XLIST (\HasNoChildren \Inbox) ""/"" INBOX",
-            @"* XLIST (\HasNoChildren \Junk) ""/"" Junk",
+            @"* XLIST (\HasNoChildren \Spam) ""/"" Junk",
             @"* XLIST (\HasNoChildren \Sent) ""/"" Sent",
             "a OK XLIST completed",
         ], client.Run("a", "XLIST \"\" \"*n*\""));
