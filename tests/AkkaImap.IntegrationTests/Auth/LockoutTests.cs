@@ -52,6 +52,31 @@ public sealed class LockoutTests(LockoutServer server) : IClassFixture<LockoutSe
     }
 
     [Fact]
+    public async Task B_a_lockout_survives_a_restart_of_the_server()
+    {
+        var bob = server.Users["bob@example.com"];
+        using (var client = await server.ConnectAsync(login: null))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(new SaslMechanismPlain("bob@example.com", WrongPassword)));
+            }
+        }
+
+        Assert.Equal(0, await server.StopAsync());
+        await server.StartAsync();
+
+        using (var client = await server.ConnectAsync(login: null))
+        {
+            await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(new SaslMechanismPlain("bob@example.com", bob)));
+        }
+
+        await server.CliAsync(string.Empty, "mailbox", "unlock", "bob@example.com");
+        using var unlocked = await server.ConnectAsync("bob@example.com");
+        Assert.True(unlocked.IsAuthenticated);
+    }
+
+    [Fact]
     public void Z_failures_are_logged_with_the_remote_address_and_no_password_bytes_anywhere()
     {
         Assert.Contains(server.Output.Split('\n'), l => l.Contains("alice@example.com", StringComparison.Ordinal) && l.Contains("127.0.0.1", StringComparison.Ordinal));

@@ -17,6 +17,9 @@ public static class PasswordScan
             .ToList();
         var files = Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories).ToList();
         Assert.NotEmpty(files);
+        // A control that the scan sees the store's contents (WAL included): the user names are there.
+        var control = Encoding.UTF8.GetBytes(server.Users.Keys.First().Split('@')[0]);
+        var controlSeen = false;
         foreach (var file in files)
         {
             // The server still runs: share the file as SQLite and the WAL keep writing it.
@@ -28,11 +31,14 @@ public static class PasswordScan
                 bytes = copy.ToArray();
             }
 
+            controlSeen |= bytes.AsSpan().IndexOf(control) >= 0;
             foreach (var (name, needle) in needles)
             {
                 Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{name} found in {file}");
             }
         }
+
+        Assert.True(controlSeen, "no file of the data folder holds a user name: the scan reads nothing");
 
         var output = Encoding.UTF8.GetBytes(server.Output);
         Assert.False(string.IsNullOrEmpty(server.Output));

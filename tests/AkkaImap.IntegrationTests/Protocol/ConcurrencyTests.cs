@@ -69,6 +69,29 @@ public sealed partial class ConcurrencyTests(ServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_fetch_of_a_message_expunged_elsewhere_sends_the_others_and_says_EXPUNGEISSUED()
+    {
+        var (folder, uids) = await NewFolderAsync(3);
+        await using var a = await SelectAsync(folder);
+        await using var b = await SelectAsync(folder);
+        await b.OkAsync("d", "STORE 2 +FLAGS.SILENT (\\Deleted)");
+        await b.OkAsync("x", "EXPUNGE");
+        await a.OkAsync("s", "STORE 1 +FLAGS.SILENT (\\Flagged)");
+
+        // Message 2 is still message 2 for A (§7.5.1) but its content is gone: the others are sent
+        // and the tagged OK says why one is missing (RFC 5530 EXPUNGEISSUED), as Dovecot does.
+        var fetch = await a.RunAsync("f", "FETCH 1:3 (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+
+        Assert.StartsWith("f OK [EXPUNGEISSUED] ", fetch[^1]);
+        Assert.Equal([$"1 {uids[0]}", $"3 {uids[2]}"], FetchedUids(fetch));
+        Assert.DoesNotContain(fetch, IsExpunge);
+        Assert.Equal(["* 2 EXPUNGE"], (await a.OkAsync("n", "NOOP")).Where(IsExpunge));
+
+        // A fetch that misses nothing says nothing of the kind.
+        Assert.Equal("g OK FETCH completed", (await a.OkAsync("g", "FETCH 1:2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))[^1]);
+    }
+
+    [Fact]
     public async Task An_expunge_pending_at_a_uid_fetch_is_reported_exactly_once_with_consistent_numbers()
     {
         var (folder, uids) = await NewFolderAsync(3);

@@ -44,3 +44,15 @@ public sealed class SwitchedOffServer : ServerFixture, IAsyncLifetime
         await CliAsync("", "publicfolder", "add", PostOffice, "News");
     }
 }
+
+/// <summary>The standard server with <c>public-folders.user-create = off</c>.</summary>
+public sealed class NoUserCreateServer : ServerFixture, IAsyncLifetime
+{
+    protected override string ExtraSettings => "public-folders.user-create = off";
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        await CliAsync("", "publicfolder", "add", PostOffice, "News");
+    }
+}

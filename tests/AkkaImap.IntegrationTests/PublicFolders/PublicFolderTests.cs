@@ -199,4 +199,21 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
         Assert.Equal("Travelling", landed.Envelope?.Subject);
         Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen, landed.Flags);
     }
+
+    [Fact]
+    public async Task Only_the_administrator_deletes_or_renames_and_special_uses_stay_personal()
+    {
+        await using var raw = await RawImapClient.LoginAsync(server.Port, "alice@example.com", server.Users["alice@example.com"]);
+
+        var delete = await raw.RunAsync("d", "DELETE \"Public Folders/News\"");
+        var rename = await raw.RunAsync("r", "RENAME \"Public Folders/News\" Mine");
+        var into = await raw.RunAsync("i", "RENAME Archive \"Public Folders/Archive\"");
+        var use = await raw.RunAsync("u", "CREATE \"Public Folders/Outbox\" (USE (\\Sent))");
+
+        Assert.StartsWith("d NO [NOPERM]", Assert.Single(delete));
+        Assert.StartsWith("r NO [NOPERM]", Assert.Single(rename));
+        Assert.StartsWith("i NO [NOPERM]", Assert.Single(into));
+        Assert.StartsWith("u NO [USEATTR]", Assert.Single(use));
+        Assert.Contains(await raw.OkAsync("l", "LIST \"\" \"Public Folders/%\""), l => l.EndsWith("\"Public Folders/News\"", StringComparison.Ordinal));
+    }
 }

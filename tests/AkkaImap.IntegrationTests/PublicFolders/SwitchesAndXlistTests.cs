@@ -80,3 +80,20 @@ public sealed class XlistAndSpecialUseTests(PublicFolderServer server) : IClassF
         Assert.Equal("Sent", client.GetFolder(MailKit.SpecialFolder.Sent)?.FullName);
     }
 }
+
+/// <summary>With <c>public-folders.user-create = off</c> only the administrator makes public folders.</summary>
+public sealed class NoUserCreateTests(NoUserCreateServer server) : IClassFixture<NoUserCreateServer>
+{
+    [Fact]
+    public async Task Users_cannot_create_public_folders_but_still_use_them()
+    {
+        await using var alice = await RawImapClient.LoginAsync(server.Port, "alice@example.com", server.Users["alice@example.com"]);
+
+        var create = await alice.RunAsync("c", "CREATE \"Public Folders/Mine\"");
+        await ProtocolServer.AppendAsync(alice, "\"Public Folders/News\"", Mail.Message("still allowed"));
+        await alice.OkAsync("m", "CREATE Mine");
+
+        Assert.StartsWith("c NO [NOPERM]", Assert.Single(create));
+        Assert.Contains("* STATUS \"Public Folders/News\" (MESSAGES 1)", await alice.OkAsync("s", "STATUS \"Public Folders/News\" (MESSAGES)"));
+    }
+}
