@@ -8,7 +8,7 @@ namespace AkkaImap.Server.Commands;
 /// <summary>
 /// The password check shared by LOGIN and AUTHENTICATE PLAIN. Unknown user, wrong password and a
 /// locked account all answer the same <c>NO [AUTHENTICATIONFAILED]</c> (RFC 5530 §3), after
-/// <c>auth.failure-delay</c>, doubled for each consecutive failure on this connection up to
+/// <c>auth.failure-delay</c>, doubled for each consecutive failure from the client's address up to
 /// <c>auth.failure-delay-max</c>. Failures count towards the account's lockout.
 /// </summary>
 internal static class PasswordLogin
@@ -34,10 +34,10 @@ internal static class PasswordLogin
     public static CommandOutcome Failed(SessionContext context, string mechanism)
     {
         ImapMetrics.AuthFailed(mechanism);
-        context.AuthFailures++;
+        var failures = context.RecordAuthFailure();
         var auth = context.Settings.Auth;
         var delay = auth.FailureDelay;
-        for (int i = 1; i < context.AuthFailures && delay < auth.FailureDelayMax; i++)
+        for (int i = 1; i < failures && delay < auth.FailureDelayMax; i++)
         {
             delay *= 2;
         }

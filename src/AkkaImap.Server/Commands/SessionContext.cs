@@ -73,14 +73,17 @@ public sealed class SessionContext
     /// <summary>The selected folder is a public folder: its commands go to the post office's public-folder actor.</summary>
     public bool SelectedIsPublic { get; private set; }
 
+    /// <summary>The selected public folder was made read-only by the administrator (not opened with EXAMINE).</summary>
+    public bool SelectedWritesDenied { get; private set; }
+
     /// <summary>Extensions turned on by ENABLE (RFC 5161), as advertised (e.g. <c>IMAP4rev2</c>).</summary>
     public IReadOnlyCollection<string> Enabled => _enabled;
 
     /// <summary>The client sent <c>ENABLE IMAP4rev2</c>: answer with rev2 rules (no RECENT, ...).</summary>
     public bool IsRev2 => IsEnabled("IMAP4rev2");
 
-    /// <summary>Consecutive failed logins on this connection (the failure delay doubles with each).</summary>
-    public int AuthFailures { get; set; }
+    /// <summary>Counts a failed login from this client's address; returns the failures in a row (the delay doubles with each).</summary>
+    public int RecordAuthFailure() => _services.AuthFailures.RecordFailure(Connection.Remote);
 
     /// <summary>The SEARCHRES result <c>$</c> (RFC 5182), saved by SEARCH RETURN (SAVE); read it with <c>Resolve(view)</c>.</summary>
     public Searching.SavedSearch SavedSearch { get; } = new();
@@ -103,12 +106,12 @@ public sealed class SessionContext
     public void Authenticate(Account account)
     {
         Account = account;
-        AuthFailures = 0;
+        _services.AuthFailures.RecordSuccess(Connection.Remote);
         State = SessionState.Authenticated;
     }
 
     /// <summary>SELECT/EXAMINE succeeded: the selected state (RFC 9051 §3.3).</summary>
-    public void Select(SelectedFolderView view, bool isPublic = false)
+    public void Select(SelectedFolderView view, bool isPublic = false, bool writesDenied = false)
     {
         if (Selected is { } previous && previous.FolderId != view.FolderId)
         {
@@ -116,6 +119,7 @@ public sealed class SessionContext
         }
         Selected = view;
         SelectedIsPublic = isPublic;
+        SelectedWritesDenied = writesDenied;
         State = SessionState.Selected;
     }
 
@@ -128,6 +132,7 @@ public sealed class SessionContext
         }
         Selected = null;
         SelectedIsPublic = false;
+        SelectedWritesDenied = false;
         if (State == SessionState.Selected)
         {
             State = SessionState.Authenticated;
@@ -159,6 +164,14 @@ public sealed class SessionContext
     /// </summary>
     public CommandOutcome AskSelected(IAccountCommand command, Func<IAccountReply, CommandOutcome> then, bool seeRefusals = false) =>
         SelectedIsPublic ? PublicFolderRouting.Ask(this, command, then, seeRefusals) : CommandOutcome.AskAccount(command, then);
+
+    /// <summary>
+    /// The NO for a change to a read-only selected folder: [READ-ONLY] after EXAMINE, [NOPERM] in a
+    /// public folder the administrator made read-only (RFC 5530 §3).
+    /// </summary>
+    public CommandOutcome ReadOnlyRefusal() => SelectedWritesDenied
+        ? CommandOutcome.No("This public folder is read-only", ResponseCode.NoPerm)
+        : CommandOutcome.No("Mailbox is read-only (EXAMINE)", ResponseCode.ReadOnly);
 
     private void TellSelectedOwner(IAccountCommand command)
     {

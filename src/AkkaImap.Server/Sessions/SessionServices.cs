@@ -16,4 +16,8 @@ public sealed record SessionServices(
     IActorRef AccountRegion,
     IActorRef Workers,
     CommandRegistry Registry,
-    IActorRef? Tracker = null);
+    IActorRef? Tracker = null)
+{
+    /// <summary>Failed logins per client address, for the doubling failure delay.</summary>
+    public AuthFailureTracker AuthFailures { get; } = new();
+}
