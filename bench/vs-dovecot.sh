@@ -10,7 +10,8 @@
 #   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S
 # Full run: mixed at 50 and 200 clients, 10,000 IDLE connections, a 100,000-message folder
 # (< 20 min on 2 cores). --quick: 50 clients, 1,000 IDLE connections, 10,000 messages (< 5 min).
-# --keep leaves the scratch folder (data, configs, logs) for inspection.
+# (Budgets for an otherwise idle machine.) --keep leaves the scratch folder (data, configs, logs)
+# for inspection. BENCH_RESULTS=DIR writes the results there instead of bench/.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -263,7 +264,9 @@ ELAPSED=$(( $(date +%s) - START ))
 PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick')\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
 
 ![AkkaImap advantage over Dovecot](results.png)"
-cp "$WORK/akkaimap.json" "$HERE/results-akkaimap.json"
-cp "$WORK/dovecot.json" "$HERE/results-dovecot.json"
+RESULTS=${BENCH_RESULTS:-$HERE}   # where RESULTS.md, results.png and the raw figures go
+mkdir -p "$RESULTS"
+cp "$WORK/akkaimap.json" "$RESULTS/results-akkaimap.json"
+cp "$WORK/dovecot.json" "$RESULTS/results-dovecot.json"
 "${BENCH[@]}" report --akka "$WORK/akkaimap.json" --dovecot "$WORK/dovecot.json" \
-  --md "$HERE/RESULTS.md" --png "$HERE/results.png" --title "# AkkaImap vs Dovecot: latest table" --preface "$PREFACE"
+  --md "$RESULTS/RESULTS.md" --png "$RESULTS/results.png" --title "# AkkaImap vs Dovecot: latest table" --preface "$PREFACE"

@@ -161,13 +161,8 @@ public sealed class ImapConnection : IAsyncDisposable
             if (line.IsUntagged || line.IsContinuation)
             {
                 untagged++;
+                // "* BYE" included: the tagged reply (e.g. to LOGOUT) still follows it.
                 onLine?.Invoke(line);
-                if (line.Text.StartsWith("* BYE", StringComparison.OrdinalIgnoreCase))
-                {
-                    // The server is closing; the tagged reply (e.g. to LOGOUT) follows or not.
-                    continue;
-                }
-
                 continue;
             }
 

@@ -183,8 +183,16 @@ public sealed partial class SqliteStore
             return new LockoutState(failures, windowStart, lockedUntil);
         }, ct);
 
-    public Task RecordLoginSuccessAsync(string login, CancellationToken ct = default) =>
-        Write(c => c.Exec("UPDATE accounts SET failures = 0, failure_window_start = NULL WHERE login = @l AND failures <> 0", ("@l", login.Trim())), ct);
+    public async Task RecordLoginSuccessAsync(string login, CancellationToken ct = default)
+    {
+        // Nearly every login follows no failure: a read then costs no commit (and no fsync) on
+        // the login path. A failure recorded between the read and here is at worst kept.
+        if (await GetLockoutAsync(login, ct).ConfigureAwait(false) is not { ConsecutiveFailures: > 0 })
+        {
+            return;
+        }
+        await Write(c => c.Exec("UPDATE accounts SET failures = 0, failure_window_start = NULL WHERE login = @l AND failures <> 0", ("@l", login.Trim())), ct).ConfigureAwait(false);
+    }
 
     public Task<bool> UnlockAsync(string login, CancellationToken ct = default) =>
         Write(c =>
