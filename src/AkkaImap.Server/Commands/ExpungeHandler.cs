@@ -35,7 +35,7 @@ internal sealed class ExpungeHandler : ICommandHandler<ExpungeCommand>, ICommand
         var view = context.Selected!;
         if (view.ReadOnly)
         {
-            return CommandOutcome.No("Mailbox is read-only (EXAMINE)", ResponseCode.ReadOnly);
+            return context.ReadOnlyRefusal();
         }
         return context.AskSelected(new Expunge(view.FolderId, uids), reply =>
         {

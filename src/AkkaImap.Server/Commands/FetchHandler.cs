@@ -115,7 +115,7 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
     {
         if (index >= run.Targets.Length)
         {
-            return Done(run.Command, run.UnknownCte);
+            return Done(run.Command, run.UnknownCte, run.Expunged);
         }
         var chunk = new ArraySegment<FetchTarget>(run.Targets, index, Math.Min(run.ChunkSize, run.Targets.Length - index));
         var store = context.Store;
@@ -126,16 +126,24 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             context.Output.WriteRaw(rendered.Bytes);
             context.SendNow();
             run.UnknownCte |= rendered.UnknownCte;
+            run.Expunged |= rendered.Expunged;
             return Next(run, index + rendered.Count, context);
         });
     }
 
-    private static CommandOutcome Done(FetchCommand command, bool unknownCte)
+    private static CommandOutcome Done(FetchCommand command, bool unknownCte, bool expunged = false)
     {
         string verb = command.IsUid ? "UID FETCH" : "FETCH";
         // RFC 3516 §4.2: the decodable parts were sent; the rest could not be.
-        return unknownCte
-            ? CommandOutcome.No("Unknown Content-Transfer-Encoding in a requested part", new AtomCode("UNKNOWN-CTE"))
+        if (unknownCte)
+        {
+            return CommandOutcome.No("Unknown Content-Transfer-Encoding in a requested part", new AtomCode("UNKNOWN-CTE"));
+        }
+        // RFC 5530 §3: messages another session expunged had no content left to send; the rest
+        // was sent, and the client learns why one is missing (a NOOP brings the EXPUNGE). Dovecot
+        // answers the same way.
+        return expunged
+            ? CommandOutcome.Ok($"{verb} completed; some messages were expunged meanwhile", ResponseCode.ExpungeIssued)
             : CommandOutcome.Ok($"{verb} completed");
     }
 
@@ -147,5 +155,6 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         public long FolderId { get; } = folderId;
         public int ChunkSize { get; } = chunkSize;
         public bool UnknownCte { get; set; }
+        public bool Expunged { get; set; }
     }
 }

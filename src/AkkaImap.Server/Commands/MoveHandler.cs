@@ -28,7 +28,7 @@ internal sealed class MoveHandler : ICommandHandler<MoveCommand>
         var view = context.Selected!;
         if (view.ReadOnly)
         {
-            return CommandOutcome.No("Mailbox is read-only (EXAMINE)", ResponseCode.ReadOnly);
+            return context.ReadOnlyRefusal();
         }
         if (messages.Count == 0)
         {

@@ -46,15 +46,16 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         if (PublicFolderRouting.IsPublicName(name, out var inner))
         {
             // "Public Folders/..." is the post office's shared namespace (RFC 2342 §5), when both switches are on.
-            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly), reply => Answer(reply, context, isPublic: true));
+            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly), reply => Answer(reply, context, isPublic: true, readOnly));
         }
-        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => Answer(reply, context, isPublic: false));
+        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => Answer(reply, context, isPublic: false, readOnly));
     }
 
-    private static CommandOutcome Answer(IAccountReply reply, SessionContext context, bool isPublic) =>
+    private static CommandOutcome Answer(IAccountReply reply, SessionContext context, bool isPublic, bool readOnlyAsked) =>
         reply switch
         {
-            FolderSelected selected => Selected(selected.Snapshot, context, isPublic),
+            // SELECT answered read-only: the administrator made the public folder read-only.
+            FolderSelected selected => Selected(selected.Snapshot, context, isPublic, writesDenied: isPublic && !readOnlyAsked && selected.Snapshot.ReadOnly),
             // RFC 9051 §6.3.2: no such mailbox, or \Noselect: NONEXISTENT either way, and no mailbox is selected.
             AccountCommandFailed { Code: AccountFailure.NonExistent or AccountFailure.Cannot } failed =>
                 CommandOutcome.No(failed.Text, ResponseCode.NonExistent),
@@ -62,10 +63,10 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
             _ => CommandOutcome.ServerBug(),
         };
 
-    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context, bool isPublic)
+    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context, bool isPublic, bool writesDenied)
     {
         var view = new SelectedFolderView(snapshot);
-        context.Select(view, isPublic);
+        context.Select(view, isPublic, writesDenied);
         IReadOnlyList<string> flags = [.. ViewResponses.SystemFlagNames, .. view.Keywords];
         context.Write(new FlagsResponse(flags));
         if (view.ReadOnly)

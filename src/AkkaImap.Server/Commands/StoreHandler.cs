@@ -37,7 +37,7 @@ internal sealed class StoreHandler : ICommandHandler<StoreCommand>
         var view = context.Selected!;
         if (view.ReadOnly)
         {
-            return CommandOutcome.No("Mailbox is read-only (EXAMINE)", ResponseCode.ReadOnly);
+            return context.ReadOnlyRefusal();
         }
         if (messages.Count == 0)
         {

@@ -108,6 +108,13 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
 
         Assert.Equal(ImapCommandResponse.No, refused.Response);
         Assert.Equal(FolderAccess.ReadOnly, access);
+        await using (var raw = await RawImapClient.LoginAsync(server.Port, "bob@example.com", server.Users["bob@example.com"]))
+        {
+            Assert.Contains(await raw.OkAsync("s", $"SELECT \"{name}\""), l => l.StartsWith("s OK [READ-ONLY]", StringComparison.Ordinal));
+            Assert.StartsWith("a NO [NOPERM]", (await raw.RunAsync("a", $"APPEND \"{name}\" {{5+}}\r\nHello"))[^1]);
+            Assert.StartsWith("t NO [NOPERM]", (await raw.RunAsync("t", "UID STORE 1:* +FLAGS (\\Deleted)"))[^1]);
+            Assert.StartsWith("e NO [NOPERM]", (await raw.RunAsync("e", "EXPUNGE"))[^1]);
+        }
         await server.CliAsync("", "publicfolder", "set", "example.com", name["Public Folders/".Length..], "--read-only", "off");
         await folder.CloseAsync();
         Assert.NotNull(await folder.AppendAsync(Message("Now allowed")));

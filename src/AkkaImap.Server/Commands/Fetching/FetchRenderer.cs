@@ -16,8 +16,11 @@ namespace AkkaImap.Server.Commands.Fetching;
 /// </summary>
 internal readonly record struct FetchTarget(uint Msn, MessageFlagState State, bool FlagsChanged);
 
-/// <summary>Rendered <c>* n FETCH</c> lines for the first <see cref="Count"/> targets of a chunk.</summary>
-internal sealed record RenderedChunk(byte[] Bytes, int Count, bool UnknownCte);
+/// <summary>
+/// Rendered <c>* n FETCH</c> lines for the first <see cref="Count"/> targets of a chunk;
+/// <see cref="Expunged"/> when some of them were skipped because another session expunged them.
+/// </summary>
+internal sealed record RenderedChunk(byte[] Bytes, int Count, bool UnknownCte, bool Expunged = false);
 
 /// <summary>
 /// Renders FETCH responses. Items from the view (UID, FLAGS, MODSEQ) are written directly;
@@ -76,12 +79,14 @@ internal static class FetchRenderer
         var byUid = infos.ToDictionary(i => i.Uid);
         int done = 0;
         bool unknownCte = false;
+        bool expunged = false;
         foreach (var target in targets)
         {
             done++;
             // Expunged by another session since the client last heard: nothing to say about it.
             if (!byUid.TryGetValue(target.State.Uid, out var info))
             {
+                expunged = true;
                 continue;
             }
             var values = await SectionReader.ReadAsync(store, folderId, plan, info).ConfigureAwait(false);
@@ -93,6 +98,7 @@ internal static class FetchRenderer
             }
             if (values.Gone)
             {
+                expunged = true;
                 continue;
             }
             Write(writer, plan, target, info, values.Data);
@@ -101,7 +107,7 @@ internal static class FetchRenderer
                 break;
             }
         }
-        return new RenderedChunk(buffer.WrittenSpan.ToArray(), done, unknownCte);
+        return new RenderedChunk(buffer.WrittenSpan.ToArray(), done, unknownCte, expunged);
     }
 
     private static void Write(ImapWriter writer, FetchPlan plan, FetchTarget target, MessageInfo? info, SectionValue[] values)
