@@ -30,8 +30,10 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
     [Fact]
     public async Task An_idle_logged_in_connection_gets_bye_and_is_closed()
     {
-        await using var client = await LoggedInAsync();
+        // Timed from before the login: the server's timer starts later than that, so a slow test
+        // host reading the replies late cannot make a correct server look early.
         var quiet = Stopwatch.StartNew();
+        await using var client = await LoggedInAsync();
 
         var said = await client.ReadUntilClosedAsync(LineClient.Bound);
 
@@ -72,9 +74,10 @@ public sealed class IdleTimeoutTests(ShortIdleTimeoutServer server) : IClassFixt
             await firstAppended.Task.WaitAsync(LineClient.Bound);
             await using var idler = await LoggedInAsync();
             await idler.RunAsync("s", "SELECT INBOX");
+            // Timed from before IDLE is sent: the server cannot start its timer earlier.
+            started = Stopwatch.StartNew();
             await idler.WriteLineAsync("i IDLE");
             Assert.StartsWith("+ ", await idler.ReadLineAsync());
-            started = Stopwatch.StartNew();
             said = await idler.ReadUntilClosedAsync(LineClient.Bound);
         }
         finally
@@ -139,9 +142,10 @@ public sealed class PreAuthTimeoutTests(ShortPreAuthTimeoutServer server) : ICla
     [Fact]
     public async Task A_connection_that_never_logs_in_gets_bye_and_is_closed()
     {
+        // Timed from before the connection: the server's pre-auth timer starts later than that.
+        var quiet = Stopwatch.StartNew();
         await using var client = await LineClient.ConnectAsync("127.0.0.1", server.Port);
         Assert.StartsWith("* OK ", await client.ReadLineAsync());
-        var quiet = Stopwatch.StartNew();
 
         var said = await client.ReadUntilClosedAsync(LineClient.Bound);
 
