@@ -58,43 +58,64 @@ public sealed partial class SqliteStore
 
     public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
-        Write(c =>
+        Write(c => StoreFlags(c, folderId, reader: null, uids, mode, flags, keywords, unchangedSince), ct);
+
+    /// <summary>
+    /// STORE for one folder. With a <paramref name="reader"/> (a public folder), \Seen is that
+    /// account's own (the seen table) and only the other flags are shared in the message row.
+    /// </summary>
+    private static StoreResult StoreFlags(SqliteConnection c, long folderId, long? reader, IReadOnlyCollection<uint> uids, StoreMode mode,
+        MessageFlags flags, IReadOnlyList<string>? keywords, ulong? unchangedSince)
+    {
+        var folder = SelectableFolder(c, folderId);
+        var newModSeq = folder.HighestModSeq + 1;
+        var seen = reader is { } account
+            ? new HashSet<uint>(ReadUids(c,
+                "SELECT uid FROM seen WHERE folder_id = @f AND account_id = @a AND uid IN (SELECT value FROM json_each(@uids))",
+                ("@f", folderId), ("@a", account), ("@uids", UidJson(uids))))
+            : null;
+        var changed = new List<MessageFlagState>();
+        var failed = new List<uint>();
+        using var update = c.Cmd("UPDATE messages SET flags = @fl, keywords = @kw, modseq = @m WHERE folder_id = @f AND uid = @u",
+            ("@fl", null), ("@kw", null), ("@m", (long)newModSeq), ("@f", folderId), ("@u", null));
+        foreach (var row in SelectFlagRows(c, folderId, uids))
         {
-            var folder = SelectableFolder(c, folderId);
-            var newModSeq = folder.HighestModSeq + 1;
-            var changed = new List<MessageFlagState>();
-            var failed = new List<uint>();
-            using var update = c.Cmd("UPDATE messages SET flags = @fl, keywords = @kw, modseq = @m WHERE folder_id = @f AND uid = @u",
-                ("@fl", null), ("@kw", null), ("@m", (long)newModSeq), ("@f", folderId), ("@u", null));
-            foreach (var row in SelectFlagRows(c, folderId, uids))
+            // RFC 7162 §3.1.3: a message modified after UNCHANGEDSINCE is left alone and reported.
+            if (unchangedSince is { } since && row.ModSeq > since)
             {
-                // RFC 7162 §3.1.3: a message modified after UNCHANGEDSINCE is left alone and reported.
-                if (unchangedSince is { } since && row.ModSeq > since)
-                {
-                    failed.Add(row.Uid);
-                    continue;
-                }
-                var (newFlags, newKeywords) = mode switch
-                {
-                    StoreMode.Add => (row.Flags | flags, Keywords.Merge(row.Keywords, keywords ?? [])),
-                    StoreMode.Remove => (row.Flags & ~flags, Keywords.Remove(row.Keywords, keywords ?? [])),
-                    _ => (flags, Keywords.Merge([], keywords ?? [])),
-                };
-                if (newFlags == row.Flags && Keywords.SameSet(newKeywords, row.Keywords)) continue; // no-op: no new modseq
-                update.Parameters["@fl"].Value = (int)newFlags;
-                update.Parameters["@kw"].Value = (object?)Keywords.Join(newKeywords) ?? DBNull.Value;
-                update.Parameters["@u"].Value = (long)row.Uid;
-                update.ExecuteNonQuery();
-                changed.Add(new MessageFlagState(row.Uid, newFlags, newKeywords, newModSeq));
+                failed.Add(row.Uid);
+                continue;
             }
-            var highest = folder.HighestModSeq;
-            if (changed.Count > 0)
+            var current = seen is null
+                ? row.Flags
+                : (row.Flags & ~MessageFlags.Seen) | (seen.Contains(row.Uid) ? MessageFlags.Seen : MessageFlags.None);
+            var (newFlags, newKeywords) = mode switch
             {
-                highest = newModSeq;
-                c.Exec("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)highest), ("@f", folderId));
+                StoreMode.Add => (current | flags, Keywords.Merge(row.Keywords, keywords ?? [])),
+                StoreMode.Remove => (current & ~flags, Keywords.Remove(row.Keywords, keywords ?? [])),
+                _ => (flags, Keywords.Merge([], keywords ?? [])),
+            };
+            if (newFlags == current && Keywords.SameSet(newKeywords, row.Keywords)) continue; // no-op: no new modseq
+            var stored = newFlags;
+            if (reader is { } readerId)
+            {
+                SetSeen(c, folderId, readerId, row.Uid, (current & MessageFlags.Seen) != 0, (newFlags & MessageFlags.Seen) != 0);
+                stored &= ~MessageFlags.Seen;
             }
-            return new StoreResult(changed, failed, highest);
-        }, ct);
+            update.Parameters["@fl"].Value = (int)stored;
+            update.Parameters["@kw"].Value = (object?)Keywords.Join(newKeywords) ?? DBNull.Value;
+            update.Parameters["@u"].Value = (long)row.Uid;
+            update.ExecuteNonQuery();
+            changed.Add(new MessageFlagState(row.Uid, newFlags, newKeywords, newModSeq));
+        }
+        var highest = folder.HighestModSeq;
+        if (changed.Count > 0)
+        {
+            highest = newModSeq;
+            c.Exec("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)highest), ("@f", folderId));
+        }
+        return new StoreResult(changed, failed, highest);
+    }
 
     public Task<ExpungeResult> ExpungeAsync(long folderId, IReadOnlyCollection<uint>? uids = null, CancellationToken ct = default) =>
         Write(c =>

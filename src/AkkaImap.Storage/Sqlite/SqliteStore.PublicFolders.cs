@@ -17,49 +17,7 @@ public sealed partial class SqliteStore
 
     public Task<StoreResult> StoreReaderFlagsAsync(long folderId, long accountId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
-        Write(c =>
-        {
-            var folder = SelectableFolder(c, folderId);
-            var newModSeq = folder.HighestModSeq + 1;
-            var seen = new HashSet<uint>(ReadUids(c,
-                "SELECT uid FROM seen WHERE folder_id = @f AND account_id = @a AND uid IN (SELECT value FROM json_each(@uids))",
-                ("@f", folderId), ("@a", accountId), ("@uids", UidJson(uids))));
-            var changed = new List<MessageFlagState>();
-            var failed = new List<uint>();
-            using var update = c.Cmd("UPDATE messages SET flags = @fl, keywords = @kw, modseq = @m WHERE folder_id = @f AND uid = @u",
-                ("@fl", null), ("@kw", null), ("@m", (long)newModSeq), ("@f", folderId), ("@u", null));
-            foreach (var row in SelectFlagRows(c, folderId, uids))
-            {
-                // RFC 7162 §3.1.3: a message modified after UNCHANGEDSINCE is left alone and reported.
-                if (unchangedSince is { } since && row.ModSeq > since)
-                {
-                    failed.Add(row.Uid);
-                    continue;
-                }
-                var shared = row.Flags & ~MessageFlags.Seen;
-                var current = shared | (seen.Contains(row.Uid) ? MessageFlags.Seen : MessageFlags.None);
-                var (newFlags, newKeywords) = mode switch
-                {
-                    StoreMode.Add => (current | flags, Keywords.Merge(row.Keywords, keywords ?? [])),
-                    StoreMode.Remove => (current & ~flags, Keywords.Remove(row.Keywords, keywords ?? [])),
-                    _ => (flags, Keywords.Merge([], keywords ?? [])),
-                };
-                if (newFlags == current && Keywords.SameSet(newKeywords, row.Keywords)) continue; // no-op: no new modseq
-                SetSeen(c, folderId, accountId, row.Uid, (current & MessageFlags.Seen) != 0, (newFlags & MessageFlags.Seen) != 0);
-                update.Parameters["@fl"].Value = (int)(newFlags & ~MessageFlags.Seen);
-                update.Parameters["@kw"].Value = (object?)Keywords.Join(newKeywords) ?? DBNull.Value;
-                update.Parameters["@u"].Value = (long)row.Uid;
-                update.ExecuteNonQuery();
-                changed.Add(new MessageFlagState(row.Uid, newFlags, newKeywords, newModSeq));
-            }
-            var highest = folder.HighestModSeq;
-            if (changed.Count > 0)
-            {
-                highest = newModSeq;
-                c.Exec("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)highest), ("@f", folderId));
-            }
-            return new StoreResult(changed, failed, highest);
-        }, ct);
+        Write(c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
 
     public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
         ReadSnapshot(c =>
