@@ -52,7 +52,9 @@ public sealed class DurabilityTests(ServerFixture server) : IClassFixture<Server
             await probe.DisconnectAsync(true);
         }
 
+        const int EnoughBeforeTheKill = 40;
         var acknowledged = new ConcurrentBag<(string Subject, uint Uid)>();
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
         var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
         {
@@ -64,6 +66,10 @@ public sealed class DurabilityTests(ServerFixture server) : IClassFixture<Server
                     var subject = $"kill-test w{writer} n{i}";
                     var uid = await client.Inbox.AppendAsync(MailKitMailDayTests.PlainMessage(subject, "durable?"));
                     acknowledged.Add((subject, uid!.Value.Id));
+                    if (acknowledged.Count >= EnoughBeforeTheKill)
+                    {
+                        enough.TrySetResult();
+                    }
                 }
             }
             catch (Exception)
@@ -72,17 +78,12 @@ public sealed class DurabilityTests(ServerFixture server) : IClassFixture<Server
             }
         })).ToArray();
 
-        // Let a good number of appends be acknowledged, then pull the plug.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (acknowledged.Count < 40 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        // Let a good number of appends be acknowledged, then pull the plug while they go on.
+        await Task.WhenAny(enough.Task, Task.WhenAll(writers)).WaitAsync(TimeSpan.FromSeconds(60));
         await server.KillAsync();
         stop.Cancel();
         await Task.WhenAll(writers);
-        Assert.True(acknowledged.Count >= 40, $"only {acknowledged.Count} appends were acknowledged before the kill");
+        Assert.True(acknowledged.Count >= EnoughBeforeTheKill, $"only {acknowledged.Count} appends were acknowledged before the kill");
 
         await server.StartAsync();
         using var client = await server.ConnectAsync("bob@example.com");
