@@ -64,20 +64,8 @@ public sealed class TlsEndpointTests(ServerFixture server) : IClassFixture<Serve
     [Theory]
     [InlineData("default port", SecureSocketOptions.StartTls)]
     [InlineData("alternate port", SecureSocketOptions.SslOnConnect)]
-    public async Task MailKit_logs_in_over_tls(string endpoint, SecureSocketOptions security)
-    {
-        var port = endpoint == "default port" ? server.Port : server.TlsPort;
-        using var client = new ImapClient { Timeout = 30_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
-
-        await client.ConnectAsync("127.0.0.1", port, security);
-        await client.AuthenticateAsync(Login, server.Users[Login]);
-
-        Assert.True(client.IsSecure);
-        Assert.True(client.IsAuthenticated);
-        Assert.Contains(client.SslProtocol, new[] { SslProtocols.Tls12, SslProtocols.Tls13 });
-        Assert.Equal(MailKit.FolderAccess.ReadOnly, await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly));
-        await client.DisconnectAsync(quit: true);
-    }
+    public Task MailKit_logs_in_over_tls(string endpoint, SecureSocketOptions security) =>
+        MailKitTls.AssertLogsInAsync(server, endpoint == "default port" ? server.Port : server.TlsPort, security);
 
     [Theory]
     [InlineData("-tls1_2", "TLSv1.2")]
