@@ -295,20 +295,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             return;
         }
-        bool condStore = _context.IsEnabled("CONDSTORE");
-        foreach (var update in view.Flush(expungeAllowed, _context.IsEnabled("QRESYNC")))
-        {
-            if (update is ViewFolderRemoved)
-            {
-                // RFC 9051 §7.1: CLOSED, the selected mailbox is no longer selected.
-                _context.Unselect();
-                _output.Write(new UntaggedStatusResponse(StatusKind.Ok, "The selected mailbox was deleted", ResponseCode.Closed));
-            }
-            else if (ViewResponses.ToResponse(update, condStore) is { } response)
-            {
-                _output.Write(response);
-            }
-        }
+        // The same writing as a command that flushes mid-way (MOVE, STORE): one place decides
+        // what each view update looks like on the wire.
+        Commands.Fetching.MessageSets.Write(_context, view.Flush(expungeAllowed, _context.IsEnabled("QRESYNC")));
     }
 
     private void SendOutput()
