@@ -88,7 +88,7 @@ akka-imap {
 EOF
 log "creating $((USERS + 1)) AkkaImap mailboxes through the CLI"
 "${AKKAIMAP[@]}" postoffice add example.com --config "$AKKA_CONF" >/dev/null
-seq 0 "$USERS" | xargs -P 8 -I{} sh -c "echo '$PASSWORD' | ${AKKAIMAP[*]} mailbox add user{}@example.com --password-stdin --config '$AKKA_CONF' >/dev/null"
+for i in $(seq 0 "$USERS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$AKKA_CONF" >/dev/null
 
 # --- Dovecot setup -----------------------------------------------------------------------------
 # Every IDLE connection of Dovecot holds an inotify instance (in imap, then imap-hibernate); the

@@ -1,3 +1,4 @@
+using AkkaImap.Storage.Sqlite;
 using Xunit;
 using static AkkaImap.IntegrationTests.Cli.CliAssert;
 
@@ -37,5 +38,33 @@ public sealed class AdminCommandTests(CliFolder folder) : IClassFixture<CliFolde
 
         // The store is where the config file's relative storage.path points.
         Assert.True(Directory.Exists(folder.DataPath));
+    }
+
+    [Fact]
+    public async Task Import_adds_every_mailbox_of_a_file_or_none()
+    {
+        Succeeded(await Run("postoffice", "add", "import.test"), "added post office import.test (public folders off)\n");
+        var file = folder.Write("users.txt", "# user@po password\nann@import.test secret-one\n\n  Ben@Import.test\t  two words \r\ncat@import.test third\n");
+        Succeeded(await Run("mailbox", "import", file), "added 3 mailboxes\n");
+        Succeeded(await Run("mailbox", "list", "import.test"), "ann@import.test\nben@import.test\ncat@import.test\n");
+
+        // A second file with one known mailbox, or an unknown post office, adds nothing at all.
+        var again = folder.Write("again.txt", "dan@import.test four\ncat@import.test five\n");
+        Refused(await Run("mailbox", "import", again), $"{again} line 2: mailbox cat@import.test already exists; remove the line (akkaimap mailbox passwd changes a password)");
+        var elsewhere = folder.Write("elsewhere.txt", "dan@import.test four\neve@nowhere.test six\n");
+        Refused(await Run("mailbox", "import", elsewhere), $"{elsewhere} line 2: no post office named nowhere.test; see akkaimap postoffice list, or create it with akkaimap postoffice add nowhere.test");
+        var nopassword = folder.Write("nopassword.txt", "dan@import.test\n");
+        var refused = await Run("mailbox", "import", nopassword);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal($"{nopassword} line 1: no password; write each line as USER@PO PASSWORD\n", refused.Stderr);
+        Succeeded(await RunWithInput("fay@import.test from-stdin\n", "mailbox", "import", "-"), "added 1 mailbox\n");
+        Succeeded(await Run("mailbox", "list", "import.test"), "ann@import.test\nben@import.test\ncat@import.test\nfay@import.test\n");
+
+        // Each password is the rest of its line (leading blanks and the line break dropped).
+        await using var store = await SqliteStore.OpenAsync(folder.DataPath);
+        Assert.NotNull(await store.VerifyPasswordAsync("ann@import.test", "secret-one"));
+        Assert.NotNull(await store.VerifyPasswordAsync("ben@import.test", "two words "));
+        Assert.NotNull(await store.VerifyPasswordAsync("fay@import.test", "from-stdin"));
+        Assert.Null(await store.VerifyPasswordAsync("cat@import.test", "five"));
     }
 }
