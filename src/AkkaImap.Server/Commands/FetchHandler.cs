@@ -123,8 +123,7 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         var task = context.RunOnWorkerAsync(() => FetchRenderer.RenderAsync(store, run.FolderId, run.Plan, chunk, utf8));
         return CommandOutcome.Await(task, rendered =>
         {
-            context.Output.WriteRaw(rendered.Bytes);
-            context.SendNow();
+            context.SendNow(rendered.Parts);
             run.UnknownCte |= rendered.UnknownCte;
             run.Expunged |= rendered.Expunged;
             return Next(run, index + rendered.Count, context);

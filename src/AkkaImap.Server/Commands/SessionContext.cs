@@ -23,14 +23,14 @@ public sealed class SessionContext
 
     private readonly SessionServices _services;
     private readonly ResponseBuffer _output;
-    private readonly Action _sendNow;
+    private readonly Action<IReadOnlyList<ReadOnlyMemory<byte>>> _send;
     private readonly HashSet<string> _enabled = new(StringComparer.OrdinalIgnoreCase);
 
-    internal SessionContext(SessionServices services, ConnectionInfo connection, ResponseBuffer output, Action sendNow, IActorRef self, ILoggingAdapter log)
+    internal SessionContext(SessionServices services, ConnectionInfo connection, ResponseBuffer output, Action<IReadOnlyList<ReadOnlyMemory<byte>>> send, IActorRef self, ILoggingAdapter log)
     {
         _services = services;
         _output = output;
-        _sendNow = sendNow;
+        _send = send;
         Connection = connection;
         Self = self;
         Log = log;
@@ -100,7 +100,14 @@ public sealed class SessionContext
     public ImapWriter Output => _output.Writer;
 
     /// <summary>Sends what is written so far now (call between large FETCH responses to bound memory).</summary>
-    public void SendNow() => _sendNow();
+    public void SendNow() => _send([]);
+
+    /// <summary>
+    /// Sends what is written so far, then <paramref name="rendered"/>: responses serialized
+    /// elsewhere (a FETCH chunk rendered on a worker), handed to the connection as they are,
+    /// not copied through the session's buffer. The caller must not change them afterwards.
+    /// </summary>
+    public void SendNow(IReadOnlyList<ReadOnlyMemory<byte>> rendered) => _send(rendered);
 
     /// <summary>LOGIN/AUTHENTICATE succeeded: the authenticated state (RFC 9051 §3.2).</summary>
     public void Authenticate(Account account)

@@ -39,7 +39,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         _services = services;
         _connection = connectionActor;
         _receiver = NewReceiver();
-        _context = new SessionContext(services, connection, _output, SendOutput, Self, _log);
+        _context = new SessionContext(services, connection, _output, SendOutputThen, Self, _log);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -305,6 +305,16 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         if (_output.Length > 0)
         {
             _connection.Tell(new Send(_output.Take()));
+        }
+    }
+
+    /// <summary>What is written so far, then bytes rendered elsewhere, in that order.</summary>
+    private void SendOutputThen(IReadOnlyList<ReadOnlyMemory<byte>> rendered)
+    {
+        SendOutput();
+        if (rendered.Count > 0)
+        {
+            _connection.Tell(new SendParts(rendered));
         }
     }
 

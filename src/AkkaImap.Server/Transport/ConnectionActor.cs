@@ -102,6 +102,9 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case Send send:
                 Write(send.Data);
                 break;
+            case SendParts send:
+                Write(send.Parts);
+                break;
             case StartTls when _tls is null && _info.CanStartTls && !_closing:
                 // Everything received so far went to the session, which drops what it has not
                 // parsed; from here on every byte is TLS (RFC 9051 §6.2.1, CVE-2011-0411).
@@ -280,10 +283,27 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
 
-        _window.Enqueue(MemoryMarshal.TryGetArray(data, out var segment)
-            ? ByteString.FromBytes(segment)
-            : ByteString.FromBytes(data.ToArray()));
+        _window.Enqueue(ByteString.FromBytes(AsSegment(data)));
     }
+
+    private void Write(IReadOnlyList<ReadOnlyMemory<byte>> parts)
+    {
+        if (_closing || _tls is not null)
+        {
+            foreach (var part in parts) Write(part);
+            return;
+        }
+
+        var segments = new List<ArraySegment<byte>>(parts.Count);
+        foreach (var part in parts)
+        {
+            if (!part.IsEmpty) segments.Add(AsSegment(part));
+        }
+        if (segments.Count > 0) _window.Enqueue(ByteString.FromBytes(segments));
+    }
+
+    private static ArraySegment<byte> AsSegment(ReadOnlyMemory<byte> data) =>
+        MemoryMarshal.TryGetArray(data, out var segment) ? segment : new ArraySegment<byte>(data.ToArray());
 
     private void BeginClose(string reason)
     {

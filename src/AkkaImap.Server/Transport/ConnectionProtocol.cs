@@ -63,6 +63,12 @@ public sealed record Send(ReadOnlyMemory<byte> Data) : IConnectionCommand
 }
 
 /// <summary>
+/// <see cref="Send"/> for bytes in several pieces (FETCH responses with message bodies referenced
+/// where the store left them): written in order as one write, none of them copied on the plain path.
+/// </summary>
+public sealed record SendParts(IReadOnlyList<ReadOnlyMemory<byte>> Parts) : IConnectionCommand;
+
+/// <summary>
 /// Sent right after the OK to STARTTLS (RFC 9051 §6.2.1): the connection writes what is queued,
 /// discards every byte received before this point that the session has not consumed (the session
 /// drops its own parser buffer too), runs the server handshake and answers

@@ -215,13 +215,13 @@ public sealed partial class SqliteStore
         return list;
     }
 
-    private static SqliteCommand InsertMessageCommand(SqliteConnection c) => c.Cmd("""
+    private static Db.Statement InsertMessageCommand(SqliteConnection c) => c.Cmd("""
         INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
         VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
         """, ("@p0", null), ("@p1", null), ("@p2", null), ("@p3", null), ("@p4", null), ("@p5", null), ("@p6", null), ("@p7", null), ("@p8", null), ("@p9", null));
 
     /// <summary>Sets a prepared command's parameters positionally.</summary>
-    private static void Set(SqliteCommand cmd, params object?[] values)
+    private static void Set(Db.Statement cmd, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
     }

@@ -75,12 +75,7 @@ internal sealed class WriteQueue : IDisposable
         foreach (var op in batch) op.Complete();
     }
 
-    private void Exec(string sql)
-    {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
+    private void Exec(string sql) => _connection.Exec(sql);
 
     public void Dispose()
     {

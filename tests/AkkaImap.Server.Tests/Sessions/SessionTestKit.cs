@@ -12,6 +12,7 @@ using AkkaImap.Storage;
 using AkkaImap.Storage.Sqlite;
 using Xunit;
 using SendBytes = AkkaImap.Server.Transport.Send;
+using SendParts = AkkaImap.Server.Transport.SendParts;
 
 namespace AkkaImap.Server.Tests.Sessions;
 
@@ -111,12 +112,17 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         {
             while (_lines.Count == 0)
             {
-                var message = Probe.ExpectMsg<object>(Wait);
-                if (message is not SendBytes send)
+                switch (Probe.ExpectMsg<object>(Wait))
                 {
-                    throw new Xunit.Sdk.XunitException($"Expected response bytes, got {message}");
+                    case SendBytes send:
+                        Append(send.Data);
+                        break;
+                    case SendParts send:
+                        foreach (var part in send.Parts) Append(part);
+                        break;
+                    case var message:
+                        throw new Xunit.Sdk.XunitException($"Expected response bytes, got {message}");
                 }
-                Append(send);
             }
             return _lines.Dequeue();
         }
@@ -158,9 +164,9 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
             Assert.StartsWith("login OK", lines[^1]);
         }
 
-        private void Append(SendBytes send)
+        private void Append(ReadOnlyMemory<byte> data)
         {
-            var text = _partial + Encoding.UTF8.GetString(send.Data.Span);
+            var text = _partial + Encoding.UTF8.GetString(data.Span);
             var parts = text.Split("\r\n");
             for (int i = 0; i < parts.Length - 1; i++)
             {

@@ -20,17 +20,22 @@ internal readonly record struct FetchTarget(uint Msn, MessageFlagState State, bo
 /// Rendered <c>* n FETCH</c> lines for the first <see cref="Count"/> targets of a chunk;
 /// <see cref="Expunged"/> when some of them were skipped because another session expunged them.
 /// </summary>
-internal sealed record RenderedChunk(byte[] Bytes, int Count, bool UnknownCte, bool Expunged = false);
+internal sealed record RenderedChunk(IReadOnlyList<ReadOnlyMemory<byte>> Parts, int Count, bool UnknownCte, bool Expunged = false);
 
 /// <summary>
 /// Renders FETCH responses. Items from the view (UID, FLAGS, MODSEQ) are written directly;
 /// the rest is read from the store — metadata from <see cref="MessageInfo"/>, sections by byte
-/// range — on the worker pool, into a private buffer the session then sends as it is.
+/// range — on the worker pool, into a private output the session then sends as it is. Section
+/// data of <see cref="AttachAbove"/> bytes or more is referenced where the store read it, not
+/// copied: a message body goes from SQLite to the socket without another copy.
 /// </summary>
 internal static class FetchRenderer
 {
     /// <summary>A chunk stops after the message that takes its output past this, bounding memory.</summary>
     private const int ChunkBudget = 2 * 1024 * 1024;
+
+    /// <summary>Section data this long or longer is attached to the output by reference.</summary>
+    private const int AttachAbove = 4 * 1024;
 
     // The five system flags in the protocol's bit layout, by the store's bits: no per-message conversion.
     private static readonly SystemFlags[] FlagTable = Enumerable.Range(0, 32).Select(i => ViewResponses.ToSystemFlags((MessageFlags)i)).ToArray();
@@ -73,10 +78,10 @@ internal static class FetchRenderer
 
     public static async Task<RenderedChunk> RenderAsync(IMailStore store, long folderId, FetchPlan plan, IReadOnlyList<FetchTarget> targets, bool utf8)
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        var writer = new ImapWriter(buffer, utf8);
         var infos = await store.GetMessagesAsync(folderId, targets.Select(t => t.State.Uid).ToArray()).ConfigureAwait(false);
         var byUid = infos.ToDictionary(i => i.Uid);
+        var buffer = new SegmentedOutput(Math.Min(ChunkBudget, 512 * infos.Count));
+        var writer = new ImapWriter(buffer, utf8);
         int done = 0;
         bool unknownCte = false;
         bool expunged = false;
@@ -101,16 +106,23 @@ internal static class FetchRenderer
                 expunged = true;
                 continue;
             }
-            Write(writer, plan, target, info, values.Data);
-            if (buffer.WrittenCount > ChunkBudget)
+            Write(writer, buffer, plan, target, info, values.Data);
+            if (buffer.Length > ChunkBudget)
             {
                 break;
             }
         }
-        return new RenderedChunk(buffer.WrittenSpan.ToArray(), done, unknownCte, expunged);
+        return new RenderedChunk(buffer.Parts(), done, unknownCte, expunged);
     }
 
-    private static void Write(ImapWriter writer, FetchPlan plan, FetchTarget target, MessageInfo? info, SectionValue[] values)
+    /// <summary>The literal's content after its header: attached when large, copied when small.</summary>
+    private static void WriteContent(ImapWriter writer, SegmentedOutput output, ReadOnlyMemory<byte> data)
+    {
+        if (data.Length >= AttachAbove) output.Attach(data);
+        else writer.WriteRaw(data.Span);
+    }
+
+    private static void Write(ImapWriter writer, SegmentedOutput output, FetchPlan plan, FetchTarget target, MessageInfo? info, SectionValue[] values)
     {
         var state = target.State;
         FetchWriter.Begin(writer, target.Msn);
@@ -137,7 +149,7 @@ internal static class FetchRenderer
                     if (values[i].Data is { } rfcData)
                     {
                         FetchWriter.BeginRfc822(writer, kind, rfcData.Length);
-                        writer.WriteRaw(rfcData.Span);
+                        WriteContent(writer, output, rfcData);
                     }
                     else
                     {
@@ -157,7 +169,7 @@ internal static class FetchRenderer
                     if (values[i].Data is { } sectionData)
                     {
                         FetchWriter.BeginBodySection(writer, name, origin, sectionData.Length);
-                        writer.WriteRaw(sectionData.Span);
+                        WriteContent(writer, output, sectionData);
                     }
                     else
                     {
@@ -169,7 +181,7 @@ internal static class FetchRenderer
                     if (values[i].Data is { } binaryData)
                     {
                         FetchWriter.BeginBinarySection(writer, part, Origin(binary.Partial), binaryData.Length, Content.ContainsNul(binaryData.Span));
-                        writer.WriteRaw(binaryData.Span);
+                        WriteContent(writer, output, binaryData);
                     }
                     else
                     {
