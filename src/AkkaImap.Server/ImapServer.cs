@@ -65,7 +65,8 @@ public sealed class ImapServer : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
-        var region = system.ActorOf(Accounts.AccountRegion.Props(store).OnImapDispatcher(system), $"accounts-{id}");
+        var region = system.ActorOf(
+            Accounts.AccountRegion.Props(store, settings.Cache.AccountIdle, settings.Cache.UnselectedMessages).OnImapDispatcher(system), $"accounts-{id}");
         // One public-folder actor per post office behind its own region; sessions reach both
         // regions through the router, with the one envelope they already use.
         var publicFolders = system.ActorOf(

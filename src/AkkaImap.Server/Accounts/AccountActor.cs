@@ -10,7 +10,11 @@ namespace AkkaImap.Server.Accounts;
 /// store's group commit batches across accounts), so the events every session sees follow commit
 /// order. After each commit: reply to the requester, then send <see cref="FolderEvent"/> to every
 /// other session that has the folder selected. Folders are loaded when first selected and kept,
-/// current, while any session has them selected. A store failure becomes
+/// current, while any session has them selected, and after that while the unselected ones hold no
+/// more than <c>cache.unselected-messages</c> messages (least recently left dropped first), so
+/// that selecting a folder again (a client going from folder to folder) does not read the store.
+/// Every change to the account's folders passes through this actor, which is why a folder kept
+/// loaded stays current. A store failure becomes
 /// <see cref="AccountCommandFailed"/>; the actor never crashes on one.
 /// </summary>
 public sealed class AccountActor : ReceiveActor
@@ -19,14 +23,18 @@ public sealed class AccountActor : ReceiveActor
     private readonly MailboxOwner _owner;
     private readonly Dictionary<long, OpenFolder> _open = [];
     private readonly Dictionary<IActorRef, long> _selectedBy = [];
+    /// <summary>Loaded folders that no session has selected, least recently left first.</summary>
+    private readonly LinkedList<long> _unselected = [];
+    private readonly int _unselectedMessages;
     private readonly TimeSpan? _idleTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public AccountActor(IMailStore store, MailboxOwner owner, TimeSpan? idleTimeout = null)
+    public AccountActor(IMailStore store, MailboxOwner owner, TimeSpan? idleTimeout = null, int unselectedMessages = 0)
     {
         _store = store;
         _owner = owner;
         _idleTimeout = idleTimeout;
+        _unselectedMessages = unselectedMessages;
         ReceiveAsync<SelectFolder>(m => Run(m, Select));
         Receive<UnselectFolder>(m =>
         {
@@ -58,8 +66,9 @@ public sealed class AccountActor : ReceiveActor
 
     /// <param name="idleTimeout">Without selected folders for this long the actor asks its parent
     /// to stop it (<see cref="AccountIdle"/>); null never.</param>
-    public static Props Props(IMailStore store, MailboxOwner owner, TimeSpan? idleTimeout = null) =>
-        Akka.Actor.Props.Create(() => new AccountActor(store, owner, idleTimeout));
+    /// <param name="unselectedMessages">Messages of folders no session has selected kept loaded.</param>
+    public static Props Props(IMailStore store, MailboxOwner owner, TimeSpan? idleTimeout = null, int unselectedMessages = 0) =>
+        Akka.Actor.Props.Create(() => new AccountActor(store, owner, idleTimeout, unselectedMessages));
 
     protected override void PreStart() => UpdateIdleTimer();
 
@@ -145,6 +154,7 @@ public sealed class AccountActor : ReceiveActor
         else
         {
             folder.Name = info.Name;
+            _unselected.Remove(info.Id);
         }
         if (!requester.IsNobody())
         {
@@ -154,7 +164,7 @@ public sealed class AccountActor : ReceiveActor
             UpdateIdleTimer();
         }
         var snapshot = folder.Snapshot(m.ReadOnly);
-        if (folder.Subscribers.Count == 0) _open.Remove(info.Id);
+        if (folder.Subscribers.Count == 0) KeepUnselected(folder);
         return (new FolderSelected(snapshot), []);
     }
 
@@ -331,6 +341,7 @@ public sealed class AccountActor : ReceiveActor
             {
                 foreach (var session in folder.Subscribers.ToArray()) Leave(session);
                 _open.Remove(ev.FolderId);
+                _unselected.Remove(ev.FolderId);
             }
         }
     }
@@ -343,7 +354,22 @@ public sealed class AccountActor : ReceiveActor
         if (_open.TryGetValue(id, out var folder))
         {
             folder.Subscribers.Remove(session);
-            if (folder.Subscribers.Count == 0) _open.Remove(id);
+            if (folder.Subscribers.Count == 0) KeepUnselected(folder);
+        }
+    }
+
+    /// <summary>The last session left <paramref name="folder"/>: keep it loaded within the budget.</summary>
+    private void KeepUnselected(OpenFolder folder)
+    {
+        _unselected.Remove(folder.Id);
+        _unselected.AddLast(folder.Id);
+        long kept = 0;
+        foreach (var id in _unselected) kept += _open[id].Count;
+        while ((kept > _unselectedMessages || _unselectedMessages == 0) && _unselected.First is { } oldest)
+        {
+            kept -= _open[oldest.Value].Count;
+            _open.Remove(oldest.Value);
+            _unselected.RemoveFirst();
         }
     }
 }

@@ -17,17 +17,22 @@ public sealed class AccountRegion : ReceiveActor
     /// <summary>How long an account actor with no selected folder lives on (default).</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>Messages of unselected folders an account keeps loaded (default of <c>cache.unselected-messages</c>).</summary>
+    public const int DefaultUnselectedMessages = 100_000;
+
     private readonly IMailStore _store;
     private readonly TimeSpan? _idleTimeout;
+    private readonly int _unselectedMessages;
     private readonly Dictionary<long, IActorRef> _accounts = [];
     private readonly Dictionary<IActorRef, long> _ids = [];
     /// <summary>Commands for accounts whose actor is stopping, replayed in order to its successor.</summary>
     private readonly Dictionary<long, List<(IAccountCommand Command, IActorRef Sender)>> _stopping = [];
 
-    public AccountRegion(IMailStore store, TimeSpan? idleTimeout)
+    public AccountRegion(IMailStore store, TimeSpan? idleTimeout, int unselectedMessages)
     {
         _store = store;
         _idleTimeout = idleTimeout;
+        _unselectedMessages = unselectedMessages;
         Receive<AccountEnvelope>(e =>
         {
             if (_stopping.TryGetValue(e.AccountId, out var buffer)) buffer.Add((e.Command, Sender));
@@ -60,8 +65,9 @@ public sealed class AccountRegion : ReceiveActor
 
     /// <param name="idleTimeout">An account actor with no selected folder for this long is stopped
     /// (its state is only a cache); default <see cref="DefaultIdleTimeout"/>.</param>
-    public static Props Props(IMailStore store, TimeSpan? idleTimeout = null) =>
-        Akka.Actor.Props.Create(() => new AccountRegion(store, idleTimeout ?? DefaultIdleTimeout));
+    /// <param name="unselectedMessages">Messages of folders no session has selected each account keeps loaded.</param>
+    public static Props Props(IMailStore store, TimeSpan? idleTimeout = null, int unselectedMessages = DefaultUnselectedMessages) =>
+        Akka.Actor.Props.Create(() => new AccountRegion(store, idleTimeout ?? DefaultIdleTimeout, unselectedMessages));
 
     /// <summary>An account actor that fails is restarted empty; its sessions keep their views.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
@@ -70,7 +76,7 @@ public sealed class AccountRegion : ReceiveActor
     {
         if (_accounts.TryGetValue(accountId, out var account)) return account;
         account = Context.ActorOf(
-            AccountActor.Props(_store, MailboxOwner.ForAccount(accountId), _idleTimeout).OnImapDispatcher(Context.System),
+            AccountActor.Props(_store, MailboxOwner.ForAccount(accountId), _idleTimeout, _unselectedMessages).OnImapDispatcher(Context.System),
             "account-" + accountId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Context.Watch(account);
         _accounts.Add(accountId, account);

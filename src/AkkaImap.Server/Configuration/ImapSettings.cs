@@ -22,6 +22,7 @@ public sealed record ImapSettings(
     StorageSettings Storage,
     AuthSettings Auth,
     LimitSettings Limits,
+    CacheSettings Cache,
     LmtpSettings Lmtp,
     TelemetrySettings Telemetry)
 {
@@ -73,8 +74,17 @@ public sealed record AuthSettings(
 /// <summary><c>auth.lockout</c>: <see cref="Failures"/> within <see cref="Window"/> locks an account for <see cref="Duration"/>.</summary>
 public sealed record LockoutSettings(int Failures, TimeSpan Window, TimeSpan Duration);
 
-/// <summary><c>limits</c>: caps on client input in bytes; MaxLiteral is advertised as APPENDLIMIT (RFC 7889).</summary>
-public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadCommands);
+/// <summary>
+/// <c>limits</c>: caps on client input in bytes (MaxLiteral is advertised as APPENDLIMIT, RFC 7889),
+/// and on answers waiting for a client that does not read (<see cref="MaxUnsentOutput"/>).
+/// </summary>
+public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadCommands, long MaxUnsentOutput = 1024 * 1024);
+
+/// <summary>
+/// <c>cache</c>: how long an account's state stays loaded without a selected folder, and how many
+/// messages of folders no session has selected each account keeps loaded for the next SELECT.
+/// </summary>
+public sealed record CacheSettings(TimeSpan AccountIdle, int UnselectedMessages);
 
 /// <summary><c>lmtp</c>: the RFC 2033 delivery listener.</summary>
 public sealed record LmtpSettings(bool Enabled, IReadOnlyList<string> Bind, int Port);

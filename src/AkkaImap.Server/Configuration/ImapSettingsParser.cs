@@ -45,7 +45,11 @@ internal static class ImapSettingsParser
             Limits: new LimitSettings(
                 (int)Size(r, "limits.max-line", 64 * 1024, 1024, 16 * 1024 * 1024),
                 Size(r, "limits.max-literal", 50L * 1024 * 1024, 1, long.MaxValue),
-                Int(r, "limits.max-bad-commands", 20, 1, int.MaxValue)),
+                Int(r, "limits.max-bad-commands", 20, 1, int.MaxValue),
+                Size(r, "limits.max-unsent-output", 1024 * 1024, 16 * 1024, 1L << 30)),
+            Cache: new CacheSettings(
+                Duration(r, "cache.account-idle", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)),
+                Int(r, "cache.unselected-messages", 100_000, 0, 100_000_000)),
             Lmtp: new LmtpSettings(
                 Bool(r, "lmtp.enabled", false),
                 Addresses(r, "lmtp.bind", ["127.0.0.1"]),

@@ -51,6 +51,9 @@ public static class SettingsListing
         Add("limits.max-line", SettingValues.FormatSize(s.Limits.MaxLine));
         Add("limits.max-literal", SettingValues.FormatSize(s.Limits.MaxLiteral));
         Add("limits.max-bad-commands", Number(s.Limits.MaxBadCommands));
+        Add("limits.max-unsent-output", SettingValues.FormatSize(s.Limits.MaxUnsentOutput));
+        Add("cache.account-idle", SettingValues.FormatDuration(s.Cache.AccountIdle));
+        Add("cache.unselected-messages", Number(s.Cache.UnselectedMessages));
         Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));
         Add("lmtp.bind", List(s.Lmtp.Bind));
         Add("lmtp.port", Number(s.Lmtp.Port));

@@ -18,10 +18,10 @@ internal sealed record EndpointSettings(
     /// <summary>Bytes handed to Akka.IO and not yet acknowledged, per connection (FACTS.md: bound it).</summary>
     public int MaxUnackedBytes { get; init; } = 128 * 1024;
 
-    /// <summary>Bytes waiting to be written (not yet handed to Akka.IO) above which the session pauses (<see cref="OutputBackedUp"/>).</summary>
+    /// <summary>Bytes waiting to be written (not yet handed to Akka.IO) above which the session pauses (<see cref="OutputBackedUp"/>); <c>limits.max-unsent-output</c>.</summary>
     public long OutputHighWater { get; init; } = 1024 * 1024;
 
-    /// <summary>Waiting bytes at or below which a paused session goes on (<see cref="OutputDrained"/>).</summary>
+    /// <summary>Waiting bytes at or below which a paused session goes on (<see cref="OutputDrained"/>); a quarter of <c>limits.max-unsent-output</c>.</summary>
     public long OutputLowWater { get; init; } = 256 * 1024;
 
     /// <summary>How long a Close may take to flush before the connection is aborted.</summary>

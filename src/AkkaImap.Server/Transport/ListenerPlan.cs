@@ -34,6 +34,8 @@ internal static class ListenerPlan
                 Dispatcher: dispatcher)
             {
                 PortKey = portKey,
+                OutputHighWater = settings.Limits.MaxUnsentOutput,
+                OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
             };
 
             foreach (var bind in settings.Bind)

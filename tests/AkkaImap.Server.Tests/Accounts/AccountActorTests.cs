@@ -183,6 +183,48 @@ public sealed class AccountActorTests : AccountTestBase
     }
 
     [Fact]
+    public async Task A_folder_kept_loaded_after_every_session_left_it_stays_current()
+    {
+        var alice = CreateTestProbe();
+        var writer = CreateTestProbe();
+        var folderId = Select(alice).FolderId;
+        Ask<MessagesAppended>(alice, new AppendMessages("INBOX", [Mail("a"), Mail("b")]));
+        Select(alice, "Drafts");
+
+        // Nobody has INBOX selected now; changes to it still pass through the account.
+        Ask<MessagesAppended>(writer, new AppendMessages("INBOX", [Mail("c", MessageFlags.Deleted), Mail("d")]));
+        Ask<FlagsStored>(writer, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Seen, ["$Later"]));
+        Ask<Expunged>(writer, new Expunge(folderId));
+
+        var again = Select(alice);
+        var stored = await Store.GetMessageFlagsAsync(folderId);
+        var folder = (await Store.GetFolderAsync(folderId))!;
+        Assert.Equal([1u, 2u, 4u], again.Messages.Select(r => r.Uid));
+        Assert.Equal(stored.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)),
+            again.Messages.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)));
+        Assert.Equal(folder.UidNext, again.UidNext);
+        Assert.Equal(folder.HighestModSeq, again.HighestModSeq);
+        Assert.Contains("$Later", again.Keywords);
+    }
+
+    [Fact]
+    public void A_folder_deleted_and_created_again_while_unselected_is_the_new_one()
+    {
+        var alice = CreateTestProbe();
+        Ask<FolderCreated>(alice, new CreateFolder("Projects"));
+        Ask<MessagesAppended>(alice, new AppendMessages("Projects", [Mail("old")]));
+        var old = Select(alice, "Projects");
+        Select(alice, "INBOX");
+
+        Ask<FolderDeleted>(alice, new DeleteFolder("Projects"));
+        Ask<FolderCreated>(alice, new CreateFolder("Projects"));
+
+        var fresh = Select(alice, "Projects");
+        Assert.NotEqual(old.UidValidity, fresh.UidValidity);
+        Assert.Empty(fresh.Messages);
+    }
+
+    [Fact]
     public void Deleting_a_folder_tells_the_sessions_that_have_it_selected()
     {
         var alice = CreateTestProbe();

@@ -38,7 +38,8 @@ public sealed class ImapSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(2), s.Auth.FailureDelay);
         Assert.Equal(TimeSpan.FromSeconds(15), s.Auth.FailureDelayMax);
         Assert.Equal(new LockoutSettings(10, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)), s.Auth.Lockout);
-        Assert.Equal(new LimitSettings(64 * 1024, 50L * 1024 * 1024, 20), s.Limits);
+        Assert.Equal(new LimitSettings(64 * 1024, 50L * 1024 * 1024, 20, 1024 * 1024), s.Limits);
+        Assert.Equal(new CacheSettings(TimeSpan.FromMinutes(2), 100_000), s.Cache);
         Assert.False(s.Lmtp.Enabled);
         Assert.Equal(["127.0.0.1"], s.Lmtp.Bind);
         Assert.Equal(24, s.Lmtp.Port);
@@ -63,7 +64,8 @@ public sealed class ImapSettingsTests
               storage { provider = postgresql, path = /var/lib/akkaimap, fsync = off, postgresql.connection-string = "Host=db" }
               auth { plain = off, login = off, cram-md5 = on, ntlm = on, scram-sha-256 = off, trusted-networks = [] }
               auth { failure-delay = 500ms, failure-delay-max = 1m, lockout { failures = 3, window = 1d, duration = 90 minutes } }
-              limits { max-line = 8k, max-literal = 1MB, max-bad-commands = 5 }
+              limits { max-line = 8k, max-literal = 1MB, max-bad-commands = 5, max-unsent-output = 64k }
+              cache { account-idle = 30s, unselected-messages = 0 }
               lmtp { enabled = on, bind = "0.0.0.0", port = 2424 }
               telemetry.prometheus.port = 9464
             }
@@ -83,7 +85,8 @@ public sealed class ImapSettingsTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), s.Auth.FailureDelay);
         Assert.Equal(TimeSpan.FromMinutes(1), s.Auth.FailureDelayMax);
         Assert.Equal(new LockoutSettings(3, TimeSpan.FromDays(1), TimeSpan.FromMinutes(90)), s.Auth.Lockout);
-        Assert.Equal(new LimitSettings(8192, 1_000_000, 5), s.Limits);
+        Assert.Equal(new LimitSettings(8192, 1_000_000, 5, 64 * 1024), s.Limits);
+        Assert.Equal(new CacheSettings(TimeSpan.FromSeconds(30), 0), s.Cache);
         Assert.Equal((true, 2424), (s.Lmtp.Enabled, s.Lmtp.Port));
         Assert.Equal(["0.0.0.0"], s.Lmtp.Bind);
         Assert.Equal(9464, s.Telemetry.PrometheusPort);

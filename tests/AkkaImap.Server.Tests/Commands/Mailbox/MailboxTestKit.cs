@@ -43,6 +43,10 @@ public abstract class MailboxTestKit : SessionTestKit
         var request = new AppendRequest(Encoding.ASCII.GetBytes(Message), flags, keywords);
         Region.Tell(new AccountEnvelope(account.Id, new AppendMessages(folder, [request])), probe.Ref);
         probe.ExpectMsg<MessagesAppended>(Wait);
+        // The account tells subscribed sessions right after replying: one more round trip makes
+        // sure that news is in their mailboxes before the test's next command.
+        Region.Tell(new AccountEnvelope(account.Id, new CountSubscribers((await FolderAsync(folder)).Id)), probe.Ref);
+        probe.ExpectMsg<int>(Wait);
     }
 
     /// <summary>The tagged response (the last line) is OK.</summary>
