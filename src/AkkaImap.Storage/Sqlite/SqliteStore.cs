@@ -78,6 +78,10 @@ public sealed partial class SqliteStore : IStore, IDisposable
         c.Exec($"PRAGMA busy_timeout={(long)options.BusyTimeout.TotalMilliseconds}");
         c.Exec(options.Fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         c.Exec("PRAGMA foreign_keys=ON");
+        // Read pages through a memory map instead of a read() and a copy each: a SEARCH or a first
+        // SELECT over 100,000 messages spent a fifth of its time copying pages out of the kernel.
+        // Writes still go through the WAL; the map only covers the main database file.
+        c.Exec("PRAGMA mmap_size=1073741824");
         return c;
     }
 
