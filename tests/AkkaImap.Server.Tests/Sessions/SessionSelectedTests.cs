@@ -25,14 +25,8 @@ public sealed class SessionSelectedTests : SessionTestKit
         return client;
     }
 
-    private async Task AppendToInboxAsync()
-    {
-        var account = await Store.FindAccountAsync(Login);
-        var probe = CreateTestProbe();
-        var message = Encoding.ASCII.GetBytes("Subject: hi\r\n\r\nhello\r\n");
-        Region.Tell(new AccountEnvelope(account!.Id, new AppendMessages("INBOX", [new AppendRequest(message)])), probe.Ref);
-        probe.ExpectMsg<MessagesAppended>(Wait);
-    }
+    private Task AppendToInboxAsync() =>
+        AppendThroughAccountAsync("INBOX", new AppendRequest(Encoding.ASCII.GetBytes("Subject: hi\r\n\r\nhello\r\n")));
 
     [Fact]
     public async Task Idle_sends_new_messages_as_they_arrive()

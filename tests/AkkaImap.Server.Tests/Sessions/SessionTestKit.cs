@@ -79,6 +79,22 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     protected static ConnectionInfo Untrusted { get; } =
         new(new IPEndPoint(IPAddress.Parse("192.0.2.7"), 50000), new IPEndPoint(IPAddress.Loopback, 143), IsTls: false, CanStartTls: true, IsTrustedNetwork: false, "imap:143");
 
+    /// <summary>
+    /// Appends through the account actor, as another session or LMTP would, and returns once the
+    /// sessions that have the folder selected have the news in their mailboxes (the account tells
+    /// them right after replying: one more round trip orders it before the test's next command).
+    /// </summary>
+    protected async Task<MessagesAppended> AppendThroughAccountAsync(string folder, params AppendRequest[] messages)
+    {
+        var account = (await Store.FindAccountAsync(Login))!;
+        var probe = CreateTestProbe();
+        Region.Tell(new AccountEnvelope(account.Id, new AppendMessages(folder, messages)), probe.Ref);
+        var appended = probe.ExpectMsg<MessagesAppended>(Wait);
+        Region.Tell(new AccountEnvelope(account.Id, new CountSubscribers(appended.FolderId)), probe.Ref);
+        probe.ExpectMsg<int>(Wait);
+        return appended;
+    }
+
     /// <summary>Starts a session and reads its greeting.</summary>
     protected Client Connect(ImapSettings? settings = null, ConnectionInfo? connection = null, CommandRegistry? registry = null)
     {

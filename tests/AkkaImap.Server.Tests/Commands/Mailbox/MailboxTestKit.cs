@@ -36,18 +36,8 @@ public abstract class MailboxTestKit : SessionTestKit
     protected async Task<uint> UidValidityAsync(string name) => (await FolderAsync(name)).UidValidity;
 
     /// <summary>Appends through the account actor, as another session or LMTP would.</summary>
-    protected async Task AppendAsync(string folder, MessageFlags flags = MessageFlags.None, params string[] keywords)
-    {
-        var account = await AccountAsync();
-        var probe = CreateTestProbe();
-        var request = new AppendRequest(Encoding.ASCII.GetBytes(Message), flags, keywords);
-        Region.Tell(new AccountEnvelope(account.Id, new AppendMessages(folder, [request])), probe.Ref);
-        probe.ExpectMsg<MessagesAppended>(Wait);
-        // The account tells subscribed sessions right after replying: one more round trip makes
-        // sure that news is in their mailboxes before the test's next command.
-        Region.Tell(new AccountEnvelope(account.Id, new CountSubscribers((await FolderAsync(folder)).Id)), probe.Ref);
-        probe.ExpectMsg<int>(Wait);
-    }
+    protected Task AppendAsync(string folder, MessageFlags flags = MessageFlags.None, params string[] keywords) =>
+        AppendThroughAccountAsync(folder, new AppendRequest(Encoding.ASCII.GetBytes(Message), flags, keywords));
 
     /// <summary>The tagged response (the last line) is OK.</summary>
     protected static void AssertOk(List<string> lines) =>

@@ -50,13 +50,8 @@ public abstract class MessageTestKit : SessionTestKit
     protected static readonly DateTimeOffset Received = new(2024, 3, 5, 10, 20, 30, TimeSpan.FromHours(2));
 
     /// <summary>Appends messages to <paramref name="folder"/> through the account; returns their UIDs.</summary>
-    protected async Task<IReadOnlyList<uint>> AppendAsync(string folder, params AppendRequest[] messages)
-    {
-        var account = await Store.FindAccountAsync(Login);
-        var probe = CreateTestProbe();
-        Region.Tell(new AccountEnvelope(account!.Id, new AppendMessages(folder, messages)), probe.Ref);
-        return probe.ExpectMsg<MessagesAppended>(Wait).Messages.Select(m => m.Uid).ToArray();
-    }
+    protected async Task<IReadOnlyList<uint>> AppendAsync(string folder, params AppendRequest[] messages) =>
+        (await AppendThroughAccountAsync(folder, messages)).Messages.Select(m => m.Uid).ToArray();
 
     protected static AppendRequest Message(string text, MessageFlags flags = MessageFlags.None, params string[] keywords) =>
         new(Encoding.UTF8.GetBytes(text), flags, keywords, Received);
