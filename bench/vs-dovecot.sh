@@ -71,7 +71,11 @@ fi
 log "building AkkaImap and the load tool (Release)"
 # Published under bench/.build (git-ignored) so that a second run only rebuilds what changed.
 OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
+# ReadyToRun (precompiled, as a production deployment would publish it) where the runtime pack can
+# be restored; a plain build otherwise.
+dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
+  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
 dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
 BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
 AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")

@@ -99,4 +99,11 @@ public interface IMailStore
     /// message (an offset past the end gives an empty array). Null when no such message.
     /// </summary>
     Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// The raw bytes of several messages, whole, in one read (a FETCH chunk, a SEARCH batch): by
+    /// UID; messages no longer in the folder are absent. Meant for small messages: each is held
+    /// in memory whole.
+    /// </summary>
+    Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
 }

@@ -32,6 +32,23 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Several_messages_are_read_whole_in_one_call_and_missing_ones_are_absent()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, Simple("1"), Simple("2"), Simple("3"));
+        await Store.StoreFlagsAsync(inbox.Id, [uids[1]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id);
+
+        var read = await Store.ReadMessagesAsync(inbox.Id, [uids[0], uids[1], uids[2], 99]);
+
+        Assert.Equal([uids[0], uids[2]], read.Keys.Order());
+        Assert.Equal(Encoding.UTF8.GetBytes(Simple("1")), read[uids[0]]);
+        Assert.Equal(Encoding.UTF8.GetBytes(Simple("3")), read[uids[2]]);
+        Assert.Empty(await Store.ReadMessagesAsync(inbox.Id, []));
+    }
+
+    [Fact]
     public async Task Uidnext_is_never_reused_after_expunge_and_reopen()
     {
         var account = await NewAccountAsync();

@@ -40,6 +40,19 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
+    public Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
+        Read<IReadOnlyDictionary<uint, byte[]>>(c =>
+        {
+            using var cmd = c.Cmd("""
+                SELECT m.uid, b.content FROM messages m JOIN blobs b ON b.id = m.blob_id
+                WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids))
+                """, ("@f", folderId), ("@uids", UidJson(uids)));
+            using var r = cmd.ExecuteReader();
+            var contents = new Dictionary<uint, byte[]>(uids.Count);
+            while (r.Read()) contents[(uint)r.GetInt64(0)] = r.IsDBNull(1) ? [] : (byte[])r[1];
+            return contents;
+        }, ct);
+
     // ---- helpers ----
 
     private static List<MessageFlagState> SelectFlagRows(SqliteConnection c, long folderId, IReadOnlyCollection<uint> uids) =>

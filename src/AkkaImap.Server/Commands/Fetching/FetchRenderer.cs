@@ -80,6 +80,10 @@ internal static class FetchRenderer
     {
         var infos = await store.GetMessagesAsync(folderId, targets.Select(t => t.State.Uid).ToArray()).ConfigureAwait(false);
         var byUid = infos.ToDictionary(i => i.Uid);
+        // Small messages are read whole in one query, not one query each.
+        var contents = plan.NeedsContent
+            ? await store.ReadMessagesAsync(folderId, infos.Where(i => i.Size <= SectionReader.WholeReadLimit).Select(i => i.Uid).ToArray()).ConfigureAwait(false)
+            : null;
         var buffer = new SegmentedOutput(Math.Min(ChunkBudget, 512 * infos.Count));
         var writer = new ImapWriter(buffer, utf8);
         int done = 0;
@@ -94,7 +98,7 @@ internal static class FetchRenderer
                 expunged = true;
                 continue;
             }
-            var values = await SectionReader.ReadAsync(store, folderId, plan, info).ConfigureAwait(false);
+            var values = await SectionReader.ReadAsync(store, folderId, plan, info, contents?.GetValueOrDefault(info.Uid)).ConfigureAwait(false);
             if (values is null)
             {
                 // RFC 3516 §4.2: an encoding the server cannot remove; the others are still sent.

@@ -17,17 +17,21 @@ internal sealed record SectionValues(SectionValue[] Data, bool Gone);
 internal static class SectionReader
 {
     /// <summary>Messages up to this size are read once for all their sections; larger ones by range.</summary>
-    private const long WholeReadLimit = 256 * 1024;
+    public const long WholeReadLimit = 256 * 1024;
 
-    /// <summary>The data of every content attribute; null when a BINARY part has an unknown encoding.</summary>
-    public static async Task<SectionValues?> ReadAsync(IMailStore store, long folderId, FetchPlan plan, MessageInfo info)
+    /// <summary>
+    /// The data of every content attribute; null when a BINARY part has an unknown encoding.
+    /// <paramref name="whole"/>: the message's bytes when the caller already read them (a chunk's
+    /// small messages are read in one query).
+    /// </summary>
+    public static async Task<SectionValues?> ReadAsync(IMailStore store, long folderId, FetchPlan plan, MessageInfo info, byte[]? whole = null)
     {
         var values = new SectionValue[plan.Attributes.Count];
         if (!plan.NeedsContent)
         {
             return new SectionValues(values, false);
         }
-        var source = new MessageBytes(store, folderId, info);
+        var source = new MessageBytes(store, folderId, info, whole);
         long size = info.Size;
         long bodyStart = Math.Min(info.Parts.BodyStart, size);
         for (int i = 0; i < values.Length; i++)
@@ -124,9 +128,9 @@ internal static class SectionReader
     /// The stored bytes of one message: read whole once when small, by range when large.
     /// <see cref="Gone"/> once the store no longer has it (expunged meanwhile).
     /// </summary>
-    private sealed class MessageBytes(IMailStore store, long folderId, MessageInfo info)
+    private sealed class MessageBytes(IMailStore store, long folderId, MessageInfo info, byte[]? whole)
     {
-        private byte[]? _whole;
+        private byte[]? _whole = whole;
 
         public bool Gone { get; private set; }
 

@@ -88,7 +88,7 @@ public abstract class MessageTestKit : SessionTestKit
         private IStore _inner = null!;
         private int _reads;
 
-        /// <summary>Calls of GetMessage(s)Async and ReadMessageAsync so far (from any thread).</summary>
+        /// <summary>Calls of GetMessage(s)Async and ReadMessage(s)Async so far (from any thread).</summary>
         public int MessageReads => Volatile.Read(ref _reads);
 
         public static (IStore Store, CountingStore Counter) Wrap(IStore inner)
@@ -101,7 +101,7 @@ public abstract class MessageTestKit : SessionTestKit
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
-            if (targetMethod!.Name is nameof(IMailStore.GetMessagesAsync) or nameof(IMailStore.GetMessageAsync) or nameof(IMailStore.ReadMessageAsync))
+            if (targetMethod!.Name is nameof(IMailStore.GetMessagesAsync) or nameof(IMailStore.GetMessageAsync) or nameof(IMailStore.ReadMessageAsync) or nameof(IMailStore.ReadMessagesAsync))
             {
                 Interlocked.Increment(ref _reads);
             }

@@ -21,27 +21,43 @@ public sealed class SearchRunnerTests : SearchTestKit
         // Only message 4 is LARGER 1000: the others are decided by their size, and only its body is read.
         var found = await RunAsync(store, new AndKey([new SizeKey(true, 1000), new TextKey(TextScope.Body, "x")]));
         Assert.Equal([4u], found);
-        Assert.Equal(1, calls.GetValueOrDefault("ReadMessageAsync"));
+        Assert.Equal(1, calls.GetValueOrDefault(MessagesRead));
 
         calls.Clear();
         found = await RunAsync(store, new OrKey(new FlagKey(@"\Seen", true), new TextKey(TextScope.Body, "report")));
         Assert.Equal([1u, 3u], found);
-        // Message 1 is decided by \Seen in the view and never reaches the store.
-        Assert.Equal(4, calls.GetValueOrDefault("ReadMessageAsync"));
+        // Message 1 is decided by \Seen in the view and never reaches the store; the other four
+        // are read in one query.
+        Assert.Equal(4, calls.GetValueOrDefault(MessagesRead));
+        Assert.Equal(1, calls.GetValueOrDefault("ReadMessagesAsync"));
     }
 
     [Fact]
-    public async Task Envelope_keys_read_no_message_bytes_and_other_headers_read_only_the_header()
+    public async Task Envelope_keys_read_no_message_bytes_and_other_headers_read_the_undecided_in_one_query()
     {
         var (store, calls) = await CountingFixtureAsync();
 
         Assert.Equal(new uint[] { 2 }, await RunAsync(store, new HeaderKey("From", "müller")));
-        Assert.Equal(0, calls.GetValueOrDefault("ReadMessageAsync"));
+        Assert.Equal(0, calls.GetValueOrDefault(MessagesRead));
         Assert.Equal(1, calls.GetValueOrDefault("GetMessagesAsync"));
 
         Assert.Equal(new uint[] { 3 }, await RunAsync(store, new HeaderKey("X-Priority", "1")));
-        Assert.Equal(5, calls.GetValueOrDefault("ReadMessageAsync"));
-        Assert.Equal(5, calls.GetValueOrDefault("ReadMessageAsync:header"));
+        Assert.Equal(5, calls.GetValueOrDefault(MessagesRead));
+        Assert.Equal(1, calls.GetValueOrDefault("ReadMessagesAsync"));
+        Assert.Equal(0, calls.GetValueOrDefault("ReadMessageAsync"));
+    }
+
+    [Fact]
+    public async Task A_message_too_large_to_read_whole_has_only_its_header_read_for_a_header_key()
+    {
+        await AddFixtureAsync();
+        var attachment = new string('a', 300 * 1024);
+        await AppendAsync("INBOX", [new AppendRequest(Bytes($"Subject: big\r\nX-Priority: 1\r\n\r\n{attachment}\r\n"))]);
+        var (store, calls) = CountingStore.Wrap(Store);
+
+        Assert.Equal(new uint[] { 3, 6 }, await RunAsync(store, new HeaderKey("X-Priority", "1")));
+        Assert.Equal(5, calls.GetValueOrDefault("ReadMessagesAsync:messages"));
+        Assert.Equal(1, calls.GetValueOrDefault("ReadMessageAsync:header"));
     }
 
     private async Task<(IMailStore Store, ConcurrentDictionary<string, int> Calls)> CountingFixtureAsync()
@@ -63,7 +79,10 @@ public sealed class SearchRunnerTests : SearchTestKit
         return [.. decided.Concat(result.Matches).Select(c => c.Msn).Order()];
     }
 
-    /// <summary>The real store, counting calls by method name (and header-only reads separately).</summary>
+    /// <summary>Messages whose bytes were read, one by one or several at a time.</summary>
+    private const string MessagesRead = "messages read";
+
+    /// <summary>The real store, counting calls by method name, and <see cref="MessagesRead"/>.</summary>
     public class CountingStore : DispatchProxy
     {
         private IMailStore _inner = null!;
@@ -82,11 +101,21 @@ public sealed class SearchRunnerTests : SearchTestKit
         {
             ArgumentNullException.ThrowIfNull(method);
             Calls.AddOrUpdate(method.Name, 1, (_, n) => n + 1);
-            if (method.Name == "ReadMessageAsync" && args is [_, _, long offset, long length, ..])
+            int read = method.Name switch
             {
-                Calls.AddOrUpdate(method.Name + ":header", 1, (_, n) => n + 1);
+                "ReadMessageAsync" => 1,
+                "ReadMessagesAsync" when args is [_, IReadOnlyCollection<uint> uids, ..] => uids.Count,
+                _ => 0,
+            };
+            Calls.AddOrUpdate(MessagesRead, read, (_, n) => n + read);
+            if (method.Name == "ReadMessagesAsync")
+            {
+                Calls.AddOrUpdate(method.Name + ":messages", read, (_, n) => n + read);
+            }
+            if (method.Name == "ReadMessageAsync" && args is [_, _, long offset, long length, ..] && length > 0)
+            {
                 Assert.Equal(0, offset);
-                Assert.True(length > 0);
+                Calls.AddOrUpdate(method.Name + ":header", 1, (_, n) => n + 1);
             }
             return method.Invoke(_inner, args);
         }

@@ -155,5 +155,5 @@ public abstract class SearchTestKit : SessionTestKit
     }
 
     /// <summary>The fixture is written with LF line ends; messages on the wire use CRLF.</summary>
-    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n"));
+    protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n"));
 }
