@@ -19,7 +19,10 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.limits.max-literal = 50M", lines);
         Assert.Contains("akka-imap.auth.trusted-networks = [\"127.0.0.0/8\", \"::1/128\"]", lines);
         Assert.Contains($"akka-imap.storage.path = \"{folder.DataPath}\"", lines);
-        Assert.Equal(38, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.limits.max-unsent-output = 1M", lines);
+        Assert.Contains("akka-imap.cache.account-idle = 2m", lines);
+        Assert.Contains("akka-imap.cache.unselected-messages = 100000", lines);
+        Assert.Equal(41, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
