@@ -13,6 +13,7 @@
 # (Budgets for an otherwise idle machine.) --keep leaves the scratch folder (data, configs, logs)
 # for inspection. BENCH_RESULTS=DIR writes the results there instead of bench/.
 set -euo pipefail
+trap 'echo "vs-dovecot.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -52,14 +53,16 @@ WORK=$(mktemp -d /tmp/akkaimap-bench.XXXXXX)
 chmod 755 "$WORK"   # Dovecot's unprivileged processes must traverse it
 SERVER_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+  if [ -n "$SERVER_PID" ]; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
+    pkill -KILL -s "$SERVER_PID" 2>/dev/null || true
   fi
   if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 START=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log() { echo "[$(( $(date +%s) - START ))s] $*"; }
 
 # --- tools -----------------------------------------------------------------------------------
@@ -219,25 +222,32 @@ run_scenarios() { # NAME PORT OUT START-FUNCTION
   stop_server
 }
 
+# Each server runs in a session of its own (setsid), so that stopping it can wait until every
+# process it started is gone: after 10,000 IDLE connections Dovecot's imap-hibernate and
+# imap-login children outlive the master by seconds and keep its sockets.
 start_akkaimap() {
   log "starting AkkaImap on 127.0.0.1:$AKKA_PORT"
-  "${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >>"$WORK/akkaimap.log" 2>&1 &
+  setsid "${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >>"$WORK/akkaimap.log" 2>&1 &
   SERVER_PID=$!
-  wait_port "$AKKA_PORT" "$SERVER_PID"
+  wait_port "$AKKA_PORT" "$SERVER_PID" "$WORK/akkaimap.log"
 }
 
 start_dovecot() {
   log "starting Dovecot on 127.0.0.1:$DOVECOT_PORT"
-  dovecot -c "$DOVECOT_CONF" -F >>"$D/stdout.log" 2>&1 &
+  setsid dovecot -c "$DOVECOT_CONF" -F >>"$D/stdout.log" 2>&1 &
   SERVER_PID=$!
-  wait_port "$DOVECOT_PORT" "$SERVER_PID"
+  wait_port "$DOVECOT_PORT" "$SERVER_PID" "$D/dovecot.log"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_port() { # PORT PID
+wait_port() { # PORT PID LOG
   for _ in $(seq 1 240); do
-    if ! kill -0 "$2" 2>/dev/null; then echo "server exited during start" >&2; return 1; fi
+    if ! kill -0 "$2" 2>/dev/null; then
+      echo "server exited during start; the end of $3:" >&2
+      tail -n 20 "$3" >&2 || true
+      return 1
+    fi
     if port_in_use "$1"; then return 0; fi
     sleep 0.25
   done
@@ -246,16 +256,20 @@ wait_port() { # PORT PID
 }
 
 stop_server() {
+  local sid=$SERVER_PID
   kill -TERM "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
-  # Dovecot's children (imap-login, imap-hibernate with thousands of clients) can outlive the
-  # master by a few seconds and keep the listening socket: wait until the port is free.
+  # Every process of the server's session, then the ports, must be gone before the next start.
+  for _ in $(seq 1 120); do
+    pgrep -s "$sid" >/dev/null 2>&1 || break
+    sleep 0.5
+  done
+  pkill -KILL -s "$sid" 2>/dev/null || true
   for _ in $(seq 1 120); do
     port_in_use "$AKKA_PORT" || port_in_use "$DOVECOT_PORT" || break
     sleep 0.5
   done
-  while [ -e "$D/run/master.pid" ] && pgrep -F "$D/run/master.pid" >/dev/null 2>&1; do sleep 0.5; done
 }
 
 for port in "$AKKA_PORT" "$DOVECOT_PORT"; do
@@ -267,7 +281,7 @@ run_scenarios Dovecot "$DOVECOT_PORT" "$WORK/dovecot.json" start_dovecot
 
 # --- report ------------------------------------------------------------------------------------
 ELAPSED=$(( $(date +%s) - START ))
-PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick')\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
+PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $LOAD_BEFORE, at its end: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick' || true)\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
 
 ![AkkaImap advantage over Dovecot](results.png)"
 RESULTS=${BENCH_RESULTS:-$HERE}   # where RESULTS.md, results.png and the raw figures go

@@ -25,7 +25,7 @@ public static class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Unit} | {Fmt(r.Akka)} | {Fmt(r.Dovecot)} | {Ratio(r.Akka, r.Dovecot)} |");
         }
 
-        var table = md.ToString();
+        var table = Targets(rows) + "\n## All figures\n\n" + md;
         Console.WriteLine(table);
         var mdPath = o.Get("md", string.Empty);
         if (mdPath.Length > 0)
@@ -47,6 +47,46 @@ public static class Report
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mixed-ratio={mixedRatio:0.00} idle-kb-per-conn={Find("memory per connection (PSS delta)", true):0.0} idle-p99-ms={Find("EXISTS heard p99", true):0.0} select-100k-ms={Find(": SELECT (first)", true):0.0}"));
         return 0;
+    }
+
+    /// <summary>The targets of issue 7, each checked against this run's figures.</summary>
+    private static string Targets(List<(string Name, string Unit, double Akka, double Dovecot, bool HigherIsBetter)> rows)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        md.AppendLine("| target | AkkaImap | Dovecot | met? |");
+        md.AppendLine("| --- | ---: | ---: | --- |");
+        void Line(string target, double akka, double dovecot, string unit, bool met) =>
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {Fmt(akka)} {unit} | {Fmt(dovecot)} {unit} | {(double.IsFinite(akka) ? met ? "yes" : "**no**" : "–")} |");
+
+        foreach (var r in rows)
+        {
+            var label = r.Name.Split(':')[0];
+            var figure = r.Name[(label.Length + 1)..].Trim();
+            switch (figure)
+            {
+                case "commands per server CPU-s":
+                    Line($"{label}: ≥ 1.5× Dovecot's commands per server CPU-second ({Ratio(r.Akka, r.Dovecot)})", r.Akka, r.Dovecot, "/CPU-s", r.Akka >= 1.5 * r.Dovecot);
+                    break;
+                case "latency p99 all":
+                    Line($"{label}: p99 latency below Dovecot's", r.Akka, r.Dovecot, "ms", r.Akka < r.Dovecot);
+                    break;
+                case "memory per connection (PSS delta)":
+                    Line($"{label}: under 100 KB resident memory per connection", r.Akka, r.Dovecot, "KB", r.Akka < 100);
+                    break;
+                case "EXISTS heard p99":
+                    Line($"{label}: EXISTS heard by 99% within 100 ms", r.Akka, r.Dovecot, "ms", r.Akka < 100);
+                    break;
+                case "SELECT (first)":
+                    Line($"{label}: SELECT under 100 ms (first, folder not loaded)", r.Akka, r.Dovecot, "ms", r.Akka < 100);
+                    break;
+                case "FETCH 1:* (UID FLAGS)":
+                    Line($"{label}: FETCH 1:* (UID FLAGS) under 500 ms", r.Akka, r.Dovecot, "ms", r.Akka < 500);
+                    break;
+            }
+        }
+        return md.ToString();
     }
 
     // The figures the targets of issue 7 are about, plus the main large-folder timings.
