@@ -75,6 +75,13 @@ public sealed partial class SessionActor
         {
             return;
         }
+        if (_inputEnded && !_outputBlocked && (_running is null || _running.Line is not null))
+        {
+            // The client half-closed and every complete command it sent is answered: nothing more
+            // can come (an IDLE never gets its DONE, a literal never arrives).
+            CloseWithBye("End of input, closing");
+            return;
+        }
         if (_outputBlocked)
         {
             // Commands wait for the client to read; further input waits in the socket, not in memory.

@@ -32,6 +32,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private bool _shutdownPending;
     private bool _readingSuspended;
     private bool _outputBlocked;
+    /// <summary>The client half-closed: answer what was received, then close (<see cref="ClientInputEnded"/>).</summary>
+    private bool _inputEnded;
     private StepReady? _deferredStep;
 
     public SessionActor(SessionServices services, ConnectionInfo connection, IActorRef connectionActor)
@@ -227,6 +229,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// <summary>BYE is sent and Close asked; the connection reports when it is gone.</summary>
     private void LoggingOut(object message)
     {
+        // Anything else (late input, the end of input, account news) no longer matters.
         if (message is ConnectionClosed)
         {
             Context.Stop(Self);
@@ -241,6 +244,14 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 Context.Stop(Self);
                 break;
             case TimeoutChanged:
+                break;
+            case ClientInputEnded:
+                _inputEnded = true;
+                if (_running is null || _running.Line is not null)
+                {
+                    // Otherwise the running command's end pumps, and closes then.
+                    Pump();
+                }
                 break;
             case OutputBackedUp:
                 // The client does not read what we write: take no new command until it does.

@@ -52,8 +52,9 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         // Push mode: Akka.IO starts reading once it has Register, sent by the handler itself, so
-        // the pull-mode race in FACTS.md cannot happen.
-        _tcp.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
+        // the pull-mode race in FACTS.md cannot happen. A client that half-closes still gets the
+        // answers to what it sent (keepOpenOnPeerClosed; see Tcp.PeerClosed below).
+        _tcp.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
         Context.Watch(_tcp);
         if (_endpoint.ImplicitTls)
         {
@@ -184,6 +185,18 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_tcp):
                 OnTransportClosed("connection lost");
+                break;
+            case Tcp.PeerClosed when _session is not null && _tls is null && !_closing:
+                // End of input only: the session answers what it has and then asks us to close.
+                _session.Tell(ClientInputEnded.Instance);
+                break;
+            case Tcp.PeerClosed when !_closing:
+                // Over TLS a client that is done sends close_notify first; without a session there
+                // is nobody to answer. Either way: flush what is queued and close.
+                BeginClose("connection closed by client");
+                break;
+            case Tcp.PeerClosed:
+                // Already closing: the Close under way ends the connection.
                 break;
             case Tcp.ConnectionClosed closed:
                 OnTransportClosed(ReasonOf(closed));

@@ -54,6 +54,16 @@ public sealed record TlsEstablished : ISessionInbound, INotInfluenceReceiveTimeo
 public sealed record ConnectionClosed(string Reason) : ISessionInbound, INotInfluenceReceiveTimeout;
 
 /// <summary>
+/// The client closed its sending side (a half-close: <c>printf '...' | nc</c>, a script that has
+/// written all its commands). No more input comes; the session answers what it has received and
+/// then closes the connection, which still carries its answers.
+/// </summary>
+public sealed record ClientInputEnded : ISessionInbound
+{
+    public static readonly ClientInputEnded Instance = new();
+}
+
+/// <summary>
 /// Writes bytes to the client, in the order sent. The memory is handed over: the session must not
 /// change it afterwards. Many may be sent in a row; the connection bounds what is in flight.
 /// </summary>

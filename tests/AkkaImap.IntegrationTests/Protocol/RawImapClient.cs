@@ -131,6 +131,9 @@ public sealed partial class RawImapClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the sending side only (a half-close, as <c>printf ... | nc</c> does): the server may still answer.</summary>
+    public void EndInput() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     /// <summary>Reads until the server closes the connection and returns what it said meanwhile.</summary>
     public async Task<IReadOnlyList<string>> ReadUntilClosedAsync()
     {

@@ -174,6 +174,20 @@ public sealed class ConnectionTests : TransportTestKit
     }
 
     [Fact]
+    public async Task A_half_closed_client_still_gets_the_answers_to_what_it_sent()
+    {
+        await using var listeners = await StartAsync(Loopback());
+        var client = await TestClient.ConnectAsync(Single(listeners));
+        await client.ReadLineAsync();
+
+        await client.WriteAsync("one\r\ntwo\r\n");
+        client.EndInput();
+
+        Assert.Equal(["ECHO one", "ECHO two"], await client.ReadToEndAsync());
+        await AwaitConditionAsync(() => Task.FromResult(listeners.Gate.Open == 0), TestClient.Timeout);
+    }
+
+    [Fact]
     public async Task Client_closing_stops_its_session_and_frees_its_slot()
     {
         await using var listeners = await StartAsync(Loopback());

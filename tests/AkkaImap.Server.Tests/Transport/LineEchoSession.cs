@@ -6,7 +6,8 @@ namespace AkkaImap.Server.Tests.Transport;
 
 /// <summary>
 /// A test-only session: greets, echoes each line as "ECHO line", and understands a few commands
-/// that drive the transport: STARTTLS, QUIT, THROW, INFO, DISPATCHER, BIG n.
+/// that drive the transport: STARTTLS, QUIT, THROW, INFO, DISPATCHER, BIG n. Closes when the
+/// client half-closes (<see cref="ClientInputEnded"/>), as every session must.
 /// </summary>
 internal sealed class LineEchoSession : UntypedActor
 {
@@ -39,6 +40,10 @@ internal sealed class LineEchoSession : UntypedActor
             case TlsEstablished:
                 _awaitingTls = false;
                 _info = _info with { IsTls = true, CanStartTls = false };
+                break;
+            case ClientInputEnded:
+                // Every line received is answered already: close, as a session must.
+                _connection.Tell(Close.Instance);
                 break;
             case ConnectionClosed:
                 Context.Stop(Self);

@@ -22,6 +22,9 @@ internal sealed class TestClient : IAsyncDisposable
 
     public SslProtocols? Protocol => (_stream as SslStream)?.SslProtocol;
 
+    /// <summary>Closes the sending side only (plain connections): the server may still write.</summary>
+    public void EndInput() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     public static async Task<TestClient> ConnectAsync(EndPoint endpoint, SslProtocols? implicitTls = null)
     {
         var ip = (IPEndPoint)endpoint;
