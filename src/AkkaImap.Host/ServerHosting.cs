@@ -117,7 +117,7 @@ internal static class ServerHosting
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<AkkaLogForwarder>();
                 });
         });
 

@@ -20,13 +20,18 @@ public sealed class ServeTests(CliFolder folder) : IClassFixture<CliFolder>
         try
         {
             string? line;
+            var before = new List<string>();
             while ((line = await process.StandardOutput.ReadLineAsync(timeout.Token)) is not null
                 && !line.Contains("AkkaImap listening on", StringComparison.Ordinal))
             {
+                before.Add(line);
             }
 
             Assert.NotNull(line);
             Assert.Contains($"127.0.0.1:{port} (plain+STARTTLS)", line);
+            // Akka's lines read like the others: time and level once, then the source and message.
+            Assert.Contains(before, l => l.EndsWith($"info: Akka[0] akka://akkaimap/system/IO-TCP/tcp-listener-0: Binding TCP channel on endpoint [127.0.0.1:{port}]", StringComparison.Ordinal));
+            Assert.DoesNotContain(before, l => l.Contains("[INFO][", StringComparison.Ordinal));
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync(timeout.Token);
