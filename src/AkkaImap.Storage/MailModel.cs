@@ -92,6 +92,8 @@ public sealed record ExpungeResult(IReadOnlyList<uint> ExpungedUids, ulong Highe
 
 /// <summary>
 /// Everything FETCH needs about one message besides its bytes, computed once at append time.
+/// <see cref="Body"/> and <see cref="Parts"/> are decoded when first used: a SEARCH over a large
+/// folder reads the envelope, dates and size of every message and needs neither.
 /// </summary>
 public sealed record MessageInfo(
     uint Uid,
@@ -104,6 +106,23 @@ public sealed record MessageInfo(
     string EmailId,
     string? ThreadId,
     Envelope Envelope,
-    BodyPart Body,
-    MimePartNode Parts,
-    string Preview);
+    string Preview)
+{
+    private readonly Lazy<BodyPart> _body = null!;
+    private readonly Lazy<MimePartNode> _parts = null!;
+
+    public MessageInfo(
+        uint uid, MessageFlags flags, IReadOnlyList<string> keywords, ulong modSeq, DateTimeOffset internalDate, DateTimeOffset saveDate,
+        long size, string emailId, string? threadId, Envelope envelope, Func<BodyPart> body, Func<MimePartNode> parts, string preview)
+        : this(uid, flags, keywords, modSeq, internalDate, saveDate, size, emailId, threadId, envelope, preview)
+    {
+        _body = new Lazy<BodyPart>(body, LazyThreadSafetyMode.PublicationOnly);
+        _parts = new Lazy<MimePartNode>(parts, LazyThreadSafetyMode.PublicationOnly);
+    }
+
+    /// <summary>BODYSTRUCTURE (RFC 9051 §7.5.2).</summary>
+    public BodyPart Body => _body.Value;
+
+    /// <summary>Where each MIME part's header and body lie in the message's bytes.</summary>
+    public MimePartNode Parts => _parts.Value;
+}

@@ -1,3 +1,4 @@
+using AkkaImap.Protocol.Model;
 using AkkaImap.Storage.Mime;
 using Microsoft.Data.Sqlite;
 
@@ -55,6 +56,11 @@ public sealed partial class SqliteStore
 
     // ---- helpers ----
 
+    // Decoded on first use (MessageInfo.Body, .Parts); the bytes are the row's own arrays.
+    private static Func<BodyPart> BodyOf(byte[] bytes) => () => ModelCodec.ReadBody(bytes);
+
+    private static Func<MimePartNode> PartsOf(byte[] bytes) => () => ModelCodec.ReadParts(bytes);
+
     private static List<MessageFlagState> SelectFlagRows(SqliteConnection c, long folderId, IReadOnlyCollection<uint> uids) =>
         ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
             ("@f", folderId), ("@uids", UidJson(uids)));
@@ -88,7 +94,7 @@ public sealed partial class SqliteStore
                 (uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3),
                 Db.FromMs(r.GetInt64(4)).ToOffset(offset), Db.FromMs(r.GetInt64(6)), r.GetInt64(7),
                 r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
-                ModelCodec.ReadEnvelope((byte[])r[10]), ModelCodec.ReadBody((byte[])r[11]), ModelCodec.ReadParts((byte[])r[12]),
+                ModelCodec.ReadEnvelope((byte[])r[10]), BodyOf((byte[])r[11]), PartsOf((byte[])r[12]),
                 r.GetString(13)));
         }
         return list;
