@@ -103,6 +103,8 @@ public sealed class AccountActor : ReceiveActor
         // The requester learns its own change from the reply, before anyone else hears of it.
         requester.Tell(reply, Self);
         Notify(events, requester);
+        // Mail appended, copied or moved into a folder nobody has selected makes it bigger.
+        TrimUnselected();
     }
 
     private async Task ResyncOpenFolders()
@@ -363,6 +365,16 @@ public sealed class AccountActor : ReceiveActor
     {
         _unselected.Remove(folder.Id);
         _unselected.AddLast(folder.Id);
+        TrimUnselected();
+    }
+
+    /// <summary>Drops the least recently left unselected folders until the rest fit <c>cache.unselected-messages</c>.</summary>
+    private void TrimUnselected()
+    {
+        if (_unselected.Count == 0)
+        {
+            return;
+        }
         long kept = 0;
         foreach (var id in _unselected) kept += _open[id].Count;
         while ((kept > _unselectedMessages || _unselectedMessages == 0) && _unselected.First is { } oldest)

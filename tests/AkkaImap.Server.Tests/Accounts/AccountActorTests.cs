@@ -177,17 +177,6 @@ public sealed class AccountActorTests : AccountTestBase
         Assert.Contains("$Done", fromMemory.Keywords);
     }
 
-    /// <summary>A snapshot served from the account's memory says what the store says.</summary>
-    private async Task AssertAsStoredAsync(FolderSnapshot snapshot)
-    {
-        var stored = await Store.GetMessageFlagsAsync(snapshot.FolderId);
-        var folder = (await Store.GetFolderAsync(snapshot.FolderId))!;
-        Assert.Equal(stored.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)),
-            snapshot.Messages.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)));
-        Assert.Equal(folder.UidNext, snapshot.UidNext);
-        Assert.Equal(folder.HighestModSeq, snapshot.HighestModSeq);
-    }
-
     [Fact]
     public async Task A_folder_kept_loaded_after_every_session_left_it_stays_current()
     {

@@ -53,6 +53,17 @@ public abstract class AccountTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
     protected FolderSnapshot Select(TestProbe session, string name = "INBOX", bool readOnly = false) =>
         Ask<FolderSelected>(session, new SelectFolder(name, readOnly)).Snapshot;
 
+    /// <summary>A snapshot served from the account's memory says what the store says.</summary>
+    protected async Task AssertAsStoredAsync(FolderSnapshot snapshot)
+    {
+        var stored = await Store.GetMessageFlagsAsync(snapshot.FolderId);
+        var folder = (await Store.GetFolderAsync(snapshot.FolderId))!;
+        Assert.Equal(stored.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)),
+            snapshot.Messages.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)));
+        Assert.Equal(folder.UidNext, snapshot.UidNext);
+        Assert.Equal(folder.HighestModSeq, snapshot.HighestModSeq);
+    }
+
     /// <summary>
     /// Proves that <paramref name="session"/> got nothing before this point: replies and events come
     /// from the same actor in order, so the next message it gets must be this command's reply.
