@@ -61,9 +61,10 @@ internal static class MailboxCommands
             var auth = AkkaImapCli.LoadConfig(parsed).Settings.Auth;
             await using var store = await OpenStore(parsed, ct);
             // Check every line before adding any, so that a mistake in line 900 does not leave 899 added.
+            var offices = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (line, user, office, _) in entries)
             {
-                if (await store.FindPostOfficeAsync(office, ct) is null)
+                if (!offices.Contains(office) && await store.FindPostOfficeAsync(office, ct) is null)
                 {
                     throw new OperatorException($"{path} line {line}: {PostOfficeCommands.NoSuchPostOffice(office).Message}");
                 }
@@ -71,6 +72,7 @@ internal static class MailboxCommands
                 {
                     throw new OperatorException($"{path} line {line}: mailbox {user}@{office} already exists; remove the line (akkaimap mailbox passwd changes a password)");
                 }
+                offices.Add(office);
             }
 
             // Several at a time: the key derivation runs on every core and the store commits them together.

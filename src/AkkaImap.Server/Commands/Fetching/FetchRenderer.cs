@@ -81,9 +81,7 @@ internal static class FetchRenderer
         var infos = await store.GetMessagesAsync(folderId, targets.Select(t => t.State.Uid).ToArray()).ConfigureAwait(false);
         var byUid = infos.ToDictionary(i => i.Uid);
         // Small messages are read whole in one query, not one query each.
-        var contents = plan.NeedsContent
-            ? await store.ReadMessagesAsync(folderId, infos.Where(i => i.Size <= SectionReader.WholeReadLimit).Select(i => i.Uid).ToArray()).ConfigureAwait(false)
-            : null;
+        var contents = plan.NeedsContent ? await SectionReader.ReadSmallAsync(store, folderId, infos).ConfigureAwait(false) : null;
         var buffer = new SegmentedOutput(Math.Min(ChunkBudget, 512 * infos.Count));
         var writer = new ImapWriter(buffer, utf8);
         int done = 0;

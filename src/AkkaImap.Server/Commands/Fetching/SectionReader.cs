@@ -19,6 +19,13 @@ internal static class SectionReader
     /// <summary>Messages up to this size are read once for all their sections; larger ones by range.</summary>
     public const long WholeReadLimit = 256 * 1024;
 
+    /// <summary>The bytes of those of <paramref name="infos"/> small enough to read whole, in one query.</summary>
+    public static Task<IReadOnlyDictionary<uint, byte[]>> ReadSmallAsync(IMailStore store, long folderId, IEnumerable<MessageInfo> infos)
+    {
+        var uids = infos.Where(i => i.Size <= WholeReadLimit).Select(i => i.Uid).ToArray();
+        return uids.Length > 0 ? store.ReadMessagesAsync(folderId, uids) : Task.FromResult<IReadOnlyDictionary<uint, byte[]>>(new Dictionary<uint, byte[]>());
+    }
+
     /// <summary>
     /// The data of every content attribute; null when a BINARY part has an unknown encoding.
     /// <paramref name="whole"/>: the message's bytes when the caller already read them (a chunk's

@@ -7,7 +7,7 @@ namespace AkkaImap.Server.Commands.Searching;
 /// The part of a SEARCH that reads the store, run on the worker pool: the messages the view could
 /// not decide are looked up in batches of <see cref="BatchSize"/> (one query each), and only
 /// those still undecided by their <see cref="MessageInfo"/> have their bytes read — in one query
-/// per batch for messages up to <see cref="SectionReaderLimit"/>, just the header of larger ones
+/// per batch for messages up to <see cref="WholeReadLimit"/>, just the header of larger ones
 /// when no BODY/TEXT key is involved. A message expunged by another session that this client
 /// has not been told of yet is gone from the store: it matches nothing, and the result says so
 /// (the handler answers <c>OK [EXPUNGEISSUED]</c>, RFC 5530 §3, as Dovecot does).
@@ -16,7 +16,7 @@ internal static class SearchRunner
 {
     public const int BatchSize = 500;
 
-    private const long SectionReaderLimit = Fetching.SectionReader.WholeReadLimit;
+    private const long WholeReadLimit = Fetching.SectionReader.WholeReadLimit;
 
     private static readonly Comparer<SearchCandidate> ByMsn = Comparer<SearchCandidate>.Create((a, b) => a.Msn.CompareTo(b.Msn));
 
@@ -84,15 +84,14 @@ internal static class SearchRunner
         {
             return;
         }
-        var small = undecided.Where(c => c.Info!.Size <= SectionReaderLimit).Select(c => c.Uid).ToArray();
-        var read = small.Length > 0 ? await store.ReadMessagesAsync(folderId, small).ConfigureAwait(false) : null;
+        var read = await Fetching.SectionReader.ReadSmallAsync(store, folderId, undecided.Select(c => c.Info!)).ConfigureAwait(false);
         foreach (var candidate in undecided)
         {
             var info = candidate.Info!;
             byte[]? bytes;
-            if (info.Size <= SectionReaderLimit)
+            if (info.Size <= WholeReadLimit)
             {
-                bytes = read!.GetValueOrDefault(candidate.Uid);
+                bytes = read.GetValueOrDefault(candidate.Uid);
             }
             else
             {
