@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Owners;
 using AkkaImap.Server;
 using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Tls;
@@ -94,8 +97,8 @@ internal static class ServerHosting
     /// <see cref="ListenerBindException"/> (one line naming the fix) when one cannot bind.
     /// </summary>
     internal static Task<ImapServer> StartImapAsync(
-        ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, CancellationToken ct) =>
-        ImapServer.StartAsync(system, settings, store, certificate, ct);
+        ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, IActorRef owners, CancellationToken ct) =>
+        ImapServer.StartAsync(system, settings, store, certificate, owners, ct);
 
     private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity)
     {
@@ -114,6 +117,20 @@ internal static class ServerHosting
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
+                .AddHocon(ConfigurationFactory.ParseString(ClusterDefaults), HoconAddMode.Append)
+                .WithCustomSerializer(OwnerMessageSerializer.Name, [typeof(IOwnerMessage)], system => new OwnerMessageSerializer(system))
+                .WithShardRegion<OwnerRegion>(
+                    OwnerSharding.TypeName,
+                    (system, _, _) => OwnerSharding.EntityProps(system, store, new OwnerOptions(settings.Cache.UnselectedMessages, settings.PublicFolders.UserCreate)),
+                    OwnerSharding.MessageExtractor,
+                    new ShardOptions
+                    {
+                        // An owner's state is a cache: one idle this long stops, and its subscribers
+                        // subscribe again to the next incarnation (remember-entities stays off).
+                        PassivateIdleEntityAfter = settings.Cache.AccountIdle,
+                        ShouldPassivateIdleEntities = true,
+                        RememberEntities = false,
+                    })
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
@@ -124,6 +141,35 @@ internal static class ServerHosting
         // Registered after AddAkka, so it starts once the actor system is up.
         builder.Services.AddHostedService<ImapService>();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The embedded default is a cluster of one bound to loopback on a port the system picks, so a
+    /// newcomer opens no new port; a configuration file's own akka.remote and akka.cluster keys win.
+    /// </summary>
+    private const string ClusterDefaults = """
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+        akka.cluster.run-coordinated-shutdown-when-down = on
+        """;
+
+    /// <summary>The key of the owner shard region in Akka.Hosting's registry.</summary>
+    private sealed class OwnerRegion;
+
+    /// <summary>
+    /// Joins the cluster: the configured seed nodes, or this node alone when there are none (the
+    /// embedded default), and completes once this node is Up, so owners can be reached.
+    /// </summary>
+    private static Task JoinClusterAsync(ActorSystem system, CancellationToken ct)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (cluster.Settings.SeedNodes.Count == 0)
+        {
+            cluster.Join(cluster.SelfAddress);
+        }
+        return up.Task.WaitAsync(ct);
     }
 
     private static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(ConfigureLogging);
@@ -161,7 +207,7 @@ internal static class ServerHosting
     }
 
     /// <summary>Starts the IMAP server once the actor system runs, says where it listens, and stops it first on shutdown.</summary>
-    private sealed class ImapService(ActorSystem system, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers) : IHostedService
+    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers) : IHostedService
     {
         private ImapServer? _server;
 
@@ -172,7 +218,9 @@ internal static class ServerHosting
                 throw new InvalidOperationException($"the actor system lacks the {ImapDispatcher.Id} dispatcher");
             }
 
-            _server = await StartImapAsync(system, settings, store, identity, cancellationToken);
+            await JoinClusterAsync(system, cancellationToken);
+            var region = await owners.GetAsync(cancellationToken);
+            _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);
             loggers.CreateLogger(LogCategory).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
                 string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),

@@ -2,7 +2,7 @@ using Akka.Actor;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Configuration;
-using AkkaImap.Server.PublicFolders;
+using AkkaImap.Server.Owners;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Tls;
 using AkkaImap.Server.Transport;
@@ -12,8 +12,8 @@ using AkkaImap.Storage;
 namespace AkkaImap.Server;
 
 /// <summary>
-/// A running IMAP server on an actor system: the account region, the worker pool, the session
-/// tracker and the listeners. <see cref="StartAsync"/> is the one entry point the Host calls;
+/// A running IMAP server on an actor system: the worker pool, the session tracker and the
+/// listeners, in front of the owner shard region (<see cref="OwnerSharding"/>) the host started. <see cref="StartAsync"/> is the one entry point the Host calls;
 /// stopping (explicitly, or through CoordinatedShutdown) stops accepting, tells every session to
 /// say <c>* BYE Server shutting down</c>, waits for them, then stops the actors.
 /// </summary>
@@ -26,16 +26,11 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly RunningListeners _listeners;
     private readonly IActorRef _tracker;
     private readonly IActorRef _region;
-    private readonly IActorRef _publicFolders;
-    private readonly IActorRef _router;
     private readonly IActorRef _workers;
     private readonly Lazy<Task> _stop;
 
-    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers,
-        IActorRef publicFolders, IActorRef router)
+    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers)
     {
-        _publicFolders = publicFolders;
-        _router = router;
         _system = system;
         _listeners = listeners;
         _tracker = tracker;
@@ -45,10 +40,10 @@ public sealed class ImapServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The entry point to accounts (<see cref="AccountEnvelope"/>), for other front ends such as LMTP
-    /// delivery: changes made through it reach the sessions that have the folder selected.
+    /// The entry point to folder owners (<see cref="AccountEnvelope"/>), for other front ends such as
+    /// LMTP delivery: changes made through it reach the sessions that have the folder selected.
     /// </summary>
-    public IActorRef AccountRegion => _region;
+    public IActorRef Owners => _region;
 
     /// <summary>The sockets listening (name, address, implicit TLS or not).</summary>
     public IReadOnlyList<BoundEndpoint> Endpoints => _listeners.Endpoints;
@@ -62,19 +57,14 @@ public sealed class ImapServer : IAsyncDisposable
         ImapSettings settings,
         IStore store,
         TlsIdentity certificate,
+        IActorRef owners,
         CancellationToken cancellationToken = default)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
-        var region = system.ActorOf(
-            Accounts.AccountRegion.Props(store, settings.Cache.AccountIdle, settings.Cache.UnselectedMessages).OnImapDispatcher(system), $"accounts-{id}");
-        // One public-folder actor per post office behind its own region; sessions reach both
-        // regions through the router, with the one envelope they already use.
-        var publicFolders = system.ActorOf(
-            PublicFolderRegion.Props(store, new PublicFolderOptions(settings.PublicFolders.UserCreate)).OnImapDispatcher(system), $"public-{id}");
-        var router = system.ActorOf(FolderOwnerRouter.Props(region, publicFolders).OnImapDispatcher(system), $"folders-{id}");
+        var region = owners;
         var workers = WorkerPool.Create(system, settings.Threads, $"workers-{id}");
         var tracker = system.ActorOf(SessionTracker.Props(), $"sessions-{id}");
-        var services = new SessionServices(settings, store, router, workers, CommandRegistry.CreateDefault(), tracker);
+        var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
         try
@@ -86,13 +76,10 @@ public sealed class ImapServer : IAsyncDisposable
         {
             system.Stop(tracker);
             system.Stop(workers);
-            system.Stop(router);
-            system.Stop(publicFolders);
-            system.Stop(region);
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers, publicFolders, router);
+        var server = new ImapServer(system, listeners, tracker, region, workers);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
         {
@@ -116,8 +103,5 @@ public sealed class ImapServer : IAsyncDisposable
         await _listeners.StopAsync().ConfigureAwait(false);
         _system.Stop(_tracker);
         _system.Stop(_workers);
-        _system.Stop(_router);
-        _system.Stop(_publicFolders);
-        _system.Stop(_region);
     }
 }

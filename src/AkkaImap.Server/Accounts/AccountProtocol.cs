@@ -1,17 +1,38 @@
+using System.Text.Json.Serialization;
 using Akka.Actor;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Accounts;
 
-/// <summary>A command for one account's <see cref="AccountActor"/>; always sent inside an <see cref="AccountEnvelope"/>.</summary>
+/// <summary>A command for a folder owner (<see cref="Owners.OwnerActor"/>); always sent inside an <see cref="AccountEnvelope"/>.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$c")]
+[JsonDerivedType(typeof(SelectFolder), "select")]
+[JsonDerivedType(typeof(UnselectFolder), "unselect")]
+[JsonDerivedType(typeof(AppendMessages), "append")]
+[JsonDerivedType(typeof(StoreFlags), "store")]
+[JsonDerivedType(typeof(CopyMessages), "copy")]
+[JsonDerivedType(typeof(MoveMessages), "move")]
+[JsonDerivedType(typeof(Expunge), "expunge")]
+[JsonDerivedType(typeof(CreateFolder), "create")]
+[JsonDerivedType(typeof(DeleteFolder), "delete")]
+[JsonDerivedType(typeof(RenameFolder), "rename")]
+[JsonDerivedType(typeof(SetSubscribed), "subscribe")]
+[JsonDerivedType(typeof(Resubscribe), "resubscribe")]
+[JsonDerivedType(typeof(CountSubscribers), "count")]
+[JsonDerivedType(typeof(PublicFolders.ToPublicFolders), "public")]
+[JsonDerivedType(typeof(PublicFolders.CopyIntoPublic), "copy-in")]
+[JsonDerivedType(typeof(PublicFolders.ExpungeMovedOut), "moved-out")]
 public interface IAccountCommand;
 
+/// <summary>Every message exchanged with owner entities: bound to <see cref="Owners.OwnerMessageSerializer"/>.</summary>
+public interface IOwnerMessage;
+
 /// <summary>
-/// A reply from an <see cref="AccountActor"/> to the sender of a command. It follows a client
+/// A reply from an <see cref="Owners.OwnerActor"/> to the sender of a command. It follows a client
 /// command, so it is not client activity: it must not restart the session's idle timer (the
 /// session gets replies directly, not through Ask).
 /// </summary>
-public interface IAccountReply : INotInfluenceReceiveTimeout;
+public interface IAccountReply : INotInfluenceReceiveTimeout, IOwnerMessage;
 
 /// <summary>
 /// A reply that committed changes to folders. <see cref="Changes"/> are exactly the events the
@@ -25,10 +46,23 @@ public interface IFolderChangeReply : IAccountReply
 }
 
 /// <summary>
-/// The only way to reach an account: sent to the <see cref="AccountRegion"/>, which forwards
-/// <see cref="Command"/> keeping the original sender. In cluster mode this is the sharding envelope.
+/// The only way to reach a folder owner: sent to the owner shard region
+/// (<see cref="Owners.OwnerSharding"/>), which delivers <see cref="Command"/> to the account's owner
+/// entity, or to its post office's public-folder owner when the command is
+/// <see cref="PublicFolders.ToPublicFolders"/>, keeping the original sender. <see cref="AccountId"/>
+/// is the signed-in account: the reader whose \Seen marks count in public folders.
 /// </summary>
-public sealed record AccountEnvelope(long AccountId, IAccountCommand Command);
+public sealed record AccountEnvelope(long AccountId, IAccountCommand Command) : IOwnerMessage;
+
+/// <summary>What an owner entity receives: the command and the account it is made for (from <see cref="AccountEnvelope"/>).</summary>
+public sealed record OwnerRequest(long ReaderId, IAccountCommand Command) : IOwnerMessage;
+
+/// <summary>
+/// After <see cref="SubscriptionEnded"/> (or the owner's death): subscribe the sender again to the
+/// folder it has selected and tell it every change committed above <paramref name="SinceModSeq"/>.
+/// Replies <see cref="Resubscribed"/>.
+/// </summary>
+public sealed record Resubscribe(long FolderId, ulong SinceModSeq) : IAccountCommand;
 
 // ---- commands ----
 
@@ -83,7 +117,14 @@ public sealed record SetSubscribed(string Name, bool Subscribed) : IAccountComma
 
 // ---- replies ----
 
-public sealed record FolderSelected(FolderSnapshot Snapshot) : IAccountReply;
+/// <summary>
+/// SELECT succeeded. A large snapshot comes in pieces: <paramref name="RowsBefore"/> rows were sent
+/// first as <see cref="SnapshotRows"/>, and <see cref="FolderSnapshot.Messages"/> holds the rest.
+/// </summary>
+public sealed record FolderSelected(FolderSnapshot Snapshot, int RowsBefore = 0) : IAccountReply;
+
+/// <summary>A piece of a large snapshot, sent before its <see cref="FolderSelected"/>, in UID order.</summary>
+public sealed record SnapshotRows(long FolderId, IReadOnlyList<MessageFlagState> Rows) : IOwnerMessage, INotInfluenceReceiveTimeout;
 
 /// <summary>
 /// The append committed. <paramref name="Messages"/> are the new messages (uid, flags, keywords,
@@ -156,9 +197,23 @@ public sealed record AccountCommandFailed(AccountFailure Code, string Text) : IA
 /// its open folders and sends what differs to every subscriber, the requester included.
 /// Does not count as activity for the idle timeout.
 /// </summary>
-public sealed record FolderEvent(long FolderId, FolderChange Change) : INotInfluenceReceiveTimeout;
+public sealed record FolderEvent(long FolderId, FolderChange Change) : INotInfluenceReceiveTimeout, IOwnerMessage;
+
+/// <summary>
+/// The owner the sender subscribed to stopped (passivated, handed off, restarted): send
+/// <see cref="Resubscribe"/> with the last MODSEQ known, or nothing will be heard of the folder.
+/// </summary>
+public sealed record SubscriptionEnded(long FolderId) : INotInfluenceReceiveTimeout, IOwnerMessage;
+
+/// <summary>The answer to <see cref="Resubscribe"/>: the changes missed, to enqueue in order (a view ignores what it knows).</summary>
+public sealed record Resubscribed(long FolderId, IReadOnlyList<FolderChange> Changes) : INotInfluenceReceiveTimeout, IOwnerMessage;
 
 /// <summary>What changed; <see cref="Sessions.SelectedFolderView.Enqueue"/> takes these.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$c")]
+[JsonDerivedType(typeof(MessagesAdded), "added")]
+[JsonDerivedType(typeof(FlagsChanged), "flags")]
+[JsonDerivedType(typeof(MessagesRemoved), "removed")]
+[JsonDerivedType(typeof(FolderRemoved), "folder-removed")]
 public abstract record FolderChange;
 
 /// <summary>New messages, ascending UID, with the folder's UIDNEXT and HIGHESTMODSEQ afterwards.</summary>

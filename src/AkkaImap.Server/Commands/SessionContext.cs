@@ -180,6 +180,18 @@ public sealed class SessionContext
         ? CommandOutcome.No("This public folder is read-only", ResponseCode.NoPerm)
         : CommandOutcome.No("Mailbox is read-only (EXAMINE)", ResponseCode.ReadOnly);
 
+    /// <summary>
+    /// The selected folder's owner stopped: subscribe again to its successor, asking for every change
+    /// above the HIGHESTMODSEQ the view knows (replies <see cref="Resubscribed"/>).
+    /// </summary>
+    public void ResubscribeSelected()
+    {
+        if (Selected is { } view)
+        {
+            TellSelectedOwner(new Resubscribe(view.FolderId, view.HighestModSeq));
+        }
+    }
+
     private void TellSelectedOwner(IAccountCommand command)
     {
         if (SelectedIsPublic && Account is { } account)

@@ -35,6 +35,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// <summary>The client half-closed: answer what was received, then close (<see cref="ClientInputEnded"/>).</summary>
     private bool _inputEnded;
     private StepReady? _deferredStep;
+    /// <summary>The owner of the selected folder, watched (<see cref="WatchOwner"/>).</summary>
+    private IActorRef? _owner;
+    private long _ownerFolderId;
+    /// <summary>Pieces of a large SELECT snapshot received so far.</summary>
+    private List<Storage.MessageFlagState>? _snapshotRows;
 
     public SessionActor(SessionServices services, ConnectionInfo connection, IActorRef connectionActor)
     {
@@ -143,9 +148,17 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 Apply(CommandOutcome.ServerBug());
                 Pump();
                 break;
+            case SnapshotRows rows:
+                (_snapshotRows ??= []).AddRange(rows.Rows);
+                break;
             case IAccountReply reply when _running?.AccountReply is { } then:
                 _running.AccountReply = null;
                 Timers.Cancel(StepTimer);
+                if (reply is FolderSelected selected)
+                {
+                    reply = Assembled(selected);
+                    WatchOwner(Sender, selected.Snapshot.FolderId);
+                }
                 Continue(() => then(reply));
                 Pump();
                 break;
@@ -269,12 +282,84 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                     Pump();
                 }
                 break;
-            case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply:
+            case SubscriptionEnded ended:
+                if (ended.FolderId == _ownerFolderId && Sender.Equals(_owner)) Resubscribe();
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_owner):
+                Resubscribe();
+                break;
+            case Resubscribed resubscribed:
+                OnResubscribed(resubscribed);
+                break;
+            case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated:
                 // Of a folder left meanwhile, or of a command already answered.
                 break;
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    // ---- the selected folder's owner ----
+
+    /// <summary>A large snapshot came in pieces (<see cref="SnapshotRows"/> first): put them back together.</summary>
+    private FolderSelected Assembled(FolderSelected selected)
+    {
+        var rows = _snapshotRows;
+        _snapshotRows = null;
+        if (selected.RowsBefore == 0 || rows is null)
+        {
+            return selected;
+        }
+        rows.AddRange(selected.Snapshot.Messages);
+        return selected with { Snapshot = selected.Snapshot with { Messages = rows }, RowsBefore = 0 };
+    }
+
+    /// <summary>
+    /// The owner that answered SELECT (or a resubscription) is watched: when it stops (passivated,
+    /// handed off to another node, restarted) the session subscribes again with what it knows, so no
+    /// EXISTS, EXPUNGE or flag change is missed.
+    /// </summary>
+    private void WatchOwner(IActorRef owner, long folderId)
+    {
+        if (_owner is { } previous && !previous.Equals(owner))
+        {
+            Context.Unwatch(previous);
+        }
+        _owner = owner;
+        _ownerFolderId = folderId;
+        Context.Watch(owner);
+    }
+
+    private void Resubscribe()
+    {
+        if (_owner is { } gone)
+        {
+            Context.Unwatch(gone);
+        }
+        _owner = null;
+        if (_context.Selected is { } view && view.FolderId == _ownerFolderId && !_closing)
+        {
+            _context.ResubscribeSelected();
+        }
+    }
+
+    private void OnResubscribed(Resubscribed resubscribed)
+    {
+        if (_closing || _context.Selected is not { } view || view.FolderId != resubscribed.FolderId)
+        {
+            return;
+        }
+        WatchOwner(Sender, resubscribed.FolderId);
+        foreach (var change in resubscribed.Changes)
+        {
+            view.Enqueue(change);
+        }
+        if (_running is { Idle: true, Line: not null })
+        {
+            // RFC 2177 §3: while idling, what changed goes out at once.
+            FlushView(expungeAllowed: true);
+            SendOutput();
         }
     }
 

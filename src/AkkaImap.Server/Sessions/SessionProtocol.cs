@@ -7,13 +7,13 @@ namespace AkkaImap.Server.Sessions;
 /// The server is stopping: the session answers <c>* BYE Server shutting down</c> (after the
 /// tagged response of a command in progress) and closes its connection.
 /// </summary>
-public sealed record ServerShuttingDown : INotInfluenceReceiveTimeout
+public sealed record ServerShuttingDown : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
 {
     public static readonly ServerShuttingDown Instance = new();
 }
 
 /// <summary>A session tells its <see cref="SessionTracker"/> it exists (the tracker watches the sender).</summary>
-public sealed record SessionStarted : INotInfluenceReceiveTimeout
+public sealed record SessionStarted : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
 {
     public static readonly SessionStarted Instance = new();
 }
@@ -21,18 +21,18 @@ public sealed record SessionStarted : INotInfluenceReceiveTimeout
 // The session's messages to itself. None counts as client activity for the receive timeout.
 
 /// <summary>An awaited step finished; <see cref="Next"/> runs on the session's thread.</summary>
-internal sealed record StepReady(int Step, Func<CommandOutcome> Next) : INotInfluenceReceiveTimeout;
+internal sealed record StepReady(int Step, Func<CommandOutcome> Next) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
 
-internal sealed record StepFailed(int Step, Exception Cause) : INotInfluenceReceiveTimeout;
+internal sealed record StepFailed(int Step, Exception Cause) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
 
 /// <summary>The account did not answer in time.</summary>
-internal sealed record StepTimedOut(int Step) : INotInfluenceReceiveTimeout;
+internal sealed record StepTimedOut(int Step) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
 
 /// <summary>
 /// Deliberately NOT <see cref="INotInfluenceReceiveTimeout"/>: sent to itself after the receive
 /// timeout changed, so the timer restarts with the new value.
 /// </summary>
-internal sealed record TimeoutChanged
+internal sealed record TimeoutChanged : INoSerializationVerificationNeeded
 {
     public static readonly TimeoutChanged Instance = new();
 }

@@ -60,5 +60,5 @@ internal sealed class SessionTracker : ReceiveActor
     }
 
     /// <summary>Tells every session (and any that starts later) to BYE; completes when none is left.</summary>
-    public sealed record ShutDownSessions(TaskCompletionSource AllGone);
+    public sealed record ShutDownSessions(TaskCompletionSource AllGone) : INoSerializationVerificationNeeded;
 }

@@ -7,13 +7,13 @@ using Akka.IO;
 namespace AkkaImap.Server.Tls;
 
 /// <summary>The TLS channel needs its owner to write ciphertext; <see cref="Accepted"/> completes once it is handed to Akka.IO.</summary>
-internal sealed record TlsCipherWrite(ByteString Data, TaskCompletionSource Accepted) : IDeadLetterSuppression;
+internal sealed record TlsCipherWrite(ByteString Data, TaskCompletionSource Accepted) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
 /// <summary>Decrypted bytes from the client.</summary>
-internal sealed record TlsPlaintext(ReadOnlyMemory<byte> Data) : IDeadLetterSuppression;
+internal sealed record TlsPlaintext(ReadOnlyMemory<byte> Data) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
 /// <summary>The client ended TLS (close_notify, end of stream) or the record layer failed.</summary>
-internal sealed record TlsReadEnded(string Reason) : IDeadLetterSuppression;
+internal sealed record TlsReadEnded(string Reason) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
 /// <summary>
 /// One server-side TLS session over an Akka.IO connection: an <see cref="SslStream"/> over a

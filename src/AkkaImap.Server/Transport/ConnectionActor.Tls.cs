@@ -154,23 +154,23 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    private sealed record HandshakeSucceeded : IDeadLetterSuppression
+    private sealed record HandshakeSucceeded : IDeadLetterSuppression, INoSerializationVerificationNeeded
     {
         public static readonly HandshakeSucceeded Instance = new();
     }
 
-    private sealed record HandshakeFailed(string Reason) : IDeadLetterSuppression;
+    private sealed record HandshakeFailed(string Reason) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
-    private sealed record HandshakeTimedOut
+    private sealed record HandshakeTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly HandshakeTimedOut Instance = new();
     }
 
-    private sealed record TlsWriteDone(byte[]? Rented) : IDeadLetterSuppression;
+    private sealed record TlsWriteDone(byte[]? Rented) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
-    private sealed record TlsWriteFailed(byte[]? Rented, string Reason) : IDeadLetterSuppression;
+    private sealed record TlsWriteFailed(byte[]? Rented, string Reason) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
-    private sealed record TlsShutdownDone : IDeadLetterSuppression
+    private sealed record TlsShutdownDone : IDeadLetterSuppression, INoSerializationVerificationNeeded
     {
         public static readonly TlsShutdownDone Instance = new();
     }

@@ -378,12 +378,12 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         public int Bytes { get; } = bytes;
     }
 
-    private sealed record CloseTimedOut
+    private sealed record CloseTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly CloseTimedOut Instance = new();
     }
 
-    private sealed record SessionStopTimedOut
+    private sealed record SessionStopTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly SessionStopTimedOut Instance = new();
     }

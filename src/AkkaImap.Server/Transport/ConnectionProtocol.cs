@@ -24,10 +24,10 @@ public sealed record ConnectionInfo(
 public delegate Props SessionPropsFactory(ConnectionInfo connection, IActorRef connectionActor);
 
 /// <summary>Messages the connection actor sends to its session.</summary>
-public interface ISessionInbound;
+public interface ISessionInbound : INoSerializationVerificationNeeded;
 
 /// <summary>Messages a session sends to its connection actor.</summary>
-public interface IConnectionCommand;
+public interface IConnectionCommand : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// Plaintext bytes from the client (already decrypted on TLS connections), in order. The memory

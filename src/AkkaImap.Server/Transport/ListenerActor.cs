@@ -136,11 +136,11 @@ internal sealed class ListenerActor : UntypedActor
     }
 
     /// <summary>From now on every new client is refused with BYE; the socket stays bound. Answered with itself.</summary>
-    internal sealed record StopAccepting
+    internal sealed record StopAccepting : INoSerializationVerificationNeeded
     {
         public static readonly StopAccepting Instance = new();
     }
 
     /// <summary>Unbinds (Tcp.Unbind), which also closes the endpoint's open connections; <see cref="Done"/> completes when the socket is closed.</summary>
-    internal sealed record StopListening(TaskCompletionSource Done);
+    internal sealed record StopListening(TaskCompletionSource Done) : INoSerializationVerificationNeeded;
 }

@@ -7,7 +7,7 @@ namespace AkkaImap.Server.Workers;
 /// <c>threads</c> at once. <paramref name="Tag"/> comes back in <see cref="WorkCompleted"/> when
 /// set, so a session can tell replies apart.
 /// </summary>
-public sealed record RunWork(Func<Task<object>> Work, object? Tag = null);
+public sealed record RunWork(Func<Task<object>> Work, object? Tag = null) : Akka.Actor.INoSerializationVerificationNeeded;
 
 /// <summary>The result of a <see cref="RunWork"/> that carried a <see cref="RunWork.Tag"/>.</summary>
-public sealed record WorkCompleted(object Tag, object Result);
+public sealed record WorkCompleted(object Tag, object Result) : Akka.Actor.INoSerializationVerificationNeeded;

@@ -74,6 +74,8 @@ public class ServerFixture : IAsyncLifetime
               auth { failure-delay = 100ms, failure-delay-max = 200ms }
               {{ExtraSettings}}
             }
+            # Every message that crosses the owner region is serialized, as between nodes.
+            akka.actor.serialize-messages = on
             """);
         await CliAsync(string.Empty, "postoffice", "add", PostOffice, "--public-folders");
         foreach (var (login, password) in Users)

@@ -12,7 +12,7 @@ namespace AkkaImap.Server.Tests.Accounts;
 /// </summary>
 public sealed class AccountCacheBudgetTests : AccountTestBase
 {
-    protected override Props RegionProps(IMailStore store) => AccountRegion.Props(store, idleTimeout: null, unselectedMessages: 3);
+    protected override Props RegionProps(IStore store) => Owners.LocalOwners.Props(store, new Server.Owners.OwnerOptions(UnselectedMessages: 3));
 
     [Fact]
     public async Task A_folder_that_grows_past_the_budget_while_unselected_is_reloaded_as_stored()

@@ -9,11 +9,11 @@ public sealed class AccountFailureTests : AccountTestBase
 {
     private FaultyStore _faults = null!;
 
-    protected override Props RegionProps(IMailStore store)
+    protected override Props RegionProps(IStore store)
     {
         var (faulty, control) = FaultyStore.Wrap(store);
         _faults = control;
-        return AccountRegion.Props(faulty);
+        return Owners.LocalOwners.Props(faulty);
     }
 
     [Fact]

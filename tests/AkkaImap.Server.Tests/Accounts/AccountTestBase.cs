@@ -9,11 +9,16 @@ using Xunit;
 namespace AkkaImap.Server.Tests.Accounts;
 
 /// <summary>
-/// An actor system with an <see cref="AccountRegion"/> over a real SQLite store in a temp folder,
+/// An actor system with owner entities (<see cref="Owners.LocalOwners"/>) over a real SQLite store in a temp folder,
 /// holding one account (alice@example.com with the default folders).
 /// </summary>
 public abstract class AccountTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
+    protected AccountTestBase()
+        : base(Owners.LocalOwners.Hocon + "akka.loglevel = WARNING")
+    {
+    }
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-acct-" + Guid.NewGuid().ToString("N"));
 
     protected SqliteStore Store { get; private set; } = null!;
@@ -29,7 +34,7 @@ public abstract class AccountTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         Region = Sys.ActorOf(RegionProps(Store), "accounts");
     }
 
-    protected virtual Props RegionProps(IMailStore store) => AccountRegion.Props(store);
+    protected virtual Props RegionProps(IStore store) => Owners.LocalOwners.Props(store);
 
     public async Task DisposeAsync()
     {

@@ -9,12 +9,12 @@ namespace AkkaImap.Server.Tests.Accounts;
 /// </summary>
 public class FaultyStore : DispatchProxy
 {
-    private IMailStore _inner = null!;
+    private IStore _inner = null!;
     private string? _failNext;
 
-    public static (IMailStore Store, FaultyStore Control) Wrap(IMailStore inner)
+    public static (IStore Store, FaultyStore Control) Wrap(IStore inner)
     {
-        var proxy = Create<IMailStore, FaultyStore>();
+        var proxy = Create<IStore, FaultyStore>();
         var control = (FaultyStore)(object)proxy;
         control._inner = inner;
         return (proxy, control);

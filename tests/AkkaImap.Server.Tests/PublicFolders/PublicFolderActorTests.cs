@@ -10,11 +10,16 @@ using Xunit;
 namespace AkkaImap.Server.Tests.PublicFolders;
 
 /// <summary>
-/// A <see cref="PublicFolderRegion"/> over a real SQLite store: post office example.com with public
+/// A post office's public-folder owner (<see cref="Server.Owners.OwnerActor"/>) over a real SQLite store: post office example.com with public
 /// folder "News" and readers alice and bob, and post office other.org with carol.
 /// </summary>
 public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
+    public PublicFolderActorTests()
+        : base(Owners.LocalOwners.Hocon + "akka.loglevel = WARNING")
+    {
+    }
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-public-" + Guid.NewGuid().ToString("N"));
     private SqliteStore _store = null!;
     private IActorRef _region = ActorRefs.Nobody;
@@ -33,7 +38,7 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
         _bob = await _store.AddAccountAsync("bob@example.com", "pw");
         _carol = await _store.AddAccountAsync("carol@other.org", "pw");
         await _store.CreateFolderAsync(MailboxOwner.ForPublicFolders(_example.Id), "News");
-        _region = Sys.ActorOf(PublicFolderRegion.Props(_store), "public");
+        _region = Sys.ActorOf(Owners.LocalOwners.Props(_store), "owners");
     }
 
     public async Task DisposeAsync()
@@ -48,7 +53,7 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
 
     private T Ask<T>(TestProbe session, Account reader, IAccountCommand command)
     {
-        _region.Tell(new PublicFolderEnvelope(reader.PostOfficeId, reader.Id, session.Ref, command), session.Ref);
+        _region.Tell(new AccountEnvelope(reader.Id, new ToPublicFolders(reader.PostOfficeId, command)), session.Ref);
         return session.ExpectMsg<T>();
     }
 
@@ -57,7 +62,7 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
 
     /// <summary>Replies and events come in order from one actor: a reply now proves nothing came before.</summary>
     private void ExpectNothingBefore(TestProbe session, Account reader) =>
-        Ask<AccountCommandFailed>(session, reader, new SetSubscribed("News", true));
+        Ask<SubscriberCount>(session, reader, new CountSubscribers(0));
 
     [Fact]
     public void Readers_of_one_post_office_see_each_others_appends()
@@ -190,30 +195,25 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
     [Fact]
     public void Create_is_refused_when_user_create_is_off()
     {
-        var region = Sys.ActorOf(PublicFolderRegion.Props(_store, new PublicFolderOptions(UserCreate: false)));
+        var region = Sys.ActorOf(Owners.LocalOwners.Props(_store, new Server.Owners.OwnerOptions(PublicFolderUserCreate: false)));
         var alice = CreateTestProbe();
 
-        region.Tell(new PublicFolderEnvelope(_example.Id, _alice.Id, alice.Ref, new CreateFolder("Mine")), alice.Ref);
+        region.Tell(new AccountEnvelope(_alice.Id, new ToPublicFolders(_example.Id, new CreateFolder("Mine"))), alice.Ref);
 
         alice.ExpectMsg<PublicFolderDenied>();
     }
 
     [Fact]
-    public void The_router_sends_public_commands_to_the_post_office_and_the_rest_to_accounts()
+    public void Public_commands_go_to_the_post_office_owner_and_the_rest_to_the_account()
     {
-        var accounts = CreateTestProbe();
-        var router = Sys.ActorOf(FolderOwnerRouter.Props(accounts.Ref, _region));
-        var alice = CreateTestProbe();
-        var bob = CreateTestProbe();
-        Select(bob, _bob);
+        var extractor = Server.Owners.OwnerSharding.MessageExtractor;
+        var toPublic = new AccountEnvelope(_alice.Id, new ToPublicFolders(_alice.PostOfficeId, new SelectFolder("News", false)));
+        var toOwn = new AccountEnvelope(_alice.Id, new SelectFolder("INBOX", false));
 
-        router.Tell(new AccountEnvelope(_alice.Id, new ToPublicFolders(_alice.PostOfficeId, new AppendMessages("News", [Mail("via router")]))), alice.Ref);
-        router.Tell(new AccountEnvelope(_alice.Id, new SelectFolder("INBOX", false)), alice.Ref);
-
-        alice.ExpectMsg<MessagesAppended>();
-        Assert.IsType<MessagesAdded>(bob.ExpectMsg<FolderEvent>().Change);
-        var forwarded = accounts.ExpectMsg<AccountEnvelope>();
-        Assert.IsType<SelectFolder>(forwarded.Command);
-        Assert.Equal(alice.Ref, accounts.LastSender);
+        Assert.Equal($"po-{_alice.PostOfficeId}", extractor.EntityId(toPublic));
+        Assert.Equal($"acct-{_alice.Id}", extractor.EntityId(toOwn));
+        // The reader goes with the command; the post office never comes from the client.
+        Assert.Equal(new OwnerRequest(_alice.Id, new SelectFolder("News", false)), extractor.EntityMessage(toPublic));
+        Assert.Equal(new OwnerRequest(_alice.Id, new SelectFolder("INBOX", false)), extractor.EntityMessage(toOwn));
     }
 }

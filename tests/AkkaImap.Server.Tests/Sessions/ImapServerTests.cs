@@ -15,7 +15,7 @@ public sealed class ImapServerTests : SessionTestKit
     {
         var settings = Settings with { Port = 0, Bind = ["127.0.0.1"] };
         var certificate = CertificateProvider.Load(new TlsSettings(null, null, null), DataFolder);
-        var server = await ImapServer.StartAsync(Sys, settings, Store, certificate);
+        var server = await ImapServer.StartAsync(Sys, settings, Store, certificate, Region);
         try
         {
             var endpoint = Assert.Single(server.Endpoints);

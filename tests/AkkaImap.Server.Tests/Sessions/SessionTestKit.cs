@@ -18,8 +18,8 @@ namespace AkkaImap.Server.Tests.Sessions;
 
 /// <summary>
 /// Drives one <see cref="SessionActor"/> with a probe standing in for the connection actor, over a
-/// real SQLite store (post office example.com, mailbox alice, password "secret") and a real
-/// account region.
+/// real SQLite store (post office example.com, mailbox alice, password "secret") and real owner
+/// entities.
 /// </summary>
 public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
@@ -30,7 +30,7 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-session-" + Guid.NewGuid().ToString("N"));
 
     protected SessionTestKit()
-        : base("akka.loglevel = WARNING")
+        : base(Owners.LocalOwners.Hocon + "akka.loglevel = WARNING")
     {
     }
 
@@ -55,7 +55,7 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         Store = await SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false });
         await Store.AddPostOfficeAsync("example.com", publicFolders: false);
         await Store.AddAccountAsync(Login, Password);
-        Region = Sys.ActorOf(AccountRegion.Props(Store));
+        Region = Sys.ActorOf(Owners.LocalOwners.Props(Store));
         Workers = WorkerPool.Create(Sys, 2, "workers-" + Guid.NewGuid().ToString("N"));
     }
 
@@ -91,7 +91,7 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         Region.Tell(new AccountEnvelope(account.Id, new AppendMessages(folder, messages)), probe.Ref);
         var appended = probe.ExpectMsg<MessagesAppended>(Wait);
         Region.Tell(new AccountEnvelope(account.Id, new CountSubscribers(appended.FolderId)), probe.Ref);
-        probe.ExpectMsg<int>(Wait);
+        probe.ExpectMsg<SubscriberCount>(Wait);
         return appended;
     }
 

@@ -30,7 +30,7 @@ public sealed class ImapDispatcherThreadsTests : Akka.TestKit.Xunit2.TestKit, IA
     private ThreadRecordingStore _recorder = null!;
 
     public ImapDispatcherThreadsTests()
-        : base(ImapDispatcher.Hocon(Threads) + "\nakka.loglevel = WARNING")
+        : base(ImapDispatcher.Hocon(Threads) + "\n" + Owners.LocalOwners.Hocon + "akka.loglevel = WARNING")
     {
     }
 
@@ -67,7 +67,7 @@ public sealed class ImapDispatcherThreadsTests : Akka.TestKit.Xunit2.TestKit, IA
             Auth = ImapSettings.Default.Auth with { FailureDelay = TimeSpan.FromMilliseconds(10), FailureDelayMax = TimeSpan.FromMilliseconds(20) },
         };
         var certificate = CertificateProvider.Load(new TlsSettings(null, null, null), _folder);
-        var server = await ImapServer.StartAsync(Sys, settings, _store, certificate);
+        var server = await ImapServer.StartAsync(Sys, settings, _store, certificate, Sys.ActorOf(Owners.LocalOwners.Props(_store)));
         try
         {
             var endpoint = (IPEndPoint)Assert.Single(server.Endpoints).Address;
@@ -83,7 +83,7 @@ public sealed class ImapDispatcherThreadsTests : Akka.TestKit.Xunit2.TestKit, IA
 
         var uses = _recorder.Uses;
         var sessions = uses.Where(u => u.ActorPath.EndsWith("/session", StringComparison.Ordinal)).ToList();
-        var accounts = uses.Where(u => u.ActorPath.Contains("/account-", StringComparison.Ordinal)).ToList();
+        var accounts = uses.Where(u => u.ActorPath.Contains("/acct-", StringComparison.Ordinal)).ToList();
         var workers = uses.Where(u => u.ActorPath.Contains("/workers-", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sessions);
         Assert.NotEmpty(accounts);

@@ -128,7 +128,7 @@ public abstract class SearchTestKit : SessionTestKit
         Region.Tell(new AccountEnvelope(account.Id, command), probe.Ref);
         var reply = probe.ExpectMsg<T>(Wait);
         Region.Tell(new AccountEnvelope(account.Id, new CountSubscribers((await FolderAsync("INBOX")).Id)), probe.Ref);
-        probe.ExpectMsg<int>(Wait);
+        probe.ExpectMsg<SubscriberCount>(Wait);
         return reply;
     }
 

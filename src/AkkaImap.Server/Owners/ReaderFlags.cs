@@ -1,7 +1,7 @@
 using AkkaImap.Server.Accounts;
 using AkkaImap.Storage;
 
-namespace AkkaImap.Server.PublicFolders;
+namespace AkkaImap.Server.Owners;
 
 /// <summary>
 /// The \Seen marks of the readers that have one public folder selected (per-reader \Seen: the

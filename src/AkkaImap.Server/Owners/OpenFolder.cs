@@ -1,12 +1,12 @@
-using Akka.Actor;
+using AkkaImap.Server.Accounts;
 using AkkaImap.Storage;
 
-namespace AkkaImap.Server.Accounts;
+namespace AkkaImap.Server.Owners;
 
 /// <summary>
-/// The account's in-memory state of a folder that at least one session has selected: its
-/// messages and flags (kept current by applying each committed change) and its subscribers.
-/// SELECT of an open folder is answered from here without reading the store.
+/// An owner's in-memory copy of one folder: its messages and flags (in shared form for public
+/// folders), kept current by applying each committed change. SELECT of a loaded folder is answered
+/// from here without reading the store. Pure: no Akka, no I/O.
 /// </summary>
 internal sealed class OpenFolder
 {
@@ -39,7 +39,6 @@ internal sealed class OpenFolder
     public ulong HighestModSeq { get; private set; }
     public string MailboxId { get; }
     public string? SpecialUse { get; }
-    public HashSet<IActorRef> Subscribers { get; } = [];
     public int Count => _messages.Count;
 
     public bool Contains(uint uid) => _messages.IndexOf(uid) >= 0;
@@ -83,6 +82,15 @@ internal sealed class OpenFolder
     /// <summary>A copy of the current state; the cache keeps changing after it is sent.</summary>
     public FolderSnapshot Snapshot(bool readOnly) =>
         new(Id, Name, UidValidity, UidNext, HighestModSeq, _messages.ToArray(), [.. _keywords], readOnly, MailboxId, SpecialUse);
+
+    /// <summary>What a commit added: the rows the store changed above the cached HIGHESTMODSEQ that are not known yet.</summary>
+    public MessagesAdded NewMessages(IReadOnlyList<MessageFlagState> changedSinceCached)
+    {
+        var added = changedSinceCached.Where(r => !Contains(r.Uid)).OrderBy(r => r.Uid).ToArray();
+        uint uidNext = added.Length > 0 ? Math.Max(UidNext, added[^1].Uid + 1) : UidNext;
+        ulong highest = changedSinceCached.Count > 0 ? Math.Max(HighestModSeq, changedSinceCached.Max(r => r.ModSeq)) : HighestModSeq;
+        return new MessagesAdded(added, uidNext, highest);
+    }
 
     public void Apply(FolderChange change)
     {

@@ -1,0 +1,180 @@
+using Akka.Actor;
+using Akka.Event;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.PublicFolders;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Owners;
+
+/// <summary>Settings every owner entity is built with.</summary>
+/// <param name="UnselectedMessages">Messages of folders no session has selected kept loaded (<c>cache.unselected-messages</c>).</param>
+/// <param name="PublicFolderUserCreate">Users may create public folders (<c>public-folders.user-create</c>).</param>
+public sealed record OwnerOptions(int UnselectedMessages = OwnerOptions.DefaultUnselectedMessages, bool PublicFolderUserCreate = true)
+{
+    /// <summary>The default of <c>cache.unselected-messages</c>.</summary>
+    public const int DefaultUnselectedMessages = 100_000;
+}
+
+/// <summary>
+/// The single writer of one owner's folders: an account's own, or a post office's public folders
+/// (<see cref="OwnerPolicy"/> says what differs). It is a sharding entity (<see cref="OwnerSharding"/>)
+/// and a thin shell: the store does the I/O, <see cref="OwnerState{TSubscriber}"/> holds what is
+/// loaded and who listens. Commands run one at a time (<c>ReceiveAsync</c> holds the mailbox while
+/// the store works; the store's group commit batches across owners), so the events every session
+/// sees follow commit order. After each commit: reply to the requester, then send
+/// <see cref="FolderEvent"/> to every other session that has the folder selected. The store
+/// allocates UIDs and MODSEQs inside the commit, so even two owners of one account by mistake never
+/// reuse a UID. A store failure becomes <see cref="AccountCommandFailed"/>; the actor never crashes
+/// on one. When it stops (passivation, hand-off, a crash) every subscriber hears
+/// <see cref="SubscriptionEnded"/> and subscribes again with what it knows (<see cref="Resubscribe"/>).
+/// </summary>
+public sealed partial class OwnerActor : ReceiveActor
+{
+    private readonly IStore _store;
+    private readonly MailboxOwner _owner;
+    private readonly OwnerPolicy _policy;
+    private readonly OwnerState<IActorRef> _state;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public OwnerActor(IStore store, MailboxOwner owner, OwnerOptions options)
+    {
+        _store = store;
+        _owner = owner;
+        _policy = OwnerPolicy.For(owner, options.PublicFolderUserCreate);
+        _state = new OwnerState<IActorRef>(_policy.PerReaderSeen, options.UnselectedMessages);
+        ReceiveAsync<OwnerRequest>(Handle);
+        Receive<Terminated>(t => Leave(t.ActorRef));
+    }
+
+    /// <summary>The owner of <paramref name="owner"/>'s folders.</summary>
+    public static Props Props(IStore store, MailboxOwner owner, OwnerOptions options) =>
+        Akka.Actor.Props.Create(() => new OwnerActor(store, owner, options));
+
+    /// <summary>Tells every subscriber that it must subscribe again (to this owner's successor).</summary>
+    protected override void PostStop()
+    {
+        foreach (var (subscriber, folderId) in _state.Subscriptions) subscriber.Tell(new SubscriptionEnded(folderId), Self);
+    }
+
+    private delegate Task<(object Reply, IReadOnlyList<FolderEvent> Events)> Handler(OwnerRequest request, IActorRef requester);
+
+    private Task Handle(OwnerRequest request)
+    {
+        switch (request.Command)
+        {
+            case UnselectFolder m:
+                if (_state.SelectedBy(Sender) == m.FolderId) Leave(Sender);
+                return Task.CompletedTask;
+            case CountSubscribers m:
+                Sender.Tell(new SubscriberCount(_state.SubscribersOf(m.FolderId)), Self);
+                return Task.CompletedTask;
+            case SelectFolder: return Run(request, Select);
+            case Resubscribe: return Run(request, Resubscribing);
+            case AppendMessages: return Run(request, Append, missingIsTarget: true);
+            case StoreFlags: return Run(request, Store);
+            case Expunge: return Run(request, DoExpunge);
+            case ExpungeMovedOut: return Run(request, MovedOut);
+            case CopyMessages: return Run(request, Copy, missingIsTarget: true);
+            case CopyIntoPublic: return Run(request, CopyIn, missingIsTarget: true);
+            case MoveMessages: return Run(request, Move, missingIsTarget: true);
+            case CreateFolder: return Run(request, Create);
+            case DeleteFolder: return Run(request, Delete);
+            case RenameFolder: return Run(request, Rename);
+            case SetSubscribed: return Run(request, Subscribe);
+            default:
+                Sender.Tell(new AccountCommandFailed(AccountFailure.Cannot, "Not supported here"), Self);
+                return Task.CompletedTask;
+        }
+    }
+
+    private async Task Run(OwnerRequest request, Handler handler, bool missingIsTarget = false)
+    {
+        var requester = Sender;
+        object reply;
+        IReadOnlyList<FolderEvent> events = [];
+        try
+        {
+            (reply, events) = await handler(request, requester);
+        }
+        catch (StoreException ex)
+        {
+            _log.Debug("{0} {1}: {2} refused: {3}", _owner.Kind, _owner.Id, request.Command.GetType().Name, ex.Message);
+            reply = new AccountCommandFailed(AccountFailureCodes.FromStoreError(ex.Error, missingIsTarget), ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "{0} {1}: {2} failed", _owner.Kind, _owner.Id, request.Command.GetType().Name);
+            requester.Tell(new AccountCommandFailed(AccountFailure.ServerBug, "Internal error, try again later"), Self);
+            // The failure may have come after a commit (e.g. reading back an append): make the
+            // cache and every session, the requester included, agree with the store again.
+            await ResyncLoadedFolders();
+            return;
+        }
+        // The requester learns its own change from the reply, before anyone else hears of it.
+        Reply(requester, reply);
+        Publish(events, requester);
+        // Mail appended, copied or moved into a folder nobody has selected makes it bigger.
+        _state.Trim();
+    }
+
+    /// <summary>Sends a reply; a large snapshot goes in pieces (<see cref="SnapshotRows"/> first, then the rest).</summary>
+    private void Reply(IActorRef requester, object reply)
+    {
+        if (reply is FolderSelected { Snapshot.Messages.Count: > OwnerSharding.SnapshotChunk } selected)
+        {
+            var rows = selected.Snapshot.Messages;
+            int last = (rows.Count - 1) / OwnerSharding.SnapshotChunk * OwnerSharding.SnapshotChunk;
+            for (int from = 0; from < last; from += OwnerSharding.SnapshotChunk)
+                requester.Tell(new SnapshotRows(selected.Snapshot.FolderId, [.. rows.Skip(from).Take(OwnerSharding.SnapshotChunk)]), Self);
+            reply = new FolderSelected(selected.Snapshot with { Messages = [.. rows.Skip(last)] }, RowsBefore: last);
+        }
+        requester.Tell(reply, Self);
+    }
+
+    private void Publish(IReadOnlyList<FolderEvent> events, IActorRef? except)
+    {
+        foreach (var delivery in _state.Publish(events, except)) delivery.To.Tell(delivery.Event, Self);
+    }
+
+    private void Leave(IActorRef session)
+    {
+        if (_state.Leave(session)) Context.Unwatch(session);
+    }
+
+    private void Subscribe(IActorRef session, long readerId, long folderId)
+    {
+        _state.Subscribe(session, readerId, folderId);
+        Context.Watch(session);
+    }
+
+    private async Task ResyncLoadedFolders()
+    {
+        foreach (var folder in _state.LoadedFolders)
+        {
+            try
+            {
+                var info = await _store.GetFolderAsync(folder.Id);
+                if (info is null || info.NoSelect)
+                {
+                    Publish([new FolderEvent(folder.Id, new FolderRemoved())], except: null);
+                    continue;
+                }
+                var rows = Shared(await _store.GetMessageFlagsAsync(folder.Id));
+                var events = new List<FolderEvent>();
+                foreach (var change in folder.Diff(rows, info))
+                {
+                    _state.Apply(folder.Id, change);
+                    events.Add(new FolderEvent(folder.Id, change));
+                }
+                Publish(events, except: null);
+            }
+            catch (Exception ex)
+            {
+                _log.Error(ex, "{0} {1}: could not resynchronise folder {2}", _owner.Kind, _owner.Id, folder.Id);
+            }
+        }
+    }
+
+    private IReadOnlyList<MessageFlagState> Shared(IReadOnlyList<MessageFlagState> rows) =>
+        _policy.PerReaderSeen ? ReaderFlags.Shared(rows) : rows;
+}
