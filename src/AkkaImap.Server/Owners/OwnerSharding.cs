@@ -70,10 +70,12 @@ public static class OwnerSharding
     /// </summary>
     public static Task<IActorRef> StartAsync(ActorSystem system, IStore store, OwnerOptions options, TimeSpan passivateAfter)
     {
+        // The extension first: it adds the akka.cluster.sharding defaults the settings are read from.
+        var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system)
             .WithPassivateIdleAfter(passivateAfter)
             .WithRememberEntities(false);
-        return ClusterSharding.Get(system).StartAsync(TypeName, EntityProps(system, store, options), settings, MessageExtractor);
+        return sharding.StartAsync(TypeName, EntityProps(system, store, options), settings, MessageExtractor);
     }
 
     private sealed class Extractor() : HashCodeMessageExtractor(Shards)
