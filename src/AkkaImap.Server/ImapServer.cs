@@ -2,6 +2,7 @@ using Akka.Actor;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Configuration;
+using AkkaImap.Server.DirectoryFeed;
 using AkkaImap.Server.PublicFolders;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Tls;
@@ -29,11 +30,13 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _publicFolders;
     private readonly IActorRef _router;
     private readonly IActorRef _workers;
+    private readonly IActorRef _directory;
     private readonly Lazy<Task> _stop;
 
     private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers,
-        IActorRef publicFolders, IActorRef router)
+        IActorRef publicFolders, IActorRef router, IActorRef directory)
     {
+        _directory = directory;
         _publicFolders = publicFolders;
         _router = router;
         _system = system;
@@ -74,6 +77,9 @@ public sealed class ImapServer : IAsyncDisposable
         var router = system.ActorOf(FolderOwnerRouter.Props(region, publicFolders).OnImapDispatcher(system), $"folders-{id}");
         var workers = WorkerPool.Create(system, settings.Threads, $"workers-{id}");
         var tracker = system.ActorOf(SessionTracker.Props(), $"sessions-{id}");
+        // Publishes the CLI's (and every other) directory change on the EventStream, where the
+        // tracker hears of the ones that end sessions.
+        var directory = system.ActorOf(DirectoryWatcher.Props(store), $"directory-{id}");
         var services = new SessionServices(settings, store, router, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
@@ -84,6 +90,7 @@ public sealed class ImapServer : IAsyncDisposable
         }
         catch
         {
+            system.Stop(directory);
             system.Stop(tracker);
             system.Stop(workers);
             system.Stop(router);
@@ -92,7 +99,7 @@ public sealed class ImapServer : IAsyncDisposable
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers, publicFolders, router);
+        var server = new ImapServer(system, listeners, tracker, region, workers, publicFolders, router, directory);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
         {
@@ -114,6 +121,7 @@ public sealed class ImapServer : IAsyncDisposable
         _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
         await Task.WhenAny(allGone.Task, Task.Delay(SessionDrainTimeout)).ConfigureAwait(false);
         await _listeners.StopAsync().ConfigureAwait(false);
+        _system.Stop(_directory);
         _system.Stop(_tracker);
         _system.Stop(_workers);
         _system.Stop(_router);
