@@ -14,7 +14,7 @@ namespace AkkaImap.Server;
 
 /// <summary>
 /// A running IMAP server on an actor system: the account region, the worker pool, the session
-/// tracker and the listeners. <see cref="StartAsync"/> is the one entry point the Host calls;
+/// tracker, the directory watcher (the store's change feed on the EventStream) and the listeners. <see cref="StartAsync"/> is the one entry point the Host calls;
 /// stopping (explicitly, or through CoordinatedShutdown) stops accepting, tells every session to
 /// say <c>* BYE Server shutting down</c>, waits for them, then stops the actors.
 /// </summary>
