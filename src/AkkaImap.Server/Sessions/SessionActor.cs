@@ -257,10 +257,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 CloseWithBye(end.Text);
                 break;
             case PublicFolderWithdrawn withdrawn when HasSelected(withdrawn):
-                // RFC 2180 §3 (a multi-accessed mailbox deleted): the server MAY end the other
-                // sessions that have it selected with BYE. Here it is an operator's change that
-                // no owner announced (no EXPUNGEs, no [CLOSED]); nothing the session holds of the
-                // folder can be trusted any more, and closing is the one answer every client handles.
+                // RFC 2180 §3.2 (a mailbox deleted while others have it selected): the server MAY
+                // disconnect them with an untagged BYE, which RFC 9051 §7.1.5 lets it send at any
+                // time. Here it is an operator's change that no owner announced (no EXPUNGEs, no
+                // [CLOSED]); nothing the session holds of the folder is valid any more, and closing
+                // is the one answer every client handles.
                 CloseWithBye(withdrawn.Text);
                 break;
             case PublicFolderWithdrawn:
