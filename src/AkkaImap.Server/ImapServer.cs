@@ -2,6 +2,7 @@ using Akka.Actor;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Configuration;
+using AkkaImap.Server.DirectoryFeed;
 using AkkaImap.Server.Owners;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Tls;
@@ -12,8 +13,9 @@ using AkkaImap.Storage;
 namespace AkkaImap.Server;
 
 /// <summary>
-/// A running IMAP server on an actor system: the worker pool, the session tracker and the
-/// listeners, in front of the owner shard region (<see cref="OwnerSharding"/>) the host started. <see cref="StartAsync"/> is the one entry point the Host calls;
+/// A running IMAP server on an actor system: the worker pool, the session tracker, the directory
+/// watcher (the store's change feed on the EventStream) and the listeners, in front of the owner
+/// shard region (<see cref="OwnerSharding"/>) the host started. <see cref="StartAsync"/> is the one entry point the Host calls;
 /// stopping (explicitly, or through CoordinatedShutdown) stops accepting, tells every session to
 /// say <c>* BYE Server shutting down</c>, waits for them, then stops the actors.
 /// </summary>
@@ -27,10 +29,12 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _tracker;
     private readonly IActorRef _region;
     private readonly IActorRef _workers;
+    private readonly IActorRef _directory;
     private readonly Lazy<Task> _stop;
 
-    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers)
+    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory)
     {
+        _directory = directory;
         _system = system;
         _listeners = listeners;
         _tracker = tracker;
@@ -64,6 +68,9 @@ public sealed class ImapServer : IAsyncDisposable
         var region = owners;
         var workers = WorkerPool.Create(system, settings.Threads, $"workers-{id}");
         var tracker = system.ActorOf(SessionTracker.Props(), $"sessions-{id}");
+        // Publishes the CLI's (and every other) directory change on the EventStream, where the
+        // tracker hears of the ones that end sessions.
+        var directory = system.ActorOf(DirectoryWatcher.Props(store), $"directory-{id}");
         var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
@@ -74,12 +81,13 @@ public sealed class ImapServer : IAsyncDisposable
         }
         catch
         {
+            system.Stop(directory);
             system.Stop(tracker);
             system.Stop(workers);
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers);
+        var server = new ImapServer(system, listeners, tracker, region, workers, directory);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
         {
@@ -101,6 +109,7 @@ public sealed class ImapServer : IAsyncDisposable
         _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
         await Task.WhenAny(allGone.Task, Task.Delay(SessionDrainTimeout)).ConfigureAwait(false);
         await _listeners.StopAsync().ConfigureAwait(false);
+        _system.Stop(_directory);
         _system.Stop(_tracker);
         _system.Stop(_workers);
     }

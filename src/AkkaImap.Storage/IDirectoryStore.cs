@@ -1,13 +1,16 @@
 namespace AkkaImap.Storage;
 
 /// <summary>
-/// Post offices and accounts. The CLI edits the same store while <c>serve</c> runs; the
-/// server polls <see cref="GetDirectoryVersionAsync"/> (about once a second) and drops cached
-/// directory data when it changes.
+/// Post offices and accounts. The CLI edits the same store while <c>serve</c> runs; every change
+/// here also writes a row of the <see cref="IChangeFeed"/> in its own transaction, which is how
+/// the running server hears of it (no polling).
 /// </summary>
 public interface IDirectoryStore
 {
-    /// <summary>Grows by at least one on every directory change (post office, account, password, unlock).</summary>
+    /// <summary>
+    /// Grows by at least one on every directory change (post office, account, password, unlock): a
+    /// cheap "has anything changed" for a cache. To hear of changes and what they were, use <see cref="IChangeFeed"/>.
+    /// </summary>
     Task<long> GetDirectoryVersionAsync(CancellationToken ct = default);
 
     /// <summary>Creates a post office. Throws <see cref="StoreError.AlreadyExists"/>.</summary>

@@ -4,4 +4,4 @@ namespace AkkaImap.Storage;
 /// The one entry object a host opens: directory plus mail. <see cref="Sqlite.SqliteStore"/> is
 /// the embedded implementation; a PostgreSQL store implements the same interface later.
 /// </summary>
-public interface IStore : IDirectoryStore, IMailStore, IPublicFolderStore, IAsyncDisposable;
+public interface IStore : IDirectoryStore, IMailStore, IPublicFolderStore, IChangeFeed, IAsyncDisposable;

@@ -17,4 +17,11 @@ public sealed record StoreOptions
 
     /// <summary>Upper bound of queued write operations run in one group-commit transaction.</summary>
     public int MaxBatch { get; init; } = 256;
+
+    /// <summary>
+    /// How long rows of the change feed (<see cref="IChangeFeed"/>) are kept; older ones are
+    /// trimmed when a new one is written. Watchers read within milliseconds, so this only has to
+    /// outlast a watcher that falls behind.
+    /// </summary>
+    public TimeSpan ChangeRetention { get; init; } = TimeSpan.FromDays(1);
 }

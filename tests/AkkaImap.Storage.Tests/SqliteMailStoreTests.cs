@@ -1,5 +1,6 @@
 using System.Text;
 using AkkaImap.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace AkkaImap.Storage.Tests;
 
@@ -21,11 +22,49 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("2", await store.PragmaAsync("user_version"));
+        Assert.Equal("3", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
         Assert.Equal("1", await relaxed.PragmaAsync("synchronous")); // NORMAL
+    }
+
+    [Fact]
+    public async Task Feed_rows_older_than_the_retention_are_trimmed_when_a_change_is_written()
+    {
+        await Store.AddPostOfficeAsync("old.example", false);
+        var old = Assert.Single(await Store.GetChangesSinceAsync(0, 10));
+        // Two days pass for that row (the default retention is one).
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            raw.Open();
+            using var age = raw.CreateCommand();
+            age.CommandText = "UPDATE changes SET time = time - 2 * 86400000";
+            Assert.Equal(1, age.ExecuteNonQuery());
+        }
+
+        var fresh = await Store.AddPostOfficeAsync("new.example", false);
+
+        var row = Assert.Single(await Store.GetChangesSinceAsync(0, 10));
+        Assert.Equal((DirectoryChangeKind.PostOfficeAdded, fresh.Id), (row.Kind, row.PostOfficeId));
+        Assert.True(row.Id > old.Id);
+        Assert.Equal(row.Id, await Store.GetLatestChangeIdAsync());
+    }
+
+    [Fact]
+    public async Task The_signal_file_is_written_in_a_folder_of_its_own_readable_by_the_owner_only()
+    {
+        var store = (SqliteStore)Store;
+        await store.AddPostOfficeAsync("example.com", false);
+
+        Assert.Equal(Path.Combine(DataFolder, SqliteStore.SignalFolderName, SqliteStore.SignalFileName), store.SignalPath);
+        Assert.True(File.Exists(store.SignalPath));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.SignalPath));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+                File.GetUnixFileMode(Path.GetDirectoryName(store.SignalPath)!));
+        }
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace AkkaImap.Host.Cli;
 /// <summary>
 /// <c>akkaimap publicfolder add|remove|list|set</c>: a post office's public folders, which its
 /// mailboxes see under "Public Folders/" (when the service and the post office switch them on).
-/// The running server reads these changes from the store at the next command.
+/// The running server hears of these changes through the store's change feed: LIST reads the
+/// store, and sessions that have a removed folder selected are ended with BYE.
 /// </summary>
 internal static class PublicFolderCommands
 {

@@ -115,6 +115,8 @@ public sealed class SessionContext
         Account = account;
         _services.AuthFailures.RecordSuccess(Connection.Remote);
         State = SessionState.Authenticated;
+        // So that the removal of this mailbox (or of its post office) ends this session at once.
+        _services.Tracker?.Tell(new SessionAuthenticated(account.Id, account.PostOfficeId), Self);
     }
 
     /// <summary>SELECT/EXAMINE succeeded: the selected state (RFC 9051 §3.3).</summary>

@@ -57,7 +57,11 @@ public sealed record PublicFolderSettings(bool Enabled, bool UserCreate);
 public sealed record TlsSettings(string? Certificate, string? Key, string? Password);
 
 /// <summary><c>storage</c>: <see cref="Provider"/> is "sqlite" or "postgresql"; <see cref="Path"/> is absolute.</summary>
-public sealed record StorageSettings(string Provider, string Path, bool Fsync, string? PostgresConnectionString);
+public sealed record StorageSettings(string Provider, string Path, bool Fsync, string? PostgresConnectionString)
+{
+    /// <summary><c>storage.change-retention</c>: how long the directory's change feed keeps its rows.</summary>
+    public TimeSpan ChangeRetention { get; init; } = TimeSpan.FromDays(1);
+}
 
 /// <summary><c>auth</c>: SASL mechanisms, where plaintext login is allowed, failure delays and lockout.</summary>
 public sealed record AuthSettings(

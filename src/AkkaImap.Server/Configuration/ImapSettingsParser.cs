@@ -86,7 +86,10 @@ internal static class ImapSettingsParser
         }
 
         var path = System.IO.Path.GetFullPath(r.Scalar("storage.path") ?? "data", baseDirectory);
-        return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection);
+        return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection)
+        {
+            ChangeRetention = Duration(r, "storage.change-retention", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1)),
+        };
     }
 
     private static AuthSettings Auth(HoconReader r)

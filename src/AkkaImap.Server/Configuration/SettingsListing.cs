@@ -36,6 +36,7 @@ public static class SettingsListing
         Add("storage.provider", s.Storage.Provider);
         Add("storage.path", Text(s.Storage.Path));
         Add("storage.fsync", SettingValues.FormatBool(s.Storage.Fsync));
+        Add("storage.change-retention", SettingValues.FormatDuration(s.Storage.ChangeRetention));
         Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
         Add("auth.plain", SettingValues.FormatBool(s.Auth.Plain));
         Add("auth.login", SettingValues.FormatBool(s.Auth.Login));

@@ -49,6 +49,9 @@ public sealed class SelectedFolderView
 
     public bool HasPendingChanges => _pending.Count > 0;
 
+    /// <summary>The folder's deletion is queued for the client (not yet flushed).</summary>
+    public bool IsRemovalPending => _pending.Any(change => change is FolderRemoved);
+
     /// <summary>The message at sequence number <paramref name="msn"/> (1-based, at most <see cref="Count"/>).</summary>
     public MessageFlagState this[uint msn] => _messages[(int)msn - 1];
 

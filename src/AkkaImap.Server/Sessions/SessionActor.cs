@@ -266,6 +266,19 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                     Pump();
                 }
                 break;
+            case EndSession end:
+                CloseWithBye(end.Text);
+                break;
+            case PublicFolderWithdrawn withdrawn when HasSelected(withdrawn):
+                // RFC 2180 §3.2 (a mailbox deleted while others have it selected): the server MAY
+                // disconnect them with an untagged BYE, which RFC 9051 §7.1.5 lets it send at any
+                // time. Here it is an operator's change that no owner announced (no EXPUNGEs, no
+                // [CLOSED]); nothing the session holds of the folder is valid any more, and closing
+                // is the one answer every client handles.
+                CloseWithBye(withdrawn.Text);
+                break;
+            case PublicFolderWithdrawn:
+                break;
             case OutputBackedUp:
                 // The client does not read what we write: take no new command until it does.
                 _outputBlocked = true;
@@ -375,6 +388,15 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         _receiver.Append(data.Data.Span);
         Pump();
     }
+
+    /// <summary>
+    /// The withdrawn public folder is the selected one, and its owner has not already told this
+    /// session of the deletion (a user's DELETE: that ends the selection with <c>* OK [CLOSED]</c>).
+    /// </summary>
+    private bool HasSelected(PublicFolderWithdrawn withdrawn) =>
+        _context.SelectedIsPublic
+        && _context.Selected is { } view
+        && (withdrawn.FolderId is null || (withdrawn.FolderId == view.FolderId && !view.IsRemovalPending));
 
     private void Enqueue(FolderEvent folderEvent)
     {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AkkaImap.Server.DirectoryFeed;
 
 namespace AkkaImap.Server.Sessions;
 
@@ -6,11 +7,14 @@ namespace AkkaImap.Server.Sessions;
 /// Knows the live sessions of one server (they announce themselves with
 /// <see cref="SessionStarted"/>; the tracker watches them), so that stopping the server can tell
 /// each to say BYE and wait until they are gone. Sessions are children of connection actors
-/// created by the transport, so nothing else can reach them all.
+/// created by the transport, so nothing else can reach them all. It also knows whose each
+/// logged-in session is (<see cref="SessionAuthenticated"/>) and passes on the directory changes
+/// that concern them (<see cref="DirectoryNotices"/>): a removed mailbox's sessions end at once.
 /// </summary>
 internal sealed class SessionTracker : ReceiveActor
 {
     private readonly HashSet<IActorRef> _sessions = [];
+    private readonly Dictionary<IActorRef, SessionAuthenticated> _accounts = [];
     private readonly List<TaskCompletionSource> _waiting = [];
     private bool _stopping;
 
@@ -27,9 +31,31 @@ internal sealed class SessionTracker : ReceiveActor
                 Context.Watch(Sender);
             }
         });
+        Receive<SessionAuthenticated>(m =>
+        {
+            if (_sessions.Contains(Sender))
+            {
+                _accounts[Sender] = m;
+            }
+        });
+        Receive<IDirectoryChanged>(change =>
+        {
+            if (DirectoryNotices.For(change) is not { } notice)
+            {
+                return;
+            }
+            foreach (var (session, account) in _accounts)
+            {
+                if (notice.Concerns(account))
+                {
+                    session.Tell(notice.Message);
+                }
+            }
+        });
         Receive<Terminated>(t =>
         {
             _sessions.Remove(t.ActorRef);
+            _accounts.Remove(t.ActorRef);
             CompleteIfEmpty();
         });
         Receive<ShutDownSessions>(m =>
@@ -45,6 +71,10 @@ internal sealed class SessionTracker : ReceiveActor
     }
 
     public static Props Props() => Akka.Actor.Props.Create(() => new SessionTracker());
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(IDirectoryChanged));
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void CompleteIfEmpty()
     {

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -97,6 +97,20 @@ internal static class Schema
         CREATE INDEX seen_account ON seen(account_id);
         """;
 
+    // Version 3: the directory's change feed (IChangeFeed). Each directory change writes one row
+    // in its own transaction; AUTOINCREMENT so that an id is never handed out twice, even after the
+    // newest rows were trimmed (a watcher's "since id" must not match a later, different change).
+    // kind is DirectoryChangeKind's stored number; the ids say what the change concerns.
+    private const string V3 = """
+        CREATE TABLE changes(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind INTEGER NOT NULL,
+            account_id INTEGER,
+            post_office_id INTEGER,
+            folder_id INTEGER,
+            time INTEGER NOT NULL);
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -110,6 +124,7 @@ internal static class Schema
             var current = c.Scalar<long>("PRAGMA user_version");
             if (current == 0) c.Exec(V1);
             if (current <= 1) c.Exec(V2);
+            if (current <= 2) c.Exec(V3);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

@@ -30,6 +30,7 @@ public sealed partial class SqliteStore
             var id = c.Scalar<long>("INSERT INTO post_offices(name, public_folders, created) VALUES (@n, @p, @c) RETURNING id",
                 ("@n", normalized), ("@p", publicFolders), ("@c", created));
             BumpDirectoryVersion(c);
+            RecordChange(c, DirectoryChangeKind.PostOfficeAdded, postOfficeId: id);
             return new PostOffice(id, normalized, publicFolders, Db.FromMs(created));
         }, ct);
     }
@@ -37,9 +38,11 @@ public sealed partial class SqliteStore
     public Task<bool> SetPostOfficePublicFoldersAsync(string name, bool enabled, CancellationToken ct = default) =>
         Write(c =>
         {
-            var changed = c.Exec("UPDATE post_offices SET public_folders = @p WHERE name = @n", ("@p", enabled), ("@n", name.Trim())) > 0;
-            if (changed) BumpDirectoryVersion(c);
-            return changed;
+            var id = c.Scalar<long?>("UPDATE post_offices SET public_folders = @p WHERE name = @n RETURNING id", ("@p", enabled), ("@n", name.Trim()));
+            if (id is null) return false;
+            BumpDirectoryVersion(c);
+            RecordChange(c, enabled ? DirectoryChangeKind.PublicFoldersOn : DirectoryChangeKind.PublicFoldersOff, postOfficeId: id);
+            return true;
         }, ct);
 
     public Task<IReadOnlyList<PostOffice>> ListPostOfficesAsync(CancellationToken ct = default) =>
@@ -56,11 +59,16 @@ public sealed partial class SqliteStore
             var accounts = ReadIds(c, "SELECT id FROM accounts WHERE post_office_id = @p", ("@p", id));
             if (accounts.Count > 0 && !force)
                 throw new StoreException(StoreError.NotEmpty, $"post office {name} still has {accounts.Count} mailbox(es); remove them first or force");
-            foreach (var account in accounts) DeleteAccountData(c, account);
+            foreach (var account in accounts)
+            {
+                DeleteAccountData(c, account);
+                RecordChange(c, DirectoryChangeKind.AccountRemoved, accountId: account, postOfficeId: id);
+            }
             DeleteOwnerFolders(c, MailboxOwner.ForPublicFolders(id.Value));
             c.Exec("DELETE FROM post_offices WHERE id = @p", ("@p", id));
             DeleteOrphanBlobs(c);
             BumpDirectoryVersion(c);
+            RecordChange(c, DirectoryChangeKind.PostOfficeRemoved, postOfficeId: id);
             return true;
         }, ct);
 
@@ -95,6 +103,7 @@ public sealed partial class SqliteStore
                 SetSubscribed(c, owner, name, true);
             }
             BumpDirectoryVersion(c);
+            RecordChange(c, DirectoryChangeKind.AccountAdded, accountId: id, postOfficeId: po);
             return new Account(id, canonical, user, po, postOffice, Db.FromMs(created)) { StoredSecrets = StoredKinds(cramMd5, ntHash) };
         }, ct);
     }
@@ -108,14 +117,16 @@ public sealed partial class SqliteStore
         var (cramMd5, ntHash) = DeriveExtraSecrets(password, extra);
         return Write(c =>
         {
-            var changed = c.Exec("""
+            if (FindAccountIds(c, login) is not { } ids) return false;
+            c.Exec("""
                 UPDATE accounts SET scram_salt = @s, scram_iterations = @i, scram_stored_key = @sk, scram_server_key = @vk,
                     cram_md5_context = @cm, nt_hash = @nt
-                WHERE login = @l
+                WHERE id = @id
                 """, ("@s", scram.Salt), ("@i", scram.Iterations), ("@sk", scram.StoredKey), ("@vk", scram.ServerKey),
-                ("@cm", cramMd5), ("@nt", ntHash), ("@l", login.Trim())) > 0;
-            if (changed) BumpDirectoryVersion(c);
-            return changed;
+                ("@cm", cramMd5), ("@nt", ntHash), ("@id", ids.Id));
+            BumpDirectoryVersion(c);
+            RecordChange(c, DirectoryChangeKind.PasswordChanged, accountId: ids.Id, postOfficeId: ids.PostOfficeId);
+            return true;
         }, ct);
     }
 
@@ -127,11 +138,11 @@ public sealed partial class SqliteStore
     public Task<bool> RemoveAccountAsync(string login, CancellationToken ct = default) =>
         Write(c =>
         {
-            var id = c.Scalar<long?>("SELECT id FROM accounts WHERE login = @l", ("@l", login.Trim()));
-            if (id is null) return false;
-            DeleteAccountData(c, id.Value);
+            if (FindAccountIds(c, login) is not { } ids) return false;
+            DeleteAccountData(c, ids.Id);
             DeleteOrphanBlobs(c);
             BumpDirectoryVersion(c);
+            RecordChange(c, DirectoryChangeKind.AccountRemoved, accountId: ids.Id, postOfficeId: ids.PostOfficeId);
             return true;
         }, ct);
 
@@ -197,9 +208,11 @@ public sealed partial class SqliteStore
     public Task<bool> UnlockAsync(string login, CancellationToken ct = default) =>
         Write(c =>
         {
-            var changed = c.Exec("UPDATE accounts SET failures = 0, failure_window_start = NULL, locked_until = NULL WHERE login = @l", ("@l", login.Trim())) > 0;
-            if (changed) BumpDirectoryVersion(c);
-            return changed;
+            if (FindAccountIds(c, login) is not { } ids) return false;
+            c.Exec("UPDATE accounts SET failures = 0, failure_window_start = NULL, locked_until = NULL WHERE id = @id", ("@id", ids.Id));
+            BumpDirectoryVersion(c);
+            RecordChange(c, DirectoryChangeKind.AccountUnlocked, accountId: ids.Id, postOfficeId: ids.PostOfficeId);
+            return true;
         }, ct);
 
     // ---- helpers ----
@@ -220,6 +233,13 @@ public sealed partial class SqliteStore
         if (at <= 0 || at == l.Length - 1) return null;
         if (l.Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch) || ch is '/' or '\\' or '"')) return null;
         return (l[..at], l[(at + 1)..]);
+    }
+
+    private static (long Id, long PostOfficeId)? FindAccountIds(SqliteConnection c, string login)
+    {
+        using var cmd = c.Cmd("SELECT id, post_office_id FROM accounts WHERE login = @l", ("@l", login.Trim()));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? (r.GetInt64(0), r.GetInt64(1)) : null;
     }
 
     private static LockoutState? ReadLockout(SqliteConnection c, string login)

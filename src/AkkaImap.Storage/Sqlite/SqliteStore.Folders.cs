@@ -36,10 +36,13 @@ public sealed partial class SqliteStore
                 c.Exec("UPDATE folders SET noselect = 0, uidvalidity = @v, uidnext = 1, highest_modseq = 1, special_use = @su WHERE id = @id",
                     ("@v", NewUidValidity(c)), ("@su", specialUse), ("@id", existing.Id));
                 c.Exec("DELETE FROM expunged WHERE folder_id = @id", ("@id", existing.Id));
+                RecordPublicFolderChange(c, owner, existing.Id, DirectoryChangeKind.PublicFolderAdded);
                 return FindFolder(c, existing.Id)!;
             }
             CreateMissingParents(c, owner, n);
-            return FindFolder(c, InsertFolder(c, owner, n, specialUse))!;
+            var id = InsertFolder(c, owner, n, specialUse);
+            RecordPublicFolderChange(c, owner, id, DirectoryChangeKind.PublicFolderAdded);
+            return FindFolder(c, id)!;
         }, ct);
     }
 
@@ -65,6 +68,8 @@ public sealed partial class SqliteStore
                 c.Exec("DELETE FROM expunged WHERE folder_id = @id", ("@id", folder.Id));
                 c.Exec("DELETE FROM folders WHERE id = @id", ("@id", folder.Id));
             }
+            // Either way its messages are gone and it cannot be selected any more.
+            RecordPublicFolderChange(c, owner, folder.Id, DirectoryChangeKind.PublicFolderRemoved);
         }, ct);
     }
 

@@ -7,9 +7,24 @@ public sealed partial class SqliteStore
 {
     public Task<bool> SetFolderReadOnlyAsync(MailboxOwner owner, string name, bool readOnly, CancellationToken ct = default) =>
         FolderNames.Normalize(name) is { } n
-            ? Write(c => c.Exec("UPDATE folders SET read_only = @r WHERE owner_kind = @k AND owner_id = @o AND name = @n AND noselect = 0",
-                ("@r", readOnly), ("@k", (int)owner.Kind), ("@o", owner.Id), ("@n", n)) > 0, ct)
+            ? Write(c =>
+            {
+                var id = c.Scalar<long?>("UPDATE folders SET read_only = @r WHERE owner_kind = @k AND owner_id = @o AND name = @n AND noselect = 0 RETURNING id",
+                    ("@r", readOnly), ("@k", (int)owner.Kind), ("@o", owner.Id), ("@n", n));
+                if (id is null) return false;
+                RecordPublicFolderChange(c, owner, id.Value, readOnly ? DirectoryChangeKind.PublicFolderReadOnly : DirectoryChangeKind.PublicFolderWritable);
+                return true;
+            }, ct)
             : Task.FromResult(false);
+
+    /// <summary>A change to a folder is a directory change when the folder is public (its post office's readers see it).</summary>
+    private void RecordPublicFolderChange(SqliteConnection c, MailboxOwner owner, long folderId, DirectoryChangeKind kind)
+    {
+        if (owner.Kind == OwnerKind.PublicFolders)
+        {
+            RecordChange(c, kind, postOfficeId: owner.Id, folderId: folderId);
+        }
+    }
 
     public Task<IReadOnlyList<uint>> GetSeenUidsAsync(long folderId, long accountId, CancellationToken ct = default) =>
         Read<IReadOnlyList<uint>>(c => ReadUids(c, "SELECT uid FROM seen WHERE folder_id = @f AND account_id = @a ORDER BY uid",

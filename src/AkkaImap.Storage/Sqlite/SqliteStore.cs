@@ -28,7 +28,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _options = options;
         _connectionString = connectionString;
         _writerConnection = writer;
-        _writer = new WriteQueue(writer, options.MaxBatch);
+        _writer = new WriteQueue(writer, options.MaxBatch, OnBatchEnded);
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -45,6 +45,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         ct.ThrowIfCancellationRequested();
         options ??= new StoreOptions();
         Directory.CreateDirectory(dataFolder);
+        CreateSignalFolder(dataFolder);
         var path = Path.GetFullPath(Path.Combine(dataFolder, FileName));
         var connectionString = new SqliteConnectionStringBuilder
         {

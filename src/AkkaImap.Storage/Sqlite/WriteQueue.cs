@@ -14,14 +14,20 @@ internal sealed class WriteQueue : IDisposable
     private readonly Channel<WriteOp> _channel = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly int _maxBatch;
+    private readonly Action<bool>? _batchEnded;
     private readonly Thread _thread;
     private long _commits;
     private long _operations;
 
-    public WriteQueue(SqliteConnection connection, int maxBatch)
+    /// <param name="batchEnded">
+    /// Called on the writer thread after each transaction: true once it is committed (before any
+    /// caller is completed), false when it was rolled back.
+    /// </param>
+    public WriteQueue(SqliteConnection connection, int maxBatch, Action<bool>? batchEnded = null)
     {
         _connection = connection;
         _maxBatch = Math.Max(1, maxBatch);
+        _batchEnded = batchEnded;
         _thread = new Thread(Run) { IsBackground = true, Name = "akkaimap-sqlite-writer" };
         _thread.Start();
     }
@@ -67,9 +73,11 @@ internal sealed class WriteQueue : IDisposable
         {
             // The commit (or the transaction itself) failed: nothing of this batch is durable.
             try { Exec("ROLLBACK"); } catch (SqliteException) { /* already rolled back by SQLite */ }
+            _batchEnded?.Invoke(false);
             foreach (var op in batch) op.Fail(e);
             return;
         }
+        _batchEnded?.Invoke(true);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _operations, batch.Count);
         foreach (var op in batch) op.Complete();

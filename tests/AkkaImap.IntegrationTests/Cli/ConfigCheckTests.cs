@@ -22,7 +22,8 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.limits.max-unsent-output = 1M", lines);
         Assert.Contains("akka-imap.cache.account-idle = 2m", lines);
         Assert.Contains("akka-imap.cache.unselected-messages = 100000", lines);
-        Assert.Equal(41, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.storage.change-retention = 1d", lines);
+        Assert.Equal(42, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]

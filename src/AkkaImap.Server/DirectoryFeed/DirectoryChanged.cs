@@ -1,0 +1,73 @@
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.DirectoryFeed;
+
+/// <summary>
+/// A committed change to the directory (post offices, mailboxes, public folders), published on
+/// the actor system's EventStream by the <see cref="DirectoryWatcher"/> of this node, whoever made
+/// it: the CLI in another process, this server, or another node of a cluster. Subscribe with
+/// <c>Context.System.EventStream.Subscribe(Self, typeof(IDirectoryChanged))</c> (or one record's
+/// type). Events come in commit order, each once per watcher, within about a second of the commit.
+/// </summary>
+public interface IDirectoryChanged : Akka.Actor.INoSerializationVerificationNeeded;
+
+/// <summary><c>postoffice add</c>.</summary>
+public sealed record PostOfficeAdded(long PostOfficeId) : IDirectoryChanged;
+
+/// <summary><c>postoffice set PO --public-folders on|off</c>: <see cref="PublicFolders"/> is the new switch.</summary>
+public sealed record PostOfficeChanged(long PostOfficeId, bool PublicFolders) : IDirectoryChanged;
+
+/// <summary>
+/// <c>postoffice remove</c>, with all its public folders; each of its mailboxes removed with it
+/// has its own <see cref="AccountRemoved"/> before this.
+/// </summary>
+public sealed record PostOfficeRemoved(long PostOfficeId) : IDirectoryChanged;
+
+/// <summary><c>mailbox add</c> (or <c>mailbox import</c>).</summary>
+public sealed record AccountAdded(long AccountId, long PostOfficeId) : IDirectoryChanged;
+
+/// <summary><c>mailbox remove</c> (or its post office's removal): the account, its folders and mail are gone.</summary>
+public sealed record AccountRemoved(long AccountId, long PostOfficeId) : IDirectoryChanged;
+
+/// <summary><c>mailbox passwd</c>: the next login checks the new password (sessions already logged in stay).</summary>
+public sealed record PasswordChanged(long AccountId, long PostOfficeId) : IDirectoryChanged;
+
+/// <summary><c>mailbox unlock</c>: failures and lock cleared.</summary>
+public sealed record AccountUnlocked(long AccountId, long PostOfficeId) : IDirectoryChanged;
+
+/// <summary><c>publicfolder add</c>, or a user's CREATE in "Public Folders/".</summary>
+public sealed record PublicFolderAdded(long PostOfficeId, long FolderId) : IDirectoryChanged;
+
+/// <summary>
+/// <c>publicfolder remove</c>, or a user's DELETE in "Public Folders/": its messages are gone and it
+/// can no longer be selected (a level with subfolders stays as \Noselect, with the same id).
+/// </summary>
+public sealed record PublicFolderRemoved(long PostOfficeId, long FolderId) : IDirectoryChanged;
+
+/// <summary><c>publicfolder set PO NAME --read-only on|off</c>: <see cref="ReadOnly"/> is the new switch.</summary>
+public sealed record PublicFolderChanged(long PostOfficeId, long FolderId, bool ReadOnly) : IDirectoryChanged;
+
+/// <summary>The feed's rows as EventStream records.</summary>
+public static class DirectoryEvents
+{
+    /// <summary>
+    /// The record for one row; null for a row this build does not know (written by a newer
+    /// AkkaImap) or one that lacks an id its kind needs.
+    /// </summary>
+    public static IDirectoryChanged? From(DirectoryChange change) => (change.Kind, change.AccountId, change.PostOfficeId, change.FolderId) switch
+    {
+        (DirectoryChangeKind.PostOfficeAdded, _, { } po, _) => new PostOfficeAdded(po),
+        (DirectoryChangeKind.PublicFoldersOn, _, { } po, _) => new PostOfficeChanged(po, PublicFolders: true),
+        (DirectoryChangeKind.PublicFoldersOff, _, { } po, _) => new PostOfficeChanged(po, PublicFolders: false),
+        (DirectoryChangeKind.PostOfficeRemoved, _, { } po, _) => new PostOfficeRemoved(po),
+        (DirectoryChangeKind.AccountAdded, { } account, { } po, _) => new AccountAdded(account, po),
+        (DirectoryChangeKind.AccountRemoved, { } account, { } po, _) => new AccountRemoved(account, po),
+        (DirectoryChangeKind.PasswordChanged, { } account, { } po, _) => new PasswordChanged(account, po),
+        (DirectoryChangeKind.AccountUnlocked, { } account, { } po, _) => new AccountUnlocked(account, po),
+        (DirectoryChangeKind.PublicFolderAdded, _, { } po, { } folder) => new PublicFolderAdded(po, folder),
+        (DirectoryChangeKind.PublicFolderRemoved, _, { } po, { } folder) => new PublicFolderRemoved(po, folder),
+        (DirectoryChangeKind.PublicFolderReadOnly, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: true),
+        (DirectoryChangeKind.PublicFolderWritable, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: false),
+        _ => null,
+    };
+}
