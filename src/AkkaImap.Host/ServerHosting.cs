@@ -92,7 +92,7 @@ internal static class ServerHosting
     }
 
     /// <summary>
-    /// THE call site where the IMAP server (listeners, sessions, account actors, workers) starts
+    /// THE call site where the IMAP server (listeners, sessions, workers, in front of the owner region) starts
     /// on <paramref name="system"/>. Completes once every listener is bound; throws
     /// <see cref="ListenerBindException"/> (one line naming the fix) when one cannot bind.
     /// </summary>

@@ -34,7 +34,7 @@ public abstract record CommandOutcome
         new Awaiting(Bind(task, then));
 
     /// <summary>
-    /// Sends <paramref name="command"/> to the signed-in account through the account region with the
+    /// Sends <paramref name="command"/> to the signed-in account's owner through the owner region with the
     /// session as sender (so SelectFolder subscribes the session itself), then runs
     /// <paramref name="then"/> with the reply on the session's thread.
     /// </summary>

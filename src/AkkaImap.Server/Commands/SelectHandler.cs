@@ -7,7 +7,7 @@ using AkkaImap.Server.Sessions;
 namespace AkkaImap.Server.Commands;
 
 /// <summary>
-/// SELECT and EXAMINE (RFC 9051 §6.3.2/§6.3.3, RFC 3501 §6.3.1/§6.3.2). The account actor
+/// SELECT and EXAMINE (RFC 9051 §6.3.2/§6.3.3, RFC 3501 §6.3.1/§6.3.2). The folder's owner
 /// subscribes the session to the folder and answers a snapshot; the session's
 /// <see cref="SelectedFolderView"/> starts from it. Selecting while selected closes the previous
 /// folder first, even when the new SELECT fails, and says so with <c>* OK [CLOSED]</c>

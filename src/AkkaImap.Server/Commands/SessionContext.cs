@@ -14,7 +14,7 @@ namespace AkkaImap.Server.Commands;
 
 /// <summary>
 /// What a command handler may see and change of its session: the shared services (settings,
-/// store, account region, worker pool), the connection, and the state data (user, selected
+/// store, owner region, worker pool), the connection, and the state data (user, selected
 /// folder, enabled extensions). Used only on the session actor's thread.
 /// </summary>
 public sealed class SessionContext
@@ -40,8 +40,8 @@ public sealed class SessionContext
 
     public IStore Store => _services.Store;
 
-    /// <summary>The only way to reach account actors (send <see cref="AccountEnvelope"/>, or use <see cref="CommandOutcome.AskAccount"/>).</summary>
-    public IActorRef AccountRegion => _services.AccountRegion;
+    /// <summary>The only way to reach folder owners (send <see cref="AccountEnvelope"/>, or use <see cref="CommandOutcome.AskAccount"/>).</summary>
+    public IActorRef Owners => _services.Owners;
 
     public IActorRef Workers => _services.Workers;
 
@@ -163,7 +163,7 @@ public sealed class SessionContext
     {
         if (Account is { } account)
         {
-            AccountRegion.Tell(new AccountEnvelope(account.Id, command), Self);
+            Owners.Tell(new AccountEnvelope(account.Id, command), Self);
         }
     }
 

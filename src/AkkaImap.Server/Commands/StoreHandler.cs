@@ -11,7 +11,7 @@ namespace AkkaImap.Server.Commands;
 
 /// <summary>
 /// STORE and UID STORE (RFC 9051 §6.4.6, §6.4.9): FLAGS, +FLAGS, -FLAGS and their .SILENT forms,
-/// through the account actor so every other session of the folder hears of the change. New
+/// through the folder's owner so every other session of the folder hears of the change. New
 /// keywords are created on first use (PERMANENTFLAGS has \*); \Recent is ignored (RFC 3501
 /// §2.3.2). Each message whose flags changed is reported with <c>* n FETCH (FLAGS ...)</c> (with
 /// UID for UID STORE) unless .SILENT. UNCHANGEDSINCE (RFC 7162 §3.1.3) only once CONDSTORE is on.

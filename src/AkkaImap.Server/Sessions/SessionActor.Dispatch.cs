@@ -185,7 +185,7 @@ public sealed partial class SessionActor
                 break;
             case CommandOutcome.AccountRequest request when _context.Account is { } account:
                 running.AccountReply = request.Then;
-                _services.AccountRegion.Tell(new AccountEnvelope(account.Id, request.Command), Self);
+                _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command), Self);
                 Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), AccountReplyTimeout);
                 Become(Busy);
                 SendOutput();

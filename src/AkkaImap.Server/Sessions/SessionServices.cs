@@ -13,7 +13,7 @@ namespace AkkaImap.Server.Sessions;
 public sealed record SessionServices(
     ImapSettings Settings,
     IStore Store,
-    IActorRef AccountRegion,
+    IActorRef Owners,
     IActorRef Workers,
     CommandRegistry Registry,
     IActorRef? Tracker = null)
