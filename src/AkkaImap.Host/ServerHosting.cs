@@ -151,6 +151,9 @@ internal static class ServerHosting
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
         akka.cluster.run-coordinated-shutdown-when-down = on
+        # Remoting says goodbye after the log forwarder has stopped, through Akka's basic logger:
+        # its lines take the console log's form too.
+        akka.stdout-logger-class = "AkkaImap.Host.AkkaStdoutLogger, akkaimap"
         """;
 
     /// <summary>The key of the owner shard region in Akka.Hosting's registry.</summary>
