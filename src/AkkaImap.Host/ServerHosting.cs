@@ -22,6 +22,9 @@ internal static class ServerHosting
     public const string ActorSystemName = "akkaimap";
     private const string LogCategory = "akkaimap";
 
+    // Unbinding the listeners after the drain: measured in milliseconds, bounded by GracefulStop.
+    private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(HostConfig config, CancellationToken ct)
     {
         var settings = config.Settings;
@@ -107,12 +110,15 @@ internal static class ServerHosting
         });
         ConfigureLogging(builder.Logging);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // The host stops ImapService (which drains the sessions) within this; keep the drain inside it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30) + settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(identity);
         builder.Services.AddAkka(ActorSystemName, (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
+                .AddHocon(ShutdownHocon(config, settings.Shutdown), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
@@ -124,6 +130,20 @@ internal static class ServerHosting
         // Registered after AddAkka, so it starts once the actor system is up.
         builder.Services.AddHostedService<ImapService>();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// CoordinatedShutdown gives each phase 5 s by default; the IMAP server drains its sessions in
+    /// service-unbind (ImapServer.StopAsync), so that phase gets shutdown.drain-timeout plus a margin
+    /// for unbinding, or more when the operator's file asks for more.
+    /// </summary>
+    private static Config ShutdownHocon(Config config, ShutdownSettings shutdown)
+    {
+        const string Key = "akka.coordinated-shutdown.phases.service-unbind.timeout";
+        var wanted = shutdown.DrainTimeout + DrainMargin;
+        var configured = config.HasPath(Key) ? config.GetTimeSpan(Key) : TimeSpan.Zero;
+        var timeout = configured > wanted ? configured : wanted;
+        return ConfigurationFactory.ParseString($"{Key} = {(long)Math.Ceiling(timeout.TotalMilliseconds)}ms");
     }
 
     private static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(ConfigureLogging);

@@ -16,7 +16,7 @@ internal static class StoreAccess
 
         try
         {
-            return await SqliteStore.OpenAsync(storage.Path, new StoreOptions { Fsync = storage.Fsync }, ct);
+            return await SqliteStore.OpenAsync(storage.Path, new StoreOptions { Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers }, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OperatorException)
         {

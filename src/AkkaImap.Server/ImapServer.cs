@@ -19,9 +19,6 @@ namespace AkkaImap.Server;
 /// </summary>
 public sealed class ImapServer : IAsyncDisposable
 {
-    // Within CoordinatedShutdown's default phase timeout (5 s): BYE is one write per session.
-    private static readonly TimeSpan SessionDrainTimeout = TimeSpan.FromSeconds(3);
-
     private readonly ActorSystem _system;
     private readonly RunningListeners _listeners;
     private readonly IActorRef _tracker;
@@ -30,10 +27,12 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _router;
     private readonly IActorRef _workers;
     private readonly Lazy<Task> _stop;
+    private readonly TimeSpan _drainTimeout;
 
     private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers,
-        IActorRef publicFolders, IActorRef router)
+        IActorRef publicFolders, IActorRef router, TimeSpan drainTimeout)
     {
+        _drainTimeout = drainTimeout;
         _publicFolders = publicFolders;
         _router = router;
         _system = system;
@@ -92,8 +91,9 @@ public sealed class ImapServer : IAsyncDisposable
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers, publicFolders, router);
+        var server = new ImapServer(system, listeners, tracker, region, workers, publicFolders, router, settings.Shutdown.DrainTimeout);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
+        // The Host sets this phase's timeout above shutdown.drain-timeout (ServerHosting.ShutdownHocon).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
         {
             await server.StopAsync().ConfigureAwait(false);
@@ -112,7 +112,8 @@ public sealed class ImapServer : IAsyncDisposable
         await _listeners.StopAcceptingAsync().ConfigureAwait(false);
         var allGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
-        await Task.WhenAny(allGone.Task, Task.Delay(SessionDrainTimeout)).ConfigureAwait(false);
+        // shutdown.drain-timeout: BYE is one write per session; running commands get this long to finish.
+        await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false);
         await _listeners.StopAsync().ConfigureAwait(false);
         _system.Stop(_tracker);
         _system.Stop(_workers);

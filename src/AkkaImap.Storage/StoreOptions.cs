@@ -17,4 +17,7 @@ public sealed record StoreOptions
 
     /// <summary>Upper bound of queued write operations run in one group-commit transaction.</summary>
     public int MaxBatch { get; init; } = 256;
+
+    /// <summary>Threads that run reads (the reader pool).</summary>
+    public int Readers { get; init; } = 4;
 }

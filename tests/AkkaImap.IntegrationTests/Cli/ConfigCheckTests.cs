@@ -22,7 +22,13 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.limits.max-unsent-output = 1M", lines);
         Assert.Contains("akka-imap.cache.account-idle = 2m", lines);
         Assert.Contains("akka-imap.cache.unselected-messages = 100000", lines);
-        Assert.Equal(41, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.limits.owner-reply-timeout = 1m", lines);
+        Assert.Contains("akka-imap.limits.worker-timeout = 5m", lines);
+        Assert.Contains("akka-imap.limits.listen-backlog = 1024", lines);
+        Assert.Contains("akka-imap.storage.write-batch = 256", lines);
+        Assert.Contains("akka-imap.storage.readers = 4", lines);
+        Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
+        Assert.Equal(47, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -48,6 +54,20 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(result.Stdout);
         Assert.Equal("akka-imap.port: expected a number from 1 to 65535, got \"abc\"\n", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
+    [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
+    [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
+    [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
+    public async Task Config_check_refuses_what_is_not_available_or_bad(string hocon, string expected)
+    {
+        var file = folder.Write("refused.conf", hocon + "\n");
+
+        var result = await AkkaImapExecutable.RunAsync("config", "check", "--config", file);
+
+        CliAssert.Refused(result, expected);
     }
 
     [Fact]
