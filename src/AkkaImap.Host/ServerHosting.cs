@@ -78,6 +78,12 @@ internal static class ServerHosting
     /// <summary>Loads the server certificate; with <c>tls.certificate</c> unset, the self-signed one in the data folder.</summary>
     public static TlsIdentity LoadCertificate(ImapSettings settings)
     {
+        if (settings.Tls.Certificate is null)
+        {
+            // The self-signed certificate and its key go into the data folder: private from the start.
+            DataFolder.Prepare(settings.Storage.Path);
+        }
+
         try
         {
             return CertificateProvider.Load(settings.Tls, settings.Storage.Path);

@@ -14,6 +14,7 @@ internal static class StoreAccess
             throw new OperatorException($"akka-imap.storage.provider: {storage.Provider} is not available in this build; use sqlite");
         }
 
+        DataFolder.Prepare(storage.Path);
         try
         {
             return await SqliteStore.OpenAsync(storage.Path, new StoreOptions { Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers }, ct);
