@@ -31,6 +31,10 @@ internal static class ServerHosting
         using var loggers = CreateLoggerFactory();
         var log = loggers.CreateLogger(LogCategory);
 
+        // One server per embedded store, checked before anything else touches the folder.
+        DataFolder.Prepare(settings.Storage.Path);
+        using var serveLock = ServeLock.Acquire(settings.Storage.Path);
+
         // Read (or made, when tls.certificate is unset) before anything starts, so that a bad
         // certificate stops start-up with its one line.
         var identity = LoadCertificate(settings);

@@ -53,6 +53,9 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>The umask the server and its admin commands run under (as "022"); null: the test runner's.</summary>
     protected virtual string? Umask => null;
 
+    /// <summary>The pid of the running <c>akkaimap serve</c>.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the server has not been started");
+
     /// <summary>What the server printed so far (for assertion messages).</summary>
     public string Output
     {
