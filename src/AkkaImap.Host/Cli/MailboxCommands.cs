@@ -180,12 +180,21 @@ internal static class MailboxCommands
     private static Command Remove()
     {
         var login = LoginArgument();
-        var command = new Command("remove", "Remove a mailbox with all its folders and mail") { login };
+        var force = new Option<bool>("--force") { Description = "Remove it even when it holds mail (the mail goes with it)" };
+        var command = new Command("remove", "Remove a mailbox with all its folders; one that holds mail needs --force") { login, force };
         command.SetAction(async (parsed, ct) =>
         {
             var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
             await using var store = await OpenStore(parsed, ct);
-            await Require(store, user, office, ct, s => s.RemoveAccountAsync($"{user}@{office}", ct));
+            await StoreAccess.Run(
+                async () =>
+                {
+                    await Require(store, user, office, ct, s => s.RemoveAccountAsync($"{user}@{office}", parsed.GetValue(force), ct));
+                    return true;
+                },
+                e => e.Error == StoreError.NotEmpty
+                    ? $"mailbox {user}@{office} holds mail; pass --force to remove it with all its mail"
+                    : $"cannot remove mailbox {user}@{office}: {e.Message}");
             Console.WriteLine($"removed mailbox {user}@{office}");
             return 0;
         });
