@@ -72,6 +72,30 @@ public sealed class AdminCommandErrorTests(CliFolder folder) : IClassFixture<Cli
     }
 
     [Fact]
+    public async Task Import_reports_every_bad_line_in_one_run()
+    {
+        Succeeded(await Run("postoffice", "add", "every.test"), "added post office every.test (public folders off)\n");
+        Succeeded(await RunWithInput("secret\n", "mailbox", "add", "old@every.test", "--password-stdin"), "added mailbox old@every.test\n");
+        var file = folder.Write("five-bad.txt", "new@every.test fine\nold@every.test taken\nnopassword@every.test\nbroken-login secret\nx@nowhere.test secret\nnew@every.test twice\n");
+
+        var result = await Run("mailbox", "import", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.Stdout);
+        Assert.Equal(
+            [
+                $"{file} line 2: mailbox old@every.test already exists; remove the line (akkaimap mailbox passwd changes a password)",
+                $"{file} line 3: no password; write each line as USER@PO PASSWORD",
+                $"{file} line 4: \"broken-login\" is not a mailbox; write it as user@postoffice, e.g. alice@example.com",
+                $"{file} line 5: no post office named nowhere.test; see akkaimap postoffice list, or create it with akkaimap postoffice add nowhere.test",
+                $"{file} line 6: new@every.test is listed twice",
+                $"{file}: 5 bad lines, nothing added; fix them and run the import again",
+            ],
+            result.StderrLines);
+        Succeeded(await Run("mailbox", "list", "every.test"), "old@every.test\n");
+    }
+
+    [Fact]
     public async Task A_login_without_a_post_office_is_refused()
     {
         var result = await RunWithInput("secret\n", "mailbox", "add", "dave", "--password-stdin");
