@@ -36,8 +36,9 @@ internal static class AkkaImapCli
         if (parsed.Errors.Count > 0)
         {
             var command = string.Join(' ', CommandPath(parsed.CommandResult.Command, parsed.RootCommandResult.Command));
-            var message = string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            await Console.Error.WriteLineAsync($"{message} (see: {command} --help)");
+            var message = Mistyped(parsed, command)
+                ?? string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) + $" (see: {command} --help)";
+            await Console.Error.WriteLineAsync(message);
             return 2;
         }
 
@@ -65,6 +66,43 @@ internal static class AkkaImapCli
 
     /// <summary>Loads the configuration named by <c>--config</c>.</summary>
     public static HostConfig LoadConfig(ParseResult parsed) => HostConfig.Load(parsed.GetValue(ConfigOption));
+
+    /// <summary>
+    /// A word that is not a subcommand (or an option that does not exist) of the command it follows,
+    /// named with the nearest valid one: "unknown command 'lst' for 'akkaimap mailbox'; did you
+    /// mean 'list'?". Null when the error is something else (a missing or bad argument).
+    /// </summary>
+    private static string? Mistyped(ParseResult parsed, string commandPath)
+    {
+        var command = parsed.CommandResult.Command;
+        var token = parsed.UnmatchedTokens.FirstOrDefault();
+        if (token is null)
+        {
+            return null;
+        }
+
+        string kind;
+        List<string> valid;
+        if (token.StartsWith('-'))
+        {
+            kind = "option";
+            valid = [.. command.Options.Select(o => o.Name), ConfigOption.Name, "--help"];
+        }
+        else if (command.Subcommands.Count > 0)
+        {
+            kind = "command";
+            valid = [.. command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)];
+        }
+        else
+        {
+            return null;
+        }
+
+        var hint = Spelling.Nearest(token, valid) is { } nearest
+            ? $"did you mean '{nearest}'?"
+            : $"expected one of: {string.Join(", ", valid)}";
+        return $"unknown {kind} '{token}' for '{commandPath}'; {hint}";
+    }
 
     private static IEnumerable<string> CommandPath(Command command, Command root)
     {
