@@ -10,10 +10,16 @@ namespace AkkaImap.Host.Cli;
 /// </summary>
 internal static class AkkaImapCli
 {
+    /// <summary>
+    /// The documentation of every key, copied beside akkaimap.dll by the build and by publish (the
+    /// same text is embedded as the defaults), so that --help points at a file that is there.
+    /// </summary>
+    public static string ReferenceConfPath { get; } = Path.Combine(AppContext.BaseDirectory, "reference.conf");
+
     /// <summary><c>--config FILE</c>, accepted by every command.</summary>
     public static readonly Option<string?> ConfigOption = new("--config")
     {
-        Description = "HOCON file layered over the built-in defaults (see reference.conf)",
+        Description = $"HOCON file layered over the built-in defaults; every key, its default and meaning: {ReferenceConfPath}",
         HelpName = "FILE",
         Recursive = true,
     };

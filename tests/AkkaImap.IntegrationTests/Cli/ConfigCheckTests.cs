@@ -94,6 +94,18 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     }
 
     [Fact]
+    public async Task Help_names_a_reference_conf_that_is_beside_the_executable()
+    {
+        var result = await AkkaImapExecutable.RunAsync("--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var line = Assert.Single(result.StdoutLines, l => l.StartsWith("--config", StringComparison.Ordinal));
+        var path = line[(line.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(AkkaImapExecutable.DllPath)!, "reference.conf"), path);
+        Assert.Equal(File.ReadAllText(Path.Combine(AkkaImapExecutable.RepositoryRoot, "hocon", "reference.conf")), File.ReadAllText(path));
+    }
+
+    [Fact]
     public async Task A_malformed_command_line_is_one_line_with_exit_code_2()
     {
         var result = await AkkaImapExecutable.RunAsync("postoffice", "set", "example.com", "--public-folders", "maybe");
