@@ -17,8 +17,8 @@ internal sealed record HostConfig(Config Config, ImapSettings Settings, string? 
     public static Config ReferenceConfig => Reference.Value;
 
     /// <summary>Loads <paramref name="file"/> (or only the defaults when null) and validates it.</summary>
-    /// <exception cref="OperatorException">The file is missing or not HOCON.</exception>
-    /// <exception cref="SettingsException">A value is bad.</exception>
+    /// <exception cref="OperatorException">The file is missing or unreadable.</exception>
+    /// <exception cref="SettingsException">Not HOCON (with line and column), a top-level block other than akka-imap and akka, or a bad value.</exception>
     public static HostConfig Load(string? file) => Load(file, overrides: null);
 
     /// <summary>As <see cref="Load(string?)"/>, with <paramref name="overrides"/> taking precedence over the file.</summary>
@@ -34,7 +34,7 @@ internal sealed record HostConfig(Config Config, ImapSettings Settings, string? 
                 throw new OperatorException($"--config {file}: file not found");
             }
 
-            config = Parse(ReadText(path), path).WithFallback(config);
+            config = HoconFile.Parse(ReadText(path), path).WithFallback(config);
             baseDirectory = Path.GetDirectoryName(path);
             file = path;
         }
@@ -56,20 +56,6 @@ internal sealed record HostConfig(Config Config, ImapSettings Settings, string? 
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new OperatorException($"--config {path}: cannot read it: {ex.Message}");
-        }
-    }
-
-    private static Config Parse(string text, string path)
-    {
-        try
-        {
-            return ConfigurationFactory.ParseString(text);
-        }
-        catch (Exception ex)
-        {
-            // Akka's HOCON parser reports syntax errors with several lines; the first says what is wrong.
-            var reason = ex.Message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? ex.GetType().Name;
-            throw new OperatorException($"{path}: not valid HOCON: {reason}");
         }
     }
 

@@ -25,11 +25,18 @@ internal static class ServerHosting
     public const string ActorSystemName = "akkaimap";
     private const string LogCategory = "akkaimap";
 
+    // Unbinding the listeners after the drain: measured in milliseconds, bounded by GracefulStop.
+    private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(HostConfig config, CancellationToken ct)
     {
         var settings = config.Settings;
         using var loggers = CreateLoggerFactory();
         var log = loggers.CreateLogger(LogCategory);
+
+        // One server per embedded store, checked before anything else touches the folder.
+        DataFolder.Prepare(settings.Storage.Path);
+        using var serveLock = ServeLock.Acquire(settings.Storage.Path);
 
         // Read (or made, when tls.certificate is unset) before anything starts, so that a bad
         // certificate stops start-up with its one line.
@@ -78,6 +85,12 @@ internal static class ServerHosting
     /// <summary>Loads the server certificate; with <c>tls.certificate</c> unset, the self-signed one in the data folder.</summary>
     public static TlsIdentity LoadCertificate(ImapSettings settings)
     {
+        if (settings.Tls.Certificate is null)
+        {
+            // The self-signed certificate and its key go into the data folder: private from the start.
+            DataFolder.Prepare(settings.Storage.Path);
+        }
+
         try
         {
             return CertificateProvider.Load(settings.Tls, settings.Storage.Path);
@@ -110,12 +123,15 @@ internal static class ServerHosting
         });
         ConfigureLogging(builder.Logging);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // The host stops ImapService (which drains the sessions) within this; keep the drain inside it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30) + settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(identity);
         builder.Services.AddAkka(ActorSystemName, (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
+                .AddHocon(ShutdownHocon(config, settings.Shutdown), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString(ClusterDefaults), HoconAddMode.Append)
                 .WithCustomSerializer(OwnerMessageSerializer.Name, [typeof(IOwnerMessage)], system => new OwnerMessageSerializer(system))
@@ -173,6 +189,20 @@ internal static class ServerHosting
             cluster.Join(cluster.SelfAddress);
         }
         return up.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// CoordinatedShutdown gives each phase 5 s by default; the IMAP server drains its sessions in
+    /// service-unbind (ImapServer.StopAsync), so that phase gets shutdown.drain-timeout plus a margin
+    /// for unbinding, or more when the operator's file asks for more.
+    /// </summary>
+    private static Config ShutdownHocon(Config config, ShutdownSettings shutdown)
+    {
+        const string Key = "akka.coordinated-shutdown.phases.service-unbind.timeout";
+        var wanted = shutdown.DrainTimeout + DrainMargin;
+        var configured = config.HasPath(Key) ? config.GetTimeSpan(Key) : TimeSpan.Zero;
+        var timeout = configured > wanted ? configured : wanted;
+        return ConfigurationFactory.ParseString($"{Key} = {(long)Math.Ceiling(timeout.TotalMilliseconds)}ms");
     }
 
     private static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(ConfigureLogging);

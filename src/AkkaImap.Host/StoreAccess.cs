@@ -14,9 +14,13 @@ internal static class StoreAccess
             throw new OperatorException($"akka-imap.storage.provider: {storage.Provider} is not available in this build; use sqlite");
         }
 
+        DataFolder.Prepare(storage.Path);
         try
         {
-            return await SqliteStore.OpenAsync(storage.Path, new StoreOptions { Fsync = storage.Fsync, ChangeRetention = storage.ChangeRetention }, ct);
+            return await SqliteStore.OpenAsync(storage.Path, new StoreOptions
+            {
+                Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
+            }, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OperatorException)
         {

@@ -21,9 +21,6 @@ namespace AkkaImap.Server;
 /// </summary>
 public sealed class ImapServer : IAsyncDisposable
 {
-    // Within CoordinatedShutdown's default phase timeout (5 s): BYE is one write per session.
-    private static readonly TimeSpan SessionDrainTimeout = TimeSpan.FromSeconds(3);
-
     private readonly ActorSystem _system;
     private readonly RunningListeners _listeners;
     private readonly IActorRef _tracker;
@@ -31,10 +28,13 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _workers;
     private readonly IActorRef _directory;
     private readonly Lazy<Task> _stop;
+    private readonly TimeSpan _drainTimeout;
 
-    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory)
+    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory,
+        TimeSpan drainTimeout)
     {
         _directory = directory;
+        _drainTimeout = drainTimeout;
         _system = system;
         _listeners = listeners;
         _tracker = tracker;
@@ -87,8 +87,9 @@ public sealed class ImapServer : IAsyncDisposable
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers, directory);
+        var server = new ImapServer(system, listeners, tracker, region, workers, directory, settings.Shutdown.DrainTimeout);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
+        // The Host sets this phase's timeout above shutdown.drain-timeout (ServerHosting.ShutdownHocon).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
         {
             await server.StopAsync().ConfigureAwait(false);
@@ -107,7 +108,8 @@ public sealed class ImapServer : IAsyncDisposable
         await _listeners.StopAcceptingAsync().ConfigureAwait(false);
         var allGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
-        await Task.WhenAny(allGone.Task, Task.Delay(SessionDrainTimeout)).ConfigureAwait(false);
+        // shutdown.drain-timeout: BYE is one write per session; running commands get this long to finish.
+        await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false);
         await _listeners.StopAsync().ConfigureAwait(false);
         _system.Stop(_directory);
         _system.Stop(_tracker);

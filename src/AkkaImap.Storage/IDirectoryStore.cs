@@ -20,8 +20,9 @@ public interface IDirectoryStore
     Task<IReadOnlyList<PostOffice>> ListPostOfficesAsync(CancellationToken ct = default);
     Task<PostOffice?> FindPostOfficeAsync(string name, CancellationToken ct = default);
     /// <summary>
-    /// Removes a post office. With mailboxes left it is refused (<see cref="StoreError.NotEmpty"/>)
-    /// unless <paramref name="force"/>, which removes its mailboxes and all their mail too.
+    /// Removes a post office. With mailboxes or public folders left it is refused
+    /// (<see cref="StoreError.NotEmpty"/>) unless <paramref name="force"/>, which removes them and
+    /// all their mail too.
     /// False when no such post office.
     /// </summary>
     Task<bool> RemovePostOfficeAsync(string name, bool force = false, CancellationToken ct = default);
@@ -51,8 +52,11 @@ public interface IDirectoryStore
     Task<int> DropPasswordSecretsAsync(PasswordSecrets kinds, CancellationToken ct = default);
     /// <summary>Accounts of one post office, by login; empty when the post office is unknown.</summary>
     Task<IReadOnlyList<Account>> ListAccountsAsync(string postOffice, CancellationToken ct = default);
-    /// <summary>Removes the account with all its folders and messages. False when no such account.</summary>
-    Task<bool> RemoveAccountAsync(string login, CancellationToken ct = default);
+    /// <summary>
+    /// Removes the account with all its folders. When it holds messages it is refused
+    /// (<see cref="StoreError.NotEmpty"/>) unless <paramref name="force"/>. False when no such account.
+    /// </summary>
+    Task<bool> RemoveAccountAsync(string login, bool force = false, CancellationToken ct = default);
     Task<Account?> FindAccountAsync(string login, CancellationToken ct = default);
     Task<Account?> GetAccountAsync(long accountId, CancellationToken ct = default);
 

@@ -24,4 +24,7 @@ public sealed record StoreOptions
     /// outlast a watcher that falls behind.
     /// </summary>
     public TimeSpan ChangeRetention { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Threads that run reads (the reader pool).</summary>
+    public int Readers { get; init; } = 4;
 }

@@ -187,7 +187,11 @@ public abstract partial class MailStoreContract
         await AppendAsync((await FolderAsync(alice, "INBOX")).Id, Simple("hi"));
 
         Assert.Equal(new[] { "alice@example.com", "bob@example.com" }, (await Store.ListAccountsAsync("example.com")).Select(a => a.Login));
-        Assert.True(await Store.RemoveAccountAsync("alice@example.com"));
+        var refused = await Assert.ThrowsAsync<StoreException>(() => Store.RemoveAccountAsync("alice@example.com"));
+        Assert.Equal(StoreError.NotEmpty, refused.Error);
+        Assert.NotNull(await Store.FindAccountAsync("alice@example.com"));
+        Assert.True(await Store.RemoveAccountAsync("bob@example.com"));
+        Assert.True(await Store.RemoveAccountAsync("alice@example.com", force: true));
 
         Assert.Null(await Store.VerifyPasswordAsync("alice@example.com", "correct horse"));
         Assert.Empty(await Store.ListFoldersAsync(alice.Owner));

@@ -66,6 +66,20 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Post_office_with_public_folders_is_removed_only_when_forced()
+    {
+        var po = await Store.AddPostOfficeAsync("example.com", publicFolders: true);
+        await Store.CreateFolderAsync(MailboxOwner.ForPublicFolders(po.Id), "News");
+
+        var refused = await Assert.ThrowsAsync<StoreException>(() => Store.RemovePostOfficeAsync("example.com"));
+
+        Assert.Equal(StoreError.NotEmpty, refused.Error);
+        Assert.Single(await Store.ListFoldersAsync(MailboxOwner.ForPublicFolders(po.Id)));
+        Assert.True(await Store.RemovePostOfficeAsync("example.com", force: true));
+        Assert.Empty(await Store.ListFoldersAsync(MailboxOwner.ForPublicFolders(po.Id)));
+    }
+
+    [Fact]
     public async Task Expunge_and_account_removal_drop_seen_marks()
     {
         var (_, folder, alice, bob) = await PublicFolderAsync();

@@ -10,10 +10,16 @@ namespace AkkaImap.Host.Cli;
 /// </summary>
 internal static class AkkaImapCli
 {
+    /// <summary>
+    /// The documentation of every key, copied beside akkaimap.dll by the build and by publish (the
+    /// same text is embedded as the defaults), so that --help points at a file that is there.
+    /// </summary>
+    public static string ReferenceConfPath { get; } = Path.Combine(AppContext.BaseDirectory, "reference.conf");
+
     /// <summary><c>--config FILE</c>, accepted by every command.</summary>
     public static readonly Option<string?> ConfigOption = new("--config")
     {
-        Description = "HOCON file layered over the built-in defaults (see reference.conf)",
+        Description = $"HOCON file layered over the built-in defaults; every key, its default and meaning: {ReferenceConfPath}",
         HelpName = "FILE",
         Recursive = true,
     };
@@ -36,8 +42,9 @@ internal static class AkkaImapCli
         if (parsed.Errors.Count > 0)
         {
             var command = string.Join(' ', CommandPath(parsed.CommandResult.Command, parsed.RootCommandResult.Command));
-            var message = string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            await Console.Error.WriteLineAsync($"{message} (see: {command} --help)");
+            var message = Mistyped(parsed, command)
+                ?? string.Join(' ', parsed.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) + $" (see: {command} --help)";
+            await Console.Error.WriteLineAsync(message);
             return 2;
         }
 
@@ -65,6 +72,43 @@ internal static class AkkaImapCli
 
     /// <summary>Loads the configuration named by <c>--config</c>.</summary>
     public static HostConfig LoadConfig(ParseResult parsed) => HostConfig.Load(parsed.GetValue(ConfigOption));
+
+    /// <summary>
+    /// A word that is not a subcommand (or an option that does not exist) of the command it follows,
+    /// named with the nearest valid one: "unknown command 'lst' for 'akkaimap mailbox'; did you
+    /// mean 'list'?". Null when the error is something else (a missing or bad argument).
+    /// </summary>
+    private static string? Mistyped(ParseResult parsed, string commandPath)
+    {
+        var command = parsed.CommandResult.Command;
+        var token = parsed.UnmatchedTokens.FirstOrDefault();
+        if (token is null)
+        {
+            return null;
+        }
+
+        string kind;
+        List<string> valid;
+        if (token.StartsWith('-'))
+        {
+            kind = "option";
+            valid = [.. command.Options.Select(o => o.Name), ConfigOption.Name, "--help"];
+        }
+        else if (command.Subcommands.Count > 0)
+        {
+            kind = "command";
+            valid = [.. command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)];
+        }
+        else
+        {
+            return null;
+        }
+
+        var hint = Spelling.Nearest(token, valid) is { } nearest
+            ? $"did you mean '{nearest}'?"
+            : $"expected one of: {string.Join(", ", valid)}";
+        return $"unknown {kind} '{token}' for '{commandPath}'; {hint}";
+    }
 
     private static IEnumerable<string> CommandPath(Command command, Command root)
     {

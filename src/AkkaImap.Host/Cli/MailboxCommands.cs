@@ -5,14 +5,14 @@ using AkkaImap.Storage.Sqlite;
 
 namespace AkkaImap.Host.Cli;
 
-/// <summary><c>akkaimap mailbox add|import|passwd|list|remove|unlock</c>: accounts of a post office.</summary>
+/// <summary><c>akkaimap mailbox add|passwd|list|remove|unlock</c> (and <c>import</c>, in <see cref="MailboxImport"/>): accounts of a post office.</summary>
 internal static class MailboxCommands
 {
     public static Command Build()
     {
         var command = new Command("mailbox", "Manage mailboxes (user accounts)");
         command.Add(Add());
-        command.Add(Import());
+        command.Add(MailboxImport.Build());
         command.Add(Passwd());
         command.Add(List());
         command.Add(Remove());
@@ -48,86 +48,6 @@ internal static class MailboxCommands
             return 0;
         });
         return command;
-    }
-
-    private static Command Import()
-    {
-        var file = new Argument<string>("FILE") { Description = "Lines of USER@PO PASSWORD (the password is the rest of the line); - reads standard input" };
-        var command = new Command("import", "Create many mailboxes at once from a file; nothing is added unless every line can be") { file };
-        command.SetAction(async (parsed, ct) =>
-        {
-            var path = parsed.GetRequiredValue(file);
-            var entries = ReadImportLines(path);
-            var auth = AkkaImapCli.LoadConfig(parsed).Settings.Auth;
-            await using var store = await OpenStore(parsed, ct);
-            // Check every line before adding any, so that a mistake in line 900 does not leave 899 added.
-            var offices = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (line, user, office, _) in entries)
-            {
-                if (!offices.Contains(office) && await store.FindPostOfficeAsync(office, ct) is null)
-                {
-                    throw new OperatorException($"{path} line {line}: {PostOfficeCommands.NoSuchPostOffice(office).Message}");
-                }
-                if (await store.FindAccountAsync($"{user}@{office}", ct) is not null)
-                {
-                    throw new OperatorException($"{path} line {line}: mailbox {user}@{office} already exists; remove the line (akkaimap mailbox passwd changes a password)");
-                }
-                offices.Add(office);
-            }
-
-            // Several at a time: the key derivation runs on every core and the store commits them together.
-            var extra = ExtraSecrets(auth);
-            await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = ct },
-                async (entry, token) => await StoreAccess.Run(
-                    () => store.AddAccountAsync($"{entry.User}@{entry.Office}", entry.Password, extra, token),
-                    e => $"{path} line {entry.Line}: cannot add mailbox {entry.User}@{entry.Office}: {e.Message}"));
-            Console.WriteLine($"added {entries.Count} mailbox{(entries.Count == 1 ? "" : "es")}");
-            return 0;
-        });
-        return command;
-    }
-
-    /// <summary>The import file's entries; blank lines and lines starting with # are skipped.</summary>
-    private static List<(int Line, string User, string Office, string Password)> ReadImportLines(string path)
-    {
-        string[] lines;
-        try
-        {
-            lines = path == "-" ? Console.In.ReadToEnd().Split('\n') : File.ReadAllLines(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OperatorException($"cannot read {path}: {ex.Message}");
-        }
-
-        var entries = new List<(int, string, string, string)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < lines.Length; i++)
-        {
-            var text = lines[i].TrimEnd('\r');
-            if (text.Trim().Length == 0 || text.TrimStart().StartsWith('#'))
-            {
-                continue;
-            }
-
-            var trimmed = text.TrimStart();
-            var gap = trimmed.IndexOfAny([' ', '\t']);
-            var password = gap < 0 ? "" : trimmed[(gap + 1)..].TrimStart();
-            if (password.Length == 0)
-            {
-                throw new OperatorException($"{path} line {i + 1}: no password; write each line as USER@PO PASSWORD", 2);
-            }
-
-            var (user, office) = SplitLogin(trimmed[..gap]);
-            if (!seen.Add($"{user}@{office}"))
-            {
-                throw new OperatorException($"{path} line {i + 1}: {user}@{office} is listed twice", 2);
-            }
-
-            entries.Add((i + 1, user, office, password));
-        }
-
-        return entries.Count > 0 ? entries : throw new OperatorException($"{path} lists no mailboxes; write each line as USER@PO PASSWORD", 2);
     }
 
     private static Command Passwd()
@@ -180,12 +100,21 @@ internal static class MailboxCommands
     private static Command Remove()
     {
         var login = LoginArgument();
-        var command = new Command("remove", "Remove a mailbox with all its folders and mail") { login };
+        var force = new Option<bool>("--force") { Description = "Remove it even when it holds mail (the mail goes with it)" };
+        var command = new Command("remove", "Remove a mailbox with all its folders; one that holds mail needs --force") { login, force };
         command.SetAction(async (parsed, ct) =>
         {
             var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
             await using var store = await OpenStore(parsed, ct);
-            await Require(store, user, office, ct, s => s.RemoveAccountAsync($"{user}@{office}", ct));
+            await StoreAccess.Run(
+                async () =>
+                {
+                    await Require(store, user, office, ct, s => s.RemoveAccountAsync($"{user}@{office}", parsed.GetValue(force), ct));
+                    return true;
+                },
+                e => e.Error == StoreError.NotEmpty
+                    ? $"mailbox {user}@{office} holds mail; pass --force to remove it with all its mail"
+                    : $"cannot remove mailbox {user}@{office}: {e.Message}");
             Console.WriteLine($"removed mailbox {user}@{office}");
             return 0;
         });
@@ -239,16 +168,16 @@ internal static class MailboxCommands
             : new OperatorException($"no mailbox {user}@{office}; see akkaimap mailbox list {office}");
     }
 
-    private static (string User, string PostOffice) SplitLogin(string login)
+    private static (string User, string PostOffice) SplitLogin(string login) =>
+        TrySplitLogin(login)
+        ?? throw new OperatorException($"\"{login}\" is not a mailbox; write it as user@postoffice, e.g. alice@example.com", 2);
+
+    /// <summary>user and post office of <c>user@postoffice</c>, lower-cased; null when it is not of that form.</summary>
+    internal static (string User, string PostOffice)? TrySplitLogin(string login)
     {
         var text = login.Trim().ToLowerInvariant();
         var at = text.LastIndexOf('@');
-        if (at <= 0 || at == text.Length - 1)
-        {
-            throw new OperatorException($"\"{login}\" is not a mailbox; write it as user@postoffice, e.g. alice@example.com", 2);
-        }
-
-        return (text[..at], text[(at + 1)..]);
+        return at <= 0 || at == text.Length - 1 ? null : (text[..at], text[(at + 1)..]);
     }
 
     private static string ReadPassword(bool fromStdin, string verb)

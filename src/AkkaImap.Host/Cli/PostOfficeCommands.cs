@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Sqlite;
 
 namespace AkkaImap.Host.Cli;
 
@@ -84,17 +85,26 @@ internal static class PostOfficeCommands
     private static Command Remove()
     {
         var name = NameArgument();
-        var force = new Option<bool>("--force") { Description = "Also remove its mailboxes and all their mail" };
-        var command = new Command("remove", "Remove a post office") { name, force };
+        var force = new Option<bool>("--force") { Description = "Also remove its mailboxes and public folders with all their mail" };
+        var command = new Command("remove", "Remove a post office; one with mailboxes or public folders needs --force") { name, force };
         command.SetAction(async (parsed, ct) =>
         {
             var office = parsed.GetRequiredValue(name);
             await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
-            var removed = await StoreAccess.Run(
-                () => store.RemovePostOfficeAsync(office, parsed.GetValue(force), ct),
-                e => e.Error == StoreError.NotEmpty
-                    ? $"post office {office} still has mailboxes; remove them first, or pass --force to remove them with all their mail"
-                    : $"cannot remove post office {office}: {e.Message}");
+            bool removed;
+            try
+            {
+                removed = await store.RemovePostOfficeAsync(office, parsed.GetValue(force), ct);
+            }
+            catch (StoreException ex) when (ex.Error == StoreError.NotEmpty)
+            {
+                throw new OperatorException($"post office {office} still has {await RemainsAsync(store, office, ct)}; remove them first, or pass --force to remove them with all their mail");
+            }
+            catch (StoreException ex)
+            {
+                throw new OperatorException($"cannot remove post office {office}: {ex.Message}");
+            }
+
             if (!removed)
             {
                 throw NoSuchPostOffice(office);
@@ -104,6 +114,20 @@ internal static class PostOfficeCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>What keeps a post office from being removed without --force, in words.</summary>
+    private static async Task<string> RemainsAsync(SqliteStore store, string office, CancellationToken ct)
+    {
+        var mailboxes = (await store.ListAccountsAsync(office, ct)).Count > 0;
+        var found = await store.FindPostOfficeAsync(office, ct);
+        var folders = found is not null && (await store.ListFoldersAsync(MailboxOwner.ForPublicFolders(found.Id), ct)).Count > 0;
+        return (mailboxes, folders) switch
+        {
+            (true, true) => "mailboxes and public folders",
+            (false, true) => "public folders",
+            _ => "mailboxes",
+        };
     }
 
     internal static OperatorException NoSuchPostOffice(string name) =>

@@ -19,8 +19,6 @@ namespace AkkaImap.Server.Commands;
 /// </summary>
 public sealed class SessionContext
 {
-    private static readonly TimeSpan WorkerTimeout = TimeSpan.FromMinutes(5);
-
     private readonly SessionServices _services;
     private readonly ResponseBuffer _output;
     private readonly Action<IReadOnlyList<ReadOnlyMemory<byte>>> _send;
@@ -206,7 +204,7 @@ public sealed class SessionContext
 
     /// <summary>Runs heavy read work on the worker pool; await it with <see cref="CommandOutcome.Await{T}"/>.</summary>
     public async Task<T> RunOnWorkerAsync<T>(Func<Task<T>> work) where T : notnull =>
-        (T)await Workers.Ask<object>(new RunWork(async () => await work().ConfigureAwait(false)), WorkerTimeout).ConfigureAwait(false);
+        (T)await Workers.Ask<object>(new RunWork(async () => await work().ConfigureAwait(false)), Settings.Limits.WorkerTimeout).ConfigureAwait(false);
 
     internal void TlsStarted() => Connection = Connection with { IsTls = true, CanStartTls = false };
 

@@ -24,7 +24,8 @@ public sealed record ImapSettings(
     LimitSettings Limits,
     CacheSettings Cache,
     LmtpSettings Lmtp,
-    TelemetrySettings Telemetry)
+    TelemetrySettings Telemetry,
+    ShutdownSettings Shutdown)
 {
     /// <summary>The HOCON path all keys live under.</summary>
     public const string Path = "akka-imap";
@@ -61,6 +62,12 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
 {
     /// <summary><c>storage.change-retention</c>: how long the directory's change feed keeps its rows.</summary>
     public TimeSpan ChangeRetention { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary><c>storage.write-batch</c>: the most queued writes committed in one transaction (group commit).</summary>
+    public int WriteBatch { get; init; } = 256;
+
+    /// <summary><c>storage.readers</c>: threads that run reads (the reader pool).</summary>
+    public int Readers { get; init; } = 4;
 }
 
 /// <summary><c>auth</c>: SASL mechanisms, where plaintext login is allowed, failure delays and lockout.</summary>
@@ -82,7 +89,17 @@ public sealed record LockoutSettings(int Failures, TimeSpan Window, TimeSpan Dur
 /// <c>limits</c>: caps on client input in bytes (MaxLiteral is advertised as APPENDLIMIT, RFC 7889),
 /// and on answers waiting for a client that does not read (<see cref="MaxUnsentOutput"/>).
 /// </summary>
-public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadCommands, long MaxUnsentOutput = 1024 * 1024);
+public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadCommands, long MaxUnsentOutput = 1024 * 1024)
+{
+    /// <summary><c>limits.owner-reply-timeout</c>: how long a session waits for its account or public-folder owner to answer a command.</summary>
+    public TimeSpan OwnerReplyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>limits.worker-timeout</c>: how long a command waits for the worker pool (MIME, FETCH bodies, SEARCH).</summary>
+    public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>limits.listen-backlog</c>: connections the kernel queues for each listener before it accepts them.</summary>
+    public int ListenBacklog { get; init; } = 1024;
+}
 
 /// <summary>
 /// <c>cache</c>: how long an account's state stays loaded without a selected folder, and how many
@@ -90,8 +107,11 @@ public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadComma
 /// </summary>
 public sealed record CacheSettings(TimeSpan AccountIdle, int UnselectedMessages);
 
-/// <summary><c>lmtp</c>: the RFC 2033 delivery listener.</summary>
+/// <summary><c>lmtp</c>: the RFC 2033 delivery listener (not available yet: <see cref="Enabled"/> on is refused).</summary>
 public sealed record LmtpSettings(bool Enabled, IReadOnlyList<string> Bind, int Port);
 
-/// <summary><c>telemetry</c>: the Prometheus <c>/metrics</c> port; null when off.</summary>
+/// <summary><c>telemetry</c>: the Prometheus <c>/metrics</c> port; null when off (a port is refused until the endpoint exists).</summary>
 public sealed record TelemetrySettings(int? PrometheusPort);
+
+/// <summary><c>shutdown</c>: on SIGTERM, how long sessions get to say BYE and finish before the actors stop.</summary>
+public sealed record ShutdownSettings(TimeSpan DrainTimeout);

@@ -46,15 +46,18 @@ internal static class ImapSettingsParser
                 (int)Size(r, "limits.max-line", 64 * 1024, 1024, 16 * 1024 * 1024),
                 Size(r, "limits.max-literal", 50L * 1024 * 1024, 1, long.MaxValue),
                 Int(r, "limits.max-bad-commands", 20, 1, int.MaxValue),
-                Size(r, "limits.max-unsent-output", 1024 * 1024, 16 * 1024, 1L << 30)),
+                Size(r, "limits.max-unsent-output", 1024 * 1024, 16 * 1024, 1L << 30))
+            {
+                OwnerReplyTimeout = Duration(r, "limits.owner-reply-timeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
+                WorkerTimeout = Duration(r, "limits.worker-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
+                ListenBacklog = Int(r, "limits.listen-backlog", 1024, 1, MaxPort),
+            },
             Cache: new CacheSettings(
                 Duration(r, "cache.account-idle", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)),
                 Int(r, "cache.unselected-messages", 100_000, 0, 100_000_000)),
-            Lmtp: new LmtpSettings(
-                Bool(r, "lmtp.enabled", false),
-                Addresses(r, "lmtp.bind", ["127.0.0.1"]),
-                Port(r, "lmtp.port", 24)),
-            Telemetry: new TelemetrySettings(OptionalPort(r, "telemetry.prometheus.port")));
+            Lmtp: Lmtp(r),
+            Telemetry: Telemetry(r),
+            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)));
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
     }
@@ -89,7 +92,31 @@ internal static class ImapSettingsParser
         return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection)
         {
             ChangeRetention = Duration(r, "storage.change-retention", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1)),
+            WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
+            Readers = Int(r, "storage.readers", 4, 1, 256),
         };
+    }
+
+    /// <summary>
+    /// The LMTP keys are validated, but switching LMTP on is refused until the listener exists: a
+    /// setting that would be silently ignored is worse than one refused.
+    /// </summary>
+    private static LmtpSettings Lmtp(HoconReader r)
+    {
+        var lmtp = new LmtpSettings(
+            Bool(r, "lmtp.enabled", false),
+            Addresses(r, "lmtp.bind", ["127.0.0.1"]),
+            Port(r, "lmtp.port", 24));
+        return lmtp.Enabled ? throw r.Error("lmtp.enabled", "LMTP delivery is not available yet; leave it off", null) : lmtp;
+    }
+
+    /// <summary>As <see cref="Lmtp"/>: a Prometheus port is refused until the endpoint exists.</summary>
+    private static TelemetrySettings Telemetry(HoconReader r)
+    {
+        var port = OptionalPort(r, "telemetry.prometheus.port");
+        return port is not null
+            ? throw r.Error("telemetry.prometheus.port", "the Prometheus endpoint is not available yet; leave it off", null)
+            : new TelemetrySettings(port);
     }
 
     private static AuthSettings Auth(HoconReader r)

@@ -37,6 +37,8 @@ public static class SettingsListing
         Add("storage.path", Text(s.Storage.Path));
         Add("storage.fsync", SettingValues.FormatBool(s.Storage.Fsync));
         Add("storage.change-retention", SettingValues.FormatDuration(s.Storage.ChangeRetention));
+        Add("storage.write-batch", Number(s.Storage.WriteBatch));
+        Add("storage.readers", Number(s.Storage.Readers));
         Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
         Add("auth.plain", SettingValues.FormatBool(s.Auth.Plain));
         Add("auth.login", SettingValues.FormatBool(s.Auth.Login));
@@ -53,12 +55,16 @@ public static class SettingsListing
         Add("limits.max-literal", SettingValues.FormatSize(s.Limits.MaxLiteral));
         Add("limits.max-bad-commands", Number(s.Limits.MaxBadCommands));
         Add("limits.max-unsent-output", SettingValues.FormatSize(s.Limits.MaxUnsentOutput));
+        Add("limits.owner-reply-timeout", SettingValues.FormatDuration(s.Limits.OwnerReplyTimeout));
+        Add("limits.worker-timeout", SettingValues.FormatDuration(s.Limits.WorkerTimeout));
+        Add("limits.listen-backlog", Number(s.Limits.ListenBacklog));
         Add("cache.account-idle", SettingValues.FormatDuration(s.Cache.AccountIdle));
         Add("cache.unselected-messages", Number(s.Cache.UnselectedMessages));
         Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));
         Add("lmtp.bind", List(s.Lmtp.Bind));
         Add("lmtp.port", Number(s.Lmtp.Port));
         Add("telemetry.prometheus.port", s.Telemetry.PrometheusPort is { } p ? Number(p) : "off");
+        Add("shutdown.drain-timeout", SettingValues.FormatDuration(s.Shutdown.DrainTimeout));
         return lines;
     }
 

@@ -17,7 +17,6 @@ public sealed partial class SessionActor
 {
     private const string StepTimer = "step";
     private const string InvalidCommandName = "(invalid)";
-    private static readonly TimeSpan AccountReplyTimeout = TimeSpan.FromSeconds(60);
     private static readonly IReadOnlyList<string> SearchCharsets = ["US-ASCII", "UTF-8"];
 
     private Running? _running;
@@ -186,7 +185,7 @@ public sealed partial class SessionActor
             case CommandOutcome.AccountRequest request when _context.Account is { } account:
                 running.AccountReply = request.Then;
                 _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command), Self);
-                Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), AccountReplyTimeout);
+                Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), _services.Settings.Limits.OwnerReplyTimeout);
                 Become(Busy);
                 SendOutput();
                 break;

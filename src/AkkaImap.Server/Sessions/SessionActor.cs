@@ -164,7 +164,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
                 _running.AccountReply = null;
-                _log.Warning("{0}: no reply from the account within {1}", _running.Name, AccountReplyTimeout);
+                _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
                 Pump();
                 break;

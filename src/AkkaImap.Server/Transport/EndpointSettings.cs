@@ -24,6 +24,9 @@ internal sealed record EndpointSettings(
     /// <summary>Waiting bytes at or below which a paused session goes on (<see cref="OutputDrained"/>); a quarter of <c>limits.max-unsent-output</c>.</summary>
     public long OutputLowWater { get; init; } = 256 * 1024;
 
+    /// <summary>Connections the kernel queues before the listener accepts them; <c>limits.listen-backlog</c>.</summary>
+    public int ListenBacklog { get; init; } = 1024;
+
     /// <summary>How long a Close may take to flush before the connection is aborted.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

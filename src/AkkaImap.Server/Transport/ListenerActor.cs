@@ -39,7 +39,7 @@ internal sealed class ListenerActor : UntypedActor
         Akka.Actor.Props.Create(() => new ListenerActor(address, endpoint, gate, sessions, bound));
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _address, backlog: 1024, pullMode: false));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _address, backlog: _endpoint.ListenBacklog, pullMode: false));
 
     protected override void PostStop()
     {

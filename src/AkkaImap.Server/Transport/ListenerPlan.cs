@@ -36,6 +36,7 @@ internal static class ListenerPlan
                 PortKey = portKey,
                 OutputHighWater = settings.Limits.MaxUnsentOutput,
                 OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
+                ListenBacklog = settings.Limits.ListenBacklog,
             };
 
             foreach (var bind in settings.Bind)

@@ -139,16 +139,5 @@ public sealed partial class SqliteStore
         return options;
     }
 
-    private static void CreateSignalFolder(string dataFolder)
-    {
-        var folder = Path.Combine(dataFolder, SignalFolderName);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
+    private static void CreateSignalFolder(string dataFolder) => CreatePrivateFolder(Path.Combine(dataFolder, SignalFolderName));
 }

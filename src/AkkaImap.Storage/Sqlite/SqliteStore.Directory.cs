@@ -57,14 +57,17 @@ public sealed partial class SqliteStore
             var id = c.Scalar<long?>("SELECT id FROM post_offices WHERE name = @n", ("@n", name.Trim()));
             if (id is null) return false;
             var accounts = ReadIds(c, "SELECT id FROM accounts WHERE post_office_id = @p", ("@p", id));
-            if (accounts.Count > 0 && !force)
-                throw new StoreException(StoreError.NotEmpty, $"post office {name} still has {accounts.Count} mailbox(es); remove them first or force");
+            var publicFolders = MailboxOwner.ForPublicFolders(id.Value);
+            var folders = c.Scalar<long>("SELECT COUNT(*) FROM folders WHERE owner_kind = @k AND owner_id = @o",
+                ("@k", (int)publicFolders.Kind), ("@o", publicFolders.Id));
+            if ((accounts.Count > 0 || folders > 0) && !force)
+                throw new StoreException(StoreError.NotEmpty, $"post office {name} still has {accounts.Count} mailbox(es) and {folders} public folder(s); remove them first or force");
             foreach (var account in accounts)
             {
                 DeleteAccountData(c, account);
                 RecordChange(c, DirectoryChangeKind.AccountRemoved, accountId: account, postOfficeId: id);
             }
-            DeleteOwnerFolders(c, MailboxOwner.ForPublicFolders(id.Value));
+            DeleteOwnerFolders(c, publicFolders);
             c.Exec("DELETE FROM post_offices WHERE id = @p", ("@p", id));
             DeleteOrphanBlobs(c);
             BumpDirectoryVersion(c);
@@ -135,10 +138,15 @@ public sealed partial class SqliteStore
             $"SELECT {AccountColumns} FROM accounts a JOIN post_offices p ON p.id = a.post_office_id WHERE p.name = @n ORDER BY a.login",
             ("@n", postOffice.Trim())), ct);
 
-    public Task<bool> RemoveAccountAsync(string login, CancellationToken ct = default) =>
+    public Task<bool> RemoveAccountAsync(string login, bool force = false, CancellationToken ct = default) =>
         Write(c =>
         {
             if (FindAccountIds(c, login) is not { } ids) return false;
+            var owner = MailboxOwner.ForAccount(ids.Id);
+            if (!force && c.Scalar<long>(
+                    "SELECT EXISTS(SELECT 1 FROM messages WHERE folder_id IN (SELECT id FROM folders WHERE owner_kind = @k AND owner_id = @o))",
+                    ("@k", (int)owner.Kind), ("@o", owner.Id)) != 0)
+                throw new StoreException(StoreError.NotEmpty, $"mailbox {login} holds messages; remove them first or force");
             DeleteAccountData(c, ids.Id);
             DeleteOrphanBlobs(c);
             BumpDirectoryVersion(c);

@@ -44,7 +44,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
     {
         ct.ThrowIfCancellationRequested();
         options ??= new StoreOptions();
-        Directory.CreateDirectory(dataFolder);
+        CreatePrivateFolder(dataFolder);
         CreateSignalFolder(dataFolder);
         var path = Path.GetFullPath(Path.Combine(dataFolder, FileName));
         var connectionString = new SqliteConnectionStringBuilder
@@ -60,6 +60,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         {
             // WAL is persistent in the file; readers never block the writer nor each other.
             writer.Exec("PRAGMA journal_mode=WAL");
+            RestrictToOwner(path, path + "-wal", path + "-shm");
             Schema.Migrate(writer);
         }
         catch
@@ -68,6 +69,40 @@ public sealed partial class SqliteStore : IStore, IDisposable
             throw;
         }
         return Task.FromResult(new SqliteStore(path, options, connectionString, writer));
+    }
+
+    /// <summary>The data folder holds every mailbox: 0700 on Unix whatever the umask (SPEC.md, Files).</summary>
+    private static void CreatePrivateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>
+    /// 0600 on the database and the -wal/-shm files SQLite has made so far; the ones it makes later
+    /// take the database file's mode (os_unix.c), so they are private too.
+    /// </summary>
+    private static void RestrictToOwner(params string[] files)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        foreach (var file in files)
+        {
+            try
+            {
+                if (File.Exists(file) && File.GetUnixFileMode(file) != (UnixFileMode.UserRead | UnixFileMode.UserWrite))
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's store (opened by root, say): its owner keeps its mode.
+            }
+        }
     }
 
     private static SqliteConnection OpenConnection(string connectionString, StoreOptions options)

@@ -25,15 +25,28 @@ public static class AkkaImapExecutable
 
     public static string DllPath { get; } = FindDll();
 
-    public static ProcessStartInfo StartInfo(params string[] args)
+    public static ProcessStartInfo StartInfo(params string[] args) => StartInfoWithUmask(umask: null, args);
+
+    /// <summary>
+    /// As <see cref="StartInfo(string[])"/>; with <paramref name="umask"/> set, through <c>/bin/sh</c>
+    /// that sets it and then execs dotnet (same pid), as a login shell or service manager would.
+    /// </summary>
+    public static ProcessStartInfo StartInfoWithUmask(string? umask, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(umask is null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (umask is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"umask {umask} && exec dotnet \"$@\"");
+            info.ArgumentList.Add("sh");
+        }
+
         info.ArgumentList.Add(DllPath);
         foreach (var arg in args)
         {
@@ -46,9 +59,12 @@ public static class AkkaImapExecutable
     }
 
     /// <summary>Runs to completion with <paramref name="stdin"/> written and closed.</summary>
-    public static async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunWithUmaskAsync(stdin, umask: null, args);
+
+    /// <summary>As <see cref="RunWithInputAsync(string, string[])"/>, under <paramref name="umask"/> when set.</summary>
+    public static async Task<CliResult> RunWithUmaskAsync(string stdin, string? umask, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("dotnet did not start");
+        using var process = Process.Start(StartInfoWithUmask(umask, args)) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.StandardInput.WriteAsync(stdin);

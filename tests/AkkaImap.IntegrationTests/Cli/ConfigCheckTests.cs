@@ -23,7 +23,13 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.cache.account-idle = 2m", lines);
         Assert.Contains("akka-imap.cache.unselected-messages = 100000", lines);
         Assert.Contains("akka-imap.storage.change-retention = 1d", lines);
-        Assert.Equal(42, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.limits.owner-reply-timeout = 1m", lines);
+        Assert.Contains("akka-imap.limits.worker-timeout = 5m", lines);
+        Assert.Contains("akka-imap.limits.listen-backlog = 1024", lines);
+        Assert.Contains("akka-imap.storage.write-batch = 256", lines);
+        Assert.Contains("akka-imap.storage.readers = 4", lines);
+        Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
+        Assert.Equal(48, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -51,6 +57,20 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Equal("akka-imap.port: expected a number from 1 to 65535, got \"abc\"\n", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
+    [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
+    [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
+    [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
+    public async Task Config_check_refuses_what_is_not_available_or_bad(string hocon, string expected)
+    {
+        var file = folder.Write("refused.conf", hocon + "\n");
+
+        var result = await AkkaImapExecutable.RunAsync("config", "check", "--config", file);
+
+        CliAssert.Refused(result, expected);
+    }
+
     [Fact]
     public async Task A_missing_config_file_is_one_line()
     {
@@ -72,6 +92,18 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("akka-imap.storage.path = \"/var/lib/akkaimap\"", result.StdoutLines);
         Assert.Contains("akka-imap.alternate-port.enabled = on  # MailEnable: Also listen on alternate port", result.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Help_names_a_reference_conf_that_is_beside_the_executable()
+    {
+        var result = await AkkaImapExecutable.RunAsync("--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var line = Assert.Single(result.StdoutLines, l => l.StartsWith("--config", StringComparison.Ordinal));
+        var path = line[(line.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(AkkaImapExecutable.DllPath)!, "reference.conf"), path);
+        Assert.Equal(File.ReadAllText(Path.Combine(AkkaImapExecutable.RepositoryRoot, "hocon", "reference.conf")), File.ReadAllText(path));
     }
 
     [Fact]

@@ -50,6 +50,12 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Extra HOCON inside <c>akka-imap { }</c> for this class's server.</summary>
     protected virtual string ExtraSettings => string.Empty;
 
+    /// <summary>The umask the server and its admin commands run under (as "022"); null: the test runner's.</summary>
+    protected virtual string? Umask => null;
+
+    /// <summary>The pid of the running <c>akkaimap serve</c>.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the server has not been started");
+
     /// <summary>What the server printed so far (for assertion messages).</summary>
     public string Output
     {
@@ -89,7 +95,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Runs an admin command against this server's store; fails the test on a non-zero exit.</summary>
     public async Task<CliResult> CliAsync(string stdin, params string[] args)
     {
-        var result = await AkkaImapExecutable.RunWithInputAsync(stdin, [.. args, "--config", ConfigFile]);
+        var result = await AkkaImapExecutable.RunWithUmaskAsync(stdin, Umask, [.. args, "--config", ConfigFile]);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"akkaimap {string.Join(' ', args)} failed: {result}");
@@ -101,7 +107,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Starts <c>akkaimap serve</c> and returns once it says it listens.</summary>
     public async Task StartAsync()
     {
-        var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", ConfigFile))
+        var process = Process.Start(AkkaImapExecutable.StartInfoWithUmask(Umask, "serve", "--config", ConfigFile))
             ?? throw new InvalidOperationException("dotnet did not start");
         process.StandardInput.Close();
         _process = process;

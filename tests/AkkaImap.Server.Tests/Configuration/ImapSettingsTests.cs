@@ -44,6 +44,29 @@ public sealed class ImapSettingsTests
         Assert.Equal(["127.0.0.1"], s.Lmtp.Bind);
         Assert.Equal(24, s.Lmtp.Port);
         Assert.Null(s.Telemetry.PrometheusPort);
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5), 1024), (s.Limits.OwnerReplyTimeout, s.Limits.WorkerTimeout, s.Limits.ListenBacklog));
+        Assert.Equal((256, 4), (s.Storage.WriteBatch, s.Storage.Readers));
+        Assert.Equal(new ShutdownSettings(TimeSpan.FromSeconds(3)), s.Shutdown);
+    }
+
+    [Fact]
+    public void Timeouts_backlog_drain_and_store_sizes_are_read()
+    {
+        var s = Parse("""
+            akka-imap {
+              limits { owner-reply-timeout = 15s, worker-timeout = 90s, listen-backlog = 64 }
+              storage { write-batch = 32, readers = 2 }
+              shutdown.drain-timeout = 0s
+            }
+            """);
+
+        Assert.Equal(TimeSpan.FromSeconds(15), s.Limits.OwnerReplyTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), s.Limits.WorkerTimeout);
+        Assert.Equal(64, s.Limits.ListenBacklog);
+        Assert.Equal(32, s.Storage.WriteBatch);
+        Assert.Equal(2, s.Storage.Readers);
+        Assert.Equal(TimeSpan.Zero, s.Shutdown.DrainTimeout);
+        Assert.Contains(new SettingLine("akka-imap.shutdown.drain-timeout", "0ms", null), SettingsListing.Describe(s));
     }
 
     [Fact]
@@ -66,8 +89,7 @@ public sealed class ImapSettingsTests
               auth { failure-delay = 500ms, failure-delay-max = 1m, lockout { failures = 3, window = 1d, duration = 90 minutes } }
               limits { max-line = 8k, max-literal = 1MB, max-bad-commands = 5, max-unsent-output = 64k }
               cache { account-idle = 30s, unselected-messages = 0 }
-              lmtp { enabled = on, bind = "0.0.0.0", port = 2424 }
-              telemetry.prometheus.port = 9464
+              lmtp { enabled = off, bind = "0.0.0.0", port = 2424 }
             }
             """);
 
@@ -87,9 +109,8 @@ public sealed class ImapSettingsTests
         Assert.Equal(new LockoutSettings(3, TimeSpan.FromDays(1), TimeSpan.FromMinutes(90)), s.Auth.Lockout);
         Assert.Equal(new LimitSettings(8192, 1_000_000, 5, 64 * 1024), s.Limits);
         Assert.Equal(new CacheSettings(TimeSpan.FromSeconds(30), 0), s.Cache);
-        Assert.Equal((true, 2424), (s.Lmtp.Enabled, s.Lmtp.Port));
+        Assert.Equal((false, 2424), (s.Lmtp.Enabled, s.Lmtp.Port));
         Assert.Equal(["0.0.0.0"], s.Lmtp.Bind);
-        Assert.Equal(9464, s.Telemetry.PrometheusPort);
     }
 
     [Theory]
@@ -115,6 +136,14 @@ public sealed class ImapSettingsTests
     [InlineData("akka-imap.storage.provider = mysql", "akka-imap.storage.provider: expected sqlite or postgresql, got \"mysql\"")]
     [InlineData("akka-imap.storage.provider = postgresql", "akka-imap.storage.postgresql.connection-string: set it when storage.provider = postgresql")]
     [InlineData("akka-imap.telemetry.prometheus.port = 99999", "akka-imap.telemetry.prometheus.port: expected a number from 1 to 65535, got \"99999\"")]
+    [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
+    [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
+    [InlineData("akka-imap.limits.owner-reply-timeout = 0s", "akka-imap.limits.owner-reply-timeout: expected at least 1s, got \"0s\"")]
+    [InlineData("akka-imap.limits.worker-timeout = 5", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"5\"")]
+    [InlineData("akka-imap.limits.listen-backlog = 0", "akka-imap.limits.listen-backlog: expected a number from 1 to 65535, got \"0\"")]
+    [InlineData("akka-imap.storage.write-batch = 0", "akka-imap.storage.write-batch: expected a number from 1 to 100000, got \"0\"")]
+    [InlineData("akka-imap.storage.readers = many", "akka-imap.storage.readers: expected a number from 1 to 256, got \"many\"")]
+    [InlineData("akka-imap.shutdown.drain-timeout = soon", "akka-imap.shutdown.drain-timeout: expected a duration such as 30s, 5m or 1h, got \"soon\"")]
     [InlineData("akka-imap.port = [143]", "akka-imap.port: expected a single value, not a list or a block")]
     [InlineData("akka-imap.idle-timout = 5m", "akka-imap.idle-timout: unknown setting; check its spelling against reference.conf (akkaimap config check lists every key)")]
     [InlineData("akka-imap.tls = off", "akka-imap.tls: expected a block such as tls { ... }, not a plain value")]
