@@ -45,7 +45,7 @@ public sealed class AdminChangeTests(AdminChangeServer server) : IClassFixture<A
         await idleWatch.Seen.WaitAsync(Deadline);
         var selectedClosed = UntilClosedAsync(selected);
 
-        await server.CliAsync("", "mailbox", "remove", dave);
+        await server.CliAsync("", "mailbox", "remove", dave, "--force");
         var cliExited = Stopwatch.GetTimestamp();
 
         var (lines, closedAt) = await selectedClosed.WaitAsync(Deadline);

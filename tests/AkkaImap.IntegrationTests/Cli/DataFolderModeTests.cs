@@ -41,7 +41,7 @@ public sealed class DataFolderModeTests(Umask022Server server) : IClassFixture<U
         Assert.Contains("akkaimap.db-wal", entries.Keys);
         Assert.Contains(Path.Combine("tls", "selfsigned.pfx"), entries.Keys);
         Assert.Equal(PrivateFolder, File.GetUnixFileMode(server.DataPath));
-        Assert.All(entries, e => Assert.True(e.Value == (e.Key == "tls" ? PrivateFolder : Private), $"{e.Key} is {e.Value}"));
+        Assert.All(entries, e => Assert.True(e.Value == Expected(e.Key), $"{e.Key} is {e.Value}"));
     }
 
     [Fact]
@@ -64,13 +64,17 @@ public sealed class DataFolderModeTests(Umask022Server server) : IClassFixture<U
             Assert.Equal(PrivateFolder, File.GetUnixFileMode(data));
             var entries = ModesUnder(data);
             Assert.Contains("akkaimap.db", entries.Keys);
-            Assert.All(entries, e => Assert.True(e.Value == Private, $"{e.Key} is {e.Value}"));
+            Assert.All(entries, e => Assert.True(e.Value == Expected(Path.Combine(data, e.Key)), $"{e.Key} is {e.Value}"));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>Folders inside (tls, the change signal's watch folder) are 0700 too, files 0600.</summary>
+    private UnixFileMode Expected(string entry) =>
+        Directory.Exists(Path.IsPathRooted(entry) ? entry : Path.Combine(server.DataPath, entry)) ? PrivateFolder : Private;
 
     private static Dictionary<string, UnixFileMode> ModesUnder(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
