@@ -17,4 +17,10 @@ public sealed record StoreOptions
 
     /// <summary>Upper bound of queued write operations run in one group-commit transaction.</summary>
     public int MaxBatch { get; init; } = 256;
+
+    /// <summary>
+    /// Reader threads, each with its own connection: they run every read, password hashing
+    /// (PBKDF2) and MIME analysis, so that no caller's thread blocks on the store.
+    /// </summary>
+    public int Readers { get; init; } = 4;
 }
