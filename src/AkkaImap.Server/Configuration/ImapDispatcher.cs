@@ -11,6 +11,12 @@ public static class ImapDispatcher
 {
     public const string Id = "akka-imap-dispatcher";
 
+    /// <summary>
+    /// Its threads are <c>imap-1</c> … <c>imap-N</c>: short, because Linux keeps 15 characters of a
+    /// thread name (<c>/proc/PID/task/*/comm</c>, <c>top -H</c>), where an operator counts them.
+    /// </summary>
+    public const string ThreadNamePrefix = "imap-";
+
     /// <summary>The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads.</summary>
     public static string Hocon(int threads) =>
         $$"""

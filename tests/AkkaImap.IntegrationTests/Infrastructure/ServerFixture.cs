@@ -50,6 +50,11 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Extra HOCON inside <c>akka-imap { }</c> for this class's server.</summary>
     protected virtual string ExtraSettings => string.Empty;
 
+    /// <summary>The process id of the running <c>akkaimap serve</c> (to look at it in /proc).</summary>
+    public int ProcessId => _process is { HasExited: false } process
+        ? process.Id
+        : throw new InvalidOperationException("akkaimap serve is not running");
+
     /// <summary>What the server printed so far (for assertion messages).</summary>
     public string Output
     {

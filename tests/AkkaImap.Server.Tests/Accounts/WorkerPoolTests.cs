@@ -59,7 +59,7 @@ public sealed class WorkerPoolTests : Akka.TestKit.Xunit2.TestKit
         pool.Tell(new RunWork(() => Task.FromResult<object>(Thread.CurrentThread.Name ?? "")), probe.Ref);
 
         var threadName = probe.ExpectMsg<string>();
-        Assert.Contains(ImapDispatcher.Id, threadName);
+        Assert.StartsWith(ImapDispatcher.ThreadNamePrefix, threadName);
         await system.Terminate();
     }
 }
