@@ -3,7 +3,7 @@ using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Workers;
 using Xunit;
 
-namespace AkkaImap.Server.Tests.Accounts;
+namespace AkkaImap.Server.Tests.Workers;
 
 public sealed class WorkerPoolTests : Akka.TestKit.Xunit2.TestKit
 {
