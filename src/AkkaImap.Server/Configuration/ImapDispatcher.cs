@@ -17,9 +17,14 @@ public static class ImapDispatcher
     /// </summary>
     public const string ThreadNamePrefix = "imap-";
 
-    /// <summary>The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads, and
+    /// picks the <see cref="OnDemandScheduler"/> (Akka's default scheduler ticks every 10 ms, which
+    /// kept an idle server busy); a configuration that sets either key itself wins over this.
+    /// </summary>
     public static string Hocon(int threads) =>
         $$"""
+        akka.scheduler.implementation = "{{typeof(OnDemandScheduler).AssemblyQualifiedName}}"
         {{Id}} {
           type = Dispatcher
           executor = "{{typeof(DedicatedThreadsExecutorConfigurator).AssemblyQualifiedName}}"
