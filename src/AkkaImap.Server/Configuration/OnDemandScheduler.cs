@@ -112,7 +112,14 @@ public sealed class OnDemandScheduler(Config config, ILoggingAdapter log)
                 _onCancel = _cancelable.Token.UnsafeRegister(static state => ((ScheduledTask)state!).Stop(), this);
             }
 
-            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+            try
+            {
+                _timer.Change(delay, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Cancelled in the meantime: its registration has already released the timer.
+            }
         }
 
         /// <summary>Releases the timer; false when it was already released.</summary>
@@ -147,31 +154,26 @@ public sealed class OnDemandScheduler(Config config, ILoggingAdapter log)
 
         private void Fire()
         {
+            if (_interval == Timeout.InfiniteTimeSpan)
+            {
+                // Claimed by releasing it first, so that a shutdown at the same moment does not
+                // run it a second time.
+                if (Stop() && !IsCancelled)
+                {
+                    Run();
+                }
+
+                return;
+            }
+
             if (Volatile.Read(ref _stopped) != 0)
             {
                 return;
             }
 
-            if (IsCancelled)
-            {
-                Stop();
-                return;
-            }
-
-            try
-            {
-                _action.Run();
-            }
-            catch (Exception ex)
+            if (IsCancelled || !Run())
             {
                 // As Akka's scheduler does: a task that fails is not run again.
-                _owner.Log.Error(ex, "Error while executing scheduled task {0}", _action);
-                Stop();
-                return;
-            }
-
-            if (_interval == Timeout.InfiniteTimeSpan)
-            {
                 Stop();
                 return;
             }
@@ -185,6 +187,20 @@ public sealed class OnDemandScheduler(Config config, ILoggingAdapter log)
             catch (ObjectDisposedException)
             {
                 // Cancelled while it ran.
+            }
+        }
+
+        private bool Run()
+        {
+            try
+            {
+                _action.Run();
+                return true;
+            }
+            catch (Exception ex)
+            {
+                _owner.Log.Error(ex, "Error while executing scheduled task {0}", _action);
+                return false;
             }
         }
     }
