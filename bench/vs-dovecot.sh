@@ -5,11 +5,12 @@
 #
 # Installs Dovecot from Debian's packages if missing, builds AkkaImap and the load tool in Release,
 # gives both servers the same users (SCRAM-SHA-256 secrets, 4096 PBKDF2 iterations, one password)
-# and the same mail, runs the mixed, idle and large scenarios against each server in turn on
-# loopback, and writes bench/RESULTS.md and bench/results.png. The last line printed is
-#   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S
-# Full run: mixed at 50 and 200 clients, 10,000 IDLE connections, a 100,000-message folder
-# (< 20 min on 2 cores). --quick: 50 clients, 1,000 IDLE connections, 10,000 messages (< 5 min).
+# and the same mail, runs the idle-cpu, mixed, idle and large scenarios against each server in
+# turn on loopback, and writes bench/RESULTS.md and bench/results.png. The last line printed is
+#   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S idle-cpu-pct=C
+# Full run: 60 s with no connections, mixed at 50 and 200 clients, 10,000 IDLE connections, a
+# 100,000-message folder (< 20 min on 2 cores). --quick: 20 s with no connections, 50 clients,
+# 1,000 IDLE connections, 10,000 messages (< 5 min).
 # (Budgets for an otherwise idle machine.) --keep leaves the scratch folder (data, configs, logs)
 # for inspection. BENCH_RESULTS=DIR writes the results there instead of bench/.
 set -euo pipefail
@@ -28,9 +29,9 @@ for arg in "$@"; do
 done
 
 if [ "$QUICK" = 1 ]; then
-  MIXED_CLIENTS="50"; IDLE_CONNECTIONS=1000; LARGE_MESSAGES=10000; MIXED_SECONDS=15; MODE="quick"
+  MIXED_CLIENTS="50"; IDLE_CONNECTIONS=1000; LARGE_MESSAGES=10000; MIXED_SECONDS=15; IDLE_CPU_SECONDS=20; MODE="quick"
 else
-  MIXED_CLIENTS="50 200"; IDLE_CONNECTIONS=10000; LARGE_MESSAGES=100000; MIXED_SECONDS=30; MODE="full"
+  MIXED_CLIENTS="50 200"; IDLE_CONNECTIONS=10000; LARGE_MESSAGES=100000; MIXED_SECONDS=30; IDLE_CPU_SECONDS=60; MODE="full"
 fi
 PER_USER=10
 IDLE_USERS=$((IDLE_CONNECTIONS / PER_USER))
@@ -203,6 +204,11 @@ run_scenarios() { # NAME PORT OUT START-FUNCTION
   local name=$1 port=$2 out=$3 start=$4
   local common=(--port "$port" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" --sources "$SOURCES" --out "$out")
   "$start"
+  # What the server costs when nobody uses it: no client connects; 10 s to finish starting.
+  log "$name: idle CPU, no connections, ${IDLE_CPU_SECONDS}s"
+  "${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$out" --settle 10 --seconds "$IDLE_CPU_SECONDS"
+  stop_server
+  "$start"
   log "$name: filling $MAX_CLIENTS INBOXes with 30 messages each"
   "${BENCH[@]}" fill "${common[@]}" --pid "$SERVER_PID" --users "$MAX_CLIENTS" --first-user 1 --per-user 30
   for clients in $MIXED_CLIENTS; do
@@ -281,7 +287,7 @@ run_scenarios Dovecot "$DOVECOT_PORT" "$WORK/dovecot.json" start_dovecot
 
 # --- report ------------------------------------------------------------------------------------
 ELAPSED=$(( $(date +%s) - START ))
-PREFACE="Mode: **$MODE** ($MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $LOAD_BEFORE, at its end: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick' || true)\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
+PREFACE="Mode: **$MODE** (${IDLE_CPU_SECONDS} s with no connections, $MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $LOAD_BEFORE, at its end: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick' || true)\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
 
 ![AkkaImap advantage over Dovecot](results.png)"
 RESULTS=${BENCH_RESULTS:-$HERE}   # where RESULTS.md, results.png and the raw figures go

@@ -4,7 +4,7 @@ using AkkaImap.Bench;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: akkaimap-bench fill|mixed|idle|large|report [--host H] [--port P] [--user TEMPLATE] [--password PW] [--pid PID] [--out FILE] ...");
+    Console.Error.WriteLine("usage: akkaimap-bench fill|mixed|idle|idle-cpu|large|report [--host H] [--port P] [--user TEMPLATE] [--password PW] [--pid PID] [--out FILE] ...");
     return 2;
 }
 
@@ -15,6 +15,7 @@ try
         "fill" => await Fill.RunAsync(options),
         "mixed" => await Mixed.RunAsync(options),
         "idle" => await Idle.RunAsync(options),
+        "idle-cpu" => await IdleCpu.RunAsync(options),
         "large" => await Large.RunAsync(options),
         "report" => Report.Run(options),
         _ => 2,

@@ -25,6 +25,9 @@ public sealed record StoreOptions
     /// </summary>
     public TimeSpan ChangeRetention { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>Threads that run reads (the reader pool).</summary>
+    /// <summary>
+    /// Reader threads, each with its own connection: they run every read, password hashing
+    /// (PBKDF2) and MIME analysis, so that no caller's thread blocks on the store.
+    /// </summary>
     public int Readers { get; init; } = 4;
 }

@@ -12,48 +12,39 @@ public sealed class DedicatedThreadsExecutorConfigurator(Config config, IDispatc
     : ExecutorServiceConfigurator(config, prerequisites)
 {
     public override ExecutorService Produce(string id) =>
-        new DedicatedThreadsExecutor(id, Math.Max(1, Config.GetInt("dedicated-thread-pool.thread-count", 1)));
+        new DedicatedThreadsExecutor(id, Math.Max(1, Config.GetInt("dedicated-thread-pool.thread-count", 1)), ImapDispatcher.ThreadNamePrefix);
 }
 
 /// <summary>
-/// Exactly N named threads (<c>{id}_1</c> … <c>{id}_N</c>) taking mailbox runs from one shared queue:
-/// any idle thread takes the next run. Akka's own ForkJoinDispatcher (DedicatedThreadPool) was
-/// measured to run no more of its threads at once than the machine has cores (3 threads, 2 cores:
-/// three actors blocking together never all ran), which would cap <c>threads</c> at the core count
-/// and let two slow commands stall every session.
+/// Exactly N named threads (<c>imap-1</c> … <c>imap-N</c>) taking mailbox runs from one shared
+/// queue: any free thread takes the next run, and all N can run at once whatever the core count.
+/// Akka's own ForkJoinDispatcher (DedicatedThreadPool) was measured to run no more of its threads
+/// at once than the machine has cores, which would cap <c>threads</c> at the core count.
 /// <para>
-/// Idle threads sleep on a monitor without spinning (a BlockingCollection's semaphore spun and
-/// yielded: 8% of the server's CPU under the mixed benchmark went to idle threads calling
-/// sched_yield). A new run wakes a sleeping thread only while fewer threads than cores are awake;
-/// otherwise an awake thread takes it when its current run ends, saving a sleep and a wake per
-/// actor message. So that runs never wait behind threads that block (a long SEARCH reads the
-/// store synchronously), a run left queued for <see cref="StallCheck"/> wakes one more thread.
+/// Idle threads sleep on a monitor without spinning and without a timeout (a BlockingCollection's
+/// semaphore spun and yielded: 8% of the server's CPU under the mixed benchmark went to idle
+/// threads calling sched_yield), so an idle server is not woken by its dispatcher. A queued run
+/// wakes one sleeping thread when no other thread is already on its way to take it; a thread that
+/// finishes a run takes the next one without sleeping. Nothing run here blocks (the store does its
+/// work on its own threads), so this needs no stall check: before, a 1 ms timer woke one more
+/// thread when the awake ones made no progress, and that timer kept an idle process busy.
 /// </para>
 /// </summary>
 internal sealed class DedicatedThreadsExecutor : ExecutorService
 {
-    private static readonly TimeSpan StallCheck = TimeSpan.FromMilliseconds(1);
-
     private readonly Queue<IRunnable> _runs = new();
     private readonly object _gate = new();
-    private readonly int _threads;
-    private readonly int _awakeTarget = Math.Max(1, Environment.ProcessorCount);
-    private readonly Timer _stallTimer;
-    private int _sleeping;        // threads waiting and not yet pulsed
-    private long _taken;          // runs dequeued so far: progress, for the stall check
-    private long _takenWhenArmed;
-    private bool _stallTimerArmed;
+    private int _sleeping; // threads waiting, not pulsed
+    private int _waking;   // threads pulsed, not yet back from the wait
     private bool _shutdown;
 
-    public DedicatedThreadsExecutor(string id, int threads)
+    public DedicatedThreadsExecutor(string id, int threads, string threadNamePrefix)
         : base(id)
     {
-        _threads = threads;
-        _stallTimer = new Timer(_ => OnStallCheck());
         for (var i = 1; i <= threads; i++)
         {
             // Background: the process may exit without waiting for these threads.
-            new Thread(Work) { IsBackground = true, Name = id + "_" + i.ToString(CultureInfo.InvariantCulture) }.Start();
+            new Thread(Work) { IsBackground = true, Name = threadNamePrefix + i.ToString(CultureInfo.InvariantCulture) }.Start();
         }
     }
 
@@ -67,7 +58,12 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
             }
 
             _runs.Enqueue(run);
-            WakeIfNeeded();
+            if (_sleeping > 0 && _runs.Count > _waking)
+            {
+                _sleeping--;
+                _waking++;
+                Monitor.Pulse(_gate);
+            }
         }
     }
 
@@ -77,10 +73,10 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
         lock (_gate)
         {
             _shutdown = true;
+            _waking += _sleeping;
             _sleeping = 0;
             Monitor.PulseAll(_gate);
         }
-        _stallTimer.Dispose();
     }
 
     private void Work()
@@ -110,71 +106,14 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
                     return null;
                 }
 
-                // The waker counts the wake (so that two runs queued at once wake two threads).
+                // The waker moves this thread from sleeping to waking, so that two runs queued
+                // at once wake two threads and one run wakes one.
                 _sleeping++;
                 Monitor.Wait(_gate);
+                _waking--;
             }
 
-            var run = _runs.Dequeue();
-            _taken++;
-            if (_runs.Count > 0)
-            {
-                WakeIfNeeded();
-            }
-
-            return run;
-        }
-    }
-
-    /// <summary>Called holding the gate with at least one run queued.</summary>
-    private void WakeIfNeeded()
-    {
-        if (_sleeping == 0)
-        {
-            return;
-        }
-
-        var awake = _threads - _sleeping;
-        if (awake < _awakeTarget || _runs.Count > awake)
-        {
-            _sleeping--;
-            Monitor.Pulse(_gate);
-        }
-        else
-        {
-            ArmStallTimer();
-        }
-    }
-
-    private void ArmStallTimer()
-    {
-        if (_stallTimerArmed || _shutdown)
-        {
-            return;
-        }
-
-        _stallTimerArmed = true;
-        _takenWhenArmed = _taken;
-        _stallTimer.Change(StallCheck, Timeout.InfiniteTimeSpan);
-    }
-
-    private void OnStallCheck()
-    {
-        lock (_gate)
-        {
-            _stallTimerArmed = false;
-            if (_runs.Count == 0 || _sleeping == 0 || _shutdown)
-            {
-                return;
-            }
-
-            if (_taken == _takenWhenArmed)
-            {
-                // The awake threads took nothing for a while: they are blocked. One more joins them.
-                _sleeping--;
-                Monitor.Pulse(_gate);
-            }
-            ArmStallTimer();
+            return _runs.Dequeue();
         }
     }
 }

@@ -11,9 +11,20 @@ public static class ImapDispatcher
 {
     public const string Id = "akka-imap-dispatcher";
 
-    /// <summary>The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Its threads are <c>imap-1</c> … <c>imap-N</c>: short, because Linux keeps 15 characters of a
+    /// thread name (<c>/proc/PID/task/*/comm</c>, <c>top -H</c>), where an operator counts them.
+    /// </summary>
+    public const string ThreadNamePrefix = "imap-";
+
+    /// <summary>
+    /// The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads, and
+    /// picks the <see cref="OnDemandScheduler"/> (Akka's default scheduler ticks every 10 ms, which
+    /// kept an idle server busy); a configuration that sets either key itself wins over this.
+    /// </summary>
     public static string Hocon(int threads) =>
         $$"""
+        akka.scheduler.implementation = "{{typeof(OnDemandScheduler).AssemblyQualifiedName}}"
         {{Id}} {
           type = Dispatcher
           executor = "{{typeof(DedicatedThreadsExecutorConfigurator).AssemblyQualifiedName}}"

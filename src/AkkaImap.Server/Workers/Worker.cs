@@ -4,10 +4,11 @@ using Akka.Event;
 namespace AkkaImap.Server.Workers;
 
 /// <summary>
-/// One routee of the worker pool. The work runs inside <c>ReceiveAsync</c>: the worker takes the
-/// next item only when this one has finished, and continuations stay on the IMAP dispatcher.
+/// One worker of the <see cref="WorkerPool"/>. The work runs inside <c>ReceiveAsync</c>: the worker
+/// takes the next item only when this one has finished, and continuations stay on the IMAP
+/// dispatcher. Once it has answered, it tells its pool that it is free.
 /// </summary>
-public sealed class Worker : ReceiveActor
+internal sealed class Worker : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -28,6 +29,7 @@ public sealed class Worker : ReceiveActor
                 reply = new Status.Failure(ex, m.Tag);
             }
             replyTo.Tell(reply, Self);
+            Context.Parent.Tell(WorkerFree.Instance, Self);
         });
     }
 }

@@ -11,3 +11,13 @@ public sealed record RunWork(Func<Task<object>> Work, object? Tag = null) : Akka
 
 /// <summary>The result of a <see cref="RunWork"/> that carried a <see cref="RunWork.Tag"/>.</summary>
 public sealed record WorkCompleted(object Tag, object Result) : Akka.Actor.INoSerializationVerificationNeeded;
+
+/// <summary>A worker's word to its pool that it has answered its item and takes the next.</summary>
+internal sealed record WorkerFree : Akka.Actor.INoSerializationVerificationNeeded
+{
+    public static readonly WorkerFree Instance = new();
+
+    private WorkerFree()
+    {
+    }
+}

@@ -14,4 +14,11 @@ public sealed partial class SqliteStore
             throw new ArgumentException("not a pragma name", nameof(name));
         return Read(c => c.Scalar<string>("PRAGMA " + name), ct);
     }
+
+    /// <summary>Runs <paramref name="work"/> on a reader thread, as the store's own reads and preparations run.</summary>
+    internal Task<T> OnReaderThreadAsync<T>(Func<T> work, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _readers.Run(_ => work(), ct);
+    }
 }

@@ -82,11 +82,11 @@ public sealed partial class SqliteStore
     {
         var (user, postOffice) = SplitLogin(login)
             ?? throw new StoreException(StoreError.NotAllowed, $"'{login}' is not of the form user@postoffice");
-        // PBKDF2 is deliberately slow: derive outside the single writer.
-        var scram = Scram.Create(password, _options.ScramIterations);
-        var (cramMd5, ntHash) = DeriveExtraSecrets(password, extra);
-        return Write(c =>
+        // PBKDF2 is deliberately slow: derived on a reader thread, neither by the caller nor by
+        // the single writer.
+        return PrepareThenWrite(() => DeriveSecrets(password, extra), (c, secrets) =>
         {
+            var (scram, cramMd5, ntHash) = secrets;
             var po = c.Scalar<long?>("SELECT id FROM post_offices WHERE name = @n", ("@n", postOffice))
                 ?? throw new StoreException(StoreError.NotFound, $"post office {postOffice} does not exist");
             var canonical = user + "@" + postOffice;
@@ -116,11 +116,10 @@ public sealed partial class SqliteStore
 
     public Task<bool> SetPasswordAsync(string login, string password, PasswordSecrets extra, CancellationToken ct = default)
     {
-        var scram = Scram.Create(password, _options.ScramIterations);
-        var (cramMd5, ntHash) = DeriveExtraSecrets(password, extra);
-        return Write(c =>
+        return PrepareThenWrite(() => DeriveSecrets(password, extra), (c, secrets) =>
         {
             if (FindAccountIds(c, login) is not { } ids) return false;
+            var (scram, cramMd5, ntHash) = secrets;
             c.Exec("""
                 UPDATE accounts SET scram_salt = @s, scram_iterations = @i, scram_stored_key = @sk, scram_server_key = @vk,
                     cram_md5_context = @cm, nt_hash = @nt
@@ -155,30 +154,44 @@ public sealed partial class SqliteStore
         }, ct);
 
     public Task<Account?> FindAccountAsync(string login, CancellationToken ct = default) =>
-        Read(c => ReadAccounts(c, $"SELECT {AccountColumns} FROM accounts a JOIN post_offices p ON p.id = a.post_office_id WHERE a.login = @l",
-            ("@l", login.Trim())).FirstOrDefault(), ct);
+        Read(c => FindAccount(c, login), ct);
+
+    private static Account? FindAccount(SqliteConnection c, string login) =>
+        ReadAccounts(c, $"SELECT {AccountColumns} FROM accounts a JOIN post_offices p ON p.id = a.post_office_id WHERE a.login = @l",
+            ("@l", login.Trim())).FirstOrDefault();
 
     public Task<Account?> GetAccountAsync(long accountId, CancellationToken ct = default) =>
         Read(c => ReadAccounts(c, $"SELECT {AccountColumns} FROM accounts a JOIN post_offices p ON p.id = a.post_office_id WHERE a.id = @id",
             ("@id", accountId)).FirstOrDefault(), ct);
 
-    public async Task<Account?> VerifyPasswordAsync(string login, string password, CancellationToken ct = default)
-    {
-        var credentials = await GetScramCredentialsAsync(login, ct).ConfigureAwait(false);
-        // Unknown logins still pay for one derivation so timing does not reveal which exist.
-        var ok = Scram.Verify(credentials ?? UnknownUserCredentials(), password) && credentials is not null;
-        return ok ? await FindAccountAsync(login, ct).ConfigureAwait(false) : null;
-    }
+    /// <summary>One reader-thread job: the stored keys, PBKDF2 of the password (milliseconds of CPU), the account.</summary>
+    public Task<Account?> VerifyPasswordAsync(string login, string password, CancellationToken ct = default) =>
+        Read(c =>
+        {
+            var credentials = ReadScramCredentials(c, login);
+            // Unknown logins still pay for one derivation so timing does not reveal which exist.
+            var ok = Scram.Verify(credentials ?? UnknownUserCredentials(), password) && credentials is not null;
+            return ok ? FindAccount(c, login) : null;
+        }, ct);
 
     private ScramCredentials UnknownUserCredentials() => new(new byte[Scram.SaltLength], _options.ScramIterations, new byte[32], new byte[32]);
 
     public Task<ScramCredentials?> GetScramCredentialsAsync(string login, CancellationToken ct = default) =>
-        Read(c =>
-        {
-            using var cmd = c.Cmd("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key FROM accounts WHERE login = @l", ("@l", login.Trim()));
-            using var r = cmd.ExecuteReader();
-            return r.Read() ? new ScramCredentials((byte[])r[0], r.GetInt32(1), (byte[])r[2], (byte[])r[3]) : null;
-        }, ct);
+        Read(c => ReadScramCredentials(c, login), ct);
+
+    private static ScramCredentials? ReadScramCredentials(SqliteConnection c, string login)
+    {
+        using var cmd = c.Cmd("SELECT scram_salt, scram_iterations, scram_stored_key, scram_server_key FROM accounts WHERE login = @l", ("@l", login.Trim()));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new ScramCredentials((byte[])r[0], r.GetInt32(1), (byte[])r[2], (byte[])r[3]) : null;
+    }
+
+    /// <summary>The SCRAM keys and the extra secrets asked for: PBKDF2, run on a reader thread.</summary>
+    private (ScramCredentials Scram, byte[]? CramMd5, byte[]? NtHash) DeriveSecrets(string password, PasswordSecrets extra)
+    {
+        var (cramMd5, ntHash) = DeriveExtraSecrets(password, extra);
+        return (Scram.Create(password, _options.ScramIterations), cramMd5, ntHash);
+    }
 
     public Task<LockoutState?> GetLockoutAsync(string login, CancellationToken ct = default) =>
         Read(c => ReadLockout(c, login), ct);

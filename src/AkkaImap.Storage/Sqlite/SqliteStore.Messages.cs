@@ -7,12 +7,10 @@ namespace AkkaImap.Storage.Sqlite;
 // Message writes: append, copy, move, store, expunge (IMailStore).
 public sealed partial class SqliteStore
 {
-    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default)
-    {
-        // MIME analysis runs on the caller's thread, before the single writer sees the work.
-        var analysed = new AnalysedMessage[messages.Count];
-        for (var i = 0; i < messages.Count; i++) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
-        return Write(c =>
+    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default) =>
+        // MIME analysis (MimeKit's parse of every message) runs on a reader thread, neither on the
+        // caller's (an account owner actor) nor on the single writer's.
+        PrepareThenWrite(() => Analyse(messages), (c, analysed) =>
         {
             var folder = SelectableFolder(c, folderId);
             if (messages.Count == 0) return new AppendResult(folder.UidValidity, [], folder.HighestModSeq);
@@ -40,6 +38,12 @@ public sealed partial class SqliteStore
             c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", uid), ("@m", (long)modSeq), ("@f", folderId));
             return new AppendResult(folder.UidValidity, uids, modSeq);
         }, ct);
+
+    private static AnalysedMessage[] Analyse(IReadOnlyList<AppendRequest> messages)
+    {
+        var analysed = new AnalysedMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
+        return analysed;
     }
 
     public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>

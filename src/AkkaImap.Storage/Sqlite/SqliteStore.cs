@@ -1,25 +1,25 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace AkkaImap.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode inside the data folder. Writes go through a
-/// single group-committing writer (<see cref="WriteQueue"/>); reads use a small pool of
-/// separate connections, which WAL lets run beside the writer. Another process (the CLI) may
+/// single group-committing writer thread (<see cref="WriteQueue"/>); reads, and the CPU-heavy
+/// preparation of writes (PBKDF2, MIME analysis), go to a bounded pool of reader threads with a
+/// connection each (<see cref="ReaderPool"/>), which WAL lets run beside the writer. No work runs
+/// on the caller's thread: every method returns a task at once. Another process (the CLI) may
 /// open the same folder at the same time; SQLite's locks and busy_timeout arbitrate.
 /// </summary>
 public sealed partial class SqliteStore : IStore, IDisposable
 {
     /// <summary>The database file name inside the data folder.</summary>
     public const string FileName = "akkaimap.db";
-    private const int MaxPooledReaders = 8;
 
     private readonly string _connectionString;
     private readonly StoreOptions _options;
     private readonly SqliteConnection _writerConnection;
     private readonly WriteQueue _writer;
-    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly ReaderPool _readers;
     private int _disposed;
 
     private SqliteStore(string path, StoreOptions options, string connectionString, SqliteConnection writer)
@@ -29,6 +29,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _connectionString = connectionString;
         _writerConnection = writer;
         _writer = new WriteQueue(writer, options.MaxBatch, OnBatchEnded);
+        _readers = new ReaderPool(options.Readers, () => OpenConnection(connectionString, options));
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -131,27 +132,13 @@ public sealed partial class SqliteStore : IStore, IDisposable
         Write<bool>(c => { work(c); return true; }, ct);
 
     /// <summary>
-    /// Runs a read on a pooled connection. The work is synchronous (SQLite is); the Task shape
-    /// keeps the interface open for a networked store.
+    /// Runs <paramref name="work"/> on a reader thread and its connection; the task completes
+    /// there, and its continuations run elsewhere (<see cref="ReaderPool"/>).
     /// </summary>
     private Task<T> Read<T>(Func<SqliteConnection, T> work, CancellationToken ct)
     {
-        if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var c = _readers.TryTake(out var pooled) ? pooled : OpenConnection(_connectionString, _options);
-        try
-        {
-            return Task.FromResult(work(c));
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
-        }
-        finally
-        {
-            if (_disposed != 0 || _readers.Count >= MaxPooledReaders) c.Dispose();
-            else _readers.Add(c);
-        }
+        return _readers.Run(reader => work(reader.Connection), ct);
     }
 
     /// <summary>Runs a multi-statement read inside one snapshot (a deferred read transaction).</summary>
@@ -163,12 +150,32 @@ public sealed partial class SqliteStore : IStore, IDisposable
             finally { c.Exec("COMMIT"); }
         }, ct);
 
+    /// <summary>
+    /// Prepares a write off the caller's thread (PBKDF2, MIME analysis: CPU work that needs no
+    /// connection) on a reader thread, then queues it for the single writer with what was
+    /// prepared. The writer itself never waits for the preparation. A write queued this way
+    /// enters the queue only once prepared: callers that need an order between writes await each.
+    /// </summary>
+    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<SqliteConnection, TPrepared, T> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return Then(_readers.Run(_ => prepare(), ct));
+
+        async Task<T> Then(Task<TPrepared> preparing)
+        {
+            var prepared = await preparing.ConfigureAwait(false);
+            return await Write(c => work(c, prepared), ct).ConfigureAwait(false);
+        }
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Readers first: queued reads fail with ObjectDisposedException, running ones end, and a
+        // write still being prepared finds the store disposed. Then the writer drains its queue.
+        _readers.Dispose();
         _writer.Dispose();
         _writerConnection.Dispose();
-        while (_readers.TryTake(out var c)) c.Dispose();
     }
 
     public ValueTask DisposeAsync()

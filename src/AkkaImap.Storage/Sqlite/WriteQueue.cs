@@ -28,7 +28,7 @@ internal sealed class WriteQueue : IDisposable
         _connection = connection;
         _maxBatch = Math.Max(1, maxBatch);
         _batchEnded = batchEnded;
-        _thread = new Thread(Run) { IsBackground = true, Name = "akkaimap-sqlite-writer" };
+        _thread = new Thread(Run) { IsBackground = true, Name = "sqlite-writer" };
         _thread.Start();
     }
 

@@ -53,8 +53,10 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>The umask the server and its admin commands run under (as "022"); null: the test runner's.</summary>
     protected virtual string? Umask => null;
 
-    /// <summary>The pid of the running <c>akkaimap serve</c>.</summary>
-    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the server has not been started");
+    /// <summary>The process id of the running <c>akkaimap serve</c> (to look at it in /proc).</summary>
+    public int ProcessId => _process is { HasExited: false } process
+        ? process.Id
+        : throw new InvalidOperationException("akkaimap serve is not running");
 
     /// <summary>What the server printed so far (for assertion messages).</summary>
     public string Output

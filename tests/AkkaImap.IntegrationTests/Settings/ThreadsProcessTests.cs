@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using AkkaImap.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -11,17 +12,15 @@ public sealed class ThreeThreadServer : ServerFixture
 
 /// <summary>
 /// MailEnable "Max concurrent connections (threads)" as <c>threads = 3</c>, seen from outside: the
-/// running executable has exactly three threads of the <c>akka-imap-dispatcher</c> (its
-/// executor names its dedicated threads after the dispatcher). Which actors run on them
-/// is shown in-process by AkkaImap.Server.Tests/Threads.
+/// running executable has exactly three IMAP threads, <c>imap-1</c> to <c>imap-3</c>, as an
+/// operator counts them in <c>/proc/PID/task/*/comm</c> or <c>top -H</c> (Linux keeps 15
+/// characters of a thread name). Which actors run on them is shown in-process by
+/// AkkaImap.Server.Tests/Threads.
 /// </summary>
-public sealed class ThreadsProcessTests(ThreeThreadServer server) : IClassFixture<ThreeThreadServer>
+public sealed partial class ThreadsProcessTests(ThreeThreadServer server) : IClassFixture<ThreeThreadServer>
 {
-    // Linux keeps the first 15 bytes of a thread name in /proc/<pid>/task/<tid>/comm.
-    private const string ThreadNamePrefix = "akka-imap-dispa";
-
     [Fact]
-    public async Task The_server_runs_exactly_three_imap_dispatcher_threads_while_serving_clients()
+    public async Task The_server_runs_exactly_three_imap_threads_while_serving_clients()
     {
         // Several sessions at once, so the dispatcher is busy while its threads are counted.
         var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => server.ConnectAsync()));
@@ -29,9 +28,10 @@ public sealed class ThreadsProcessTests(ThreeThreadServer server) : IClassFixtur
         {
             await Task.WhenAll(clients.Select(c => c.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly)));
 
-            var names = ThreadNames(FindServerPid());
+            var names = ThreadNames(server.ProcessId);
 
-            Assert.Equal(3, names.Count(n => n.StartsWith(ThreadNamePrefix, StringComparison.Ordinal)));
+            var imap = names.Where(n => ImapThread().IsMatch(n)).Order(StringComparer.Ordinal).ToList();
+            Assert.True(imap.SequenceEqual(["imap-1", "imap-2", "imap-3"]), "IMAP threads: " + string.Join(", ", names));
             Assert.Contains("3 IMAP threads", server.Output);
         }
         finally
@@ -44,35 +44,8 @@ public sealed class ThreadsProcessTests(ThreeThreadServer server) : IClassFixtur
         }
     }
 
-    /// <summary>The <c>dotnet …akkaimap.dll serve --config</c> process of this fixture, found by its config file.</summary>
-    private int FindServerPid()
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (commandLine.Contains("serve") && commandLine.Contains(server.ConfigFile))
-                {
-                    return pid;
-                }
-            }
-            catch (IOException)
-            {
-                // A process that ended while we looked.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("no akkaimap serve process for " + server.ConfigFile + " in /proc");
-    }
+    [GeneratedRegex("^imap-[0-9]+$")]
+    private static partial Regex ImapThread();
 
     private static List<string> ThreadNames(int pid) =>
         Directory.EnumerateDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task")

@@ -29,7 +29,7 @@ public sealed class DedicatedThreadsExecutorTests
 
             Assert.All(replies, r => Assert.True(r.AllStarted, "not every thread ran at the same time"));
             Assert.Equal(threads, replies.Select(r => r.Thread).Distinct().Count());
-            Assert.All(replies, r => Assert.StartsWith(ImapDispatcher.Id + "_", r.Thread));
+            Assert.All(replies, r => Assert.StartsWith(ImapDispatcher.ThreadNamePrefix, r.Thread));
         }
         finally
         {

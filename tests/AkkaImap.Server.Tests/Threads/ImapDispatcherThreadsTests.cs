@@ -93,7 +93,7 @@ public sealed class ImapDispatcherThreadsTests : Akka.TestKit.Xunit2.TestKit, IA
         var threads = imapActors.Select(u => u.ThreadId).Distinct().ToList();
         var report = string.Join("\n", imapActors.Select(u => $"{u.ActorPath} {u.Method} on {u.ThreadId} {u.ThreadName}").Distinct());
         Assert.True(threads.Count == Threads, $"{threads.Count} threads:\n{report}");
-        Assert.All(imapActors, u => Assert.StartsWith(ImapDispatcher.Id, u.ThreadName ?? "(unnamed)"));
+        Assert.All(imapActors, u => Assert.StartsWith(ImapDispatcher.ThreadNamePrefix, u.ThreadName ?? "(unnamed)"));
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Workers;
 using Xunit;
 
-namespace AkkaImap.Server.Tests.Accounts;
+namespace AkkaImap.Server.Tests.Workers;
 
 public sealed class WorkerPoolTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -59,7 +59,7 @@ public sealed class WorkerPoolTests : Akka.TestKit.Xunit2.TestKit
         pool.Tell(new RunWork(() => Task.FromResult<object>(Thread.CurrentThread.Name ?? "")), probe.Ref);
 
         var threadName = probe.ExpectMsg<string>();
-        Assert.Contains(ImapDispatcher.Id, threadName);
+        Assert.StartsWith(ImapDispatcher.ThreadNamePrefix, threadName);
         await system.Terminate();
     }
 }

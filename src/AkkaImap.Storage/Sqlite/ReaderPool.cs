@@ -1,0 +1,210 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Sqlite;
+
+/// <summary>
+/// A fixed set of reader threads (<see cref="StoreOptions.Readers"/>), each with its own SQLite
+/// connection, taking work from one queue. Reads, PBKDF2 and MIME analysis run here, never on the
+/// caller's thread: the callers are actors (sessions, account owners) whose threads must not
+/// block. SQLite is synchronous, so the blocking is confined to these threads.
+/// <para>
+/// A caller's task completes with <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>:
+/// whatever awaits it continues on its own scheduler (an actor's dispatcher, the .NET pool), never
+/// on a reader thread, which goes straight on to the next item. Idle threads sleep on a monitor
+/// without a timeout: an idle store wakes nothing.
+/// </para>
+/// </summary>
+internal sealed class ReaderPool : IDisposable
+{
+    /// <summary>Thread names stay within Linux's 15 visible characters (<c>/proc/PID/task/*/comm</c>).</summary>
+    public const string ThreadNamePrefix = "sqlite-read-";
+
+    private readonly Queue<Operation> _queue = new();
+    private readonly object _gate = new();
+    private readonly Func<SqliteConnection> _open;
+    private readonly Thread[] _threads;
+    private bool _closed;
+
+    public ReaderPool(int readers, Func<SqliteConnection> open)
+    {
+        _open = open;
+        _threads = new Thread[Math.Max(1, readers)];
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            // Background: a process that forgets to dispose the store may still exit.
+            _threads[i] = new Thread(Work)
+            {
+                IsBackground = true,
+                Name = ThreadNamePrefix + (i + 1).ToString(CultureInfo.InvariantCulture),
+            };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/> for the next free reader; it gets that reader's connection
+    /// (opened on first use and kept, so its prepared statements are reused). A token cancelled
+    /// while the work waits in the queue cancels the task and the work never runs; work that
+    /// has started runs to its end (one SQLite statement batch, short by construction).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
+    public Task<T> Run<T>(Func<Reader, T> work, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(ct);
+        }
+
+        // Registered before the reader can see the operation, which then owns the registration.
+        var op = new Operation<T>(work, ct);
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _queue.Enqueue(op);
+                Monitor.Pulse(_gate);
+                return op.Task;
+            }
+        }
+
+        op.Fail(new ObjectDisposedException(nameof(SqliteStore)));
+        throw new ObjectDisposedException(nameof(SqliteStore));
+    }
+
+    /// <summary>
+    /// Work already running ends; queued work fails with <see cref="ObjectDisposedException"/>;
+    /// then each thread closes its connection and ends.
+    /// </summary>
+    public void Dispose()
+    {
+        Operation[] abandoned;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            abandoned = [.. _queue];
+            _queue.Clear();
+            Monitor.PulseAll(_gate);
+        }
+
+        var disposed = new ObjectDisposedException(nameof(SqliteStore));
+        foreach (var op in abandoned)
+        {
+            op.Fail(disposed);
+        }
+
+        foreach (var thread in _threads)
+        {
+            if (thread != Thread.CurrentThread)
+            {
+                thread.Join();
+            }
+        }
+    }
+
+    private void Work()
+    {
+        var reader = new Reader(_open);
+        try
+        {
+            while (Next() is { } op)
+            {
+                op.Run(reader);
+            }
+        }
+        finally
+        {
+            reader.Close();
+        }
+    }
+
+    private Operation? Next()
+    {
+        lock (_gate)
+        {
+            while (_queue.Count == 0)
+            {
+                if (_closed)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_gate);
+            }
+
+            return _queue.Dequeue();
+        }
+    }
+
+    /// <summary>What a reader thread offers its work: its own connection, opened on first use.</summary>
+    internal sealed class Reader(Func<SqliteConnection> open)
+    {
+        private SqliteConnection? _connection;
+
+        public SqliteConnection Connection => _connection ??= open();
+
+        public void Close()
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+
+    private abstract class Operation
+    {
+        public abstract void Run(Reader reader);
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class Operation<T> : Operation
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Func<Reader, T> _work;
+        private readonly CancellationTokenRegistration _cancellation;
+
+        public Operation(Func<Reader, T> work, CancellationToken ct)
+        {
+            _work = work;
+            if (ct.CanBeCanceled)
+            {
+                _cancellation = ct.UnsafeRegister(static (state, token) => ((TaskCompletionSource<T>)state!).TrySetCanceled(token), _done);
+            }
+        }
+
+        public Task<T> Task => _done.Task;
+
+        public override void Run(Reader reader)
+        {
+            // Cancelled while queued: its caller has moved on.
+            if (_done.Task.IsCompleted)
+            {
+                return;
+            }
+
+            try
+            {
+                _done.TrySetResult(_work(reader));
+            }
+            catch (Exception e)
+            {
+                _done.TrySetException(e);
+            }
+            finally
+            {
+                _cancellation.Dispose();
+            }
+        }
+
+        public override void Fail(Exception error)
+        {
+            _done.TrySetException(error);
+            _cancellation.Dispose();
+        }
+    }
+}
