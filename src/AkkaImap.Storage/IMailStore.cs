@@ -61,6 +61,14 @@ public interface IMailStore
     /// </summary>
     Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default);
 
+    /// <summary>
+    /// Stores a message's bytes (analysed with MimeKit, as APPEND would) ahead of its APPEND and
+    /// returns the handle an <see cref="AppendRequest.StagedBodyId"/> carries: the body then goes to
+    /// the folder's owner by reference. A staged body is appended at most once; one never appended
+    /// is removed after a day. Not durable on its own: only the APPEND that uses it is.
+    /// </summary>
+    Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default);
+
     /// <summary>Copies messages (sharing the stored bytes) keeping flags and internal date; UIDs not present are skipped.</summary>
     Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
 

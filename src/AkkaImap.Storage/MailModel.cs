@@ -57,7 +57,15 @@ public sealed record AppendRequest(
     ReadOnlyMemory<byte> Content,
     MessageFlags Flags = MessageFlags.None,
     IReadOnlyList<string>? Keywords = null,
-    DateTimeOffset? InternalDate = null);
+    DateTimeOffset? InternalDate = null)
+{
+    /// <summary>
+    /// A body stored ahead by <see cref="IMailStore.StageMessageAsync"/>, appended instead of
+    /// <see cref="Content"/> (which is then empty): large messages reach their folder's owner by
+    /// reference, not through its mailbox.
+    /// </summary>
+    public long? StagedBodyId { get; init; }
+}
 
 /// <summary>Result of an (atomic, MULTIAPPEND) append: the UIDs in request order (RFC 4315 APPENDUID).</summary>
 public sealed record AppendResult(uint UidValidity, IReadOnlyList<uint> Uids, ulong ModSeq);

@@ -60,9 +60,10 @@ internal sealed class AppendHandler : ICommandHandler<AppendCommand>
                     return CommandOutcome.ServerBug();
             }
         };
-        return PublicFolderRouting.IsPublicName(name, out var inner)
-            ? PublicFolderRouting.AskVisible(context, inner, new AppendMessages(inner, requests), then)
-            : CommandOutcome.AskAccount(new AppendMessages(name, requests), then);
+        // Large bodies go to the folder's owner by reference (staged in the store first).
+        return MessageStaging.Then(context, requests, ready => PublicFolderRouting.IsPublicName(name, out var inner)
+            ? PublicFolderRouting.AskVisible(context, inner, new AppendMessages(inner, ready), then)
+            : CommandOutcome.AskAccount(new AppendMessages(name, ready), then));
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal static class PublicFolderTransfer
             {
                 return ExpungedMeanwhile();
             }
-            return CommandOutcome.AskAccount(new AppendMessages(target, [.. read.Select(r => r.Request)]), reply =>
+            return MessageStaging.Then(context, [.. read.Select(r => r.Request)], requests => CommandOutcome.AskAccount(new AppendMessages(target, requests), reply =>
             {
                 if (reply is AccountCommandFailed failed)
                 {
@@ -54,7 +54,7 @@ internal static class PublicFolderTransfer
                 return move
                     ? RemoveFromPublic(context, verb, view, appended.UidValidity, mapping)
                     : CommandOutcome.Ok($"{verb} completed", CopyHandler.CopyUid(appended.UidValidity, mapping));
-            });
+            }));
         });
     }
 

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -111,6 +111,15 @@ internal static class Schema
             time INTEGER NOT NULL);
         """;
 
+    // Version 4: bodies staged ahead of their APPEND (IMailStore.StageMessageAsync). A staged body
+    // is a blob no message refers to yet; its row keeps it from the orphan clean-up until it is
+    // appended (the row goes) or a day has passed.
+    private const string V4 = """
+        CREATE TABLE staged(
+            blob_id INTEGER PRIMARY KEY,
+            created INTEGER NOT NULL);
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -125,6 +134,7 @@ internal static class Schema
             if (current == 0) c.Exec(V1);
             if (current <= 1) c.Exec(V2);
             if (current <= 2) c.Exec(V3);
+            if (current <= 3) c.Exec(V4);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

@@ -25,13 +25,21 @@ public sealed partial class SqliteStore
             using var insertMessage = InsertMessageCommand(c);
             for (var i = 0; i < messages.Count; i++)
             {
-                var a = analysed[i];
                 var request = messages[i];
-                Set(insertBlob, Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.Content);
-                var blobId = (long)insertBlob.ExecuteScalar()!;
+                long blobId, size;
+                if (request.StagedBodyId is { } staged)
+                {
+                    (blobId, size) = TakeStaged(c, staged);
+                }
+                else
+                {
+                    var a = analysed[i]!;
+                    Set(insertBlob, Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.Content);
+                    (blobId, size) = ((long)insertBlob.ExecuteScalar()!, a.Content.Length);
+                }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 Set(insertMessage, folderId, uid, (int)request.Flags, Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
-                    (long)modSeq, date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes, a.Content.Length, now, blobId);
+                    (long)modSeq, date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes, size, now, blobId);
                 insertMessage.ExecuteNonQuery();
                 uids[i] = uid++;
             }
@@ -39,11 +47,38 @@ public sealed partial class SqliteStore
             return new AppendResult(folder.UidValidity, uids, modSeq);
         }, ct);
 
-    private static AnalysedMessage[] Analyse(IReadOnlyList<AppendRequest> messages)
+    /// <summary>MIME analysis of the messages that carry their bytes (staged ones were analysed when staged).</summary>
+    private static AnalysedMessage?[] Analyse(IReadOnlyList<AppendRequest> messages)
     {
-        var analysed = new AnalysedMessage[messages.Count];
-        for (var i = 0; i < messages.Count; i++) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
+        var analysed = new AnalysedMessage?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+            if (messages[i].StagedBodyId is null) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
         return analysed;
+    }
+
+    public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
+        PrepareThenWrite(() => MessageAnalyzer.Analyse(content), (c, a) =>
+        {
+            var now = Db.NowMs();
+            // Bodies staged a day ago and never appended (their session went away) go now.
+            var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
+            DeleteBlobsIfUnused(c, expired);
+            using var insertBlob = c.Cmd("""
+                INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
+                VALUES (@e, NULL, @s, @env, @body, @parts, @p, @c) RETURNING id
+                """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null), ("@c", null));
+            Set(insertBlob, Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.Content);
+            var blobId = (long)insertBlob.ExecuteScalar()!;
+            c.Exec("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
+            return blobId;
+        }, ct);
+
+    /// <summary>A staged body for an APPEND: taken once (its staged row goes), with its size.</summary>
+    private static (long BlobId, long Size) TakeStaged(SqliteConnection c, long stagedId)
+    {
+        if (c.Scalar<long?>("DELETE FROM staged WHERE blob_id = @b RETURNING blob_id", ("@b", stagedId)) is null)
+            throw new StoreException(StoreError.NotAllowed, "The message body is no longer staged; send it again");
+        return (stagedId, c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId)));
     }
 
     public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>

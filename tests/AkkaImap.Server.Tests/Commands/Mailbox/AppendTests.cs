@@ -1,3 +1,4 @@
+using System.Text;
 using AkkaImap.Server.Configuration;
 using Xunit;
 
@@ -15,6 +16,23 @@ public sealed class AppendTests : MailboxTestKit
         Assert.Equal([$"a OK [APPENDUID {validity} 1] APPEND completed"],
             client.Run("a", $"APPEND Drafts (\\Seen \\Draft $Work) \"01-Jan-2020 10:00:00 +0000\" {{22+}}\r\n{Message}"));
         Assert.Equal(["* STATUS Drafts (MESSAGES 1 UNSEEN 0)", "b OK STATUS completed"], client.Run("b", "STATUS Drafts (MESSAGES UNSEEN)"));
+    }
+
+    [Fact]
+    public async Task A_large_message_reaches_its_owner_by_reference_and_is_stored_whole()
+    {
+        // Over MessageStaging.InlineLimit: staged in the store first, the owner gets the handle
+        // (the test kit serializes every message, as between nodes).
+        var message = "Subject: big\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 998) + "\r\n", 200));
+        var validity = await UidValidityAsync("INBOX");
+        var client = SignedIn();
+
+        Assert.Equal([$"a OK [APPENDUID {validity} 1] APPEND completed"],
+            client.Run("a", $"APPEND INBOX {{{Encoding.ASCII.GetByteCount(message)}+}}\r\n{message}"));
+
+        var inbox = await FolderAsync("INBOX");
+        Assert.Equal(Encoding.ASCII.GetBytes(message), await Store.ReadMessageAsync(inbox.Id, 1));
+        Assert.Equal("big", (await Store.GetMessageAsync(inbox.Id, 1))!.Envelope.Subject);
     }
 
     [Fact]
