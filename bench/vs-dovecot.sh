@@ -206,7 +206,7 @@ run_scenarios() { # NAME PORT OUT START-FUNCTION
   "$start"
   # What the server costs when nobody uses it: no client connects; 10 s to finish starting.
   log "$name: idle CPU, no connections, ${IDLE_CPU_SECONDS}s"
-  "${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$out" --settle 10 --seconds "$IDLE_CPU_SECONDS"
+  "${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$out" --settle 30 --seconds "$IDLE_CPU_SECONDS"
   stop_server
   "$start"
   log "$name: filling $MAX_CLIENTS INBOXes with 30 messages each"
