@@ -125,10 +125,17 @@ public sealed partial class OwnerActor : ReceiveActor
             var rows = selected.Snapshot.Messages;
             int last = (rows.Count - 1) / OwnerSharding.SnapshotChunk * OwnerSharding.SnapshotChunk;
             for (int from = 0; from < last; from += OwnerSharding.SnapshotChunk)
-                requester.Tell(new SnapshotRows(selected.Snapshot.FolderId, [.. rows.Skip(from).Take(OwnerSharding.SnapshotChunk)]), Self);
-            reply = new FolderSelected(selected.Snapshot with { Messages = [.. rows.Skip(last)] }, RowsBefore: last);
+                requester.Tell(new SnapshotRows(selected.Snapshot.FolderId, Slice(rows, from, OwnerSharding.SnapshotChunk)), Self);
+            reply = new FolderSelected(selected.Snapshot with { Messages = Slice(rows, last, rows.Count - last) }, RowsBefore: last);
         }
         requester.Tell(reply, Self);
+    }
+
+    private static MessageFlagState[] Slice(IReadOnlyList<MessageFlagState> rows, int from, int count)
+    {
+        var slice = new MessageFlagState[count];
+        for (int i = 0; i < count; i++) slice[i] = rows[from + i];
+        return slice;
     }
 
     private void Publish(IReadOnlyList<FolderEvent> events, IActorRef? except)

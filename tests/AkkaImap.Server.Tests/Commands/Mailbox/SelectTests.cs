@@ -28,6 +28,22 @@ public sealed class SelectTests : MailboxTestKit
     }
 
     [Fact]
+    public async Task A_folder_larger_than_one_snapshot_piece_is_selected_whole_and_in_order()
+    {
+        // 2,500 messages: the owner sends two SnapshotRows pieces and the rest in FolderSelected.
+        var inbox = await FolderAsync("INBOX");
+        var mail = new AppendRequest(System.Text.Encoding.ASCII.GetBytes(Message));
+        await Store.AppendAsync(inbox.Id, [.. Enumerable.Repeat(mail, 1000)]);
+        await Store.AppendAsync(inbox.Id, [.. Enumerable.Repeat(mail with { Flags = MessageFlags.Flagged }, 1500)]);
+        var client = SignedIn();
+
+        Assert.Contains("* 2500 EXISTS", client.Run("a", "SELECT INBOX"));
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS ())", "b OK FETCH completed"], client.Run("b", "FETCH 1 (UID FLAGS)"));
+        Assert.Equal(["* 1001 FETCH (UID 1001 FLAGS (\\Flagged))", "c OK FETCH completed"], client.Run("c", "FETCH 1001 (UID FLAGS)"));
+        Assert.Equal(["* 2500 FETCH (UID 2500 FLAGS (\\Flagged))", "d OK FETCH completed"], client.Run("d", "FETCH 2500 (UID FLAGS)"));
+    }
+
+    [Fact]
     public async Task Select_answers_a_rev2_client_without_recent_and_with_the_list_response()
     {
         var validity = await UidValidityAsync("Sent");
