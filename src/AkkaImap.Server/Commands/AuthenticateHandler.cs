@@ -91,7 +91,7 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         {
             if (account is null)
             {
-                return PasswordLogin.Failed(context, mechanism);
+                return PasswordLogin.Failed(context, mechanism, login);
             }
             context.Authenticate(account);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
@@ -123,7 +123,7 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         var lockout = context.Settings.Auth.Lockout;
         var policy = new LockoutPolicy(lockout.Failures, lockout.Window, lockout.Duration);
         return CommandOutcome.Await(SaslAccounts.RecordFailureAsync(context.Store, login, DateTimeOffset.UtcNow, policy),
-            () => PasswordLogin.Failed(context, mechanism));
+            () => PasswordLogin.Failed(context, mechanism, login));
     }
 
     /// <summary>Strict base64 (RFC 9051 §9): no whitespace, padded to a multiple of 4.</summary>

@@ -9,7 +9,8 @@ namespace AkkaImap.Server.Commands;
 /// The password check shared by LOGIN and AUTHENTICATE PLAIN. Unknown user, wrong password and a
 /// locked account all answer the same <c>NO [AUTHENTICATIONFAILED]</c> (RFC 5530 §3), after
 /// <c>auth.failure-delay</c>, doubled for each consecutive failure from the client's address up to
-/// <c>auth.failure-delay-max</c>. Failures count towards the account's lockout.
+/// <c>auth.failure-delay-max</c>; a success forgives only its own account's failures
+/// (<see cref="Sessions.AuthFailureTracker"/>). Failures count towards the account's lockout.
 /// </summary>
 internal static class PasswordLogin
 {
@@ -23,18 +24,18 @@ internal static class PasswordLogin
             {
                 // The remote address and login, never the password (issue 5: failures are logged).
                 context.Log.Info("{0} login of {1} from {2} failed", mechanism, login, context.Connection.Remote);
-                return Failed(context, mechanism);
+                return Failed(context, mechanism, login);
             }
             context.Authenticate(account);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
         });
     }
 
-    /// <summary>The failure answer, delayed. Also used for malformed credentials.</summary>
-    public static CommandOutcome Failed(SessionContext context, string mechanism)
+    /// <summary>The failure answer, delayed. Also used for malformed credentials (no <paramref name="login"/>).</summary>
+    public static CommandOutcome Failed(SessionContext context, string mechanism, string? login = null)
     {
         ImapMetrics.AuthFailed(mechanism);
-        var failures = context.RecordAuthFailure();
+        var failures = context.RecordAuthFailure(login);
         var auth = context.Settings.Auth;
         var delay = auth.FailureDelay;
         for (int i = 1; i < failures && delay < auth.FailureDelayMax; i++)

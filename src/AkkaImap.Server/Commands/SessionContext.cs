@@ -81,7 +81,7 @@ public sealed class SessionContext
     public bool IsRev2 => IsEnabled("IMAP4rev2");
 
     /// <summary>Counts a failed login from this client's address; returns the failures in a row (the delay doubles with each).</summary>
-    public int RecordAuthFailure() => _services.AuthFailures.RecordFailure(Connection.Remote);
+    public int RecordAuthFailure(string? login) => _services.AuthFailures.RecordFailure(Connection.Remote, login);
 
     /// <summary>The SEARCHRES result <c>$</c> (RFC 5182), saved by SEARCH RETURN (SAVE); read it with <c>Resolve(view)</c>.</summary>
     public Searching.SavedSearch SavedSearch { get; } = new();
@@ -111,7 +111,7 @@ public sealed class SessionContext
     public void Authenticate(Account account)
     {
         Account = account;
-        _services.AuthFailures.RecordSuccess(Connection.Remote);
+        _services.AuthFailures.RecordSuccess(Connection.Remote, account.Login);
         State = SessionState.Authenticated;
         // So that the removal of this mailbox (or of its post office) ends this session at once.
         _services.Tracker?.Tell(new SessionAuthenticated(account.Id, account.PostOfficeId), Self);

@@ -21,15 +21,43 @@ public sealed class AuthFailureTrackerTests
     }
 
     [Fact]
-    public void A_success_from_the_address_starts_the_count_again()
+    public void A_success_forgives_the_failures_of_its_own_account()
     {
         var tracker = new AuthFailureTracker();
-        tracker.RecordFailure(FirstConnection);
+        tracker.RecordFailure(FirstConnection, "alice@example.com");
+        tracker.RecordFailure(FirstConnection, "alice@example.com");
+
+        tracker.RecordSuccess(SecondConnection, "Alice@Example.com");
+
+        Assert.Equal(1, tracker.RecordFailure(FirstConnection, "alice@example.com"));
+    }
+
+    [Fact]
+    public void A_success_of_one_account_does_not_reset_guesses_sprayed_across_others()
+    {
+        // Issue 16, finding 4: wrong passwords for bob, carol and dave, then mallory (a valid account
+        // the attacker holds) logs in from the same address: the next guess is the fourth in a row.
+        var tracker = new AuthFailureTracker();
+        tracker.RecordFailure(FirstConnection, "bob@example.com");
+        tracker.RecordFailure(SecondConnection, "carol@example.com");
+        tracker.RecordFailure(FirstConnection, "dave@example.com");
+
+        tracker.RecordSuccess(FirstConnection, "mallory@example.com");
+
+        Assert.Equal(4, tracker.RecordFailure(FirstConnection, "erin@example.com"));
+    }
+
+    [Fact]
+    public void Only_the_succeeding_account_s_share_is_forgiven()
+    {
+        var tracker = new AuthFailureTracker();
+        tracker.RecordFailure(FirstConnection, "alice@example.com");
+        tracker.RecordFailure(FirstConnection, "bob@example.com");
         tracker.RecordFailure(FirstConnection);
 
-        tracker.RecordSuccess(SecondConnection);
+        tracker.RecordSuccess(FirstConnection, "alice@example.com");
 
-        Assert.Equal(1, tracker.RecordFailure(FirstConnection));
+        Assert.Equal(3, tracker.RecordFailure(FirstConnection, "bob@example.com"));
     }
 
     [Fact]
