@@ -137,7 +137,7 @@ internal static class ServerHosting
                 .WithCustomSerializer(OwnerMessageSerializer.Name, [typeof(IOwnerMessage)], system => new OwnerMessageSerializer(system))
                 .WithShardRegion<OwnerRegion>(
                     OwnerSharding.TypeName,
-                    (system, _, _) => OwnerSharding.EntityProps(system, store, new OwnerOptions(settings.Cache.UnselectedMessages, settings.PublicFolders.UserCreate)),
+                    (system, _, _) => OwnerSharding.EntityProps(system, store, new OwnerOptions(settings.Cache.UnselectedMessages, settings.PublicFolders.UserCreate, settings.Limits.MaxFolders)),
                     OwnerSharding.MessageExtractor,
                     new ShardOptions
                     {

@@ -15,6 +15,8 @@ public enum AccountFailure
     HasChildren,
     /// <summary>Never allowed (delete INBOX, rename into itself, malformed name, select \Noselect).</summary>
     Cannot,
+    /// <summary>A configured limit would be exceeded (<c>limits.max-folders</c>).</summary>
+    Limit,
     /// <summary>An unexpected error in the server or the store; logged.</summary>
     ServerBug,
 }
@@ -29,6 +31,7 @@ public static class AccountFailureCodes
         AccountFailure.AlreadyExists => ResponseCode.AlreadyExists,
         AccountFailure.HasChildren => ResponseCode.HasChildren,
         AccountFailure.Cannot => ResponseCode.Cannot,
+        AccountFailure.Limit => ResponseCode.Limit,
         _ => ResponseCode.ServerBug,
     };
 

@@ -99,6 +99,9 @@ public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadComma
 
     /// <summary><c>limits.listen-backlog</c>: connections the kernel queues for each listener before it accepts them.</summary>
     public int ListenBacklog { get; init; } = 1024;
+
+    /// <summary><c>limits.max-folders</c>: the most folders of one mailbox, or of one post office's public folders.</summary>
+    public int MaxFolders { get; init; } = 1000;
 }
 
 /// <summary>

@@ -51,6 +51,7 @@ internal static class ImapSettingsParser
                 OwnerReplyTimeout = Duration(r, "limits.owner-reply-timeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
                 WorkerTimeout = Duration(r, "limits.worker-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
                 ListenBacklog = Int(r, "limits.listen-backlog", 1024, 1, MaxPort),
+                MaxFolders = Int(r, "limits.max-folders", 1000, 1, 1_000_000),
             },
             Cache: new CacheSettings(
                 Duration(r, "cache.account-idle", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)),

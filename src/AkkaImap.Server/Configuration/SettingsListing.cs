@@ -58,6 +58,7 @@ public static class SettingsListing
         Add("limits.owner-reply-timeout", SettingValues.FormatDuration(s.Limits.OwnerReplyTimeout));
         Add("limits.worker-timeout", SettingValues.FormatDuration(s.Limits.WorkerTimeout));
         Add("limits.listen-backlog", Number(s.Limits.ListenBacklog));
+        Add("limits.max-folders", Number(s.Limits.MaxFolders));
         Add("cache.account-idle", SettingValues.FormatDuration(s.Cache.AccountIdle));
         Add("cache.unselected-messages", Number(s.Cache.UnselectedMessages));
         Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));

@@ -193,6 +193,15 @@ public sealed partial class OwnerActor
     {
         var m = (CreateFolder)r.Command;
         if (_policy.RefuseCreate() is { } refusal) return Refused(refusal);
+        var folders = await _store.ListFoldersAsync(_owner);
+        if (folders.Count >= _maxFolders)
+            return Fail(AccountFailure.Limit, $"No more than {_maxFolders} folders (limits.max-folders)");
+        // A folder the operator made read-only takes no children either (they could never be removed by users).
+        foreach (var parent in folders)
+        {
+            if (m.Name.StartsWith(parent.Name + "/", StringComparison.Ordinal) && _policy.RefuseWrite(parent) is { } readOnly)
+                return Refused(readOnly);
+        }
         var info = await _store.CreateFolderAsync(_owner, m.Name, m.SpecialUse);
         return (new FolderCreated(info.Id, _policy.DisplayName(info.Name), info.MailboxId), []);
     }

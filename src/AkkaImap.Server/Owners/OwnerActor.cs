@@ -9,8 +9,15 @@ namespace AkkaImap.Server.Owners;
 /// <summary>Settings every owner entity is built with.</summary>
 /// <param name="UnselectedMessages">Messages of folders no session has selected kept loaded (<c>cache.unselected-messages</c>).</param>
 /// <param name="PublicFolderUserCreate">Users may create public folders (<c>public-folders.user-create</c>).</param>
-public sealed record OwnerOptions(int UnselectedMessages = OwnerOptions.DefaultUnselectedMessages, bool PublicFolderUserCreate = true)
+/// <param name="MaxFolders">The most folders this owner may have (<c>limits.max-folders</c>).</param>
+public sealed record OwnerOptions(
+    int UnselectedMessages = OwnerOptions.DefaultUnselectedMessages,
+    bool PublicFolderUserCreate = true,
+    int MaxFolders = OwnerOptions.DefaultMaxFolders)
 {
+    /// <summary>The default of <c>limits.max-folders</c>.</summary>
+    public const int DefaultMaxFolders = 1000;
+
     /// <summary>The default of <c>cache.unselected-messages</c>.</summary>
     public const int DefaultUnselectedMessages = 100_000;
 }
@@ -34,6 +41,7 @@ public sealed partial class OwnerActor : ReceiveActor
     private readonly MailboxOwner _owner;
     private readonly OwnerPolicy _policy;
     private readonly OwnerState<IActorRef> _state;
+    private readonly int _maxFolders;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public OwnerActor(IStore store, MailboxOwner owner, OwnerOptions options)
@@ -42,6 +50,7 @@ public sealed partial class OwnerActor : ReceiveActor
         _owner = owner;
         _policy = OwnerPolicy.For(owner, options.PublicFolderUserCreate);
         _state = new OwnerState<IActorRef>(_policy.PerReaderSeen, options.UnselectedMessages);
+        _maxFolders = options.MaxFolders;
         ReceiveAsync<OwnerRequest>(Handle);
         Receive<Terminated>(t => Leave(t.ActorRef));
     }

@@ -130,6 +130,21 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
     }
 
     [Fact]
+    public async Task A_read_only_folder_takes_no_children()
+    {
+        // Issue 16, finding 5: users cannot delete public folders, so children of a read-only
+        // folder would pile up for the whole post office.
+        Assert.True(await _store.SetFolderReadOnlyAsync(MailboxOwner.ForPublicFolders(_example.Id), "News", true));
+        var alice = CreateTestProbe();
+
+        Ask<PublicFolderDenied>(alice, _alice, new CreateFolder("News/Mine"));
+        Ask<PublicFolderDenied>(alice, _alice, new CreateFolder("News/Deeper/Mine"));
+
+        Assert.Null(await _store.GetFolderAsync(MailboxOwner.ForPublicFolders(_example.Id), "News/Mine"));
+        Assert.Equal("Public Folders/Elsewhere", Ask<FolderCreated>(alice, _alice, new CreateFolder("Elsewhere")).Name);
+    }
+
+    [Fact]
     public void Another_post_office_never_reaches_the_folders()
     {
         var carol = CreateTestProbe();
