@@ -102,6 +102,9 @@ public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadComma
 
     /// <summary><c>limits.max-folders</c>: the most folders of one mailbox, or of one post office's public folders.</summary>
     public int MaxFolders { get; init; } = 1000;
+
+    /// <summary><c>limits.command-timeout</c>: how long one command line (with its literals) may take to arrive.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>

@@ -52,6 +52,7 @@ internal static class ImapSettingsParser
                 WorkerTimeout = Duration(r, "limits.worker-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
                 ListenBacklog = Int(r, "limits.listen-backlog", 1024, 1, MaxPort),
                 MaxFolders = Int(r, "limits.max-folders", 1000, 1, 1_000_000),
+                CommandTimeout = Duration(r, "limits.command-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
             },
             Cache: new CacheSettings(
                 Duration(r, "cache.account-idle", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)),

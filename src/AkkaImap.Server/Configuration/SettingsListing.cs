@@ -59,6 +59,7 @@ public static class SettingsListing
         Add("limits.worker-timeout", SettingValues.FormatDuration(s.Limits.WorkerTimeout));
         Add("limits.listen-backlog", Number(s.Limits.ListenBacklog));
         Add("limits.max-folders", Number(s.Limits.MaxFolders));
+        Add("limits.command-timeout", SettingValues.FormatDuration(s.Limits.CommandTimeout));
         Add("cache.account-idle", SettingValues.FormatDuration(s.Cache.AccountIdle));
         Add("cache.unselected-messages", Number(s.Cache.UnselectedMessages));
         Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));

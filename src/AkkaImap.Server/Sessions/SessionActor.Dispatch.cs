@@ -16,6 +16,8 @@ namespace AkkaImap.Server.Sessions;
 public sealed partial class SessionActor
 {
     private const string StepTimer = "step";
+    private const string PreAuthTimer = "pre-auth";
+    private const string CommandLineTimer = "command-line";
     private const string InvalidCommandName = "(invalid)";
     private static readonly IReadOnlyList<string> SearchCharsets = ["US-ASCII", "UTF-8"];
 
@@ -48,7 +50,20 @@ public sealed partial class SessionActor
 
             if (next is NeedMoreData)
             {
+                // Part of a command line waits for the rest: it must come within limits.command-timeout.
+                if (_receiver.BufferedBytes == 0)
+                {
+                    Timers.Cancel(CommandLineTimer);
+                }
+                else if (!Timers.IsTimerActive(CommandLineTimer))
+                {
+                    Timers.StartSingleTimer(CommandLineTimer, CommandLineDeadline.Instance, _services.Settings.Limits.CommandTimeout);
+                }
                 break;
+            }
+            if (next is CommandReceived or LineReceived)
+            {
+                Timers.Cancel(CommandLineTimer);
             }
             switch (next)
             {

@@ -65,7 +65,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         // RFC 9051 §7.1.1 greeting; the CAPABILITY code saves the client a round trip.
         _output.Write(new UntaggedStatusResponse(StatusKind.Ok, "AkkaImap ready", new CapabilityCode(_context.Capabilities)));
         SendOutput();
-        Context.SetReceiveTimeout(_services.Settings.PreAuthTimeout);
+        // RFC 9051 §5.4 allows a shorter timer before login. It is a deadline from the connection's
+        // start, not an idle timer: a client sending one byte a second must not keep it forever.
+        Timers.StartSingleTimer(PreAuthTimer, PreAuthDeadline.Instance, _services.Settings.PreAuthTimeout);
         Become(NotAuthenticated);
     }
 
@@ -229,7 +231,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                     CloseWithBye("Server shutting down");
                 }
                 break;
-            case ReceiveTimeout or ServerShuttingDown:
+            case ReceiveTimeout or ServerShuttingDown or PreAuthDeadline or CommandLineDeadline:
                 // No BYE: the connection is mid-handshake.
                 CloseConnection();
                 break;
@@ -294,6 +296,14 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 {
                     Pump();
                 }
+                break;
+            case PreAuthDeadline when _context.State == SessionState.NotAuthenticated:
+                CloseWithBye("Login timeout");
+                break;
+            case CommandLineDeadline:
+                CloseWithBye("Command not completed in time");
+                break;
+            case PreAuthDeadline:
                 break;
             case SubscriptionEnded ended:
                 if (ended.FolderId == _ownerFolderId && Sender.Equals(_owner)) Resubscribe();
@@ -467,6 +477,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         var state = _context.State;
         if (_timeoutState == SessionState.NotAuthenticated && state != SessionState.NotAuthenticated)
         {
+            Timers.Cancel(PreAuthTimer);
             // After login the (longer) idle-timeout applies; null switches it off. Akka.NET keeps the
             // timer already running when the timeout changes inside a message that does not
             // influence it (the login's piped result); TimeoutChanged restarts it.

@@ -25,6 +25,18 @@ internal sealed record StepReady(int Step, Func<CommandOutcome> Next) : INotInfl
 
 internal sealed record StepFailed(int Step, Exception Cause) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
 
+/// <summary>pre-auth-timeout has passed since the connection started (a fixed deadline, not an idle timer).</summary>
+internal sealed record PreAuthDeadline : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+{
+    public static readonly PreAuthDeadline Instance = new();
+}
+
+/// <summary>limits.command-timeout has passed since the first byte of a command line that is still incomplete.</summary>
+internal sealed record CommandLineDeadline : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+{
+    public static readonly CommandLineDeadline Instance = new();
+}
+
 /// <summary>The account did not answer in time.</summary>
 internal sealed record StepTimedOut(int Step) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
 

@@ -30,7 +30,8 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.storage.readers = 4", lines);
         Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
         Assert.Contains("akka-imap.limits.max-folders = 1000", lines);
-        Assert.Equal(49, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.limits.command-timeout = 10m", lines);
+        Assert.Equal(50, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -154,6 +154,39 @@ public sealed class PreAuthTimeoutTests(ShortPreAuthTimeoutServer server) : ICla
     }
 
     [Fact]
+    public async Task A_slow_sender_is_dropped_at_the_pre_auth_deadline_whatever_it_sends()
+    {
+        // Issue 16, finding 1: one byte every 200 ms used to restart the timer for ever.
+        var since = Stopwatch.StartNew();
+        await using var client = await LineClient.ConnectAsync("127.0.0.1", server.Port);
+        Assert.StartsWith("* OK ", await client.ReadLineAsync());
+        var reading = client.ReadUntilClosedAsync(LineClient.Bound);
+
+        var trickle = $"a LOGIN {Login} {new string('x', 200)}";
+        foreach (var c in trickle)
+        {
+            if (reading.IsCompleted)
+            {
+                break;
+            }
+            try
+            {
+                await client.WriteAsync(c.ToString());
+            }
+            catch (IOException)
+            {
+                break;
+            }
+            // The pace of the slow sender is what is tested here.
+            await Task.Delay(200);
+        }
+
+        Assert.StartsWith("* BYE ", Assert.Single(await reading));
+        // Closed at the deadline, long before the 40 s the trickle would take.
+        Assert.True(since.Elapsed < ShortPreAuthTimeoutServer.PreAuthTimeout * 5, $"closed after {since.Elapsed}");
+    }
+
+    [Fact]
     public async Task After_login_the_pre_auth_timeout_no_longer_applies()
     {
         await using var client = await LineClient.ConnectAsync("127.0.0.1", server.Port);

@@ -60,6 +60,14 @@ public sealed class LineClient : IAsyncDisposable
         _stream = ssl;
     }
 
+    /// <summary>Writes bytes as they are, no line ending (a client sending part of a command).</summary>
+    public async Task WriteAsync(string text)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        await _stream.WriteAsync(Encoding.ASCII.GetBytes(text), cts.Token);
+        await _stream.FlushAsync(cts.Token);
+    }
+
     public async Task WriteLineAsync(string line)
     {
         using var cts = new CancellationTokenSource(Bound);

@@ -184,8 +184,32 @@ public sealed class SessionDispatchTests : SessionTestKit
     public void Pre_auth_timeout_ends_with_bye()
     {
         var client = Connect(Settings with { PreAuthTimeout = TimeSpan.FromMilliseconds(200) });
-        Assert.Equal("* BYE Idle timeout", client.ReadLine());
+        Assert.Equal("* BYE Login timeout", client.ReadLine());
         client.ExpectCommand<Close>();
+    }
+
+    [Fact]
+    public void A_command_line_that_never_completes_ends_with_bye()
+    {
+        var client = Connect(Settings with { Limits = Settings.Limits with { CommandTimeout = TimeSpan.FromMilliseconds(300) } });
+        client.LogIn();
+
+        client.Send("a NO");
+
+        Assert.Equal("* BYE Command not completed in time", client.ReadLine());
+        client.ExpectCommand<Close>();
+    }
+
+    [Fact]
+    public void A_command_line_completed_in_time_is_answered()
+    {
+        var client = Connect(Settings with { Limits = Settings.Limits with { CommandTimeout = TimeSpan.FromSeconds(2) } });
+        client.LogIn();
+
+        client.Send("a NO");
+        client.Send("OP\r\n");
+
+        Assert.Equal("a OK NOOP completed", client.ReadLine());
     }
 
     [Fact]
