@@ -11,7 +11,7 @@ internal static class StoreAccess
     {
         if (storage.Provider != "sqlite")
         {
-            throw new OperatorException($"akka-imap.storage.provider: {storage.Provider} is not available in this build; use sqlite");
+            throw new OperatorException($"akka-imap.storage.provider: {storage.Provider} is not available yet; use sqlite");
         }
 
         DataFolder.Prepare(storage.Path);

@@ -89,6 +89,11 @@ internal static class ImapSettingsParser
         {
             throw r.Error("storage.postgresql.connection-string", "set it when storage.provider = postgresql", null);
         }
+        if (provider == "postgresql")
+        {
+            // As LMTP: refused until the PostgreSQL store exists, rather than accepted by config check and refused by serve.
+            throw r.Error("storage.provider", "the PostgreSQL store (cluster mode) is not available yet; use sqlite", null);
+        }
 
         var path = System.IO.Path.GetFullPath(r.Scalar("storage.path") ?? "data", baseDirectory);
         return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection)
