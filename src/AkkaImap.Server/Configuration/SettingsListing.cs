@@ -67,6 +67,8 @@ public static class SettingsListing
         Add("lmtp.port", Number(s.Lmtp.Port));
         Add("telemetry.prometheus.port", s.Telemetry.PrometheusPort is { } p ? Number(p) : "off");
         Add("shutdown.drain-timeout", SettingValues.FormatDuration(s.Shutdown.DrainTimeout));
+        Add("logging.format", s.Logging.Format.ToString().ToLowerInvariant());
+        Add("logging.level", s.Logging.Level.ToString().ToLowerInvariant());
         return lines;
     }
 
