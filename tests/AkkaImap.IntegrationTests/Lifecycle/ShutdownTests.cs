@@ -115,13 +115,14 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
         Assert.NotNull(await stalled.ReadLineOnlyAsync());
 
         await server.SignalAsync("TERM");
-        await server.WaitForLineAsync(l => l.Contains("telling 1 sessions the server is shutting down", StringComparison.Ordinal), "the drain's start");
+        await server.WaitForLineAsync(l => l.Contains("sessions the server is shutting down", StringComparison.Ordinal), "the drain's start");
         await server.SignalAsync("INT");
 
         // 128 + SIGINT: exited on the second signal, not after the ten-minute drain (which exits 0).
         Assert.Equal(130, await server.WaitForExitAsync());
         Assert.Contains("Second SIGINT received: exiting at once", server.Output);
-        Assert.DoesNotContain("AkkaImap stopped", server.Output.Split('\n').Last(l => l.Contains("AkkaImap", StringComparison.Ordinal)));
+        // Only the first test's stop got that far.
+        Assert.Single(server.Output.Split('\n'), l => l.Contains("AkkaImap stopped", StringComparison.Ordinal));
         await stalled.DisposeAsync();
     }
 }

@@ -47,6 +47,19 @@ public sealed class ImapSettingsTests
         Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5), 1024), (s.Limits.OwnerReplyTimeout, s.Limits.WorkerTimeout, s.Limits.ListenBacklog));
         Assert.Equal((256, 4), (s.Storage.WriteBatch, s.Storage.Readers));
         Assert.Equal(new ShutdownSettings(TimeSpan.FromSeconds(3)), s.Shutdown);
+        Assert.Equal(new LoggingSettings(LogFormat.Text, LogLevelSetting.Info), s.Logging);
+    }
+
+    [Fact]
+    public void Logging_format_and_level_are_read_and_listed()
+    {
+        var s = Parse("akka-imap.logging { format = JSON, level = debug }");
+
+        Assert.Equal(new LoggingSettings(LogFormat.Json, LogLevelSetting.Debug), s.Logging);
+        Assert.Contains(new SettingLine("akka-imap.logging.format", "json", null), SettingsListing.Describe(s));
+        Assert.Contains(new SettingLine("akka-imap.logging.level", "debug", null), SettingsListing.Describe(s));
+        Assert.Equal("akka-imap.logging.level: expected debug, info, warning or error, got \"trace\"",
+            Assert.Throws<SettingsException>(() => Parse("akka-imap.logging.level = trace")).Message);
     }
 
     [Fact]
