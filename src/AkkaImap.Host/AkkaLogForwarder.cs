@@ -35,7 +35,8 @@ internal sealed class AkkaLogForwarder : ReceiveActor, IRequiresMessageQueue<ILo
 /// lines (remoting, cluster membership of the cluster of one, sharding) are debug: an administrator
 /// reads AkkaImap's start and stop lines instead. The errors of Akka.IO's TCP actors are debug too:
 /// AkkaImap reports what they mean (a port in use is the one line on stderr; a connection's end
-/// is its "connection closed" line).</item>
+/// is its "connection closed" line). So are its errors before the listeners are bound: a failed
+/// start is the one line on stderr.</item>
 /// <item>An exception adds its type and message to the line; its stack trace only at debug level.</item>
 /// </list>
 /// </summary>
@@ -109,7 +110,7 @@ internal sealed class AkkaLogLines(ILoggerFactory factory)
             return level;
         }
 
-        if (level == LogLevel.Information)
+        if (level == LogLevel.Information || (level == LogLevel.Error && !HostLogging.Serving))
         {
             return LogLevel.Debug;
         }

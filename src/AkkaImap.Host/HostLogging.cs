@@ -21,6 +21,13 @@ internal static class HostLogging
     /// </summary>
     public static ILoggerFactory? Current { get; private set; }
 
+    /// <summary>
+    /// Set once every listener is bound. Until then an error of Akka.NET's own (its remoting cannot
+    /// bind, ...) is written at debug level: a failed start is reported once, as the one line on
+    /// stderr, and a start that goes on was not stopped by it.
+    /// </summary>
+    public static volatile bool Serving;
+
     /// <summary>Makes the service's factory and remembers it as <see cref="Current"/>; the caller disposes it last (it flushes the queue).</summary>
     public static ILoggerFactory Create(LoggingSettings settings)
     {

@@ -49,7 +49,7 @@ internal static class ServerHosting
             log.LogDebug(ex.InnerException ?? ex, "Start-up failed");
             throw ex is OperatorException or SettingsException
                 ? ex
-                : new OperatorException($"start-up failed: {ex.Message.ReplaceLineEndings(" ")}");
+                : new OperatorException(StartupFailure.Describe(ex), innerException: ex);
         }
 
         try
@@ -104,7 +104,7 @@ internal static class ServerHosting
                 {
                     OperatorException or SettingsException => ex,
                     ListenerBindException or CertificateException => new OperatorException(ex.Message, innerException: ex),
-                    _ => new OperatorException($"start-up failed: {ex.Message.ReplaceLineEndings(" ")}", innerException: ex),
+                    _ => new OperatorException(StartupFailure.Describe(ex), innerException: ex),
                 };
             }
 
@@ -294,6 +294,7 @@ internal static class ServerHosting
             await JoinClusterAsync(system, cancellationToken);
             var region = await owners.GetAsync(cancellationToken);
             _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);
+            HostLogging.Serving = true;
             loggers.CreateLogger(HostLogging.Category).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
                 string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),

@@ -46,6 +46,20 @@ public sealed class StartupErrorTests(CliFolder folder) : IClassFixture<CliFolde
     }
 
     [Fact]
+    public async Task The_cluster_remoting_port_in_use_is_one_line_and_exit_1()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var busy = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var result = await ServeAsync("remoting", ServerFixture.FreePort(), string.Empty, $"akka.remote.dot-netty.tcp.port = {busy.ToString(CultureInfo.InvariantCulture)}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal([$"the cluster's remoting port {busy} on 127.0.0.1 is in use — stop the other server or choose another akka.remote.dot-netty.tcp.port"], result.StderrLines);
+        AssertCleanLog(result);
+    }
+
+    [Fact]
     public async Task A_data_folder_that_cannot_be_made_is_one_line_and_exit_1()
     {
         var file = folder.Write("not-a-folder", "x");
@@ -87,7 +101,7 @@ public sealed class StartupErrorTests(CliFolder folder) : IClassFixture<CliFolde
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
-    private async Task<CliResult> ServeAsync(string name, int port, string settings)
+    private async Task<CliResult> ServeAsync(string name, int port, string settings, string topLevel = "")
     {
         var config = folder.Write(name + ".conf", $$"""
             akka-imap {
@@ -96,6 +110,7 @@ public sealed class StartupErrorTests(CliFolder folder) : IClassFixture<CliFolde
               storage.path = {{name}}-data
               {{settings}}
             }
+            {{topLevel}}
             """);
         return await AkkaImapExecutable.RunAsync("serve", "--config", config);
     }
