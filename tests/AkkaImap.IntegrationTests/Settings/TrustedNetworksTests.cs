@@ -30,6 +30,8 @@ public sealed class TrustedNetworksTests(NoTrustedNetworkServer server) : IClass
         AssertPlaintextDisabled((await client.RunAsync("c", "CAPABILITY"))[0]);
 
         Assert.StartsWith("a NO ", (await client.RunAsync("a", LoginCommand)).Last());
+        // The log says why (issue 13); the password was never looked at.
+        var refused = await server.WaitForLineAsync(l => l.Contains($"login of {Login} failed (LOGIN, plain): plaintext refused", StringComparison.Ordinal), "the plaintext refused line");
 
         Assert.StartsWith("s OK ", (await client.RunAsync("s", "STARTTLS")).Last());
         await client.StartTlsAsync();
@@ -37,6 +39,11 @@ public sealed class TrustedNetworksTests(NoTrustedNetworkServer server) : IClass
         Assert.DoesNotContain("LOGINDISABLED", capability);
         Assert.Contains(" AUTH=PLAIN", capability);
         Assert.StartsWith("b OK ", (await client.RunAsync("b", LoginCommand)).Last());
+
+        // Same session, now over TLS.
+        var start = refused.IndexOf(" session ", StringComparison.Ordinal);
+        var session = refused[start..refused.IndexOf(": login of", StringComparison.Ordinal)];
+        await server.WaitForLineAsync(l => l.Contains(session + $": login of {Login} succeeded (LOGIN, TLS)", StringComparison.Ordinal), "the login over TLS line");
     }
 
     [Fact]
