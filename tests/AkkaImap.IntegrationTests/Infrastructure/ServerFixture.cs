@@ -20,6 +20,7 @@ public class ServerFixture : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder _output = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _lineWaiters = [];
+    private readonly List<string> _lines = [];
     private Process? _process;
 
     public ServerFixture()
@@ -129,14 +130,15 @@ public class ServerFixture : IAsyncLifetime
     /// Its log is written asynchronously, so a test waits for a line rather than reading at once;
     /// bounded, so a line that never comes fails the test with what was printed.
     /// </summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what)
+    /// <param name="after">Lines printed before this count (<see cref="LineCount"/> taken earlier) are not looked at.</param>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what, int after = 0)
     {
         TaskCompletionSource<string> seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_output)
         {
-            if (_output.ToString().Split('\n').FirstOrDefault(l => match(l.TrimEnd('\r'))) is { } line)
+            if (_lines.Skip(after).FirstOrDefault(match) is { } line)
             {
-                return line.TrimEnd('\r');
+                return line;
             }
 
             _lineWaiters.Add((match, seen));
@@ -149,6 +151,18 @@ public class ServerFixture : IAsyncLifetime
         catch (TimeoutException)
         {
             throw new TimeoutException($"the server never printed {what}; it printed:\n{Output}");
+        }
+    }
+
+    /// <summary>How many lines the server has printed so far (across restarts).</summary>
+    public int LineCount
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _lines.Count;
+            }
         }
     }
 
@@ -272,6 +286,7 @@ public class ServerFixture : IAsyncLifetime
         lock (_output)
         {
             _output.AppendLine(line);
+            _lines.Add(line);
             for (var i = _lineWaiters.Count - 1; i >= 0; i--)
             {
                 if (_lineWaiters[i].Match(line))

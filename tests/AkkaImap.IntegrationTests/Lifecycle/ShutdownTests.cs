@@ -75,7 +75,6 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
         Assert.Contains("every session has ended", server.Output);
         Assert.Contains("AkkaImap stopped: the store is closed", server.Output);
 
-        // A connection while the server drains or after it is gone: refused with BYE, or not at all.
         await server.StartAsync();
         using var reader = await server.ConnectAsync();
         await reader.Inbox.OpenAsync(FolderAccess.ReadOnly);
@@ -91,38 +90,84 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
     }
 
     [Fact]
-    public async Task T2_a_second_signal_during_the_drain_exits_at_once()
+    public async Task T2_a_running_command_finishes_and_answers_before_BYE_and_the_drain_exits_0()
     {
-        // A command that cannot finish: a FETCH of a large message to a client that does not read
-        // (its receive buffer is fixed and small), so the drain would wait the whole ten minutes.
-        using (var writer = await server.ConnectAsync())
-        {
-            var body = new StringBuilder();
-            while (body.Length < 24 * 1024 * 1024)
-            {
-                body.Append("A line of a large message that a slow client will never finish reading.\r\n");
-            }
+        await AppendLargeMessageAsync();
+        var (reader, literal) = await StartStalledFetchAsync();
 
-            await writer.Inbox.AppendAsync(MailKitMailDayTests.PlainMessage("large", body.ToString()));
-            await writer.DisconnectAsync(true);
+        var before = server.LineCount;
+        await server.SignalAsync("TERM");
+        await server.WaitForLineAsync(l => l.Contains("sessions the server is shutting down", StringComparison.Ordinal), "the drain's start", before);
+
+        // While it drains, the server accepts no new session: a newcomer hears BYE instead of a greeting.
+        await using (var late = await RawImapClient.ConnectAsync(server.Port))
+        {
+            Assert.Equal("* BYE Server shutting down", late.Greeting);
         }
 
-        var stalled = await RawImapClient.LoginAsync(server.Port, "alice@example.com", server.Users["alice@example.com"], receiveBuffer: 16 * 1024);
-        stalled.Recording = false;
-        await stalled.OkAsync("s", "SELECT INBOX");
-        await stalled.SendAsync("f FETCH * BODY[]\r\n");
-        // The first bytes of the answer: the FETCH runs, and the client stops reading here.
-        Assert.NotNull(await stalled.ReadLineOnlyAsync());
+        // The client reads again: the whole answer, the tagged OK, and only then the BYE.
+        Assert.True(literal >= LargeBodySize, $"the FETCH announced {literal} bytes");
+        await reader.ReadLiteralAsync(literal);
+        var rest = await reader.ReadUntilClosedAsync();
+        var ok = rest.ToList().FindIndex(l => l.StartsWith("f OK ", StringComparison.Ordinal));
+        var bye = rest.ToList().FindIndex(l => l == "* BYE Server shutting down");
+        Assert.True(ok >= 0 && bye > ok, string.Join("\n", rest));
+        await reader.DisposeAsync();
 
+        Assert.Equal(0, await server.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task T3_a_second_signal_during_the_drain_exits_at_once()
+    {
+        await server.StartAsync();
+        // The FETCH cannot finish while its client does not read, so the drain would wait the whole ten minutes.
+        var (stalled, _) = await StartStalledFetchAsync();
+
+        var before = server.LineCount;
         await server.SignalAsync("TERM");
-        await server.WaitForLineAsync(l => l.Contains("sessions the server is shutting down", StringComparison.Ordinal), "the drain's start");
+        await server.WaitForLineAsync(l => l.Contains("sessions the server is shutting down", StringComparison.Ordinal), "the drain's start", before);
         await server.SignalAsync("INT");
 
         // 128 + SIGINT: exited on the second signal, not after the ten-minute drain (which exits 0).
         Assert.Equal(130, await server.WaitForExitAsync());
         Assert.Contains("Second SIGINT received: exiting at once", server.Output);
-        // Only the first test's stop got that far.
-        Assert.Single(server.Output.Split('\n'), l => l.Contains("AkkaImap stopped", StringComparison.Ordinal));
+        // Only the first two tests' stops got that far.
+        Assert.Equal(2, server.Output.Split('\n').Count(l => l.Contains("AkkaImap stopped", StringComparison.Ordinal)));
         await stalled.DisposeAsync();
+    }
+
+    private const int LargeBodySize = 24 * 1024 * 1024;
+
+    /// <summary>A message far larger than what the kernel and the server buffer for a client that does not read.</summary>
+    private async Task AppendLargeMessageAsync()
+    {
+        using var writer = await server.ConnectAsync();
+        var body = new StringBuilder(LargeBodySize);
+        while (body.Length < LargeBodySize)
+        {
+            body.Append("A line of a large message that a slow client reads late.\r\n");
+        }
+
+        var raw = "From: sender@example.com\r\nTo: alice@example.com\r\nSubject: large\r\n\r\n" + body;
+        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(raw));
+        await writer.Inbox.AppendAsync(await MimeKit.MimeMessage.LoadAsync(stream));
+        await writer.DisconnectAsync(true);
+    }
+
+    /// <summary>
+    /// A client (with a small fixed receive buffer) that asks for the large message's body and reads
+    /// only the first line of the answer: the FETCH is running and cannot finish until it reads on.
+    /// </summary>
+    private async Task<(RawImapClient Client, int LiteralSize)> StartStalledFetchAsync()
+    {
+        var client = await RawImapClient.LoginAsync(server.Port, "alice@example.com", server.Users["alice@example.com"], receiveBuffer: 16 * 1024);
+        client.Recording = false;
+        await client.OkAsync("s", "SELECT INBOX");
+        await client.SendAsync("f FETCH * BODY[TEXT]\r\n");
+        var first = await client.ReadLineOnlyAsync() ?? throw new IOException("closed before the FETCH answer");
+        var size = System.Text.RegularExpressions.Regex.Match(first, @"\{(\d+)\}$");
+        Assert.True(size.Success, first);
+        return (client, int.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

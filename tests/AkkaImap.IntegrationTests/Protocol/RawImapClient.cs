@@ -192,6 +192,13 @@ public sealed partial class RawImapClient : IAsyncDisposable
         return await ReadLineAsync(cts.Token);
     }
 
+    /// <summary>The <paramref name="size"/> bytes of a literal whose announcing line was read with <see cref="ReadLineOnlyAsync"/>.</summary>
+    public async Task<string> ReadLiteralAsync(int size)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        return await ReadBytesAsync(size, cts.Token);
+    }
+
     private async Task<string?> ReadLineAsync(CancellationToken ct)
     {
         var line = new StringBuilder();
