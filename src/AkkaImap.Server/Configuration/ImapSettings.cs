@@ -68,6 +68,9 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
 
     /// <summary><c>storage.readers</c>: threads that run reads (the reader pool).</summary>
     public int Readers { get; init; } = 4;
+
+    /// <summary><c>storage.postgresql.pool-size</c>: the most connections one process opens to PostgreSQL.</summary>
+    public int PostgresPoolSize { get; init; } = 20;
 }
 
 /// <summary><c>auth</c>: SASL mechanisms, where plaintext login is allowed, failure delays and lockout.</summary>

@@ -89,18 +89,13 @@ internal static class ImapSettingsParser
         {
             throw r.Error("storage.postgresql.connection-string", "set it when storage.provider = postgresql", null);
         }
-        if (provider == "postgresql")
-        {
-            // As LMTP: refused until the PostgreSQL store exists, rather than accepted by config check and refused by serve.
-            throw r.Error("storage.provider", "the PostgreSQL store (cluster mode) is not available yet; use sqlite", null);
-        }
-
         var path = System.IO.Path.GetFullPath(r.Scalar("storage.path") ?? "data", baseDirectory);
         return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection)
         {
             ChangeRetention = Duration(r, "storage.change-retention", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1)),
             WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
             Readers = Int(r, "storage.readers", 4, 1, 256),
+            PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
         };
     }
 

@@ -32,6 +32,9 @@ public sealed partial class PostgresStore : IStore, IDisposable
         _listener = new ChangeListener(source);
     }
 
+    /// <summary>The schema version this build writes (the <c>schema_version</c> table).</summary>
+    public const int SchemaVersion = PostgresSchema.Version;
+
     /// <summary>Write transactions committed by this instance (each may carry many operations).</summary>
     internal long CommitCount => _writer.CommitCount;
 

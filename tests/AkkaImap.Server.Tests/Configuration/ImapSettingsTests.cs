@@ -84,7 +84,7 @@ public sealed class ImapSettingsTests
               max-connections = 500, idle-timeout = off, pre-auth-timeout = 20s, xlist = no
               public-folders { enabled = off, user-create = off }
               bind = ["127.0.0.1", "::1"]
-              storage { provider = sqlite, path = /var/lib/akkaimap, fsync = off, postgresql.connection-string = "Host=db" }
+              storage { provider = postgresql, path = /var/lib/akkaimap, fsync = off, postgresql { connection-string = "Host=db", pool-size = 50 } }
               auth { plain = off, login = off, cram-md5 = on, ntlm = on, scram-sha-256 = off, trusted-networks = [] }
               auth { failure-delay = 500ms, failure-delay-max = 1m, lockout { failures = 3, window = 1d, duration = 90 minutes } }
               limits { max-line = 8k, max-literal = 1MB, max-bad-commands = 5, max-unsent-output = 64k }
@@ -101,7 +101,7 @@ public sealed class ImapSettingsTests
         Assert.False(s.Xlist);
         Assert.Equal(new PublicFolderSettings(false, false), s.PublicFolders);
         Assert.Equal(["127.0.0.1", "::1"], s.Bind);
-        Assert.Equal(new StorageSettings("sqlite", "/var/lib/akkaimap", false, "Host=db"), s.Storage);
+        Assert.Equal(new StorageSettings("postgresql", "/var/lib/akkaimap", false, "Host=db") { PostgresPoolSize = 50 }, s.Storage);
         Assert.Equal((false, false, true, true, false), (s.Auth.Plain, s.Auth.Login, s.Auth.CramMd5, s.Auth.Ntlm, s.Auth.ScramSha256));
         Assert.Empty(s.Auth.TrustedNetworks);
         Assert.Equal(TimeSpan.FromMilliseconds(500), s.Auth.FailureDelay);
@@ -135,7 +135,7 @@ public sealed class ImapSettingsTests
     [InlineData("akka-imap.auth.trusted-networks = [\"10.0.0.0/33\"]", "akka-imap.auth.trusted-networks: expected networks such as [\"10.0.0.0/8\", \"2001:db8::/32\"] with the address bits past the prefix zero, got \"10.0.0.0/33\"")]
     [InlineData("akka-imap.storage.provider = mysql", "akka-imap.storage.provider: expected sqlite or postgresql, got \"mysql\"")]
     [InlineData("akka-imap.storage.provider = postgresql", "akka-imap.storage.postgresql.connection-string: set it when storage.provider = postgresql")]
-    [InlineData("akka-imap.storage { provider = postgresql, postgresql.connection-string = \"Host=db\" }", "akka-imap.storage.provider: the PostgreSQL store (cluster mode) is not available yet; use sqlite")]
+    [InlineData("akka-imap.storage.postgresql.pool-size = 1", "akka-imap.storage.postgresql.pool-size: expected a number from 2 to 1000, got \"1\"")]
     [InlineData("akka-imap.telemetry.prometheus.port = 99999", "akka-imap.telemetry.prometheus.port: expected a number from 1 to 65535, got \"99999\"")]
     [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
     [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
