@@ -22,14 +22,21 @@ internal sealed class PgWriter : IAsyncDisposable
     private readonly Channel<WriteOp> _channel = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource _source;
     private readonly int _maxBatch;
+    private readonly bool _fsync;
     private readonly Task _loop;
     private NpgsqlConnection? _connection;
     private long _commits;
     private long _operations;
 
-    public PgWriter(NpgsqlDataSource source, int maxBatch)
+    /// <param name="fsync">
+    /// Off: commits do not wait for the WAL flush (<c>synchronous_commit = off</c> for this
+    /// connection), as <c>storage.fsync = off</c> does for SQLite: a crash of PostgreSQL's machine
+    /// may lose the last commits, never corrupt the database.
+    /// </param>
+    public PgWriter(NpgsqlDataSource source, int maxBatch, bool fsync)
     {
         _source = source;
+        _fsync = fsync;
         _maxBatch = Math.Max(1, maxBatch);
         _loop = Task.Run(RunAsync);
     }
@@ -62,7 +69,13 @@ internal sealed class PgWriter : IAsyncDisposable
         NpgsqlConnection c;
         try
         {
-            c = _connection ??= await _source.OpenConnectionAsync().ConfigureAwait(false);
+            if (_connection is null)
+            {
+                var opened = await _source.OpenConnectionAsync().ConfigureAwait(false);
+                if (!_fsync) await opened.ExecAsync("SET synchronous_commit = off").ConfigureAwait(false);
+                _connection = opened;
+            }
+            c = _connection;
             await c.ExecAsync("BEGIN").ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
             {

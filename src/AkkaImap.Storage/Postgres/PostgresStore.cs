@@ -27,7 +27,7 @@ public sealed partial class PostgresStore : IStore, IDisposable
     {
         _source = source;
         _options = options;
-        _writer = new PgWriter(source, options.MaxBatch);
+        _writer = new PgWriter(source, options.MaxBatch, options.Fsync);
         _cpu = new ReaderPool(options.Readers, () => throw new InvalidOperationException("no connection on the PostgreSQL store's CPU threads"), "pg-cpu-");
         _listener = new ChangeListener(source);
     }
