@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using AkkaImap.Host.Telemetry;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Owners;
 using AkkaImap.Server;
@@ -48,7 +49,13 @@ internal static class ServerHosting
 
         await using var store = await StoreAccess.OpenAsync(settings.Storage, ct);
         await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
-        using var host = BuildHost(config.Config, settings, store, identity);
+        // Before the actor system: /health/ready answers (not ready) while the server starts.
+        await using var telemetry = ServerTelemetry.Start(settings, store);
+        if (telemetry.Endpoint is { } endpoint)
+        {
+            log.LogInformation("Telemetry on http://{Endpoint}/ (/metrics, /health/live, /health/ready)", endpoint);
+        }
+        using var host = BuildHost(config.Config, settings, store, identity, telemetry);
         try
         {
             await host.StartAsync(ct);
@@ -113,7 +120,7 @@ internal static class ServerHosting
         ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, IActorRef owners, CancellationToken ct) =>
         ImapServer.StartAsync(system, settings, store, certificate, owners, ct);
 
-    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity)
+    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -128,6 +135,7 @@ internal static class ServerHosting
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(telemetry);
         builder.Services.AddAkka(ActorSystemName, (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
@@ -240,7 +248,7 @@ internal static class ServerHosting
     }
 
     /// <summary>Starts the IMAP server once the actor system runs, says where it listens, and stops it first on shutdown.</summary>
-    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers) : IHostedService
+    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers) : IHostedService
     {
         private ImapServer? _server;
 
@@ -251,9 +259,12 @@ internal static class ServerHosting
                 throw new InvalidOperationException($"the actor system lacks the {ImapDispatcher.Id} dispatcher");
             }
 
+            telemetry.Readiness.Attach(system);
             await JoinClusterAsync(system, cancellationToken);
             var region = await owners.GetAsync(cancellationToken);
+            telemetry.Attach(system, region);
             _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);
+            telemetry.Readiness.Listening(true);
             loggers.CreateLogger(LogCategory).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
                 string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
@@ -263,7 +274,11 @@ internal static class ServerHosting
 
         // Stops accepting and says BYE to every session before Akka.Hosting's CoordinatedShutdown
         // stops the actor system (which would also do it; stopping twice is harmless).
-        public Task StopAsync(CancellationToken cancellationToken) =>
-            _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            // Probes see the node leave before its listeners do.
+            telemetry.Readiness.Listening(false);
+            return _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+        }
     }
 }

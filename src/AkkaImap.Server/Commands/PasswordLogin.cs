@@ -27,6 +27,7 @@ internal static class PasswordLogin
                 return Failed(context, mechanism, login);
             }
             context.Authenticate(account);
+            ImapMetrics.LoginSucceeded(mechanism);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
         });
     }

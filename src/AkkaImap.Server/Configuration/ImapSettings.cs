@@ -119,8 +119,18 @@ public sealed record CacheSettings(TimeSpan AccountIdle, int UnselectedMessages)
 /// <summary><c>lmtp</c>: the RFC 2033 delivery listener (not available yet: <see cref="Enabled"/> on is refused).</summary>
 public sealed record LmtpSettings(bool Enabled, IReadOnlyList<string> Bind, int Port);
 
-/// <summary><c>telemetry</c>: the Prometheus <c>/metrics</c> port; null when off (a port is refused until the endpoint exists).</summary>
-public sealed record TelemetrySettings(int? PrometheusPort);
+/// <summary>
+/// <c>telemetry</c>: the port (null: off) and address of the HTTP endpoint that serves Prometheus
+/// <c>/metrics</c>, <c>/health/live</c> and <c>/health/ready</c>; where traces go over OTLP (null:
+/// no traces), by which protocol (<c>grpc</c> or <c>http/protobuf</c>) and which share of commands
+/// is traced.
+/// </summary>
+public sealed record TelemetrySettings(
+    int? PrometheusPort,
+    string PrometheusBind = "127.0.0.1",
+    Uri? OtlpEndpoint = null,
+    string OtlpProtocol = "grpc",
+    double SampleRatio = 1.0);
 
 /// <summary><c>shutdown</c>: on SIGTERM, how long sessions get to say BYE and finish before the actors stop.</summary>
 public sealed record ShutdownSettings(TimeSpan DrainTimeout);

@@ -112,13 +112,41 @@ internal static class ImapSettingsParser
         return lmtp.Enabled ? throw r.Error("lmtp.enabled", "LMTP delivery is not available yet; leave it off", null) : lmtp;
     }
 
-    /// <summary>As <see cref="Lmtp"/>: a Prometheus port is refused until the endpoint exists.</summary>
+    /// <summary>
+    /// The Prometheus and health endpoint (one port, one address: loopback unless told otherwise,
+    /// since the metrics name the server's load) and OTLP trace export.
+    /// </summary>
     private static TelemetrySettings Telemetry(HoconReader r)
     {
-        var port = OptionalPort(r, "telemetry.prometheus.port");
-        return port is not null
-            ? throw r.Error("telemetry.prometheus.port", "the Prometheus endpoint is not available yet; leave it off", null)
-            : new TelemetrySettings(port);
+        var bind = r.Scalar("telemetry.prometheus.bind") ?? "127.0.0.1";
+        if (bind != "*" && !IPAddress.TryParse(bind, out _))
+        {
+            throw r.Error("telemetry.prometheus.bind", "expected one IP address such as \"127.0.0.1\" or \"::1\", or \"*\" for all of them", bind);
+        }
+
+        var endpoint = r.Scalar("telemetry.otlp.endpoint");
+        Uri? otlp = null;
+        if (!string.IsNullOrEmpty(endpoint)
+            && !(Uri.TryCreate(endpoint, UriKind.Absolute, out otlp) && otlp.Scheme is "http" or "https"))
+        {
+            throw r.Error("telemetry.otlp.endpoint", "expected an http:// or https:// URL such as \"http://127.0.0.1:4317\", or leave it unset", endpoint);
+        }
+
+        var protocol = r.Scalar("telemetry.otlp.protocol") ?? "grpc";
+        if (protocol is not ("grpc" or "http/protobuf"))
+        {
+            throw r.Error("telemetry.otlp.protocol", "expected grpc or http/protobuf", protocol);
+        }
+
+        var ratioText = r.Scalar("telemetry.otlp.sample-ratio");
+        var ratio = 1.0;
+        if (ratioText is not null
+            && !(double.TryParse(ratioText, NumberStyles.Float, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
+        {
+            throw r.Error("telemetry.otlp.sample-ratio", "expected a number from 0 to 1 such as 0.1", ratioText);
+        }
+
+        return new TelemetrySettings(OptionalPort(r, "telemetry.prometheus.port"), bind, otlp, protocol, ratio);
     }
 
     private static AuthSettings Auth(HoconReader r)

@@ -67,6 +67,10 @@ public static class SettingsListing
         Add("lmtp.bind", List(s.Lmtp.Bind));
         Add("lmtp.port", Number(s.Lmtp.Port));
         Add("telemetry.prometheus.port", s.Telemetry.PrometheusPort is { } p ? Number(p) : "off");
+        Add("telemetry.prometheus.bind", Text(s.Telemetry.PrometheusBind));
+        Add("telemetry.otlp.endpoint", Text(s.Telemetry.OtlpEndpoint?.OriginalString));
+        Add("telemetry.otlp.protocol", s.Telemetry.OtlpProtocol);
+        Add("telemetry.otlp.sample-ratio", s.Telemetry.SampleRatio.ToString("0.###", CultureInfo.InvariantCulture));
         Add("shutdown.drain-timeout", SettingValues.FormatDuration(s.Shutdown.DrainTimeout));
         return lines;
     }

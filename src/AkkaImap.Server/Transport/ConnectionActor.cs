@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 using Akka.IO;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
 
 namespace AkkaImap.Server.Transport;
@@ -38,7 +39,11 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _sessions = sessions;
         _info = endpoint.InfoFor(connected.RemoteAddress, connected.LocalAddress);
         var self = Self;
-        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) => tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self));
+        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) =>
+        {
+            ImapMetrics.BytesSent(bytes);
+            tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -89,9 +94,11 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.Received received when _tls is not null:
+                ImapMetrics.BytesReceived(received.Data.Count);
                 _tls.Feed(received.Data);
                 break;
             case Tcp.Received received:
+                ImapMetrics.BytesReceived(received.Data.Count);
                 _session?.Tell(new ClientData(received.Data.ToArray()));
                 break;
             case TlsPlaintext plaintext:
@@ -209,13 +216,16 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
             case HandshakeSucceeded:
+                CountHandshake(succeeded: true);
                 OnHandshakeSucceeded();
                 break;
             case HandshakeFailed failed:
+                CountHandshake(succeeded: false);
                 Context.GetLogger().Debug("{0}: TLS handshake failed: {1}", _info.Remote, failed.Reason);
                 BeginClose("TLS handshake failed");
                 break;
             case HandshakeTimedOut:
+                CountHandshake(succeeded: false);
                 Context.GetLogger().Debug("{0}: TLS handshake timed out", _info.Remote);
                 _closeReason ??= "TLS handshake timed out";
                 _tcp.Tell(Tcp.Abort.Instance);
