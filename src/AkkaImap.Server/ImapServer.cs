@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Configuration;
@@ -105,11 +106,22 @@ public sealed class ImapServer : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
+        var log = Logging.GetLogger(_system, typeof(ImapServer));
         await _listeners.StopAcceptingAsync().ConfigureAwait(false);
+        log.Info("stopping: no new connections; draining the sessions for up to {DrainTimeout} (akka-imap.shutdown.drain-timeout)",
+            SettingValues.FormatDuration(_drainTimeout));
         var allGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
         // shutdown.drain-timeout: BYE is one write per session; running commands get this long to finish.
-        await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false);
+        var started = Environment.TickCount64;
+        if (await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false) == allGone.Task)
+        {
+            log.Info("every session has ended ({Seconds} s)", Math.Round((Environment.TickCount64 - started) / 1000.0, 3));
+        }
+        else
+        {
+            log.Warning("the drain timed out after {DrainTimeout}: the sessions still running are closed now", SettingValues.FormatDuration(_drainTimeout));
+        }
         await _listeners.StopAsync().ConfigureAwait(false);
         _system.Stop(_directory);
         _system.Stop(_tracker);

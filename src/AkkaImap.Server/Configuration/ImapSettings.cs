@@ -30,6 +30,9 @@ public sealed record ImapSettings(
     /// <summary>The HOCON path all keys live under.</summary>
     public const string Path = "akka-imap";
 
+    /// <summary><c>logging</c>: the form (text or JSON lines) and the lowest level of the service's log.</summary>
+    public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
+
     /// <summary>
     /// The built-in defaults (SPEC.md, Settings), with <c>storage.path</c> resolved against the
     /// working folder as it is when first read. hocon/reference.conf states the same values.
@@ -134,3 +137,25 @@ public sealed record TelemetrySettings(
 
 /// <summary><c>shutdown</c>: on SIGTERM, how long sessions get to say BYE and finish before the actors stop.</summary>
 public sealed record ShutdownSettings(TimeSpan DrainTimeout);
+
+/// <summary>The form of the log on stdout: <c>text</c> (one readable line each) or <c>json</c> (one JSON object per line).</summary>
+public enum LogFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>The lowest level written to the log (<c>logging.level</c>).</summary>
+public enum LogLevelSetting
+{
+    Debug,
+    Info,
+    Warning,
+    Error,
+}
+
+/// <summary><c>logging</c>: the log's form and its lowest level.</summary>
+public sealed record LoggingSettings(LogFormat Format, LogLevelSetting Level)
+{
+    public static LoggingSettings Default { get; } = new(LogFormat.Text, LogLevelSetting.Info);
+}

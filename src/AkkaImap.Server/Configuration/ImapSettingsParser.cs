@@ -59,7 +59,10 @@ internal static class ImapSettingsParser
                 Int(r, "cache.unselected-messages", 100_000, 0, 100_000_000)),
             Lmtp: Lmtp(r),
             Telemetry: Telemetry(r),
-            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)));
+            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)))
+        {
+            Logging = Logging(r),
+        };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
     }
@@ -147,6 +150,25 @@ internal static class ImapSettingsParser
         }
 
         return new TelemetrySettings(OptionalPort(r, "telemetry.prometheus.port"), bind, otlp, protocol, ratio);
+    }
+
+    private static LoggingSettings Logging(HoconReader r)
+    {
+        var format = r.Scalar("logging.format")?.ToLowerInvariant() switch
+        {
+            null or "text" => LogFormat.Text,
+            "json" => LogFormat.Json,
+            _ => throw r.Error("logging.format", "expected text or json", r.Scalar("logging.format")),
+        };
+        var level = r.Scalar("logging.level")?.ToLowerInvariant() switch
+        {
+            "debug" => LogLevelSetting.Debug,
+            null or "info" => LogLevelSetting.Info,
+            "warning" => LogLevelSetting.Warning,
+            "error" => LogLevelSetting.Error,
+            _ => throw r.Error("logging.level", "expected debug, info, warning or error", r.Scalar("logging.level")),
+        };
+        return new LoggingSettings(format, level);
     }
 
     private static AuthSettings Auth(HoconReader r)

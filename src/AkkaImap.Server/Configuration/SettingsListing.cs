@@ -72,6 +72,8 @@ public static class SettingsListing
         Add("telemetry.otlp.protocol", s.Telemetry.OtlpProtocol);
         Add("telemetry.otlp.sample-ratio", s.Telemetry.SampleRatio.ToString("0.###", CultureInfo.InvariantCulture));
         Add("shutdown.drain-timeout", SettingValues.FormatDuration(s.Shutdown.DrainTimeout));
+        Add("logging.format", s.Logging.Format.ToString().ToLowerInvariant());
+        Add("logging.level", s.Logging.Level.ToString().ToLowerInvariant());
         return lines;
     }
 

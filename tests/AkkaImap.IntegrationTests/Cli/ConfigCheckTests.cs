@@ -36,7 +36,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.telemetry.otlp.endpoint = \"\"", lines);
         Assert.Contains("akka-imap.telemetry.otlp.protocol = grpc", lines);
         Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 1", lines);
-        Assert.Equal(55, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(57, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
