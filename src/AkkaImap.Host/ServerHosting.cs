@@ -256,7 +256,7 @@ internal static class ServerHosting
             _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);
             loggers.CreateLogger(LogCategory).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
-                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
+                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.Name.StartsWith("lmtp", StringComparison.Ordinal) ? "LMTP" : e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
                 settings.Storage.Path,
                 settings.Threads);
         }

@@ -31,7 +31,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
         Assert.Contains("akka-imap.limits.max-folders = 1000", lines);
         Assert.Contains("akka-imap.limits.command-timeout = 10m", lines);
-        Assert.Equal(50, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(56, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     }
 
     [Theory]
-    [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
+    [InlineData("akka-imap.lmtp.data-timeout = 10", "akka-imap.lmtp.data-timeout: expected a duration such as 30s, 5m or 1h, got \"10\"")]
     [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
     [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
     [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
