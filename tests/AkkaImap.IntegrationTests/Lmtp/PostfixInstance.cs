@@ -148,9 +148,9 @@ public sealed class PostfixInstance : IAsyncDisposable
     }
 
     /// <summary>
-    /// Relays anything from loopback and hands every message to AkkaImap over LMTP (the README's
-    /// settings, plus short retry times for the tests). Unknown recipients are refused by the LMTP
-    /// server, not by Postfix, so the bounce comes from the real delivery.
+    /// The README's settings (example.com as a virtual mailbox domain delivered over LMTP, every
+    /// address accepted so that AkkaImap refuses unknown ones), relaying from loopback, short retry
+    /// times for the tests. The bounce for an unknown recipient comes from the real delivery.
     /// </summary>
     private static string MainCf(string folder, int lmtpPort) => $"""
         compatibility_level = 3.6
@@ -171,9 +171,12 @@ public sealed class PostfixInstance : IAsyncDisposable
         mynetworks = 127.0.0.0/8
         smtpd_relay_restrictions = permit_mynetworks, reject
         smtpd_recipient_restrictions = permit_mynetworks, reject
-        default_transport = lmtp:inet:127.0.0.1:{lmtpPort}
-        relay_transport = lmtp:inet:127.0.0.1:{lmtpPort}
+        virtual_mailbox_domains = example.com
+        virtual_mailbox_maps = static:ok
         virtual_transport = lmtp:inet:127.0.0.1:{lmtpPort}
+        recipient_delimiter = +
+        lmtp_destination_recipient_limit = 50
+        default_transport = lmtp:inet:127.0.0.1:{lmtpPort}
         smtp_dns_support_level = disabled
         lmtp_dns_support_level = disabled
         queue_run_delay = 1s
