@@ -316,7 +316,7 @@ internal static class ServerHosting
             telemetry.Readiness.Listening(true);
             loggers.CreateLogger(HostLogging.Category).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
-                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
+                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.Name.StartsWith("lmtp", StringComparison.Ordinal) ? "LMTP" : e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
                 settings.Storage.Path,
                 settings.Threads);
         }

@@ -102,17 +102,27 @@ internal static class ImapSettingsParser
         };
     }
 
-    /// <summary>
-    /// The LMTP keys are validated, but switching LMTP on is refused until the listener exists: a
-    /// setting that would be silently ignored is worse than one refused.
-    /// </summary>
+    /// <summary>The LMTP listener (RFC 2033) and the caps on what one LMTP client may send.</summary>
     private static LmtpSettings Lmtp(HoconReader r)
     {
-        var lmtp = new LmtpSettings(
+        var delimiter = r.Scalar("lmtp.recipient-delimiter") ?? "+";
+        if (delimiter.Length > 1 || delimiter is "@" or "\"" or " ")
+        {
+            throw r.Error("lmtp.recipient-delimiter", "expected one character such as \"+\", or \"\" for none", delimiter);
+        }
+
+        return new LmtpSettings(
             Bool(r, "lmtp.enabled", false),
             Addresses(r, "lmtp.bind", ["127.0.0.1"]),
-            Port(r, "lmtp.port", 24));
-        return lmtp.Enabled ? throw r.Error("lmtp.enabled", "LMTP delivery is not available yet; leave it off", null) : lmtp;
+            Port(r, "lmtp.port", 24))
+        {
+            MaxConnections = Int(r, "lmtp.max-connections", 100, 1, 100_000),
+            MaxLine = (int)Size(r, "lmtp.max-line", 4 * 1024, 512, 1024 * 1024),
+            MaxRecipients = Int(r, "lmtp.max-recipients", 100, 1, 100_000),
+            CommandTimeout = Duration(r, "lmtp.command-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
+            DataTimeout = Duration(r, "lmtp.data-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
+            RecipientDelimiter = delimiter,
+        };
     }
 
     /// <summary>
