@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using AkkaImap.Host.Telemetry;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Owners;
 using AkkaImap.Server;
@@ -39,9 +40,10 @@ internal static class ServerHosting
         IHost host;
         IStore store;
         IDisposable serveLock;
+        ServerTelemetry telemetry;
         try
         {
-            (host, store, serveLock) = await StartAsync(config, loggers, log, ct);
+            (host, store, serveLock, telemetry) = await StartAsync(config, loggers, log, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -59,6 +61,7 @@ internal static class ServerHosting
         finally
         {
             host.Dispose();
+            await telemetry.DisposeAsync();
             // Waits for the store's writer to commit what is queued (nothing acknowledged is waiting:
             // a tagged OK follows the commit), then closes it.
             await store.DisposeAsync();
@@ -70,7 +73,7 @@ internal static class ServerHosting
     }
 
     /// <summary>Everything before serving: the data folder and its lock, the certificate, the store, the host and its listeners.</summary>
-    private static async Task<(IHost Host, IStore Store, IDisposable Lock)> StartAsync(HostConfig config, ILoggerFactory loggers, ILogger log, CancellationToken ct)
+    private static async Task<(IHost Host, IStore Store, IDisposable Lock, ServerTelemetry Telemetry)> StartAsync(HostConfig config, ILoggerFactory loggers, ILogger log, CancellationToken ct)
     {
         var settings = config.Settings;
 
@@ -78,6 +81,7 @@ internal static class ServerHosting
         DataFolder.Prepare(settings.Storage.Path);
         var serveLock = ServeLock.Acquire(settings.Storage.Path);
         IStore? store = null;
+        ServerTelemetry? telemetry = null;
         try
         {
             // Read (or made, when tls.certificate is unset) before anything starts, so that a bad
@@ -90,7 +94,14 @@ internal static class ServerHosting
 
             store = await StoreAccess.OpenAsync(settings.Storage, ct);
             await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
-            var host = BuildHost(config.Config, settings, store, identity, loggers);
+            // Before the actor system: /health/ready answers (not ready) while the server starts.
+            telemetry = ServerTelemetry.Start(settings, store);
+            if (telemetry.Endpoint is { } endpoint)
+            {
+                log.LogInformation("Telemetry on http://{Endpoint}/ (/metrics, /health/live, /health/ready)", endpoint);
+            }
+
+            var host = BuildHost(config.Config, settings, store, identity, telemetry, loggers);
             try
             {
                 await host.StartAsync(ct);
@@ -108,10 +119,15 @@ internal static class ServerHosting
                 };
             }
 
-            return (host, store, serveLock);
+            return (host, store, serveLock, telemetry);
         }
         catch
         {
+            if (telemetry is not null)
+            {
+                await telemetry.DisposeAsync();
+            }
+
             if (store is not null)
             {
                 await store.DisposeAsync();
@@ -167,7 +183,7 @@ internal static class ServerHosting
         ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, IActorRef owners, CancellationToken ct) =>
         ImapServer.StartAsync(system, settings, store, certificate, owners, ct);
 
-    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers)
+    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -185,6 +201,7 @@ internal static class ServerHosting
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(telemetry);
         builder.Services.AddAkka(ActorSystemName, (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
@@ -280,7 +297,7 @@ internal static class ServerHosting
     }
 
     /// <summary>Starts the IMAP server once the actor system runs, says where it listens, and stops it first on shutdown.</summary>
-    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers) : IHostedService
+    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers) : IHostedService
     {
         private ImapServer? _server;
 
@@ -291,20 +308,27 @@ internal static class ServerHosting
                 throw new InvalidOperationException($"the actor system lacks the {ImapDispatcher.Id} dispatcher");
             }
 
+            telemetry.Readiness.Attach(system);
             await JoinClusterAsync(system, cancellationToken);
             var region = await owners.GetAsync(cancellationToken);
+            telemetry.Attach(system, region);
             _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);
             HostLogging.Serving = true;
+            telemetry.Readiness.Listening(true);
             loggers.CreateLogger(HostLogging.Category).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
-                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
+                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.Name.StartsWith("lmtp", StringComparison.Ordinal) ? "LMTP" : e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
                 settings.Storage.Path,
                 settings.Threads);
         }
 
         // Stops accepting and says BYE to every session before Akka.Hosting's CoordinatedShutdown
         // stops the actor system (which would also do it; stopping twice is harmless).
-        public Task StopAsync(CancellationToken cancellationToken) =>
-            _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            // Probes see the node leave before its listeners do.
+            telemetry.Readiness.Listening(false);
+            return _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+        }
     }
 }

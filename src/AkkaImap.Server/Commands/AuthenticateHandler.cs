@@ -4,6 +4,7 @@ using Akka.Event;
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Sasl;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
@@ -114,6 +115,7 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
             }
             LoginLog.Succeeded(context, mechanism, account.Login);
             context.Authenticate(account);
+            ImapMetrics.LoginSucceeded(mechanism);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
         });
 

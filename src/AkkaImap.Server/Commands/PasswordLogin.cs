@@ -32,6 +32,7 @@ internal static class PasswordLogin
             }
             LoginLog.Succeeded(context, mechanism, account.Login);
             context.Authenticate(account);
+            ImapMetrics.LoginSucceeded(mechanism);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
         });
     }

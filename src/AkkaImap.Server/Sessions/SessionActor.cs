@@ -36,6 +36,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// <summary>The client half-closed: answer what was received, then close (<see cref="ClientInputEnded"/>).</summary>
     private bool _inputEnded;
     private StepReady? _deferredStep;
+    /// <summary>The state this session is counted in (<see cref="ImapMetrics.SessionMoved"/>); null once it stopped.</summary>
+    private SessionState? _countedState;
     /// <summary>The owner of the selected folder, watched (<see cref="WatchOwner"/>).</summary>
     private IActorRef? _owner;
     private long _ownerFolderId;
@@ -63,6 +65,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         ImapMetrics.SessionOpened();
+        ImapMetrics.SessionMoved(null, _countedState = SessionState.NotAuthenticated);
         _services.Tracker?.Tell(SessionStarted.Instance, Self);
         // RFC 9051 §7.1.1 greeting; the CAPABILITY code saves the client a round trip.
         _output.Write(new UntaggedStatusResponse(StatusKind.Ok, "AkkaImap ready", new CapabilityCode(_context.Capabilities)));
@@ -81,6 +84,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         }
         _context.Unselect();
         ImapMetrics.SessionClosed();
+        ImapMetrics.SessionMoved(_countedState, null);
+        _countedState = null;
     }
 
     protected override void OnReceive(object message) => NotAuthenticated(message);
@@ -157,6 +162,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case IAccountReply reply when _running?.AccountReply is { } then:
                 _running.AccountReply = null;
+                _running.EndOwnerCall();
                 Timers.Cancel(StepTimer);
                 if (reply is FolderSelected selected)
                 {
@@ -168,6 +174,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
                 _running.AccountReply = null;
+                _running.EndOwnerCall();
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
                 Pump();
@@ -493,6 +500,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             Self.Tell(TimeoutChanged.Instance);
         }
         _timeoutState = state;
+        ImapMetrics.SessionMoved(_countedState, state);
+        _countedState = state;
         UntypedReceive behaviour = state switch
         {
             SessionState.NotAuthenticated => NotAuthenticated,

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 using Akka.IO;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
 
 namespace AkkaImap.Server.Transport;
@@ -44,7 +45,11 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _info = endpoint.InfoFor(connected.RemoteAddress, connected.LocalAddress);
         _log = ConnectionLog.For(Context.GetLogger(), _info);
         var self = Self;
-        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) => tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self));
+        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) =>
+        {
+            ImapMetrics.BytesSent(bytes);
+            tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -99,10 +104,12 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.Received received when _tls is not null:
+                ImapMetrics.BytesReceived(received.Data.Count);
                 _bytesIn += received.Data.Count;
                 _tls.Feed(received.Data);
                 break;
             case Tcp.Received received:
+                ImapMetrics.BytesReceived(received.Data.Count);
                 _bytesIn += received.Data.Count;
                 _session?.Tell(new ClientData(received.Data.ToArray()));
                 break;
@@ -225,13 +232,16 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
             case HandshakeSucceeded:
+                CountHandshake(succeeded: true);
                 OnHandshakeSucceeded();
                 break;
             case HandshakeFailed failed:
+                CountHandshake(succeeded: false);
                 _log.Info("TLS handshake failed: {Reason}", failed.Reason);
                 BeginClose("TLS handshake failed");
                 break;
             case HandshakeTimedOut:
+                CountHandshake(succeeded: false);
                 _log.Info("TLS handshake timed out");
                 _closeReason ??= "TLS handshake timed out";
                 _tcp.Tell(Tcp.Abort.Instance);

@@ -72,7 +72,7 @@ public class ServerFixture : IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         File.WriteAllText(ConfigFile, $$"""
             akka-imap {
@@ -254,7 +254,7 @@ public class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
