@@ -26,7 +26,8 @@ internal sealed class LmtpSessionActor : UntypedActor, IWithTimers
     private readonly ConnectionInfo _connection;
     private readonly IActorRef _connectionActor;
     private readonly LmtpConversation _conversation;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Every line names the session and the client (<see cref="ConnectionLog"/>), as an IMAP session's do.</summary>
+    private readonly ILoggingAdapter _log;
     private bool _closing;
     private bool _inputEnded;
     private bool _shutdownPending;
@@ -37,6 +38,7 @@ internal sealed class LmtpSessionActor : UntypedActor, IWithTimers
         _services = services;
         _connection = connection;
         _connectionActor = connectionActor;
+        _log = ConnectionLog.For(Context.GetLogger(), connection);
         _conversation = new LmtpConversation(services.HostName, services.Limits);
     }
 
@@ -73,7 +75,7 @@ internal sealed class LmtpSessionActor : UntypedActor, IWithTimers
                 Pump();
                 break;
             case Deadline when !_closing && !_conversation.Waiting:
-                _log.Info("lmtp {0}: timed out waiting for the client", _connection.Remote);
+                _log.Info("lmtp: timed out waiting for the client");
                 _conversation.CloseWith(LmtpReply.TimedOut(_services.HostName));
                 Pump();
                 break;
