@@ -59,7 +59,10 @@ internal static class ImapSettingsParser
                 Int(r, "cache.unselected-messages", 100_000, 0, 100_000_000)),
             Lmtp: Lmtp(r),
             Telemetry: Telemetry(r),
-            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)));
+            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)))
+        {
+            Logging = Logging(r),
+        };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
     }
@@ -89,32 +92,37 @@ internal static class ImapSettingsParser
         {
             throw r.Error("storage.postgresql.connection-string", "set it when storage.provider = postgresql", null);
         }
-        if (provider == "postgresql")
-        {
-            // As LMTP: refused until the PostgreSQL store exists, rather than accepted by config check and refused by serve.
-            throw r.Error("storage.provider", "the PostgreSQL store (cluster mode) is not available yet; use sqlite", null);
-        }
-
         var path = System.IO.Path.GetFullPath(r.Scalar("storage.path") ?? "data", baseDirectory);
         return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection)
         {
             ChangeRetention = Duration(r, "storage.change-retention", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1)),
             WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
             Readers = Int(r, "storage.readers", 4, 1, 256),
+            PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
         };
     }
 
-    /// <summary>
-    /// The LMTP keys are validated, but switching LMTP on is refused until the listener exists: a
-    /// setting that would be silently ignored is worse than one refused.
-    /// </summary>
+    /// <summary>The LMTP listener (RFC 2033) and the caps on what one LMTP client may send.</summary>
     private static LmtpSettings Lmtp(HoconReader r)
     {
-        var lmtp = new LmtpSettings(
+        var delimiter = r.Scalar("lmtp.recipient-delimiter") ?? "+";
+        if (delimiter.Length > 1 || delimiter is "@" or "\"" or " ")
+        {
+            throw r.Error("lmtp.recipient-delimiter", "expected one character such as \"+\", or \"\" for none", delimiter);
+        }
+
+        return new LmtpSettings(
             Bool(r, "lmtp.enabled", false),
             Addresses(r, "lmtp.bind", ["127.0.0.1"]),
-            Port(r, "lmtp.port", 24));
-        return lmtp.Enabled ? throw r.Error("lmtp.enabled", "LMTP delivery is not available yet; leave it off", null) : lmtp;
+            Port(r, "lmtp.port", 24))
+        {
+            MaxConnections = Int(r, "lmtp.max-connections", 100, 1, 100_000),
+            MaxLine = (int)Size(r, "lmtp.max-line", 4 * 1024, 512, 1024 * 1024),
+            MaxRecipients = Int(r, "lmtp.max-recipients", 100, 1, 100_000),
+            CommandTimeout = Duration(r, "lmtp.command-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
+            DataTimeout = Duration(r, "lmtp.data-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
+            RecipientDelimiter = delimiter,
+        };
     }
 
     /// <summary>
@@ -144,7 +152,7 @@ internal static class ImapSettingsParser
         }
 
         var ratioText = r.Scalar("telemetry.otlp.sample-ratio");
-        var ratio = 1.0;
+        var ratio = 0.1;
         if (ratioText is not null
             && !(double.TryParse(ratioText, NumberStyles.Float, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
         {
@@ -152,6 +160,25 @@ internal static class ImapSettingsParser
         }
 
         return new TelemetrySettings(OptionalPort(r, "telemetry.prometheus.port"), bind, otlp, protocol, ratio);
+    }
+
+    private static LoggingSettings Logging(HoconReader r)
+    {
+        var format = r.Scalar("logging.format")?.ToLowerInvariant() switch
+        {
+            null or "text" => LogFormat.Text,
+            "json" => LogFormat.Json,
+            _ => throw r.Error("logging.format", "expected text or json", r.Scalar("logging.format")),
+        };
+        var level = r.Scalar("logging.level")?.ToLowerInvariant() switch
+        {
+            "debug" => LogLevelSetting.Debug,
+            null or "info" => LogLevelSetting.Info,
+            "warning" => LogLevelSetting.Warning,
+            "error" => LogLevelSetting.Error,
+            _ => throw r.Error("logging.level", "expected debug, info, warning or error", r.Scalar("logging.level")),
+        };
+        return new LoggingSettings(format, level);
     }
 
     private static AuthSettings Auth(HoconReader r)

@@ -24,7 +24,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly IActorRef _connection;
     private readonly ResponseBuffer _output = new();
     private readonly SessionContext _context;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Every line names the session and the client (<see cref="ConnectionLog"/>), handlers' lines too.</summary>
+    private readonly ILoggingAdapter _log;
     private CommandReceiver _receiver;
     private SessionState _timeoutState = SessionState.NotAuthenticated;
     private bool _closing;
@@ -47,6 +48,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     {
         _services = services;
         _connection = connectionActor;
+        _log = ConnectionLog.For(Context.GetLogger(), connection);
         _receiver = NewReceiver();
         _context = new SessionContext(services, connection, _output, SendOutputThen, Self, _log);
     }
@@ -459,6 +461,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             return;
         }
+        _log.Info("closing the session: {Bye}", text);
         _output.Write(new UntaggedStatusResponse(StatusKind.Bye, text));
         CloseConnection();
     }
@@ -484,6 +487,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         var state = _context.State;
         if (_timeoutState == SessionState.NotAuthenticated && state != SessionState.NotAuthenticated)
         {
+            if (_context.Account is { } account)
+            {
+                // So that the connection's closing line names who it was.
+                _connection.Tell(new SignedIn(account.Login));
+            }
             Timers.Cancel(PreAuthTimer);
             // After login the (longer) idle-timeout applies; null switches it off. Akka.NET keeps the
             // timer already running when the timeout changes inside a message that does not

@@ -247,7 +247,7 @@ public sealed partial class SqliteStore
 
     // ---- helpers ----
 
-    private static string NormalizePostOffice(string name)
+    internal static string NormalizePostOffice(string name)
     {
         var n = name.Trim().ToLowerInvariant();
         if (n.Length == 0 || n.Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch) || ch is '@' or '/' or '\\'))

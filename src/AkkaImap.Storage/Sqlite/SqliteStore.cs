@@ -33,6 +33,22 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _readers = new ReaderPool(options.Readers, () => OpenConnection(connectionString, options));
     }
 
+    /// <summary>The schema version this build writes (<c>PRAGMA user_version</c>).</summary>
+    public const int SchemaVersion = Schema.Version;
+
+    /// <summary>
+    /// The schema version of the store in <paramref name="dataFolder"/> without changing it: 0 when
+    /// there is no database yet.
+    /// </summary>
+    public static int ReadSchemaVersion(string dataFolder)
+    {
+        var path = Path.GetFullPath(Path.Combine(dataFolder, FileName));
+        if (!File.Exists(path)) return 0;
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        c.Open();
+        return (int)c.Scalar<long>("PRAGMA user_version");
+    }
+
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath { get; }
 
