@@ -21,6 +21,9 @@ public static class StoreTelemetry
 
     private static readonly Meter Meter = new(Name, typeof(StoreTelemetry).Assembly.GetName().Version?.ToString(3));
 
+    /// <summary>"store AppendAsync" made once per operation, not per span.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SpanNames = new(StringComparer.Ordinal);
+
     internal static readonly ActivitySource Source = new(Name, typeof(StoreTelemetry).Assembly.GetName().Version?.ToString(3));
 
     private static readonly Histogram<double> CommitDuration =
@@ -51,22 +54,24 @@ public static class StoreTelemetry
     /// A child span <c>store OPERATION</c> from now until <paramref name="task"/> completes, when a
     /// trace is running on the caller (<see cref="Activity.Current"/>); otherwise the task as it is.
     /// </summary>
-    internal static Task<T> Trace<T>(Task<T> task, string operation, string kind)
+    internal static Task<T> Trace<T>(Task<T> task, string operation)
     {
         if (Activity.Current is null || !Source.HasListeners())
         {
             return task;
         }
         var caller = Activity.Current;
-        var span = Source.StartActivity("store " + operation, ActivityKind.Client);
+        var span = Source.StartActivity(SpanNames.GetOrAdd(operation, static o => "store " + o), ActivityKind.Client);
         // StartActivity made the span current on the caller: the caller's own span stays current.
         Activity.Current = caller;
         if (span is null)
         {
             return task;
         }
-        span.SetTag("db.system", "sqlite");
-        span.SetTag("akkaimap.store.kind", kind);
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag("db.system", "sqlite");
+        }
         return Finish(task, span);
 
         static async Task<T> Finish(Task<T> task, Activity span)

@@ -31,7 +31,7 @@ internal sealed class Readiness(IStore store)
         }
         if (_system is not { } system)
         {
-            problems.Add("the actor system is not started");
+            problems.Add("this cluster node is starting, not Up");
         }
         else if (Cluster.Get(system).SelfMember.Status is var status && status != MemberStatus.Up)
         {

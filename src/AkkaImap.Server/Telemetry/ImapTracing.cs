@@ -19,6 +19,12 @@ public static class ImapTracing
 
     public const string AccountIdTag = "akkaimap.account.id";
 
+    // Span names made once per command or message type, not per span.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CommandSpanNames = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> OwnerSpanNames = new();
+
+    private static string OwnerSpanName(object command) => OwnerSpanNames.GetOrAdd(command.GetType(), static t => "owner " + t.Name);
+
     internal static readonly ActivitySource Source = new(SourceName, typeof(ImapTracing).Assembly.GetName().Version?.ToString(3));
 
     /// <summary>Starts the span of one command (a root: a command is where a trace begins); null when nobody listens.</summary>
@@ -29,7 +35,7 @@ public static class ImapTracing
             return null;
         }
         var caller = Activity.Current;
-        var span = Source.StartActivity("IMAP " + command, ActivityKind.Server, parentContext: default);
+        var span = Source.StartActivity(CommandSpanNames.GetOrAdd(command, static c => "IMAP " + c), ActivityKind.Server, parentContext: default);
         Activity.Current = caller;
         if (span is { IsAllDataRequested: true })
         {
@@ -64,7 +70,7 @@ public static class ImapTracing
             return null;
         }
         var caller = Activity.Current;
-        var span = Source.StartActivity("owner " + command.GetType().Name, ActivityKind.Client, parent.Context);
+        var span = Source.StartActivity(OwnerSpanName(command), ActivityKind.Client, parent.Context);
         Activity.Current = caller;
         return span;
     }
@@ -82,7 +88,7 @@ public static class ImapTracing
         {
             return null;
         }
-        var span = Source.StartActivity("owner " + command.GetType().Name, ActivityKind.Server, parent);
+        var span = Source.StartActivity(OwnerSpanName(command), ActivityKind.Server, parent);
         span?.SetTag("akkaimap.owner.kind", ownerKind);
         return span;
     }

@@ -143,7 +143,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
     private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return StoreTelemetry.Trace(_writer.Enqueue(work, ct), operation, "write");
+        return StoreTelemetry.Trace(_writer.Enqueue(work, ct), operation);
     }
 
     private Task Write(Action<SqliteConnection> work, CancellationToken ct, [CallerMemberName] string operation = "") =>
@@ -156,7 +156,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
     private Task<T> Read<T>(Func<SqliteConnection, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return StoreTelemetry.Trace(_readers.Run(reader => work(reader.Connection), ct), operation, "read");
+        return StoreTelemetry.Trace(_readers.Run(reader => work(reader.Connection), ct), operation);
     }
 
     /// <summary>Runs a multi-statement read inside one snapshot (a deferred read transaction).</summary>
@@ -177,7 +177,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
     private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<SqliteConnection, TPrepared, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return StoreTelemetry.Trace(Then(_readers.Run(_ => prepare(), ct)), operation, "write");
+        return StoreTelemetry.Trace(Then(_readers.Run(_ => prepare(), ct)), operation);
 
         async Task<T> Then(Task<TPrepared> preparing)
         {
