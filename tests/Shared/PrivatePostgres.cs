@@ -117,7 +117,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             // Loopback TCP only; the unix socket stays in the private scratch folder.
             var options = string.Join(' ',
                 $"-p {Port}", $"-k {Folder}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c full_page_writes=off",
-                "-c max_connections=200", "-c shared_buffers=32MB");
+                "-c max_connections=200", "-c shared_buffers=32MB", "-c deadlock_timeout=100ms");
             var result = await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"),
                 ["-D", DataFolder, "-o", options, "-l", Path.Combine(Folder, "postgres.log"), "-w", "-t", "60", "start"], check: false);
             if (result.ExitCode == 0)
