@@ -35,6 +35,13 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     protected override IEnumerable<string> StoreFiles(string dataFolder) =>
         fixture.Server.DatabaseFilesAsync(_database).GetAwaiter().GetResult();
 
+    /// <summary>The test's database goes with it: a few megabytes each, a hundred tests per run.</summary>
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_connectionString is not null) await fixture.Server.DropDatabaseAsync(_database);
+    }
+
     private async Task<NpgsqlConnection> RawAsync()
     {
         var c = new NpgsqlConnection(await ConnectionStringAsync());

@@ -65,6 +65,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, whoever is still connected.</summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString(Superuser));
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A connection string to <paramref name="database"/> over loopback TCP, with the password.</summary>
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
