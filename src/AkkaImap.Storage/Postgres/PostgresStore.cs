@@ -85,6 +85,9 @@ public sealed partial class PostgresStore : IStore, IDisposable
         {
             builder.MaxPoolSize = options.PoolSize;
         }
+        // Nothing here changes a pooled connection's session state, so it needs no reset (a round
+        // of statements on the server) each time it goes back to the pool.
+        builder.NoResetOnClose = true;
         // Npgsql prepares a statement on the server once it has been used a few times.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 128;
         builder.CommandTimeout = Math.Max(builder.CommandTimeout, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
