@@ -36,4 +36,10 @@ public sealed record StoreOptions
     /// pooled connections; the writer and the change listener hold one each).
     /// </summary>
     public int PoolSize { get; init; } = 20;
+
+    /// <summary>
+    /// PostgreSQL only: group-committing writers, each with a connection of its own; a folder's
+    /// writes always go to the same one.
+    /// </summary>
+    public int Writers { get; init; } = 4;
 }

@@ -24,7 +24,7 @@ public abstract partial class MailStoreContract : IAsyncLifetime
 
     public async Task InitializeAsync() => Store = await OpenAsync();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var store in _opened) await store.DisposeAsync();
         try { Directory.Delete(DataFolder, recursive: true); }

@@ -65,6 +65,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, whoever is still connected.</summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString(Superuser));
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A connection string to <paramref name="database"/> over loopback TCP, with the password.</summary>
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -117,7 +126,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             // Loopback TCP only; the unix socket stays in the private scratch folder.
             var options = string.Join(' ',
                 $"-p {Port}", $"-k {Folder}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c full_page_writes=off",
-                "-c max_connections=200", "-c shared_buffers=32MB");
+                "-c max_connections=200", "-c shared_buffers=32MB", "-c deadlock_timeout=100ms");
             var result = await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"),
                 ["-D", DataFolder, "-o", options, "-l", Path.Combine(Folder, "postgres.log"), "-w", "-t", "60", "start"], check: false);
             if (result.ExitCode == 0)

@@ -74,6 +74,9 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
 
     /// <summary><c>storage.postgresql.pool-size</c>: the most connections one process opens to PostgreSQL.</summary>
     public int PostgresPoolSize { get; init; } = 20;
+
+    /// <summary><c>storage.postgresql.writers</c>: group-committing writers, a connection each.</summary>
+    public int PostgresWriters { get; init; } = 4;
 }
 
 /// <summary><c>auth</c>: SASL mechanisms, where plaintext login is allowed, failure delays and lockout.</summary>

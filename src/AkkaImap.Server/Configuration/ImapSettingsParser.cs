@@ -99,6 +99,7 @@ internal static class ImapSettingsParser
             WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
             Readers = Int(r, "storage.readers", 4, 1, 256),
             PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
+            PostgresWriters = Int(r, "storage.postgresql.writers", 4, 1, 64),
         };
     }
 

@@ -64,23 +64,77 @@ internal sealed class PgWriter : IAsyncDisposable
         }
     }
 
-    private async Task RunBatchAsync(List<WriteOp> batch)
+    private async Task<NpgsqlConnection> ConnectionAsync()
     {
-        NpgsqlConnection c;
+        if (_connection is null)
+        {
+            var opened = await _source.OpenConnectionAsync().ConfigureAwait(false);
+            if (!_fsync) await opened.ExecAsync("SET synchronous_commit = off").ConfigureAwait(false);
+            _connection = opened;
+        }
+        return _connection;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is { } broken)
+        {
+            _connection = null;
+            await broken.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One operation alone (the usual case when the load is light): no savepoint, and Npgsql sends
+    /// BEGIN with its first statement, so the transaction costs one round trip more (the commit).
+    /// </summary>
+    private async Task RunAloneAsync(WriteOp op)
+    {
         try
         {
-            if (_connection is null)
+            var c = await ConnectionAsync().ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
             {
-                var opened = await _source.OpenConnectionAsync().ConfigureAwait(false);
-                if (!_fsync) await opened.ExecAsync("SET synchronous_commit = off").ConfigureAwait(false);
-                _connection = opened;
+                await using var tx = await c.BeginTransactionAsync().ConfigureAwait(false);
+                if (await op.RunAsync(c).ConfigureAwait(false))
+                {
+                    await tx.CommitAsync().ConfigureAwait(false);
+                    break;
+                }
+                await tx.RollbackAsync().ConfigureAwait(false);
+                if (!op.Retryable || attempt == MaxAttempts)
+                {
+                    op.Complete();
+                    return;
+                }
             }
-            c = _connection;
-            await c.ExecAsync("BEGIN").ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await DropConnectionAsync().ConfigureAwait(false);
+            op.Fail(e);
+            return;
+        }
+        Interlocked.Increment(ref _commits);
+        Interlocked.Increment(ref _operations);
+        op.Complete();
+    }
+
+    private async Task RunBatchAsync(List<WriteOp> batch)
+    {
+        if (batch.Count == 1)
+        {
+            await RunAloneAsync(batch[0]).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            var c = await ConnectionAsync().ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
             {
                 var op = batch[i];
-                await c.ExecAsync(i == 0 ? "SAVEPOINT op" : "RELEASE op; SAVEPOINT op").ConfigureAwait(false);
+                // Several statements in one command are one round trip.
+                await c.ExecAsync(i == 0 ? "BEGIN; SAVEPOINT op" : "RELEASE op; SAVEPOINT op").ConfigureAwait(false);
                 for (var attempt = 1; ; attempt++)
                 {
                     if (await op.RunAsync(c).ConfigureAwait(false)) break;
@@ -94,11 +148,7 @@ internal sealed class PgWriter : IAsyncDisposable
         {
             // The commit, or the transaction itself, failed (a lost connection, a server going
             // down): nothing of this batch is durable. A fresh connection serves the next one.
-            if (_connection is { } broken)
-            {
-                _connection = null;
-                await broken.DisposeAsync().ConfigureAwait(false);
-            }
+            await DropConnectionAsync().ConfigureAwait(false);
             foreach (var op in batch) op.Fail(e);
             return;
         }

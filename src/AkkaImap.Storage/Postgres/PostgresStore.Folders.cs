@@ -28,7 +28,7 @@ public sealed partial class PostgresStore
     {
         if (name.Length > 1 && name[^1] == FolderNames.Delimiter) name = name[..^1];
         var n = FolderNames.Normalize(name) ?? throw BadName(name);
-        return Write(async c =>
+        return Write(owner.Id, async c =>
         {
             if (await FindFolder(c, owner, n, forUpdate: true) is { } existing)
             {
@@ -50,7 +50,7 @@ public sealed partial class PostgresStore
     public Task DeleteFolderAsync(MailboxOwner owner, string name, CancellationToken ct = default)
     {
         var n = FolderNames.Normalize(name) ?? throw BadName(name);
-        return Write(async c =>
+        return Write(owner.Id, async c =>
         {
             var folder = await FindFolder(c, owner, n, forUpdate: true) ?? throw NoFolder(n);
             if (n == FolderNames.Inbox) throw new StoreException(StoreError.NotAllowed, "INBOX cannot be deleted");
@@ -76,7 +76,7 @@ public sealed partial class PostgresStore
     {
         var from = FolderNames.Normalize(oldName) ?? throw BadName(oldName);
         var to = FolderNames.Normalize(newName) ?? throw BadName(newName);
-        return Write(async c =>
+        return Write(owner.Id, async c =>
         {
             var source = await FindFolder(c, owner, from, forUpdate: true) ?? throw NoFolder(from);
             if (await FindFolder(c, owner, to) is not null) throw new StoreException(StoreError.AlreadyExists, $"folder {to} already exists");
@@ -106,7 +106,7 @@ public sealed partial class PostgresStore
     public Task SetSubscribedAsync(MailboxOwner owner, string name, bool subscribed, CancellationToken ct = default)
     {
         var n = FolderNames.Normalize(name) ?? throw BadName(name);
-        return Write(c => SetSubscribed(c, owner, n, subscribed), ct);
+        return Write(owner.Id, c => SetSubscribed(c, owner, n, subscribed), ct);
     }
 
     public Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailboxOwner owner, CancellationToken ct = default) =>

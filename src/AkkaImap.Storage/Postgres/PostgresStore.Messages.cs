@@ -14,7 +14,7 @@ public sealed partial class PostgresStore
         """;
 
     public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default) =>
-        PrepareThenWrite(() => Analyse(messages), async (c, analysed) =>
+        PrepareThenWrite(folderId, () => Analyse(messages), async (c, analysed) =>
         {
             var folder = await SelectableFolder(c, folderId);
             if (messages.Count == 0) return new AppendResult(folder.UidValidity, [], folder.HighestModSeq);
@@ -60,7 +60,7 @@ public sealed partial class PostgresStore
             ("@parts", a.Parts), ("@p", a.Preview), ("@c", a.Content));
 
     public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
-        PrepareThenWrite(() => MessageAnalyzer.Analyse(content), async (c, a) =>
+        PrepareThenWrite(Interlocked.Increment(ref _stagedLane), () => MessageAnalyzer.Analyse(content), async (c, a) =>
         {
             var now = NowMs();
             // Bodies staged a day ago and never appended (their session went away) go now.
@@ -80,14 +80,14 @@ public sealed partial class PostgresStore
     }
 
     public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
-        Write(async c =>
+        Write(targetFolderId, async c =>
         {
             _ = await FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
             return await CopyMessages(c, sourceFolderId, uids, targetFolderId);
         }, ct);
 
     public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
-        Write(async c =>
+        Write(sourceFolderId, async c =>
         {
             _ = await FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
             return await MoveMessages(c, sourceFolderId, uids, targetFolderId);
@@ -95,7 +95,7 @@ public sealed partial class PostgresStore
 
     public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
-        Write(c => StoreFlags(c, folderId, reader: null, uids, mode, flags, keywords, unchangedSince), ct);
+        Write(folderId, c => StoreFlags(c, folderId, reader: null, uids, mode, flags, keywords, unchangedSince), ct);
 
     /// <summary>STORE for one folder; with a <paramref name="reader"/> (a public folder) \Seen is that account's own.</summary>
     private static async Task<StoreResult> StoreFlags(NpgsqlConnection c, long folderId, long? reader, IReadOnlyCollection<uint> uids, StoreMode mode,
@@ -155,7 +155,7 @@ public sealed partial class PostgresStore
     }
 
     public Task<ExpungeResult> ExpungeAsync(long folderId, IReadOnlyCollection<uint>? uids = null, CancellationToken ct = default) =>
-        Write(async c =>
+        Write(folderId, async c =>
         {
             var folder = await SelectableFolder(c, folderId);
             var targets = uids is null

@@ -7,7 +7,7 @@ public sealed partial class PostgresStore
 {
     public Task<bool> SetFolderReadOnlyAsync(MailboxOwner owner, string name, bool readOnly, CancellationToken ct = default) =>
         FolderNames.Normalize(name) is { } n
-            ? Write(async c =>
+            ? Write(owner.Id, async c =>
             {
                 var id = await c.ScalarAsync<long?>(
                     "UPDATE folders SET read_only = @r WHERE owner_kind = @k AND owner_id = @o AND name = @n AND NOT noselect RETURNING id",
@@ -30,7 +30,7 @@ public sealed partial class PostgresStore
 
     public Task<StoreResult> StoreReaderFlagsAsync(long folderId, long accountId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
-        Write(c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
+        Write(folderId, c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
 
     public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
         ReadSnapshot(async c =>
@@ -47,7 +47,7 @@ public sealed partial class PostgresStore
         }, ct);
 
     public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
-        Write(async c =>
+        Write(folderId, async c =>
         {
             var folder = await SelectableFolder(c, folderId);
             var targets = await c.UidListAsync("SELECT uid FROM messages WHERE folder_id = @f AND uid = ANY(@uids) ORDER BY uid",

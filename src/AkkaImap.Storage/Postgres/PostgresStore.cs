@@ -5,8 +5,12 @@ namespace AkkaImap.Storage.Postgres;
 
 /// <summary>
 /// The cluster store: every node, and the CLI, open the same PostgreSQL database. Reads run on
-/// pooled connections (<see cref="StoreOptions.PoolSize"/>), fully async. Writes go through one
-/// group-committing loop per process (<see cref="PgWriter"/>). CPU work that needs no connection
+/// pooled connections (<see cref="StoreOptions.PoolSize"/>), fully async. Writes go through
+/// <see cref="StoreOptions.Writers"/> group-committing loops (<see cref="PgWriter"/>), each on a
+/// connection of its own; a folder's writes always take the same one (by folder id, or by owner
+/// for folder operations), so they keep their order and never wait for each other's row locks.
+/// Unlike SQLite's single writer thread, which runs each statement in-process, every statement
+/// here is a round trip: several writers keep commits flowing while one waits for the server. CPU work that needs no connection
 /// (PBKDF2, MIME analysis) runs on a few threads of its own, as in the SQLite store, never on the
 /// caller's (an actor's) thread. UIDs and MODSEQs are allocated under the folder's row lock in the
 /// database, so several processes writing one folder take turns and never reuse a UID.
@@ -18,7 +22,8 @@ public sealed partial class PostgresStore : IStore, IDisposable
 
     private readonly NpgsqlDataSource _source;
     private readonly StoreOptions _options;
-    private readonly PgWriter _writer;
+    private readonly PgWriter[] _writers;
+    private long _stagedLane;
     private readonly ReaderPool _cpu;
     private readonly ChangeListener _listener;
     private int _disposed;
@@ -27,7 +32,7 @@ public sealed partial class PostgresStore : IStore, IDisposable
     {
         _source = source;
         _options = options;
-        _writer = new PgWriter(source, options.MaxBatch, options.Fsync);
+        _writers = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new PgWriter(source, options.MaxBatch, options.Fsync))];
         _cpu = new ReaderPool(options.Readers, () => throw new InvalidOperationException("no connection on the PostgreSQL store's CPU threads"), "pg-cpu-");
         _listener = new ChangeListener(source);
     }
@@ -36,7 +41,7 @@ public sealed partial class PostgresStore : IStore, IDisposable
     public const int SchemaVersion = PostgresSchema.Version;
 
     /// <summary>Write transactions committed by this instance (each may carry many operations).</summary>
-    internal long CommitCount => _writer.CommitCount;
+    internal long CommitCount => _writers.Sum(w => w.CommitCount);
 
     /// <summary>
     /// Opens the store on <paramref name="connectionString"/> (an Npgsql connection string) and
@@ -80,20 +85,27 @@ public sealed partial class PostgresStore : IStore, IDisposable
         {
             builder.MaxPoolSize = options.PoolSize;
         }
+        // Nothing here changes a pooled connection's session state, so it needs no reset (a round
+        // of statements on the server) each time it goes back to the pool.
+        builder.NoResetOnClose = true;
         // Npgsql prepares a statement on the server once it has been used a few times.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 128;
         builder.CommandTimeout = Math.Max(builder.CommandTimeout, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 
-    private Task<T> Write<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    /// <summary>A directory write: the first writer.</summary>
+    private Task<T> Write<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => Write(0, work, ct);
+
+    /// <summary>A write on the writer of <paramref name="lane"/> (a folder id, an owner id).</summary>
+    private Task<T> Write<T>(long lane, Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _writer.Enqueue(work, ct);
+        return _writers[(int)((ulong)lane % (ulong)_writers.Length)].Enqueue(work, ct);
     }
 
-    private Task Write(Func<NpgsqlConnection, Task> work, CancellationToken ct) =>
-        Write<bool>(async c => { await work(c).ConfigureAwait(false); return true; }, ct);
+    private Task Write(long lane, Func<NpgsqlConnection, Task> work, CancellationToken ct) =>
+        Write<bool>(lane, async c => { await work(c).ConfigureAwait(false); return true; }, ct);
 
     /// <summary>A read on a pooled connection.</summary>
     private async Task<T> Read<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
@@ -117,7 +129,10 @@ public sealed partial class PostgresStore : IStore, IDisposable
     /// Prepares a write off the caller's thread (PBKDF2, MIME analysis) on the store's CPU
     /// threads, then queues it for the writer with what was prepared.
     /// </summary>
-    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<NpgsqlConnection, TPrepared, Task<T>> work, CancellationToken ct)
+    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<NpgsqlConnection, TPrepared, Task<T>> work, CancellationToken ct) =>
+        PrepareThenWrite(0, prepare, work, ct);
+
+    private Task<T> PrepareThenWrite<TPrepared, T>(long lane, Func<TPrepared> prepare, Func<NpgsqlConnection, TPrepared, Task<T>> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         return Then(_cpu.Run(_ => prepare(), ct));
@@ -125,7 +140,7 @@ public sealed partial class PostgresStore : IStore, IDisposable
         async Task<T> Then(Task<TPrepared> preparing)
         {
             var prepared = await preparing.ConfigureAwait(false);
-            return await Write(c => work(c, prepared), ct).ConfigureAwait(false);
+            return await Write(lane, c => work(c, prepared), ct).ConfigureAwait(false);
         }
     }
 
@@ -147,7 +162,7 @@ public sealed partial class PostgresStore : IStore, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _cpu.Dispose();
         await _listener.DisposeAsync().ConfigureAwait(false);
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        foreach (var writer in _writers) await writer.DisposeAsync().ConfigureAwait(false);
         await _source.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -9,7 +9,7 @@ namespace AkkaImap.IntegrationTests.AdminChanges;
 /// password; post office switch.org (public folder Board, mailbox hank) has its public folders
 /// switched off, and quit.org (mailbox ivan) is removed.
 /// </summary>
-public sealed class AdminChangeServer : ServerFixture, IAsyncLifetime
+public class AdminChangeServer : ServerFixture, IAsyncLifetime
 {
     public const string Dave = "dave@example.com";
     public const string Frank = "frank@example.com";
@@ -39,4 +39,24 @@ public sealed class AdminChangeServer : ServerFixture, IAsyncLifetime
 
     /// <summary>The password of any mailbox of this server.</summary>
     public string PasswordOf(string login) => Users.TryGetValue(login, out var password) ? password : OtherPassword;
+}
+
+/// <summary>The same server and mailboxes on a private PostgreSQL.</summary>
+public sealed class PostgresAdminChangeServer : AdminChangeServer
+{
+    private Postgres.PostgresForServer? _postgres;
+
+    protected override string ExtraSettings => _postgres!.Settings;
+
+    public override async Task InitializeAsync()
+    {
+        _postgres = await Postgres.PostgresForServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+    }
 }

@@ -14,9 +14,10 @@ namespace AkkaImap.IntegrationTests.AdminChanges;
 /// not; a removed public folder ends the sessions that have it selected and leaves the others'
 /// LIST; switching a post office's public folders off ends the sessions inside one; a new password
 /// counts at the next login. (The unlock case is <c>LockoutTests</c>.) Times are measured from the
-/// CLI's exit to the moment the client saw the connection close.
+/// CLI's exit to the moment the client saw the connection close. Run against both stores: the
+/// SQLite store wakes the server through its signal file, the PostgreSQL store through NOTIFY.
 /// </summary>
-public sealed class AdminChangeTests(AdminChangeServer server) : IClassFixture<AdminChangeServer>
+public abstract class AdminChangeContract(AdminChangeServer server)
 {
     /// <summary>What SPEC.md promises.</summary>
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
@@ -220,3 +221,9 @@ public sealed class AdminChangeTests(AdminChangeServer server) : IClassFixture<A
         }
     }
 }
+
+/// <summary>The admin changes on the embedded SQLite store.</summary>
+public sealed class AdminChangeTests(AdminChangeServer server) : AdminChangeContract(server), IClassFixture<AdminChangeServer>;
+
+/// <summary>The admin changes on PostgreSQL: the CLI's transaction NOTIFYs, the server LISTENs.</summary>
+public sealed class PostgresAdminChangeTests(PostgresAdminChangeServer server) : AdminChangeContract(server), IClassFixture<PostgresAdminChangeServer>;

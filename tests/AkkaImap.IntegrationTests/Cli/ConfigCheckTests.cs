@@ -36,7 +36,8 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.telemetry.otlp.endpoint = \"\"", lines);
         Assert.Contains("akka-imap.telemetry.otlp.protocol = grpc", lines);
         Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 0.1", lines);
-        Assert.Equal(63, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.storage.postgresql.writers = 4", lines);
+        Assert.Equal(64, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]

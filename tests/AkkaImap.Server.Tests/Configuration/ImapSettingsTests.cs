@@ -97,7 +97,7 @@ public sealed class ImapSettingsTests
               max-connections = 500, idle-timeout = off, pre-auth-timeout = 20s, xlist = no
               public-folders { enabled = off, user-create = off }
               bind = ["127.0.0.1", "::1"]
-              storage { provider = postgresql, path = /var/lib/akkaimap, fsync = off, postgresql { connection-string = "Host=db", pool-size = 50 } }
+              storage { provider = postgresql, path = /var/lib/akkaimap, fsync = off, postgresql { connection-string = "Host=db", pool-size = 50, writers = 2 } }
               auth { plain = off, login = off, cram-md5 = on, ntlm = on, scram-sha-256 = off, trusted-networks = [] }
               auth { failure-delay = 500ms, failure-delay-max = 1m, lockout { failures = 3, window = 1d, duration = 90 minutes } }
               limits { max-line = 8k, max-literal = 1MB, max-bad-commands = 5, max-unsent-output = 64k }
@@ -115,7 +115,7 @@ public sealed class ImapSettingsTests
         Assert.False(s.Xlist);
         Assert.Equal(new PublicFolderSettings(false, false), s.PublicFolders);
         Assert.Equal(["127.0.0.1", "::1"], s.Bind);
-        Assert.Equal(new StorageSettings("postgresql", "/var/lib/akkaimap", false, "Host=db") { PostgresPoolSize = 50 }, s.Storage);
+        Assert.Equal(new StorageSettings("postgresql", "/var/lib/akkaimap", false, "Host=db") { PostgresPoolSize = 50, PostgresWriters = 2 }, s.Storage);
         Assert.Equal((false, false, true, true, false), (s.Auth.Plain, s.Auth.Login, s.Auth.CramMd5, s.Auth.Ntlm, s.Auth.ScramSha256));
         Assert.Empty(s.Auth.TrustedNetworks);
         Assert.Equal(TimeSpan.FromMilliseconds(500), s.Auth.FailureDelay);

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# One AkkaImap node on PostgreSQL against one on SQLite: the same mixed load (bench/README.md,
+# the `mixed` scenario) at 50 clients, one store after the other on this machine.
+#   bench/store-pg.sh [--seconds N] [--clients N] [--keep]
+# Prints both runs' figures and a table (also written to bench/RESULTS-postgresql.md, or to
+# $BENCH_RESULTS/RESULTS-postgresql.md). The server CPU of the PostgreSQL run counts AkkaImap and
+# PostgreSQL's processes together (the server is both); the table also gives PostgreSQL's share.
+# PostgreSQL is a private instance (Debian's package) in the scratch folder with its defaults
+# (fsync on), started as the system user akkaimap-test when run as root; AkkaImap runs with
+# storage.fsync = on for both stores. Needs ../shared/tools/gen_mbox.py (or GEN_MBOX=path).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+SECONDS_MEASURED=30
+CLIENTS=50
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECONDS_MEASURED=$2; shift ;;
+    --clients) CLIENTS=$2; shift ;;
+    --keep) KEEP=1 ;;
+    *) echo "usage: $0 [--seconds N] [--clients N] [--keep]" >&2; exit 2 ;;
+  esac
+  shift
+done
+PASSWORD="bench-Secret-1"
+GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+START=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log() { echo "[$(( $(date +%s) - START ))s] $*"; }
+
+WORK=$(mktemp -d /tmp/akkaimap-bench-pg.XXXXXX)
+chmod 755 "$WORK"
+SERVER_PID=""
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+PG_DATA="$WORK/pg/data"
+AS_PG=()
+if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u akkaimap-test --); fi
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -f "$PG_DATA/postmaster.pid" ]; then "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
+  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# --- tools ---------------------------------------------------------------------------------------
+if [ -z "$PG_BIN" ]; then
+  log "installing PostgreSQL (postgresql) from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+if [ "$(id -u)" -eq 0 ] && ! id -u akkaimap-test >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin akkaimap-test
+fi
+log "building AkkaImap and the load tool (Release)"
+OUT="$HERE/.build"
+dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
+  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
+dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
+BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
+AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+PG_PORT=$(free_port)
+PG_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+mkdir -p "$WORK/pg"
+echo "$PG_PASSWORD" >"$WORK/pg/password"
+if [ "$(id -u)" -eq 0 ]; then chown -R akkaimap-test "$WORK/pg"; fi
+log "starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+"${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile "$WORK/pg/password" --auth scram-sha-256 -E UTF8 --locale C >/dev/null
+"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
+  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=128MB" start >/dev/null
+PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
+PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE akkaimap" >/dev/null
+
+# --- one run per store -----------------------------------------------------------------------------
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pg_ticks() { # the postmaster and every backend
+  local sum=0 p
+  for p in $PG_PID $(pgrep -P "$PG_PID"); do sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$sum"
+}
+
+run_store() { # NAME STORAGE-HOCON
+  local name=$1 storage=$2 port conf pids
+  port=$(free_port)
+  conf="$WORK/$name.conf"
+  cat >"$conf" <<EOF
+akka-imap {
+  port = $port
+  bind = ["127.0.0.1"]
+  storage { path = "$WORK/$name-data", fsync = on $storage }
+}
+EOF
+  "${AKKAIMAP[@]}" postoffice add example.com --config "$conf" >/dev/null
+  for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$conf" >/dev/null
+  log "$name: starting AkkaImap on 127.0.0.1:$port"
+  setsid "${AKKAIMAP[@]}" serve --config "$conf" >>"$WORK/$name.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 240); do port_in_use "$port" && break; sleep 0.25; done
+  pids=$SERVER_PID
+  if [ "$name" = postgresql ]; then pids="$SERVER_PID,$PG_PID"; fi
+  local common=(--port "$port" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" --out "$WORK/$name.json")
+  log "$name: filling $CLIENTS INBOXes with 30 messages each"
+  "${BENCH[@]}" fill "${common[@]}" --pid "$pids" --users "$CLIENTS" --first-user 1 --per-user 30 >/dev/null
+  log "$name: mixed load, $CLIENTS clients, 15 s warm-up, ${SECONDS_MEASURED}s measured"
+  local akka0 pg0 akka1 pg1
+  akka0=$(cpu_ticks "$SERVER_PID"); pg0=$(pg_ticks)
+  "${BENCH[@]}" mixed "${common[@]}" --pid "$pids" --clients "$CLIENTS" --first-user 1 --warmup 15 --seconds "$SECONDS_MEASURED" \
+    --label "$name" | tee "$WORK/$name.txt"
+  akka1=$(cpu_ticks "$SERVER_PID"); pg1=$(pg_ticks)
+  if [ "$name" = postgresql ]; then
+    echo "$(( (pg1 - pg0) * 100 / ( (akka1 - akka0) + (pg1 - pg0) ) ))" >"$WORK/pg-share"
+  fi
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+}
+
+run_store sqlite ""
+run_store postgresql ", provider = postgresql, postgresql.connection-string = \"Host=127.0.0.1;Port=$PG_PORT;Database=akkaimap;Username=postgres;Password=$PG_PASSWORD\""
+
+# --- report -----------------------------------------------------------------------------------------
+figure() { grep -F "  $1: $2 " "$WORK/$1.txt" | awk '{print $(NF-1)}'; }
+row() { # LABEL METRIC
+  local s p
+  s=$(figure sqlite "$2"); p=$(figure postgresql "$2")
+  echo "| $1 | $s | $p | $(awk -v s="$s" -v p="$p" 'BEGIN { if (s > 0) printf "%.2f×", p / s; else print "–" }') |"
+}
+RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS-postgresql.md
+{
+  echo "# One node on PostgreSQL vs one node on SQLite"
+  echo
+  echo "Mixed load (bench/README.md), $CLIENTS clients, 15 s warm-up then ${SECONDS_MEASURED} s measured, each store on a freshly started server;" \
+    "measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)." \
+    "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') private on loopback, its defaults (fsync on); AkkaImap storage.fsync = on." \
+    "Server CPU of the PostgreSQL run is AkkaImap's plus PostgreSQL's; PostgreSQL's share of it: $(cat "$WORK/pg-share")%." \
+    "Produced by \`bench/store-pg.sh\`."
+  echo
+  echo "| figure | SQLite | PostgreSQL | PostgreSQL/SQLite |"
+  echo "| --- | ---: | ---: | ---: |"
+  row "commands/s" "commands/s"
+  row "commands per server CPU-s" "commands per server CPU-s"
+  row "server CPU (cores busy)" "server CPU (cores busy)"
+  row "latency p50 (ms)" "latency p50 all"
+  row "latency p99 (ms)" "latency p99 all"
+  row "APPEND p50 (ms)" "APPEND p50"
+  row "APPEND p99 (ms)" "APPEND p99"
+  row "errors" "errors"
+} >"$RESULTS"
+cat "$RESULTS"
+log "done"
