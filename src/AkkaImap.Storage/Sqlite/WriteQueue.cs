@@ -74,7 +74,10 @@ internal sealed class WriteQueue : IDisposable
             // The commit (or the transaction itself) failed: nothing of this batch is durable.
             try { Exec("ROLLBACK"); } catch (SqliteException) { /* already rolled back by SQLite */ }
             _batchEnded?.Invoke(false);
-            foreach (var op in batch) op.Fail(e);
+            // A full disk is the operator's to fix; the callers get StorageFull and the writer
+            // carries on with the next batch, which succeeds once space is freed.
+            var error = StorageFull.Translate(e);
+            foreach (var op in batch) op.Fail(error);
             return;
         }
         _batchEnded?.Invoke(true);
@@ -116,7 +119,7 @@ internal sealed class WriteQueue : IDisposable
             }
             catch (Exception e)
             {
-                _error = e;
+                _error = StorageFull.Translate(e);
                 return false;
             }
         }
