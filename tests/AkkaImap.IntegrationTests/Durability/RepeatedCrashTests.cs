@@ -66,10 +66,13 @@ public sealed class RepeatedCrashTests(ServerFixture server, ITestOutputHelper o
             }
 
             await server.StartAsync();
+            ledger.Settled.Clear();
             foreach (var login in workers.Select(w => w.Login).Distinct())
             {
                 ledger.Check(name, await ScanAsync(login), workers.Where(w => w.Login == login).SelectMany(w => w.Messages));
             }
+
+            output.WriteLine($"{name}: after the restart, [{string.Join(", ", ledger.Settled)}]");
         }
 
         // The load did what it says: every kind of change was acknowledged at least once.
