@@ -58,6 +58,7 @@ internal sealed class WriteQueue : IDisposable
 
     private void RunBatch(List<WriteOp> batch)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             Exec("BEGIN IMMEDIATE");
@@ -73,6 +74,7 @@ internal sealed class WriteQueue : IDisposable
         {
             // The commit (or the transaction itself) failed: nothing of this batch is durable.
             try { Exec("ROLLBACK"); } catch (SqliteException) { /* already rolled back by SQLite */ }
+            StoreTelemetry.CommitFailed();
             _batchEnded?.Invoke(false);
             // A full disk is the operator's to fix; the callers get StorageFull and the writer
             // carries on with the next batch, which succeeds once space is freed.
@@ -80,6 +82,7 @@ internal sealed class WriteQueue : IDisposable
             foreach (var op in batch) op.Fail(error);
             return;
         }
+        StoreTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started), batch.Count);
         _batchEnded?.Invoke(true);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _operations, batch.Count);
