@@ -5,7 +5,7 @@ using Xunit;
 namespace AkkaImap.IntegrationTests.Durability;
 
 /// <summary>
-/// A server whose data folder is a small tmpfs of its own, so the test can fill the disk for real
+/// A server (IMAP and LMTP) whose data folder is a small tmpfs of its own, so the test can fill the disk for real
 /// (ENOSPC from the kernel, SQLITE_FULL from SQLite). Mounting needs root, as CI has; the tmpfs
 /// is unmounted when the class is done. <see cref="FillerPath"/> is a file the test writes into
 /// it to leave little room, and deletes to free space again.
@@ -27,6 +27,10 @@ public sealed class DiskFullServer : ServerFixture, IAsyncLifetime
         Run("mount", "-t", "tmpfs", "-o", $"size={Size},mode=0700", "akkaimap-diskfull", DataPath);
         _mounted = true;
     }
+
+    public int LmtpPort { get; } = FreePort();
+
+    protected override string ExtraSettings => $"lmtp {{ enabled = on, port = {LmtpPort} }}";
 
     public string FillerPath => Path.Combine(DataPath, "filler");
 

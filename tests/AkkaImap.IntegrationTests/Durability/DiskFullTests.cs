@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using AkkaImap.IntegrationTests.Lmtp;
 using AkkaImap.IntegrationTests.Protocol;
 using MailKit;
 using Xunit;
@@ -12,15 +13,15 @@ namespace AkkaImap.IntegrationTests.Durability;
 /// (RFC 9051 §7.1: a temporary failure of a subsystem, here the store; try again later), the
 /// session stays usable, every message acknowledged before is still there and readable, and once
 /// space is freed the same server, not restarted, accepts mail again. The disk is a real tmpfs
-/// filled for real (<see cref="DiskFullServer"/>). LMTP's <c>452</c> for the same case comes with
-/// LMTP delivery.
+/// filled for real (<see cref="DiskFullServer"/>). LMTP gets <c>452 4.3.1</c> (RFC 5321's
+/// insufficient system storage, RFC 3463's mail system full), so the MTA keeps the message.
 /// </summary>
 public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelper output) : IClassFixture<DiskFullServer>
 {
     private const int MaxAppends = 600;
 
     [Fact]
-    public async Task Append_gets_NO_when_the_disk_is_full_loses_nothing_and_works_again_once_space_is_freed()
+    public async Task Append_and_LMTP_are_refused_when_the_disk_is_full_nothing_is_lost_and_mail_flows_again_once_space_is_freed()
     {
         server.FillLeaving(3 * 1024 * 1024);
         var acknowledged = new Dictionary<uint, (string Id, string Body)>();
@@ -58,6 +59,15 @@ public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelp
 
         await raw.OkAsync("N1", "NOOP");
 
+        // LMTP is told the same in its terms: 452 4.3.1, the MTA keeps the message for later.
+        using (var lmtp = await RawLmtpClient.ConnectAsync(server.LmtpPort))
+        {
+            foreach (var size in new[] { 90_000, 30_000 })
+            {
+                Assert.Equal("452 4.3.1 <alice@example.com> Mail system full, try again later", await DeliverAsync(lmtp, Message($"lmtp-full-{size}", size).Text));
+            }
+        }
+
         await AssertAllReadableAsync(acknowledged);
 
         // Free space: the same server takes mail again, inline and staged.
@@ -70,6 +80,13 @@ public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelp
             Assert.True(uid is not null, $"APPEND after space was freed: {tagged}");
             Assert.True(uid > acknowledged.Keys.Max(), $"UID {uid} was given out before");
             acknowledged.Add(uid!.Value, (id, body));
+        }
+
+        using (var lmtp = await RawLmtpClient.ConnectAsync(server.LmtpPort))
+        {
+            var (id, body, text) = Message("lmtp-after", 30_000);
+            Assert.Equal("250 2.0.0 <alice@example.com> Delivered", await DeliverAsync(lmtp, text));
+            acknowledged.Add(acknowledged.Keys.Max() + 1, (id, body));
         }
 
         await AssertAllReadableAsync(acknowledged);
@@ -98,6 +115,13 @@ public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelp
     {
         var lines = await raw.RunAsync(tag, $"APPEND INBOX {{{Encoding.ASCII.GetByteCount(text)}+}}\r\n{text}");
         return lines[^1];
+    }
+
+    /// <summary>One LMTP transaction for alice; the reply to DATA's end.</summary>
+    private static async Task<string> DeliverAsync(RawLmtpClient lmtp, string text)
+    {
+        await lmtp.SendAsync($"MAIL FROM:<carol@client.test>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\n{text}\r\n.\r\n");
+        return (await lmtp.ReadRepliesAsync(4))[^1];
     }
 
     private static uint? AppendUid(string tagged) =>
