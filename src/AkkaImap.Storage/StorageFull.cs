@@ -1,12 +1,13 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace AkkaImap.Storage;
 
 /// <summary>
 /// Tells a full disk from other failures, wherever it shows: SQLite's SQLITE_FULL (13; SQLite
-/// turns ENOSPC from a write into it), or an <see cref="IOException"/> from a file the server
-/// writes itself whose error is ENOSPC (28) or EDQUOT (122) on Linux, ERROR_DISK_FULL or
-/// ERROR_HANDLE_DISK_FULL on Windows.
+/// turns ENOSPC from a write into it), PostgreSQL's disk_full (SQLSTATE 53100), or an
+/// <see cref="IOException"/> from a file the server writes itself whose error is ENOSPC (28) or
+/// EDQUOT (122) on Linux, ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL on Windows.
 /// </summary>
 public static class StorageFull
 {
@@ -27,6 +28,7 @@ public static class StorageFull
             {
                 case StoreException { Error: StoreError.StorageFull }:
                 case SqliteException { SqliteErrorCode: SqliteFull }:
+                case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
                 case IOException { HResult: Enospc or Edquot or WindowsDiskFull or WindowsHandleDiskFull }:
                     return true;
                 case AggregateException { InnerExceptions.Count: > 1 } many:

@@ -78,9 +78,11 @@ public sealed class StorageFullTests : IAsyncLifetime
         Assert.True(StorageFull.IsCause(new InvalidOperationException("wrapped", new IOException("No space left on device", 28))));
         Assert.True(StorageFull.IsCause(new AggregateException(new TimeoutException(), new SqliteException("full", 13))));
         Assert.True(StorageFull.IsCause(new StoreException(StoreError.StorageFull, StorageFull.Message)));
+        Assert.True(StorageFull.IsCause(new Npgsql.PostgresException("could not extend file", "ERROR", "ERROR", "53100")));
 
         Assert.False(StorageFull.IsCause(new SqliteException("database is locked", 5)));
         Assert.False(StorageFull.IsCause(new IOException("Input/output error", 5)));
+        Assert.False(StorageFull.IsCause(new Npgsql.PostgresException("deadlock detected", "ERROR", "ERROR", "40P01")));
         Assert.False(StorageFull.IsCause(new StoreException(StoreError.NotFound, "no such folder")));
         Assert.IsType<InvalidOperationException>(StorageFull.Translate(new InvalidOperationException("other")));
         Assert.Equal(StoreError.StorageFull, Assert.IsType<StoreException>(StorageFull.Translate(new SqliteException("full", 13))).Error);

@@ -99,7 +99,8 @@ internal sealed class PgWriter : IAsyncDisposable
                 _connection = null;
                 await broken.DisposeAsync().ConfigureAwait(false);
             }
-            foreach (var op in batch) op.Fail(e);
+            var error = StorageFull.Translate(e);
+            foreach (var op in batch) op.Fail(error);
             return;
         }
         Interlocked.Increment(ref _commits);
@@ -150,7 +151,7 @@ internal sealed class PgWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _error = e;
+                _error = StorageFull.Translate(e);
                 return false;
             }
         }
