@@ -11,11 +11,16 @@ public enum StoreError
     NotAllowed,
     /// <summary>The folder is \Noselect and holds no messages.</summary>
     NoSelect,
+    /// <summary>
+    /// The disk (or the file system quota) under the store is full: nothing of the operation was
+    /// kept, and it may succeed once space is freed. Never a reason to stop the server.
+    /// </summary>
+    StorageFull,
 }
 
 /// <summary>
-/// A refused store operation. Thrown only for expected refusals with a code; I/O failures surface
-/// as the underlying provider's exceptions.
+/// A refused store operation. Thrown for expected refusals with a code, and for a full disk
+/// (<see cref="StoreError.StorageFull"/>); other I/O failures surface as the provider's exceptions.
 /// </summary>
 public sealed class StoreException(StoreError error, string message) : Exception(message)
 {

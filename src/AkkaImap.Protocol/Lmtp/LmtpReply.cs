@@ -61,6 +61,12 @@ public sealed record LmtpReply(int Code, string? Enhanced, IReadOnlyList<string>
     /// <summary>A store or owner failure: the MTA keeps the message and tries again (RFC 3463 4.3.0).</summary>
     public static LmtpReply TemporaryFailure(string text = "Temporary failure, try again later") => new(451, "4.3.0", text);
 
+    /// <summary>
+    /// The store's disk is full: RFC 5321 §4.2.3 "452 insufficient system storage" with RFC 3463
+    /// 4.3.1 "mail system full"; the MTA keeps the message and tries again later.
+    /// </summary>
+    public static LmtpReply InsufficientStorage(string text = "Mail system full, try again later") => new(452, "4.3.1", text);
+
     public static LmtpReply Closing(string host) => new(221, "2.0.0", $"{host} closing connection");
 
     public static LmtpReply ShuttingDown(string host) => new(421, "4.3.2", $"{host} shutting down, try again later");

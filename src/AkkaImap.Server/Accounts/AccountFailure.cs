@@ -19,6 +19,8 @@ public enum AccountFailure
     Limit,
     /// <summary>An unexpected error in the server or the store; logged.</summary>
     ServerBug,
+    /// <summary>The store cannot take the change now (its disk is full); logged, nothing was kept, try again later.</summary>
+    Unavailable,
 }
 
 public static class AccountFailureCodes
@@ -32,6 +34,7 @@ public static class AccountFailureCodes
         AccountFailure.HasChildren => ResponseCode.HasChildren,
         AccountFailure.Cannot => ResponseCode.Cannot,
         AccountFailure.Limit => ResponseCode.Limit,
+        AccountFailure.Unavailable => ResponseCode.Unavailable,
         _ => ResponseCode.ServerBug,
     };
 
@@ -47,6 +50,7 @@ public static class AccountFailureCodes
         StoreError.AlreadyExists => AccountFailure.AlreadyExists,
         StoreError.NotEmpty => AccountFailure.HasChildren,
         StoreError.NotAllowed => AccountFailure.Cannot,
+        StoreError.StorageFull => AccountFailure.Unavailable,
         _ => AccountFailure.ServerBug,
     };
 }

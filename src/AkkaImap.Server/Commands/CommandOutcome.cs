@@ -1,5 +1,6 @@
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Accounts;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
 
@@ -22,9 +23,17 @@ public abstract record CommandOutcome
         No(text, ResponseCode.ServerBug);
 
     /// <summary>
+    /// The answer to a step that threw: <c>NO [UNAVAILABLE]</c> when the store's disk is full (RFC
+    /// 9051 §7.1: a subsystem's temporary failure; nothing was kept, the client may try again
+    /// later), otherwise <c>NO [SERVERBUG]</c>.
+    /// </summary>
+    public static CommandOutcome.Completed Failed(Exception error) =>
+        StorageFull.IsCause(error) ? No(StorageFull.Message, ResponseCode.Unavailable) : ServerBug();
+
+    /// <summary>
     /// Waits for <paramref name="task"/> without blocking, then runs <paramref name="then"/> on the
     /// session's thread. Only the task itself runs elsewhere: it must not touch the context. A
-    /// faulted task answers <c>NO [SERVERBUG]</c>.
+    /// faulted task answers as <see cref="Failed"/> says.
     /// </summary>
     public static CommandOutcome Await<T>(Task<T> task, Func<T, CommandOutcome> then) =>
         new Awaiting(Bind(task, then));

@@ -14,7 +14,8 @@ namespace AkkaImap.Server.Lmtp;
 /// <see cref="AppendMessages"/>, exactly as IMAP APPEND does (bodies over 64 KiB staged in the
 /// store first, so no message outgrows a remoting frame). The copies go out together, so the
 /// store's writer commits them in one group. A reply is 250 only once the owner has answered
-/// that the append is committed; anything else is 451 4.3.0 and the MTA keeps the message.
+/// that the append is committed; a full disk is 452 4.3.1, anything else 451 4.3.0, and the MTA
+/// keeps the message either way.
 /// </summary>
 internal static class LmtpDelivery
 {
@@ -64,6 +65,9 @@ internal static class LmtpDelivery
                 case MessagesAppended appended:
                     log.Info("lmtp: delivered {0} bytes for <{1}> into {2} (uid {3})", content.Length, address, folder, appended.Messages[0].Uid);
                     return new LmtpReply(250, "2.0.0", $"<{address}> Delivered");
+                case AccountCommandFailed { Code: AccountFailure.Unavailable } full:
+                    log.Warning("lmtp: delivery for <{0}> into {1} refused: {2}", address, folder, full.Text);
+                    return LmtpReply.InsufficientStorage($"<{address}> Mail system full, try again later");
                 case AccountCommandFailed failed:
                     log.Warning("lmtp: delivery for <{0}> into {1} refused: {2} {3}", address, folder, failed.Code, failed.Text);
                     return LmtpReply.TemporaryFailure($"<{address}> Temporary failure, try again later");
@@ -71,6 +75,12 @@ internal static class LmtpDelivery
                     log.Warning("lmtp: delivery for <{0}>: unexpected reply {1}", address, reply.GetType().Name);
                     return LmtpReply.TemporaryFailure($"<{address}> Temporary failure, try again later");
             }
+        }
+        catch (Exception ex) when (StorageFull.IsCause(ex))
+        {
+            // Staging the body found the disk full.
+            log.Warning("lmtp: delivery for <{0}> refused: the store's disk is full; free space in the data folder", address);
+            return LmtpReply.InsufficientStorage($"<{address}> Mail system full, try again later");
         }
         catch (Exception ex)
         {

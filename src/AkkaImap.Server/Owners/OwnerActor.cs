@@ -113,7 +113,10 @@ public sealed partial class OwnerActor : ReceiveActor
         }
         catch (StoreException ex)
         {
-            _log.Debug("{0} {1}: {2} refused: {3}", _owner.Kind, _owner.Id, request.Command.GetType().Name, ex.Message);
+            if (ex.Error == StoreError.StorageFull)
+                _log.Warning("{0} {1}: {2} refused: the store's disk is full; free space in the data folder", _owner.Kind, _owner.Id, request.Command.GetType().Name);
+            else
+                _log.Debug("{0} {1}: {2} refused: {3}", _owner.Kind, _owner.Id, request.Command.GetType().Name, ex.Message);
             reply = new AccountCommandFailed(AccountFailureCodes.FromStoreError(ex.Error, missingIsTarget), ex.Message);
         }
         catch (Exception ex)

@@ -9,6 +9,7 @@ using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Transport;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Sessions;
 
@@ -174,10 +175,19 @@ public sealed partial class SessionActor
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "{0} failed", _running?.Name);
-            outcome = CommandOutcome.ServerBug();
+            LogFailure(ex);
+            outcome = CommandOutcome.Failed(ex);
         }
         Apply(outcome);
+    }
+
+    /// <summary>A full disk is the operator's to fix (a warning that says so); anything else is a bug.</summary>
+    private void LogFailure(Exception error)
+    {
+        if (StorageFull.IsCause(error))
+            _log.Warning("{0} refused: the store's disk is full; free space in the data folder", _running?.Name);
+        else
+            _log.Error(error, "{0} failed", _running?.Name);
     }
 
     private void Apply(CommandOutcome outcome)

@@ -153,8 +153,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 Pump();
                 break;
             case StepFailed failed when failed.Step == _step:
-                _log.Error(failed.Cause, "{0} failed", _running?.Name);
-                Apply(CommandOutcome.ServerBug());
+                LogFailure(failed.Cause);
+                Apply(CommandOutcome.Failed(failed.Cause));
                 Pump();
                 break;
             case SnapshotRows rows:

@@ -112,7 +112,7 @@ internal sealed class PgWriter : IAsyncDisposable
         catch (Exception e)
         {
             await DropConnectionAsync().ConfigureAwait(false);
-            op.Fail(e);
+            op.Fail(StorageFull.Translate(e));
             return;
         }
         Interlocked.Increment(ref _commits);
@@ -149,7 +149,8 @@ internal sealed class PgWriter : IAsyncDisposable
             // The commit, or the transaction itself, failed (a lost connection, a server going
             // down): nothing of this batch is durable. A fresh connection serves the next one.
             await DropConnectionAsync().ConfigureAwait(false);
-            foreach (var op in batch) op.Fail(e);
+            var error = StorageFull.Translate(e);
+            foreach (var op in batch) op.Fail(error);
             return;
         }
         Interlocked.Increment(ref _commits);
@@ -200,7 +201,7 @@ internal sealed class PgWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _error = e;
+                _error = StorageFull.Translate(e);
                 return false;
             }
         }

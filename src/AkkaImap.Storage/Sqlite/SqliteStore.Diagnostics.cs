@@ -21,4 +21,12 @@ public sealed partial class SqliteStore
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         return _readers.Run(_ => work(), ct);
     }
+
+    /// <summary>
+    /// Caps the database at <paramref name="pages"/> pages on the writer's connection (SQLite's
+    /// <c>max_page_count</c>): past it writes fail with SQLITE_FULL, as on a full disk. Returns the
+    /// cap in force (SQLite never sets it below the current size).
+    /// </summary>
+    internal Task<long> SetMaxPageCountAsync(long pages, CancellationToken ct = default) =>
+        Write(c => c.Scalar<long>("PRAGMA max_page_count = " + pages.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
 }

@@ -76,7 +76,10 @@ internal sealed class WriteQueue : IDisposable
             try { Exec("ROLLBACK"); } catch (SqliteException) { /* already rolled back by SQLite */ }
             StoreTelemetry.CommitFailed();
             _batchEnded?.Invoke(false);
-            foreach (var op in batch) op.Fail(e);
+            // A full disk is the operator's to fix; the callers get StorageFull and the writer
+            // carries on with the next batch, which succeeds once space is freed.
+            var error = StorageFull.Translate(e);
+            foreach (var op in batch) op.Fail(error);
             return;
         }
         StoreTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started), batch.Count);
@@ -119,7 +122,7 @@ internal sealed class WriteQueue : IDisposable
             }
             catch (Exception e)
             {
-                _error = e;
+                _error = StorageFull.Translate(e);
                 return false;
             }
         }

@@ -40,9 +40,8 @@ internal sealed class CrashLedger
     private readonly Dictionary<string, uint> _uidValidity = [];
     private readonly Dictionary<string, uint> _uidNext = [];
 
-    public Dictionary<string, TrackedMessage> Messages { get; } = [];
-
-    public void Add(TrackedMessage message) => Messages.Add(message.MessageId, message);
+    /// <summary>How each unanswered change turned out ("Append: kept", "Move: not done"), for the test's output.</summary>
+    public List<string> Settled { get; } = [];
 
     /// <summary>
     /// Checks one account's folders as found after the restart, then makes what was found the
@@ -115,7 +114,7 @@ internal sealed class CrashLedger
     /// <summary>"alice@example.com/INBOX" → "INBOX": the ledger keys folders by account, messages know only the folder.</summary>
     private static string FolderName(string key) => key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
 
-    private static void CheckMessage(string round, TrackedMessage message, List<ObservedCopy> found)
+    private void CheckMessage(string round, TrackedMessage message, List<ObservedCopy> found)
     {
         var expected = message.Instances.Select(i => (i.Folder, i.Uid)).Order().ToList();
         var actual = found.Select(c => (c.Folder, c.Uid)).Order().ToList();
@@ -137,6 +136,13 @@ internal sealed class CrashLedger
             _ => throw new ArgumentOutOfRangeException(nameof(message), message.Pending, "unknown change"),
         };
         Assert.True(settled, what);
+        if (message.Pending is { Kind: var kind })
+        {
+            var done = kind == ChangeKind.Store
+                ? found.Any(c => c.Folder == "INBOX" && c.Flagged)
+                : newCopies.Count > 0 || gone.Count > 0;
+            Settled.Add($"{kind}: {(done ? "done" : "not done")}");
+        }
 
         var inbox = found.FirstOrDefault(c => c.Folder == "INBOX");
         if (message.Flagged && inbox is not null)

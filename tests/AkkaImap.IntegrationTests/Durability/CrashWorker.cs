@@ -13,6 +13,7 @@ namespace AkkaImap.IntegrationTests.Durability;
 /// </summary>
 internal sealed class CrashWorker(int index, string login)
 {
+    private const int MaxChangesPerRound = 5_000;
     private readonly Random _random = new(7919 * (index + 1));
     private int _sequence;
 
@@ -35,7 +36,8 @@ internal sealed class CrashWorker(int index, string login)
             await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
             var archive = await client.GetFolderAsync("Archive");
             var trash = await client.GetFolderAsync("Trash");
-            while (!killing())
+            // Changes go on until the kill cuts the connection: then one is in flight.
+            for (int i = 0; i < MaxChangesPerRound; i++)
             {
                 await ChangeAsync(client, archive, trash, round);
                 acknowledged();

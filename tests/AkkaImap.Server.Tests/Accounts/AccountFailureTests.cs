@@ -36,6 +36,22 @@ public sealed class AccountFailureTests : AccountTestBase
     }
 
     [Fact]
+    public void A_full_disk_replies_unavailable_and_the_next_append_goes_through()
+    {
+        var alice = CreateTestProbe();
+        Select(alice);
+
+        _faults.Fault = new StoreException(StoreError.StorageFull, StorageFull.Message);
+        _faults.FailNext = nameof(IMailStore.AppendAsync);
+        var failed = Ask<AccountCommandFailed>(alice, new AppendMessages("INBOX", [Mail("no room")]));
+
+        Assert.Equal(AccountFailure.Unavailable, failed.Code);
+        Assert.Equal("UNAVAILABLE", ((Protocol.Responses.AtomCode)failed.Code.ToResponseCode()).Name);
+        Assert.Equal(StorageFull.Message, failed.Text);
+        Assert.Equal([1u], Ask<MessagesAppended>(alice, new AppendMessages("INBOX", [Mail("room again")])).Messages.Select(m => m.Uid));
+    }
+
+    [Fact]
     public async Task A_folder_of_another_account_cannot_be_touched()
     {
         var bob = await Store.AddAccountAsync("bob@example.com", "pw");

@@ -26,13 +26,16 @@ public class FaultyStore : DispatchProxy
         set => Volatile.Write(ref _failNext, value);
     }
 
+    /// <summary>What the armed method fails with (an unexpected I/O error unless set).</summary>
+    public Exception Fault { get; set; } = new IOException("disk I/O error");
+
     protected override object? Invoke(MethodInfo? method, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(method);
         // CompareExchange compares references: swap out the very string that was read.
         var armed = FailNext;
         if (armed == method.Name && Interlocked.CompareExchange(ref _failNext, null, armed) == armed)
-            return Faulted(method.ReturnType, new IOException("disk I/O error"));
+            return Faulted(method.ReturnType, Fault);
         try
         {
             return method.Invoke(_inner, args);

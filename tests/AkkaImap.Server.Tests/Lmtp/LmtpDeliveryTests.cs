@@ -10,7 +10,8 @@ namespace AkkaImap.Server.Tests.Lmtp;
 
 /// <summary>
 /// What each recipient's reply after DATA says, with a probe in the owner's place: 250 only when
-/// the owner answers that the append committed, 451 4.3.0 for anything else (the MTA keeps the message).
+/// the owner answers that the append committed, 452 4.3.1 for a full disk, 451 4.3.0 for anything
+/// else (the MTA keeps the message).
 /// </summary>
 public sealed class LmtpDeliveryTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -54,6 +55,17 @@ public sealed class LmtpDeliveryTests : Akka.TestKit.Xunit2.TestKit
         owner.Reply(new AccountCommandFailed(AccountFailure.ServerBug, "disk I/O error"));
 
         Assert.Equal("451 4.3.0 <alice@po.test> Temporary failure, try again later\r\n", Assert.Single(await replies).ToString());
+    }
+
+    [Fact]
+    public async Task A_full_disk_is_452_4_3_1()
+    {
+        var (replies, owner) = Deliver("alice");
+
+        owner.ExpectMsg<AccountEnvelope>();
+        owner.Reply(new AccountCommandFailed(AccountFailure.Unavailable, StorageFull.Message));
+
+        Assert.Equal("452 4.3.1 <alice@po.test> Mail system full, try again later\r\n", Assert.Single(await replies).ToString());
     }
 
     [Fact]
