@@ -11,6 +11,8 @@ public enum StoreError
     NotAllowed,
     /// <summary>The folder is \Noselect and holds no messages.</summary>
     NoSelect,
+    /// <summary>The change would take the mailbox over its storage or message quota (RFC 9208); nothing was written.</summary>
+    OverQuota,
 }
 
 /// <summary>

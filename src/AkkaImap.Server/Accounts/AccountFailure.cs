@@ -17,6 +17,8 @@ public enum AccountFailure
     Cannot,
     /// <summary>A configured limit would be exceeded (<c>limits.max-folders</c>).</summary>
     Limit,
+    /// <summary>The mailbox would go over its storage or message quota (RFC 9208 §4.4 OVERQUOTA); nothing changed.</summary>
+    OverQuota,
     /// <summary>An unexpected error in the server or the store; logged.</summary>
     ServerBug,
 }
@@ -32,6 +34,7 @@ public static class AccountFailureCodes
         AccountFailure.HasChildren => ResponseCode.HasChildren,
         AccountFailure.Cannot => ResponseCode.Cannot,
         AccountFailure.Limit => ResponseCode.Limit,
+        AccountFailure.OverQuota => ResponseCode.OverQuota,
         _ => ResponseCode.ServerBug,
     };
 
@@ -47,6 +50,7 @@ public static class AccountFailureCodes
         StoreError.AlreadyExists => AccountFailure.AlreadyExists,
         StoreError.NotEmpty => AccountFailure.HasChildren,
         StoreError.NotAllowed => AccountFailure.Cannot,
+        StoreError.OverQuota => AccountFailure.OverQuota,
         _ => AccountFailure.ServerBug,
     };
 }

@@ -64,6 +64,12 @@ internal static class LmtpDelivery
                 case MessagesAppended appended:
                     log.Info("lmtp: delivered {0} bytes for <{1}> into {2} (uid {3})", content.Length, address, folder, appended.Messages[0].Uid);
                     return new LmtpReply(250, "2.0.0", $"<{address}> Delivered");
+                case AccountCommandFailed { Code: AccountFailure.OverQuota } over:
+                    // RFC 3463 X.2.2 mailbox full: permanent (bounce) unless lmtp.quota-temporary (retry later).
+                    log.Info("lmtp: <{0}> over quota: {1}", address, over.Text);
+                    return services.Settings.Lmtp.QuotaTemporary
+                        ? new LmtpReply(452, "4.2.2", $"<{address}> Mailbox over quota, try again later")
+                        : new LmtpReply(552, "5.2.2", $"<{address}> Mailbox over quota");
                 case AccountCommandFailed failed:
                     log.Warning("lmtp: delivery for <{0}> into {1} refused: {2} {3}", address, folder, failed.Code, failed.Text);
                     return LmtpReply.TemporaryFailure($"<{address}> Temporary failure, try again later");
