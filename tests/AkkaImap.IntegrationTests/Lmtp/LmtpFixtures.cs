@@ -90,10 +90,17 @@ public sealed class PostfixFixture : LmtpServerFixture, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        if (Postfix is not null)
+        try
         {
-            await Postfix.DisposeAsync();
+            if (Postfix is not null)
+            {
+                await Postfix.DisposeAsync();
+            }
         }
-        await DisposeAsync();
+        finally
+        {
+            // The server stops even when stopping Postfix failed: nothing outlives the test class.
+            await DisposeAsync();
+        }
     }
 }
