@@ -34,3 +34,22 @@ public sealed record LockoutState(int ConsecutiveFailures, DateTimeOffset? Windo
     public static LockoutState None { get; } = new(0, null, null);
     public bool IsLocked(DateTimeOffset now) => LockedUntil is { } until && until > now;
 }
+
+/// <summary>
+/// A change to quota limits (RFC 9208): for each resource, leave it (<c>Set… = false</c>), set a
+/// limit, or with a null value go back to the default (a mailbox: its post office's; a post office:
+/// none). <see cref="Unlimited"/> as a mailbox's value exempts it from its post office's default.
+/// </summary>
+public sealed record QuotaChange(bool SetStorage, long? Storage, bool SetMessages, long? Messages)
+{
+    public const long Unlimited = -1;
+}
+
+/// <summary>Limits of a mailbox or a post office as stored: null = the default, <see cref="QuotaChange.Unlimited"/> = none.</summary>
+public sealed record QuotaLimits(long? Storage, long? Messages);
+
+/// <summary>
+/// A mailbox's quota as it applies (RFC 9208 §5): its effective limits (null: none) and what its
+/// folders use: bytes of its messages and how many there are.
+/// </summary>
+public sealed record MailboxQuota(long? StorageLimit, long? MessageLimit, long StorageUsed, long MessagesUsed);

@@ -84,4 +84,11 @@ public interface IDirectoryStore
     Task RecordLoginSuccessAsync(string login, CancellationToken ct = default);
     /// <summary>Clears failures and lock (admin <c>mailbox unlock</c>). False when no such account.</summary>
     Task<bool> UnlockAsync(string login, CancellationToken ct = default);
+
+    /// <summary>Changes a mailbox's quota limits (RFC 9208). False when no such account.</summary>
+    Task<bool> SetAccountQuotaAsync(string login, QuotaChange change, CancellationToken ct = default);
+    /// <summary>Changes a post office's default quota limits for its mailboxes. False when no such post office.</summary>
+    Task<bool> SetPostOfficeQuotaAsync(string name, QuotaChange change, CancellationToken ct = default);
+    /// <summary>The limits as stored for a mailbox (null: its post office's default) and for its post office.</summary>
+    Task<(QuotaLimits Account, QuotaLimits PostOffice)?> GetQuotaLimitsAsync(string login, CancellationToken ct = default);
 }

@@ -114,4 +114,11 @@ public interface IMailStore
     /// in memory whole.
     /// </summary>
     Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
+
+    /// <summary>
+    /// A mailbox's effective quota limits and its use (every message of its folders; RFC 9208
+    /// STORAGE and MESSAGE). APPEND and COPY into its folders that would go over a limit are
+    /// refused inside their commit with <see cref="StoreError.OverQuota"/>. Null when no such account.
+    /// </summary>
+    Task<MailboxQuota?> GetQuotaAsync(long accountId, CancellationToken ct = default);
 }

@@ -50,7 +50,11 @@ public sealed record FolderStatus(
     long Size,
     ulong HighestModSeq,
     uint UidNext,
-    uint UidValidity);
+    uint UidValidity)
+{
+    /// <summary>Bytes of the messages marked \Deleted: what EXPUNGE would free (RFC 9208 §4.5 DELETED-STORAGE).</summary>
+    public long DeletedSize { get; init; }
+}
 
 /// <summary>One message to append. <paramref name="InternalDate"/> null means now.</summary>
 public sealed record AppendRequest(

@@ -16,6 +16,8 @@ public enum StoreError
     /// kept, and it may succeed once space is freed. Never a reason to stop the server.
     /// </summary>
     StorageFull,
+    /// <summary>The change would take the mailbox over its storage or message quota (RFC 9208); nothing was written.</summary>
+    OverQuota,
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ using AkkaImap.Storage.Sqlite;
 
 namespace AkkaImap.Host.Cli;
 
-/// <summary><c>akkaimap mailbox add|passwd|list|remove|unlock</c> (and <c>import</c>, in <see cref="MailboxImport"/>): accounts of a post office.</summary>
+/// <summary><c>akkaimap mailbox add|passwd|list|remove|unlock|set</c> (and <c>import</c>, in <see cref="MailboxImport"/>): accounts of a post office.</summary>
 internal static class MailboxCommands
 {
     public static Command Build()
@@ -17,6 +17,7 @@ internal static class MailboxCommands
         command.Add(List());
         command.Add(Remove());
         command.Add(Unlock());
+        command.Add(Set());
         return command;
     }
 
@@ -89,12 +90,32 @@ internal static class MailboxCommands
                 var line = lockout is { LockedUntil: { } until } && lockout.IsLocked(now)
                     ? $"{account.Login}\tlocked until {until.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z"
                     : account.Login;
+                if (await QuotaColumn(store, account, ct) is { } quota)
+                {
+                    line += "\t" + quota;
+                }
                 Console.WriteLine(MissingSecrets(wanted & ~account.StoredSecrets) is { } missing ? $"{line}\t{missing}" : line);
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Use and limits as RFC 9208 counts them (<c>storage 12M/2G messages 340/-</c>, a dash where
+    /// there is no limit), for a mailbox that has a limit; null for one without.
+    /// </summary>
+    private static async Task<string?> QuotaColumn(SqliteStore store, Account account, CancellationToken ct)
+    {
+        var quota = await store.GetQuotaAsync(account.Id, ct);
+        if (quota is null || (quota.StorageLimit is null && quota.MessageLimit is null))
+        {
+            return null;
+        }
+        string storage = $"{SettingValues.FormatSize(quota.StorageUsed)}/{(quota.StorageLimit is { } s ? SettingValues.FormatSize(s) : "-")}";
+        string messages = $"{quota.MessagesUsed}/{(quota.MessageLimit is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")}";
+        return $"storage {storage} messages {messages}";
     }
 
     private static Command Remove()
@@ -131,6 +152,27 @@ internal static class MailboxCommands
             await using var store = await OpenStore(parsed, ct);
             await Require(store, user, office, ct, s => s.UnlockAsync($"{user}@{office}", ct));
             Console.WriteLine($"unlocked mailbox {user}@{office}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>mailbox set USER@PO --quota-storage SIZE|none|default --quota-messages N|none|default</c> (RFC 9208).</summary>
+    private static Command Set()
+    {
+        var login = LoginArgument();
+        var quota = new QuotaOptions();
+        var command = new Command("set", "Change a mailbox: its quota (none: no limit; default: the post office's)") { login };
+        quota.AddTo(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            var (user, office) = SplitLogin(parsed.GetRequiredValue(login));
+            var change = quota.Read(parsed)
+                ?? throw new OperatorException("nothing to change; pass --quota-storage and/or --quota-messages", 2);
+            await using var store = await OpenStore(parsed, ct);
+            await Require(store, user, office, ct, s => s.SetAccountQuotaAsync($"{user}@{office}", change, ct));
+            var (limits, _) = (await store.GetQuotaLimitsAsync($"{user}@{office}", ct))!.Value;
+            Console.WriteLine($"mailbox {user}@{office}: quota storage {QuotaOptions.Describe(limits.Storage, size: true)}, messages {QuotaOptions.Describe(limits.Messages, size: false)}");
             return 0;
         });
         return command;

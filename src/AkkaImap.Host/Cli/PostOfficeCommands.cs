@@ -41,7 +41,10 @@ internal static class PostOfficeCommands
     private static Command Set()
     {
         var name = NameArgument();
-        var publicFolders = new Option<string>("--public-folders") { Description = "Switch public folders on or off", Required = true, HelpName = "on|off" };
+        var publicFolders = new Option<string>("--public-folders") { Description = "Switch public folders on or off", HelpName = "on|off" };
+        var quota = new QuotaOptions();
+        quota.Storage.Description = "Default storage limit of its mailboxes such as 2G; none for no default";
+        quota.Messages.Description = "Default most messages of its mailboxes; none for no default";
         publicFolders.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } value && value is not ("on" or "off"))
@@ -49,18 +52,37 @@ internal static class PostOfficeCommands
                 result.AddError($"--public-folders: expected on or off, got \"{value}\"");
             }
         });
-        var command = new Command("set", "Change a post office") { name, publicFolders };
+        var command = new Command("set", "Change a post office: public folders, its mailboxes' default quota") { name, publicFolders };
+        quota.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             var office = parsed.GetRequiredValue(name);
-            var enabled = parsed.GetRequiredValue(publicFolders) == "on";
-            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
-            if (!await store.SetPostOfficePublicFoldersAsync(office, enabled, ct))
+            var switchTo = parsed.GetValue(publicFolders);
+            var change = quota.Read(parsed);
+            if (switchTo is null && change is null)
             {
-                throw NoSuchPostOffice(office);
+                throw new OperatorException("nothing to change; pass --public-folders on|off, --quota-storage or --quota-messages", 2);
             }
+            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+            if (switchTo is not null)
+            {
+                var enabled = switchTo == "on";
+                if (!await store.SetPostOfficePublicFoldersAsync(office, enabled, ct))
+                {
+                    throw NoSuchPostOffice(office);
+                }
 
-            Console.WriteLine($"post office {office.ToLowerInvariant()}: public folders {OnOff(enabled)}");
+                Console.WriteLine($"post office {office.ToLowerInvariant()}: public folders {OnOff(enabled)}");
+            }
+            if (change is not null)
+            {
+                if (!await store.SetPostOfficeQuotaAsync(office, change, ct))
+                {
+                    throw NoSuchPostOffice(office);
+                }
+
+                Console.WriteLine($"post office {office.ToLowerInvariant()}: default quota for its mailboxes changed");
+            }
             return 0;
         });
         return command;

@@ -93,6 +93,7 @@ internal static class MailboxParsers
                 "UIDVALIDITY" => StatusItem.UidValidity,
                 "UNSEEN" => StatusItem.Unseen,
                 "DELETED" => StatusItem.Deleted,
+                "DELETED-STORAGE" => StatusItem.DeletedStorage,
                 "SIZE" => StatusItem.Size,
                 "RECENT" => StatusItem.Recent,
                 "HIGHESTMODSEQ" => StatusItem.HighestModSeq,

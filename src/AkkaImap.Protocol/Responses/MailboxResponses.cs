@@ -37,6 +37,8 @@ public enum StatusItemKind
     HighestModSeq,
     AppendLimit,
     MailboxId,
+    /// <summary>RFC 9208 §4.5: KiB that EXPUNGE would free.</summary>
+    DeletedStorage,
 }
 
 /// <summary>

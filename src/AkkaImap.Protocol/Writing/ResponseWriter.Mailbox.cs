@@ -122,6 +122,7 @@ public static partial class ResponseWriter
                 StatusItemKind.Deleted => "DELETED "u8,
                 StatusItemKind.Size => "SIZE "u8,
                 StatusItemKind.HighestModSeq => "HIGHESTMODSEQ "u8,
+                StatusItemKind.DeletedStorage => "DELETED-STORAGE "u8,
                 _ => "APPENDLIMIT "u8,
             });
             if (item.Value is { } value)

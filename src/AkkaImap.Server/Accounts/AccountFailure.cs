@@ -17,6 +17,8 @@ public enum AccountFailure
     Cannot,
     /// <summary>A configured limit would be exceeded (<c>limits.max-folders</c>).</summary>
     Limit,
+    /// <summary>The mailbox would go over its storage or message quota (RFC 9208 §4.4 OVERQUOTA); nothing changed.</summary>
+    OverQuota,
     /// <summary>An unexpected error in the server or the store; logged.</summary>
     ServerBug,
     /// <summary>The store cannot take the change now (its disk is full); logged, nothing was kept, try again later.</summary>
@@ -35,6 +37,7 @@ public static class AccountFailureCodes
         AccountFailure.Cannot => ResponseCode.Cannot,
         AccountFailure.Limit => ResponseCode.Limit,
         AccountFailure.Unavailable => ResponseCode.Unavailable,
+        AccountFailure.OverQuota => ResponseCode.OverQuota,
         _ => ResponseCode.ServerBug,
     };
 
@@ -51,6 +54,7 @@ public static class AccountFailureCodes
         StoreError.NotEmpty => AccountFailure.HasChildren,
         StoreError.NotAllowed => AccountFailure.Cannot,
         StoreError.StorageFull => AccountFailure.Unavailable,
+        StoreError.OverQuota => AccountFailure.OverQuota,
         _ => AccountFailure.ServerBug,
     };
 }

@@ -52,6 +52,11 @@ public static class Capabilities
             list.Add("WITHIN");
         }
         AddIf(list, registry.Handles<StatusCommand>(), "STATUS=SIZE");
+        // RFC 9208: GETQUOTA/GETQUOTAROOT, OVERQUOTA on APPEND, COPY and LMTP, STATUS DELETED and DELETED-STORAGE.
+        if (registry.Handles<GetQuotaRootCommand>() && registry.Handles<GetQuotaCommand>())
+        {
+            list.AddRange(["QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE"]);
+        }
         if (registry.Handles<AppendCommand>())
         {
             // RFC 7889: the literal cap of the receiver is the largest message APPEND takes.

@@ -23,6 +23,10 @@ public sealed partial class CommandRegistry
             .Add("XLIST", CommandStates.AuthenticatedOrSelected, new XListHandler())
             .Add("STATUS", CommandStates.AuthenticatedOrSelected, new StatusHandler())
             .Add("APPEND", CommandStates.AuthenticatedOrSelected, new AppendHandler())
+            // RFC 9208 QUOTA: limits are set by the administrator; users read them.
+            .Add("GETQUOTA", CommandStates.AuthenticatedOrSelected, new GetQuotaHandler())
+            .Add("GETQUOTAROOT", CommandStates.AuthenticatedOrSelected, new GetQuotaRootHandler())
+            .Add("SETQUOTA", CommandStates.AuthenticatedOrSelected, new SetQuotaHandler())
             // Not UsesSequenceNumbers: the EXPUNGE responses are the point of these commands (RFC 9051 §7.5.1).
             .Add<ExpungeCommand>("EXPUNGE", CommandStates.Selected, expunge)
             .Add<UidExpungeCommand>("UID EXPUNGE", CommandStates.Selected, expunge);

@@ -66,6 +66,8 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
                 StatusItem.Unseen => new(StatusItemKind.Unseen, (ulong)status.Unseen),
                 StatusItem.Deleted => new(StatusItemKind.Deleted, (ulong)status.Deleted),
                 StatusItem.Size => new(StatusItemKind.Size, (ulong)status.Size),
+                // RFC 9208 §4.5: in units of 1024 octets, as the STORAGE resource.
+                StatusItem.DeletedStorage => new(StatusItemKind.DeletedStorage, (ulong)((status.DeletedSize + 1023) / 1024)),
                 // RFC 9051 removed RECENT; rev1 clients get 0 because \Recent is never set here.
                 StatusItem.Recent when !context.IsRev2 => new(StatusItemKind.Recent, 0),
                 // RFC 7162 §3.1.7: only where CONDSTORE is advertised (asking for it enables CONDSTORE).

@@ -140,6 +140,9 @@ public sealed record LmtpSettings(bool Enabled, IReadOnlyList<string> Bind, int 
     /// <summary><c>lmtp.data-timeout</c>: the longest a message may take to arrive after 354 (RFC 5321 §4.5.3.2.6: 10 minutes).</summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary><c>lmtp.quota-temporary</c>: a mailbox over quota answers 452 4.2.2 (the MTA retries) instead of 552 5.2.2 (it bounces).</summary>
+    public bool QuotaTemporary { get; init; }
+
     /// <summary><c>lmtp.recipient-delimiter</c>: <c>user+detail</c> delivers into folder <c>detail</c> when it exists; "" for none.</summary>
     public string RecipientDelimiter { get; init; } = "+";
 }

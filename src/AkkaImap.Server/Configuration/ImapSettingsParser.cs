@@ -123,6 +123,7 @@ internal static class ImapSettingsParser
             CommandTimeout = Duration(r, "lmtp.command-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
             DataTimeout = Duration(r, "lmtp.data-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
             RecipientDelimiter = delimiter,
+            QuotaTemporary = Bool(r, "lmtp.quota-temporary", false),
         };
     }
 

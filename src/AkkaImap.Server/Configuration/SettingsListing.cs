@@ -73,6 +73,7 @@ public static class SettingsListing
         Add("lmtp.command-timeout", SettingValues.FormatDuration(s.Lmtp.CommandTimeout));
         Add("lmtp.data-timeout", SettingValues.FormatDuration(s.Lmtp.DataTimeout));
         Add("lmtp.recipient-delimiter", Text(s.Lmtp.RecipientDelimiter));
+        Add("lmtp.quota-temporary", SettingValues.FormatBool(s.Lmtp.QuotaTemporary));
         Add("telemetry.prometheus.port", s.Telemetry.PrometheusPort is { } p ? Number(p) : "off");
         Add("telemetry.prometheus.bind", Text(s.Telemetry.PrometheusBind));
         Add("telemetry.otlp.endpoint", Text(s.Telemetry.OtlpEndpoint?.OriginalString));

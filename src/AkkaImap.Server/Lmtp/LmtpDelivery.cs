@@ -68,6 +68,12 @@ internal static class LmtpDelivery
                 case AccountCommandFailed { Code: AccountFailure.Unavailable } full:
                     log.Warning("lmtp: delivery for <{0}> into {1} refused: {2}", address, folder, full.Text);
                     return LmtpReply.InsufficientStorage($"<{address}> Mail system full, try again later");
+                case AccountCommandFailed { Code: AccountFailure.OverQuota } over:
+                    // RFC 3463 X.2.2 mailbox full: permanent (bounce) unless lmtp.quota-temporary (retry later).
+                    log.Info("lmtp: <{0}> over quota: {1}", address, over.Text);
+                    return services.Settings.Lmtp.QuotaTemporary
+                        ? new LmtpReply(452, "4.2.2", $"<{address}> Mailbox over quota, try again later")
+                        : new LmtpReply(552, "5.2.2", $"<{address}> Mailbox over quota");
                 case AccountCommandFailed failed:
                     log.Warning("lmtp: delivery for <{0}> into {1} refused: {2} {3}", address, folder, failed.Code, failed.Text);
                     return LmtpReply.TemporaryFailure($"<{address}> Temporary failure, try again later");

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -120,6 +120,15 @@ internal static class Schema
             created INTEGER NOT NULL);
         """;
 
+    // Version 5: quotas (RFC 9208). A mailbox's limits, or NULL to take its post office's default;
+    // -1 is "no limit" set explicitly (a mailbox exempt from its post office's default).
+    private const string V5 = """
+        ALTER TABLE accounts ADD COLUMN quota_storage INTEGER;
+        ALTER TABLE accounts ADD COLUMN quota_messages INTEGER;
+        ALTER TABLE post_offices ADD COLUMN quota_storage INTEGER;
+        ALTER TABLE post_offices ADD COLUMN quota_messages INTEGER;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -135,6 +144,7 @@ internal static class Schema
             if (current <= 1) c.Exec(V2);
             if (current <= 2) c.Exec(V3);
             if (current <= 3) c.Exec(V4);
+            if (current <= 4) c.Exec(V5);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

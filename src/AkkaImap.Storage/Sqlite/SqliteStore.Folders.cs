@@ -131,12 +131,12 @@ public sealed partial class SqliteStore
         {
             if (FindFolder(c, folderId) is not { } f) return null;
             using var cmd = c.Cmd("""
-                SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0)
+                SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0), coalesce(sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END), 0)
                 FROM messages WHERE folder_id = @f
                 """, ("@f", folderId));
             using var r = cmd.ExecuteReader();
             r.Read();
-            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity);
+            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity) { DeletedSize = r.GetInt64(4) };
         }, ct);
 
     // ---- helpers ----

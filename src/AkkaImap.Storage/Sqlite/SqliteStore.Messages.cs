@@ -14,6 +14,12 @@ public sealed partial class SqliteStore
         {
             var folder = SelectableFolder(c, folderId);
             if (messages.Count == 0) return new AppendResult(folder.UidValidity, [], folder.HighestModSeq);
+            long bytes = 0;
+            for (var i = 0; i < messages.Count; i++)
+                bytes += messages[i].StagedBodyId is { } stagedId
+                    ? c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId))
+                    : analysed[i]!.Content.Length;
+            CheckQuota(c, folderId, bytes, messages.Count);
             var modSeq = folder.HighestModSeq + 1;
             var uid = folder.UidNext;
             var now = Db.NowMs();
@@ -177,7 +183,7 @@ public sealed partial class SqliteStore
         return folder;
     }
 
-    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, bool moving = false)
     {
         var target = SelectableFolder(c, targetId);
         var modSeq = target.HighestModSeq + 1;
@@ -188,6 +194,13 @@ public sealed partial class SqliteStore
             ("@f", sourceId), ("@uids", json));
         var mapping = new List<UidMapping>(sourceUids.Count);
         foreach (var uid in sourceUids) mapping.Add(new UidMapping(uid, next++));
+        // A move within one mailbox changes nothing of its use; into another owner's folder it counts.
+        if (!SameOwner(c, sourceId, targetId) || !moving)
+        {
+            CheckQuota(c, targetId,
+                c.Scalar<long>("SELECT COALESCE(SUM(size), 0) FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", sourceId), ("@uids", json)),
+                sourceUids.Count);
+        }
         // One set-based statement: the copies point at the same blobs (bytes stored once, and
         // RFC 8474 EMAILID is shared) and get target UIDs in ascending source order.
         c.Exec("""
@@ -200,9 +213,12 @@ public sealed partial class SqliteStore
         return new CopyResult(target.UidValidity, mapping, mapping.Count > 0 ? modSeq : target.HighestModSeq);
     }
 
+    private static bool SameOwner(SqliteConnection c, long a, long b) =>
+        c.Scalar<long>("SELECT COUNT(DISTINCT owner_kind || ':' || owner_id) FROM folders WHERE id IN (@a, @b)", ("@a", a), ("@b", b)) == 1;
+
     private static MoveResult MoveMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
     {
-        var copy = CopyMessages(c, sourceId, uids, targetId);
+        var copy = CopyMessages(c, sourceId, uids, targetId, moving: true);
         var source = FindFolder(c, sourceId)!;
         var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
         var highest = moved.Count > 0 ? ExpungeUids(c, source, moved) : source.HighestModSeq;

@@ -72,6 +72,14 @@ public class LmtpServerFixture : ServerFixture
 /// <summary><see cref="LmtpServerFixture"/> plus a private Postfix that delivers to it.</summary>
 public sealed class PostfixFixture : LmtpServerFixture, IAsyncLifetime
 {
+    /// <summary>alice and bob, and full@example.com, whose quota a test sets to nothing.</summary>
+    public override IReadOnlyDictionary<string, string> Users { get; } = new Dictionary<string, string>
+    {
+        ["alice@example.com"] = "alice-Secret-1",
+        ["bob@example.com"] = "bob-Secret-2",
+        ["full@example.com"] = "full-Secret-3",
+    };
+
     public PostfixInstance Postfix { get; private set; } = null!;
 
     async Task IAsyncLifetime.InitializeAsync()
@@ -82,10 +90,17 @@ public sealed class PostfixFixture : LmtpServerFixture, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        if (Postfix is not null)
+        try
         {
-            await Postfix.DisposeAsync();
+            if (Postfix is not null)
+            {
+                await Postfix.DisposeAsync();
+            }
         }
-        await DisposeAsync();
+        finally
+        {
+            // The server stops even when stopping Postfix failed: nothing outlives the test class.
+            await DisposeAsync();
+        }
     }
 }

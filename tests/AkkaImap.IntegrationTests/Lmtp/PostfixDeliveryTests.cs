@@ -101,4 +101,20 @@ public sealed class PostfixDeliveryTests(PostfixFixture fixture) : IClassFixture
         Assert.Equal("alice@example.com", message.Headers["Delivered-To"]);
         Assert.Equal(1, await fixture.CountAsync("alice@example.com", "INBOX", subject));
     }
+
+    [Fact]
+    public async Task Mail_for_a_mailbox_over_quota_bounces_with_5_2_2()
+    {
+        // lmtp.quota-temporary is off: 552 5.2.2, and Postfix returns the message to its sender (alice).
+        await fixture.CliAsync("", "mailbox", "set", "full@example.com", "--quota-messages", "0");
+        string subject = "postfix-quota-" + Guid.NewGuid().ToString("N");
+        await fixture.Postfix.SendAsync("alice@example.com", ["full@example.com"], Message("alice@example.com", "full@example.com", subject));
+
+        var bounce = await fixture.WaitForMessageAsync("alice@example.com", "INBOX", "Undelivered Mail Returned to Sender");
+        string report = bounce.ToString();
+        Assert.Contains("full@example.com", report, StringComparison.Ordinal);
+        Assert.Contains("5.2.2", report, StringComparison.Ordinal);
+        Assert.Contains(subject, report, StringComparison.Ordinal);
+        Assert.Equal(0, await fixture.CountAsync("full@example.com", "INBOX", subject));
+    }
 }

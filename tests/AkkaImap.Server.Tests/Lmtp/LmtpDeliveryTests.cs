@@ -17,10 +17,14 @@ public sealed class LmtpDeliveryTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly byte[] Body = "Subject: x\r\n\r\nhello\r\n"u8.ToArray();
 
-    private (Task<IReadOnlyList<LmtpReply>> Replies, Akka.TestKit.TestProbe Owner) Deliver(string local, TimeSpan? ownerTimeout = null)
+    private (Task<IReadOnlyList<LmtpReply>> Replies, Akka.TestKit.TestProbe Owner) Deliver(string local, TimeSpan? ownerTimeout = null, bool quotaTemporary = false)
     {
         var owner = CreateTestProbe();
-        var settings = ImapSettings.Default with { Limits = ImapSettings.Default.Limits with { OwnerReplyTimeout = ownerTimeout ?? TimeSpan.FromSeconds(30) } };
+        var settings = ImapSettings.Default with
+        {
+            Limits = ImapSettings.Default.Limits with { OwnerReplyTimeout = ownerTimeout ?? TimeSpan.FromSeconds(30) },
+            Lmtp = ImapSettings.Default.Lmtp with { QuotaTemporary = quotaTemporary },
+        };
         // The store is only used to stage bodies over 64 KiB.
         var services = new LmtpServices(settings, null!, owner.Ref, null, "mx.test");
         var recipient = new LmtpRecipient(new LmtpAddress(local, "po.test", $"{local}@po.test"), 7);
@@ -89,5 +93,18 @@ public sealed class LmtpDeliveryTests : Akka.TestKit.Xunit2.TestKit
         owner.Reply(Appended());
 
         Assert.Equal("250 2.0.0 <alice+lists@po.test> Delivered\r\n", Assert.Single(await replies).ToString());
+    }
+
+    [Theory]
+    [InlineData(false, "552 5.2.2 <alice@po.test> Mailbox over quota\r\n")]
+    [InlineData(true, "452 4.2.2 <alice@po.test> Mailbox over quota, try again later\r\n")]
+    public async Task Over_quota_is_a_bounce_or_with_lmtp_quota_temporary_a_retry(bool temporary, string expected)
+    {
+        var (replies, owner) = Deliver("alice", quotaTemporary: temporary);
+
+        owner.ExpectMsg<AccountEnvelope>();
+        owner.Reply(new AccountCommandFailed(AccountFailure.OverQuota, "Over quota"));
+
+        Assert.Equal(expected, Assert.Single(await replies).ToString());
     }
 }

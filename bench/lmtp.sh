@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# LMTP delivery, AkkaImap vs Dovecot's LMTP (dovecot-lmtpd) on the same machine, in one run (issue 14).
+#
+#   bench/lmtp.sh [--seconds N] [--clients N] [--keep]
+#
+# Installs Dovecot's LMTP from Debian's packages if missing, builds AkkaImap in Release, gives both
+# servers 21 mailboxes (user0..user20@example.com, fsync on for both), and runs bench/lmtp_load.py
+# against each in turn on loopback: --clients (4) LMTP connections delivering 10 KB messages for
+# --seconds (20, after 5 s of warm-up), then 200 single deliveries to user0 while an IMAP client
+# idles on its INBOX. Prints a JSON line per server, then one summary line:
+#   lmtp-cpu-ratio=R akkaimap-msgs-per-cpu-s=A dovecot-msgs-per-cpu-s=D akkaimap-idle-p99-ms=P
+# Goal (issue 14): ratio >= 1.5, p99 delivery-to-IDLE < 100 ms. --keep leaves the scratch folder.
+set -euo pipefail
+trap 'echo "lmtp.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+SECONDS_RUN=20
+CLIENTS=4
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECONDS_RUN=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    *) echo "usage: $0 [--seconds N] [--clients N] [--keep]" >&2; exit 2 ;;
+  esac
+done
+USERS=20
+PASSWORD="bench-Secret-1"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+A_IMAP=$(free_port); A_LMTP=$(free_port); D_IMAP=$(free_port); D_LMTP=$(free_port)
+
+WORK=$(mktemp -d /tmp/akkaimap-lmtp-bench.XXXXXX)
+chmod 755 "$WORK"   # Dovecot's unprivileged processes must traverse it
+SERVER_PID=""
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  local sid=$SERVER_PID
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 60); do pgrep -s "$sid" >/dev/null 2>&1 || break; sleep 0.5; done
+  pkill -KILL -s "$sid" 2>/dev/null || true
+  SERVER_PID=""
+}
+cleanup() {
+  stop_server
+  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+START=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log() { echo "[$(( $(date +%s) - START ))s] $*" >&2; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() { # PORT LOG
+  for _ in $(seq 1 240); do
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited during start; the end of $2:" >&2; tail -n 20 "$2" >&2; return 1; }
+    port_in_use "$1" && return 0
+    sleep 0.25
+  done
+  echo "server did not listen on $1" >&2; return 1
+}
+
+# --- tools -------------------------------------------------------------------------------------
+if ! command -v dovecot >/dev/null 2>&1 || [ ! -x /usr/lib/dovecot/lmtp ]; then
+  log "installing Dovecot's LMTP (dovecot-lmtpd) from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null
+fi
+log "building AkkaImap (Release)"
+OUT="$HERE/.build"
+dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
+AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+
+# --- AkkaImap ----------------------------------------------------------------------------------
+AKKA_CONF="$WORK/akkaimap.conf"
+cat >"$AKKA_CONF" <<CONF
+akka-imap {
+  port = $A_IMAP
+  bind = ["127.0.0.1"]
+  storage { path = "$WORK/akkaimap-data", fsync = on }
+  lmtp { enabled = on, port = $A_LMTP }
+}
+CONF
+"${AKKAIMAP[@]}" postoffice add example.com --config "$AKKA_CONF" >/dev/null
+for i in $(seq 0 "$USERS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$AKKA_CONF" >/dev/null
+
+# --- Dovecot -----------------------------------------------------------------------------------
+D="$WORK/dovecot"
+mkdir -p "$D/run" "$D/mail"
+chown mail:mail "$D/mail"
+HASH=$(doveadm pw -s SCRAM-SHA-256 -p "$PASSWORD")
+MAIL_UID=$(id -u mail); MAIL_GID=$(id -g mail)
+for i in $(seq 0 "$USERS"); do echo "user$i@example.com:$HASH:$MAIL_UID:$MAIL_GID::$D/mail/user$i"; done >"$D/users"
+DOVECOT_CONF="$D/dovecot.conf"
+cat >"$DOVECOT_CONF" <<CONF
+# Dovecot for the LMTP benchmark: loopback, maildir, fsync as needed not to lose acknowledged mail.
+protocols = imap lmtp
+listen = 127.0.0.1
+base_dir = $D/run
+state_dir = $D/state
+log_path = $D/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+first_valid_uid = $MAIL_UID
+passdb {
+  driver = passwd-file
+  args = $D/users
+}
+userdb {
+  driver = passwd-file
+  args = $D/users
+}
+mail_location = maildir:~/Maildir
+mail_fsync = optimized
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $D_IMAP
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $D_LMTP
+  }
+  # Reuse lmtp processes (its documentation's advice for throughput).
+  service_count = 0
+  process_min_avail = $CLIENTS
+}
+CONF
+doveconf -c "$DOVECOT_CONF" -n >/dev/null
+
+run() { # NAME LMTP IMAP
+  "${LOAD[@]}" --lmtp "$2" --imap "$3" --pid "$SERVER_PID" --users "$USERS" --password "$PASSWORD" \
+    --clients "$CLIENTS" --seconds "$SECONDS_RUN" | tee "$WORK/$1.json"
+}
+LOAD=(python3 "$HERE/lmtp_load.py")
+
+log "AkkaImap: $CLIENTS LMTP clients, ${SECONDS_RUN}s"
+setsid "${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >>"$WORK/akkaimap.log" 2>&1 &
+SERVER_PID=$!
+wait_port "$A_LMTP" "$WORK/akkaimap.log"
+echo -n "akkaimap: "; run akkaimap "$A_LMTP" "$A_IMAP"
+stop_server
+
+log "Dovecot: $CLIENTS LMTP clients, ${SECONDS_RUN}s"
+setsid dovecot -c "$DOVECOT_CONF" -F >>"$D/stdout.log" 2>&1 &
+SERVER_PID=$!
+wait_port "$D_LMTP" "$D/dovecot.log"
+echo -n "dovecot: "; run dovecot "$D_LMTP" "$D_IMAP"
+stop_server
+
+log "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; Dovecot $(dovecot --version | cut -d' ' -f1)"
+python3 - "$WORK/akkaimap.json" "$WORK/dovecot.json" <<'PY'
+import json, sys
+a, d = (json.load(open(p)) for p in sys.argv[1:3])
+ratio = a["messages_per_cpu_second"] / d["messages_per_cpu_second"]
+print(f"lmtp-cpu-ratio={ratio:.2f} akkaimap-msgs-per-cpu-s={a['messages_per_cpu_second']} "
+      f"dovecot-msgs-per-cpu-s={d['messages_per_cpu_second']} akkaimap-idle-p99-ms={a['idle_latency_ms']['p99']} "
+      f"dovecot-idle-p99-ms={d['idle_latency_ms']['p99']}")
+PY
