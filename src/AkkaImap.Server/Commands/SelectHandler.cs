@@ -46,10 +46,17 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         if (PublicFolderRouting.IsPublicName(name, out var inner))
         {
             // "Public Folders/..." is the post office's shared namespace (RFC 2342 §5), when both switches are on.
-            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly), reply => Answer(reply, context, isPublic: true, readOnly));
+            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly, Recent(context, readOnly)), reply => Answer(reply, context, isPublic: true, readOnly));
         }
-        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => Answer(reply, context, isPublic: false, readOnly));
+        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly, Recent(context, readOnly)), reply => Answer(reply, context, isPublic: false, readOnly));
     }
+
+    /// <summary>
+    /// RFC 3501 §2.3.2: a rev1 session sees \Recent, and takes it from later sessions when it selects
+    /// read-write; RFC 9051 has no \Recent, so a session that enabled IMAP4rev2 neither sees nor takes it.
+    /// </summary>
+    private static RecentMode Recent(SessionContext context, bool readOnly) =>
+        context.IsRev2 ? RecentMode.None : readOnly ? RecentMode.See : RecentMode.Claim;
 
     private static CommandOutcome Answer(IAccountReply reply, SessionContext context, bool isPublic, bool readOnlyAsked) =>
         reply switch
@@ -66,7 +73,7 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
     private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context, bool isPublic, bool writesDenied)
     {
         var view = new SelectedFolderView(snapshot);
-        context.Select(view, isPublic, writesDenied);
+        context.Select(view, isPublic, writesDenied, Recent(context, view.ReadOnly));
         IReadOnlyList<string> flags = [.. ViewResponses.SystemFlagNames, .. view.Keywords];
         context.Write(new FlagsResponse(flags));
         if (view.ReadOnly)
@@ -81,8 +88,8 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         context.Write(new ExistsResponse(view.Count));
         if (!context.IsRev2)
         {
-            // RFC 3501 §6.3.1: RECENT and UNSEEN exist only in IMAP4rev1; \Recent is never set here.
-            context.Write(new RecentResponse(0));
+            // RFC 3501 §6.3.1: RECENT and UNSEEN exist only in IMAP4rev1.
+            context.Write(new RecentResponse(view.RecentCount()));
             if (view.FirstUnseen() is var unseen and > 0)
             {
                 context.Write(new UntaggedStatusResponse(StatusKind.Ok, $"First unseen.", new UnseenCode(unseen)));

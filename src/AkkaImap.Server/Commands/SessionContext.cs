@@ -23,6 +23,8 @@ public sealed class SessionContext
     private readonly ResponseBuffer _output;
     private readonly Action<IReadOnlyList<ReadOnlyMemory<byte>>> _send;
     private readonly HashSet<string> _enabled = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>How the selection takes part in \Recent, told again to an owner's successor.</summary>
+    private RecentMode _selectedRecent;
 
     internal SessionContext(SessionServices services, ConnectionInfo connection, ResponseBuffer output, Action<IReadOnlyList<ReadOnlyMemory<byte>>> send, IActorRef self, ILoggingAdapter log)
     {
@@ -118,8 +120,9 @@ public sealed class SessionContext
     }
 
     /// <summary>SELECT/EXAMINE succeeded: the selected state (RFC 9051 §3.3).</summary>
-    public void Select(SelectedFolderView view, bool isPublic = false, bool writesDenied = false)
+    public void Select(SelectedFolderView view, bool isPublic = false, bool writesDenied = false, RecentMode recent = RecentMode.None)
     {
+        _selectedRecent = recent;
         if (Selected is { } previous && previous.FolderId != view.FolderId)
         {
             TellSelectedOwner(new UnselectFolder(previous.FolderId));
@@ -188,7 +191,7 @@ public sealed class SessionContext
     {
         if (Selected is { } view)
         {
-            TellSelectedOwner(new Resubscribe(view.FolderId, view.HighestModSeq));
+            TellSelectedOwner(new Resubscribe(view.FolderId, view.HighestModSeq, _selectedRecent));
         }
     }
 

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -120,6 +120,14 @@ internal static class Schema
             created INTEGER NOT NULL);
         """;
 
+    // Version 5: \Recent (RFC 3501 §2.3.2). A folder's messages from first_recent_uid on have not
+    // been seen by any session yet; the owner raises it when a session claims them. Existing
+    // folders start with nothing recent.
+    private const string V5 = """
+        ALTER TABLE folders ADD COLUMN first_recent_uid INTEGER NOT NULL DEFAULT 0;
+        UPDATE folders SET first_recent_uid = uidnext;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -135,6 +143,7 @@ internal static class Schema
             if (current <= 1) c.Exec(V2);
             if (current <= 2) c.Exec(V3);
             if (current <= 3) c.Exec(V4);
+            if (current <= 4) c.Exec(V5);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }
