@@ -59,6 +59,11 @@ public static class Capabilities
             list.Add("MULTIAPPEND");
         }
         AddIf(list, registry.Handles<FetchCommand>(), "BINARY");
+        // RFC 7162: MODSEQ in FETCH/STORE/SEARCH/STATUS and SELECT; QRESYNC's SELECT, VANISHED and ENABLE.
+        bool condStore = registry.Handles<SelectCommand>() && registry.Handles<FetchCommand>() && registry.Handles<StoreCommand>()
+            && registry.Handles<SearchCommand>() && registry.Handles<StatusCommand>();
+        AddIf(list, condStore, "CONDSTORE");
+        AddIf(list, condStore && registry.Handles<EnableCommand>() && registry.Handles<UidExpungeCommand>(), "QRESYNC");
         // RFC 8970: FETCH PREVIEW (and LAZY) from the text computed at append time.
         AddIf(list, registry.Handles<FetchCommand>(), "PREVIEW");
         return list;

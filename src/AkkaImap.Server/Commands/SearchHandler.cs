@@ -25,6 +25,11 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         {
             return CommandOutcome.Bad(refusal);
         }
+        if (HasModSeq(command.Criteria))
+        {
+            // RFC 7162 §3.1.5: SEARCH MODSEQ is a CONDSTORE-enabling command.
+            context.EnableCondStore();
+        }
 
         uint count = view.Count;
         var saved = new HashSet<uint>(context.SavedSearch.Resolve(view).Select(m => m.Uid));

@@ -11,7 +11,7 @@ namespace AkkaImap.Server.Commands;
 /// STATUS (RFC 9051 §6.3.11) with SIZE (RFC 8438) and APPENDLIMIT (RFC 7889 §3): a read straight
 /// from the store (no ordering with the account's writes is needed). The selected folder may be
 /// asked too. RECENT (messages no session has claimed as \Recent yet) is only answered to
-/// IMAP4rev1 clients; HIGHESTMODSEQ is left out while CONDSTORE is not advertised.
+/// IMAP4rev1 clients; HIGHESTMODSEQ (RFC 7162 §3.1.7) enables CONDSTORE.
 /// </summary>
 internal sealed class StatusHandler : ICommandHandler<StatusCommand>
 {
@@ -55,7 +55,8 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
     internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context)
     {
         var values = new List<StatusValue>(items.Count);
-        bool condStore = context.IsEnabled("CONDSTORE") || context.Capabilities.Contains("CONDSTORE");
+        // RFC 7162 §3.1: asking for HIGHESTMODSEQ is a CONDSTORE-enabling command.
+        bool condStore = items.Contains(StatusItem.HighestModSeq) ? context.EnableCondStore() : context.IsEnabled("CONDSTORE");
         foreach (var item in items.Distinct())
         {
             StatusValue? value = item switch

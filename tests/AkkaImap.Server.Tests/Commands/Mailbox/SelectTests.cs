@@ -122,10 +122,11 @@ public sealed class SelectTests : MailboxTestKit
     }
 
     [Fact]
-    public void Qresync_parameters_are_refused_while_not_advertised()
+    public void Qresync_parameters_need_enable_qresync_first()
     {
         var client = SignedIn();
-        Assert.Equal(["a BAD [CLIENTBUG] CONDSTORE and QRESYNC are not supported"], client.Run("a", "SELECT INBOX (QRESYNC (1 1))"));
+        // RFC 7162 §3.2.5: without ENABLE QRESYNC the parameter is BAD.
+        Assert.Equal(["a BAD [CLIENTBUG] QRESYNC must be enabled first (ENABLE QRESYNC)"], client.Run("a", "SELECT INBOX (QRESYNC (1 1))"));
         Assert.Equal(["b OK NOOP completed"], client.Run("b", "NOOP"));
     }
 
