@@ -51,6 +51,13 @@ public static class Capabilities
             // RFC 5032: OLDER/YOUNGER are evaluated by the SEARCH handler.
             list.Add("WITHIN");
         }
+        // RFC 5256 with RFC 5957's DISPLAYFROM/DISPLAYTO; ESORT (RFC 5267) is not offered.
+        AddIf(list, registry.Handles<SortCommand>(), "SORT");
+        AddIf(list, registry.Handles<SortCommand>(), "SORT=DISPLAY");
+        if (registry.Handles<ThreadCommand>())
+        {
+            list.AddRange(ThreadHandler.Algorithms.Select(a => "THREAD=" + a));
+        }
         AddIf(list, registry.Handles<StatusCommand>(), "STATUS=SIZE");
         if (registry.Handles<AppendCommand>())
         {
