@@ -4,17 +4,27 @@ namespace AkkaImap.Host;
 
 /// <summary>
 /// Akka's "very basic logger", used before the log forwarder starts and after it stops (remoting
-/// says goodbye then): its lines look like every other line of the console log, time and level once,
-/// then the source and message, instead of Akka's own <c>[LEVEL][time][thread]</c> form.
+/// says goodbye then): its lines go through the same <see cref="AkkaLogLines"/> into the service's
+/// log, so they take the form (text or JSON) and obey the level of every other line. Outside
+/// <c>serve</c> (no service log yet) it writes the text form itself.
 /// </summary>
 public sealed class AkkaStdoutLogger : MinimalLogger
 {
+    private AkkaLogLines? _lines;
+
     protected override void Log(object message)
     {
         if (message is not LogEvent e)
         {
             return;
         }
+
+        if (HostLogging.Current is { } factory)
+        {
+            (_lines ??= new AkkaLogLines(factory)).Write(e);
+            return;
+        }
+
         var level = e.LogLevel() switch
         {
             LogLevel.DebugLevel => "dbug",

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using AkkaImap.Host.Telemetry;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Owners;
 using AkkaImap.Server;
@@ -23,7 +24,6 @@ namespace AkkaImap.Host;
 internal static class ServerHosting
 {
     public const string ActorSystemName = "akkaimap";
-    private const string LogCategory = "akkaimap";
 
     // Unbinding the listeners after the drain: measured in milliseconds, bounded by GracefulStop.
     private static readonly TimeSpan DrainMargin = TimeSpan.FromSeconds(5);
@@ -31,41 +31,111 @@ internal static class ServerHosting
     public static async Task<int> RunAsync(HostConfig config, CancellationToken ct)
     {
         var settings = config.Settings;
-        using var loggers = CreateLoggerFactory();
-        var log = loggers.CreateLogger(LogCategory);
+        // Disposed last: it writes out the lines still queued.
+        using var loggers = HostLogging.Create(settings.Logging);
+        var log = loggers.CreateLogger(HostLogging.Category);
+        log.LogInformation("AkkaImap {Version} starting (pid {Pid}, configuration {File})",
+            typeof(ServerHosting).Assembly.GetName().Version?.ToString(3), Environment.ProcessId, config.File ?? "built-in defaults");
 
-        // One server per embedded store, checked before anything else touches the folder.
-        DataFolder.Prepare(settings.Storage.Path);
-        using var serveLock = ServeLock.Acquire(settings.Storage.Path);
-
-        // Read (or made, when tls.certificate is unset) before anything starts, so that a bad
-        // certificate stops start-up with its one line.
-        var identity = LoadCertificate(settings);
-        if (identity.IsSelfSigned)
-        {
-            log.LogWarning("No akka-imap.tls.certificate set: using the self-signed certificate {Path}; clients will not trust it", identity.Source);
-        }
-
-        await using var store = await StoreAccess.OpenAsync(settings.Storage, ct);
-        await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
-        using var host = BuildHost(config.Config, settings, store, identity);
+        IHost host;
+        IStore store;
+        IDisposable serveLock;
+        ServerTelemetry telemetry;
         try
         {
-            await host.StartAsync(ct);
+            (host, store, serveLock, telemetry) = await StartAsync(config, loggers, log, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await StopQuietly(host);
-            // Bind and configuration failures already read as the one line naming the fix.
+            // One line on stderr and exit 1 (AkkaImapCli); the stack trace only at debug level.
+            log.LogDebug(ex.InnerException ?? ex, "Start-up failed");
             throw ex is OperatorException or SettingsException
                 ? ex
-                : new OperatorException(ex is ListenerBindException or CertificateException
-                    ? ex.Message
-                    : $"start-up failed: {ex.Message.ReplaceLineEndings(" ")}");
+                : new OperatorException($"start-up failed: {ex.Message.ReplaceLineEndings(" ")}");
         }
 
-        await host.WaitForShutdownAsync(CancellationToken.None);
+        try
+        {
+            await host.WaitForShutdownAsync(CancellationToken.None);
+        }
+        finally
+        {
+            host.Dispose();
+            await telemetry.DisposeAsync();
+            // Waits for the store's writer to commit what is queued (nothing acknowledged is waiting:
+            // a tagged OK follows the commit), then closes it.
+            await store.DisposeAsync();
+            serveLock.Dispose();
+        }
+
+        log.LogInformation("AkkaImap stopped: the store is closed");
         return 0;
+    }
+
+    /// <summary>Everything before serving: the data folder and its lock, the certificate, the store, the host and its listeners.</summary>
+    private static async Task<(IHost Host, IStore Store, IDisposable Lock, ServerTelemetry Telemetry)> StartAsync(HostConfig config, ILoggerFactory loggers, ILogger log, CancellationToken ct)
+    {
+        var settings = config.Settings;
+
+        // One server per embedded store, checked before anything else touches the folder.
+        DataFolder.Prepare(settings.Storage.Path);
+        var serveLock = ServeLock.Acquire(settings.Storage.Path);
+        IStore? store = null;
+        ServerTelemetry? telemetry = null;
+        try
+        {
+            // Read (or made, when tls.certificate is unset) before anything starts, so that a bad
+            // certificate stops start-up with its one line.
+            var identity = LoadCertificate(settings);
+            if (identity.IsSelfSigned)
+            {
+                log.LogWarning("No akka-imap.tls.certificate set: using the self-signed certificate {Path}; clients will not trust it", identity.Source);
+            }
+
+            store = await StoreAccess.OpenAsync(settings.Storage, ct);
+            await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
+            // Before the actor system: /health/ready answers (not ready) while the server starts.
+            telemetry = ServerTelemetry.Start(settings, store);
+            if (telemetry.Endpoint is { } endpoint)
+            {
+                log.LogInformation("Telemetry on http://{Endpoint}/ (/metrics, /health/live, /health/ready)", endpoint);
+            }
+
+            var host = BuildHost(config.Config, settings, store, identity, telemetry, loggers);
+            try
+            {
+                await host.StartAsync(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await StopQuietly(host);
+                host.Dispose();
+                // Bind and configuration failures already read as the one line naming the fix.
+                throw ex switch
+                {
+                    OperatorException or SettingsException => ex,
+                    ListenerBindException or CertificateException => new OperatorException(ex.Message, innerException: ex),
+                    _ => new OperatorException($"start-up failed: {ex.Message.ReplaceLineEndings(" ")}", innerException: ex),
+                };
+            }
+
+            return (host, store, serveLock, telemetry);
+        }
+        catch
+        {
+            if (telemetry is not null)
+            {
+                await telemetry.DisposeAsync();
+            }
+
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+
+            serveLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -113,7 +183,7 @@ internal static class ServerHosting
         ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, IActorRef owners, CancellationToken ct) =>
         ImapServer.StartAsync(system, settings, store, certificate, owners, ct);
 
-    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity)
+    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -121,19 +191,24 @@ internal static class ServerHosting
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        ConfigureLogging(builder.Logging);
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // One log for everything (HostLogging): the host, Akka.Hosting and the actors write to the same factory.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        // SIGTERM drains, a second one exits at once (in place of ConsoleLifetime).
+        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
         // The host stops ImapService (which drains the sessions) within this; keep the drain inside it.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30) + settings.Shutdown.DrainTimeout);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(telemetry);
         builder.Services.AddAkka(ActorSystemName, (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
                 .AddHocon(ShutdownHocon(config, settings.Shutdown), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString(ClusterDefaults), HoconAddMode.Append)
+                .AddHocon(ConfigurationFactory.ParseString($"akka.loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}\nakka.stdout-loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}"), HoconAddMode.Append)
                 .WithCustomSerializer(OwnerMessageSerializer.Name, [typeof(IOwnerMessage)], system => new OwnerMessageSerializer(system))
                 .WithShardRegion<OwnerRegion>(
                     OwnerSharding.TypeName,
@@ -167,6 +242,9 @@ internal static class ServerHosting
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
         akka.cluster.run-coordinated-shutdown-when-down = on
+        # The host decides how the process stops (SignalLifetime): Akka's own process-exit hook would
+        # start a second shutdown beside the drain, and block a second signal's immediate exit.
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         # Remoting says goodbye after the log forwarder has stopped, through Akka's basic logger:
         # its lines take the console log's form too.
         akka.stdout-logger-class = "AkkaImap.Host.AkkaStdoutLogger, akkaimap"
@@ -205,27 +283,6 @@ internal static class ServerHosting
         return ConfigurationFactory.ParseString($"{Key} = {(long)Math.Ceiling(timeout.TotalMilliseconds)}ms");
     }
 
-    private static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(ConfigureLogging);
-
-    private static void ConfigureLogging(ILoggingBuilder logging)
-    {
-        logging.ClearProviders();
-        logging.SetMinimumLevel(LogLevel.Information);
-        logging.AddFilter("Microsoft", LogLevel.Warning);
-
-        // A failed start is reported once, as the operator's one line on stderr (RunAsync).
-        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-            o.UseUtcTimestamp = true;
-        });
-
-        // The log goes to stdout whatever its level: stderr carries only the line that says what to fix.
-        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.None);
-    }
-
     private static async Task StopQuietly(IHost host)
     {
         try
@@ -240,7 +297,7 @@ internal static class ServerHosting
     }
 
     /// <summary>Starts the IMAP server once the actor system runs, says where it listens, and stops it first on shutdown.</summary>
-    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ILoggerFactory loggers) : IHostedService
+    private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers) : IHostedService
     {
         private ImapServer? _server;
 
@@ -251,19 +308,26 @@ internal static class ServerHosting
                 throw new InvalidOperationException($"the actor system lacks the {ImapDispatcher.Id} dispatcher");
             }
 
+            telemetry.Readiness.Attach(system);
             await JoinClusterAsync(system, cancellationToken);
             var region = await owners.GetAsync(cancellationToken);
+            telemetry.Attach(system, region);
             _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);
-            loggers.CreateLogger(LogCategory).LogInformation(
+            telemetry.Readiness.Listening(true);
+            loggers.CreateLogger(HostLogging.Category).LogInformation(
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
-                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
+                string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.Name.StartsWith("lmtp", StringComparison.Ordinal) ? "LMTP" : e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
                 settings.Storage.Path,
                 settings.Threads);
         }
 
         // Stops accepting and says BYE to every session before Akka.Hosting's CoordinatedShutdown
         // stops the actor system (which would also do it; stopping twice is harmless).
-        public Task StopAsync(CancellationToken cancellationToken) =>
-            _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            // Probes see the node leave before its listeners do.
+            telemetry.Readiness.Listening(false);
+            return _server?.StopAsync().WaitAsync(cancellationToken) ?? Task.CompletedTask;
+        }
     }
 }

@@ -1,31 +1,66 @@
 using AkkaImap.Server.Configuration;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Postgres;
 using AkkaImap.Storage.Sqlite;
 
 namespace AkkaImap.Host;
 
-/// <summary>Opens the store that <c>akka-imap.storage</c> names, turning failures into one operator line.</summary>
+/// <summary>
+/// Opens the store that <c>akka-imap.storage</c> names (SQLite in the data folder, or PostgreSQL),
+/// migrating its schema to this build's version, and turns failures into one operator line.
+/// </summary>
 internal static class StoreAccess
 {
-    public static async Task<SqliteStore> OpenAsync(StorageSettings storage, CancellationToken ct)
+    public static async Task<IStore> OpenAsync(StorageSettings storage, CancellationToken ct)
     {
-        if (storage.Provider != "sqlite")
-        {
-            throw new OperatorException($"akka-imap.storage.provider: {storage.Provider} is not available yet; use sqlite");
-        }
-
+        // The data folder holds the self-signed certificate and the serve lock with either store.
         DataFolder.Prepare(storage.Path);
+        var options = new StoreOptions
+        {
+            Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
+            PoolSize = storage.PostgresPoolSize,
+        };
         try
         {
-            return await SqliteStore.OpenAsync(storage.Path, new StoreOptions
-            {
-                Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
-            }, ct);
+            return storage.Provider == "postgresql"
+                ? await PostgresStore.OpenAsync(storage.PostgresConnectionString!, options, ct)
+                : await SqliteStore.OpenAsync(storage.Path, options, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OperatorException)
         {
-            throw new OperatorException($"cannot open the store in {storage.Path} (akka-imap.storage.path): {ex.Message.ReplaceLineEndings(" ")}");
+            throw new OperatorException(Describe(storage, ex));
         }
+    }
+
+    /// <summary>
+    /// <c>akkaimap store migrate</c>: the schema version found and the one it is now (opening the
+    /// store migrates it, as serve does at start).
+    /// </summary>
+    public static async Task<(int Before, int After)> MigrateAsync(StorageSettings storage, CancellationToken ct)
+    {
+        int before;
+        try
+        {
+            before = storage.Provider == "postgresql"
+                ? (await PostgresStore.ReadSchemaVersionAsync(storage.PostgresConnectionString!, ct)).Found
+                : SqliteStore.ReadSchemaVersion(storage.Path);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new OperatorException(Describe(storage, ex));
+        }
+        await using var store = await OpenAsync(storage, ct);
+        return (before, storage.Provider == "postgresql" ? PostgresStore.SchemaVersion : SqliteStore.SchemaVersion);
+    }
+
+    private static string Describe(StorageSettings storage, Exception ex)
+    {
+        var where = storage.Provider == "postgresql"
+            ? "the PostgreSQL store (akka-imap.storage.postgresql.connection-string)"
+            : $"the store in {storage.Path} (akka-imap.storage.path)";
+        return ex is StoreVersionException newer
+            ? $"{where} has schema version {newer.Found}, newer than this AkkaImap knows ({newer.Known}): run a newer AkkaImap"
+            : $"cannot open {where}: {ex.Message.ReplaceLineEndings(" ")}";
     }
 
     /// <summary>Maps the store's refusals to the line the operator reads.</summary>

@@ -1,8 +1,10 @@
 using Akka.Actor;
+using Akka.Event;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Configuration;
 using AkkaImap.Server.DirectoryFeed;
+using AkkaImap.Server.Lmtp;
 using AkkaImap.Server.Owners;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Tls;
@@ -23,6 +25,7 @@ public sealed class ImapServer : IAsyncDisposable
 {
     private readonly ActorSystem _system;
     private readonly RunningListeners _listeners;
+    private readonly RunningListeners? _lmtp;
     private readonly IActorRef _tracker;
     private readonly IActorRef _region;
     private readonly IActorRef _workers;
@@ -30,9 +33,10 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly Lazy<Task> _stop;
     private readonly TimeSpan _drainTimeout;
 
-    private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory,
+    private ImapServer(ActorSystem system, RunningListeners listeners, RunningListeners? lmtp, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory,
         TimeSpan drainTimeout)
     {
+        _lmtp = lmtp;
         _directory = directory;
         _drainTimeout = drainTimeout;
         _system = system;
@@ -44,13 +48,13 @@ public sealed class ImapServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The entry point to folder owners (<see cref="AccountEnvelope"/>), for other front ends such as
-    /// LMTP delivery: changes made through it reach the sessions that have the folder selected.
+    /// The entry point to folder owners (<see cref="AccountEnvelope"/>), which LMTP delivery uses as
+    /// IMAP does: changes made through it reach the sessions that have the folder selected.
     /// </summary>
     public IActorRef Owners => _region;
 
-    /// <summary>The sockets listening (name, address, implicit TLS or not).</summary>
-    public IReadOnlyList<BoundEndpoint> Endpoints => _listeners.Endpoints;
+    /// <summary>The sockets listening (name, address, implicit TLS or not): IMAP, then LMTP when <c>lmtp.enabled</c>.</summary>
+    public IReadOnlyList<BoundEndpoint> Endpoints => _lmtp is null ? _listeners.Endpoints : [.. _listeners.Endpoints, .. _lmtp.Endpoints];
 
     /// <summary>
     /// Starts the server and returns once every endpoint listens.
@@ -74,10 +78,26 @@ public sealed class ImapServer : IAsyncDisposable
         var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
+        RunningListeners? lmtp = null;
         try
         {
             listeners = await ImapListeners.StartAsync(system, settings, certificate, SessionActor.Factory(services), cancellationToken)
                 .ConfigureAwait(false);
+            if (settings.Lmtp.Enabled)
+            {
+                // LMTP sessions share the transport, the owners and the tracker (so they drain on stop).
+                var lmtpServices = new LmtpServices(settings, store, region, tracker, System.Net.Dns.GetHostName());
+                try
+                {
+                    lmtp = await ImapListeners.StartLmtpAsync(system, settings, certificate, LmtpSessionActor.Factory(lmtpServices), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch
+                {
+                    await listeners.StopAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
         }
         catch
         {
@@ -87,7 +107,7 @@ public sealed class ImapServer : IAsyncDisposable
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers, directory, settings.Shutdown.DrainTimeout);
+        var server = new ImapServer(system, listeners, lmtp, tracker, region, workers, directory, settings.Shutdown.DrainTimeout);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         // The Host sets this phase's timeout above shutdown.drain-timeout (ServerHosting.ShutdownHocon).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
@@ -105,12 +125,31 @@ public sealed class ImapServer : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
+        var log = Logging.GetLogger(_system, typeof(ImapServer));
         await _listeners.StopAcceptingAsync().ConfigureAwait(false);
+        if (_lmtp is not null)
+        {
+            await _lmtp.StopAcceptingAsync().ConfigureAwait(false);
+        }
+        log.Info("stopping: no new connections; draining the sessions for up to {DrainTimeout} (akka-imap.shutdown.drain-timeout)",
+            SettingValues.FormatDuration(_drainTimeout));
         var allGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _tracker.Tell(new SessionTracker.ShutDownSessions(allGone));
         // shutdown.drain-timeout: BYE is one write per session; running commands get this long to finish.
-        await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false);
+        var started = Environment.TickCount64;
+        if (await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false) == allGone.Task)
+        {
+            log.Info("every session has ended ({Seconds} s)", Math.Round((Environment.TickCount64 - started) / 1000.0, 3));
+        }
+        else
+        {
+            log.Warning("the drain timed out after {DrainTimeout}: the sessions still running are closed now", SettingValues.FormatDuration(_drainTimeout));
+        }
         await _listeners.StopAsync().ConfigureAwait(false);
+        if (_lmtp is not null)
+        {
+            await _lmtp.StopAsync().ConfigureAwait(false);
+        }
         _system.Stop(_directory);
         _system.Stop(_tracker);
         _system.Stop(_workers);

@@ -30,4 +30,10 @@ public sealed record StoreOptions
     /// (PBKDF2) and MIME analysis, so that no caller's thread blocks on the store.
     /// </summary>
     public int Readers { get; init; } = 4;
+
+    /// <summary>
+    /// PostgreSQL only: the most connections this process opens to the database (reads run on
+    /// pooled connections; the writer and the change listener hold one each).
+    /// </summary>
+    public int PoolSize { get; init; } = 20;
 }

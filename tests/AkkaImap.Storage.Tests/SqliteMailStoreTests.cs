@@ -30,6 +30,23 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task A_store_written_by_a_newer_AkkaImap_is_refused_with_both_versions()
+    {
+        await Store.DisposeAsync();
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            raw.Open();
+            using var bump = raw.CreateCommand();
+            bump.CommandText = "PRAGMA user_version = 99";
+            bump.ExecuteNonQuery();
+        }
+
+        var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
+
+        Assert.Equal((99, 4), (refused.Found, refused.Known));
+    }
+
+    [Fact]
     public async Task Feed_rows_older_than_the_retention_are_trimmed_when_a_change_is_written()
     {
         await Store.AddPostOfficeAsync("old.example", false);

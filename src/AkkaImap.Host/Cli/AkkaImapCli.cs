@@ -32,6 +32,7 @@ internal static class AkkaImapCli
         root.Add(PostOfficeCommands.Build());
         root.Add(MailboxCommands.Build());
         root.Add(PublicFolderCommands.Build());
+        root.Add(StoreCommands.Build());
         root.Add(ConfigCommands.Build());
         return root;
     }

@@ -152,11 +152,11 @@ internal static class MailboxCommands
         return names.Count == 0 ? null : $"{string.Join(" and ", names)} need the password set again (akkaimap mailbox passwd)";
     }
 
-    private static Task<SqliteStore> OpenStore(ParseResult parsed, CancellationToken ct) =>
+    private static Task<IStore> OpenStore(ParseResult parsed, CancellationToken ct) =>
         StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
 
     /// <summary>Runs an action that answers false for an unknown mailbox, and says which part is unknown.</summary>
-    private static async Task Require(SqliteStore store, string user, string office, CancellationToken ct, Func<SqliteStore, Task<bool>> action)
+    private static async Task Require(IStore store, string user, string office, CancellationToken ct, Func<IStore, Task<bool>> action)
     {
         if (await action(store))
         {

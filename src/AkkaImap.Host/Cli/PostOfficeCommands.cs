@@ -117,7 +117,7 @@ internal static class PostOfficeCommands
     }
 
     /// <summary>What keeps a post office from being removed without --force, in words.</summary>
-    private static async Task<string> RemainsAsync(SqliteStore store, string office, CancellationToken ct)
+    private static async Task<string> RemainsAsync(IStore store, string office, CancellationToken ct)
     {
         var mailboxes = (await store.ListAccountsAsync(office, ct)).Count > 0;
         var found = await store.FindPostOfficeAsync(office, ct);

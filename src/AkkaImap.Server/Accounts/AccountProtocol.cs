@@ -52,11 +52,19 @@ public interface IFolderChangeReply : IAccountReply
 /// entity, or to its post office's public-folder owner when the command is
 /// <see cref="PublicFolders.ToPublicFolders"/>, keeping the original sender. <see cref="AccountId"/>
 /// is the signed-in account: the reader whose \Seen marks count in public folders.
+/// <see cref="TraceParent"/> is the W3C trace context of the command's owner round trip when it is
+/// traced (null otherwise), so the owner's span joins the same trace, on any node.
 /// </summary>
-public sealed record AccountEnvelope(long AccountId, IAccountCommand Command) : IOwnerMessage;
+public sealed record AccountEnvelope(
+    long AccountId,
+    IAccountCommand Command,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null) : IOwnerMessage;
 
 /// <summary>What an owner entity receives: the command and the account it is made for (from <see cref="AccountEnvelope"/>).</summary>
-public sealed record OwnerRequest(long ReaderId, IAccountCommand Command) : IOwnerMessage;
+public sealed record OwnerRequest(
+    long ReaderId,
+    IAccountCommand Command,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null) : IOwnerMessage;
 
 /// <summary>
 /// After <see cref="SubscriptionEnded"/> (or the owner's death): subscribe the sender again to the

@@ -4,6 +4,7 @@ using Akka.Event;
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Sasl;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
@@ -27,10 +28,12 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         var name = command.Mechanism;
         if (!SaslMechanisms.IsOn(name, auth))
         {
+            LoginLog.Failed(context, LoginLog.Clean(name), null, LoginLog.MechanismOff);
             return CommandOutcome.No("Unsupported authentication mechanism");
         }
         if (SaslMechanisms.SendsPassword(name) && !context.PlaintextAuthAllowed)
         {
+            LoginLog.Failed(context, name, null, LoginLog.PlaintextRefused);
             return CommandOutcome.No("Plaintext authentication is not allowed without TLS: use STARTTLS first", ResponseCode.PrivacyRequired);
         }
         // The parser has checked the base64; "=" arrives as "", an empty response.
@@ -38,49 +41,64 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         if (name == SaslMechanisms.Ntlm)
         {
             return CommandOutcome.Await(SaslAccounts.NtlmDomainAsync(context.Store, HostName),
-                domain => Next(context, SaslMechanisms.Create(name, auth, HostName, domain)!, initial));
+                domain => Next(context, new Exchange(SaslMechanisms.Create(name, auth, HostName, domain)!), initial));
         }
-        return Next(context, SaslMechanisms.Create(name, auth, HostName, HostName)!, initial);
+        return Next(context, new Exchange(SaslMechanisms.Create(name, auth, HostName, HostName)!), initial);
     }
 
-    private static CommandOutcome Next(SessionContext context, ISaslServer server, byte[]? initial) =>
-        Next(context, server, server.Start(initial));
-
-    private static CommandOutcome Next(SessionContext context, ISaslServer server, SaslStep step)
+    /// <summary>One AUTHENTICATE: the mechanism, and what the log needs to know of how it went.</summary>
+    private sealed class Exchange(ISaslServer server)
     {
+        public ISaslServer Server { get; } = server;
+
+        /// <summary>The store had no such account (the mechanism then fails as for a wrong password).</summary>
+        public bool UnknownUser { get; set; }
+    }
+
+    private static CommandOutcome Next(SessionContext context, Exchange exchange, byte[]? initial) =>
+        Next(context, exchange, exchange.Server.Start(initial));
+
+    private static CommandOutcome Next(SessionContext context, Exchange exchange, SaslStep step)
+    {
+        var server = exchange.Server;
         switch (step)
         {
             case SaslStep.Challenge challenge:
                 context.Write(new SaslChallengeResponse(challenge.Data));
-                return ReadResponse(response => Next(context, server, server.Step(response)));
+                return ReadResponse(context, server.Name, response => Next(context, exchange, server.Step(response)));
             case SaslStep.NeedSecret need:
                 return CommandOutcome.Await(SaslAccounts.FetchSecretAsync(context.Store, need),
-                    secret => Next(context, server, server.ProvideSecret(secret)));
+                    secret =>
+                    {
+                        exchange.UnknownUser = secret is null;
+                        return Next(context, exchange, server.ProvideSecret(secret));
+                    });
             case SaslStep.CheckPassword check:
                 return PasswordLogin.Verify(context, check.Login, check.Password, server.Name);
             case SaslStep.Success { FinalData: { } final } success:
                 // IMAP has no "additional data with success" (RFC 4422 §5): it goes out as one
                 // more challenge, and the client answers with an empty line.
                 context.Write(new SaslChallengeResponse(final));
-                return ReadResponse(response => response.Length == 0
+                return ReadResponse(context, server.Name, response => response.Length == 0
                     ? Succeed(context, server.Name, success.Login)
                     : CommandOutcome.Bad("Expected an empty response after the final server data"));
             case SaslStep.Success success:
                 return Succeed(context, server.Name, success.Login);
             case SaslStep.Failure failure:
-                return Fail(context, server.Name, failure);
+                return Fail(context, server.Name, failure, exchange.UnknownUser);
             default:
                 throw new InvalidOperationException($"Unknown SASL step {step.GetType().Name}");
         }
     }
 
     /// <summary>Reads one client response line: <c>*</c> cancels, anything but strict base64 is BAD.</summary>
-    private static CommandOutcome ReadResponse(Func<byte[], CommandOutcome> then) =>
+    private static CommandOutcome ReadResponse(SessionContext context, string mechanism, Func<byte[], CommandOutcome> then) =>
         CommandOutcome.ReadLine(line =>
         {
             var text = Encoding.ASCII.GetString(line.Span);
             if (text == "*")
             {
+                LoginLog.Failed(context, mechanism, null, LoginLog.Cancelled);
                 return CommandOutcome.Bad("Authentication cancelled");
             }
             return TryDecode(text, out var response) ? then(response) : CommandOutcome.Bad("Invalid base64 in authentication response");
@@ -91,29 +109,37 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         {
             if (account is null)
             {
+                // Locked, or removed a moment ago.
+                LoginLog.Failed(context, mechanism, login, LoginLog.Locked);
                 return PasswordLogin.Failed(context, mechanism, login);
             }
+            LoginLog.Succeeded(context, mechanism, account.Login);
             context.Authenticate(account);
+            ImapMetrics.LoginSucceeded(mechanism);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
         });
 
-    private static CommandOutcome Fail(SessionContext context, string mechanism, SaslStep.Failure failure)
+    private static CommandOutcome Fail(SessionContext context, string mechanism, SaslStep.Failure failure, bool unknownUser)
     {
         switch (failure.Reason)
         {
             case SaslFailure.Malformed:
+                LoginLog.Failed(context, mechanism, failure.Login, LoginLog.Malformed);
                 return CommandOutcome.Bad(failure.Text);
             case SaslFailure.Unsupported:
+                LoginLog.Failed(context, mechanism, failure.Login, LoginLog.Unsupported);
                 return CommandOutcome.No(failure.Text);
             case SaslFailure.AuthorizationFailed:
                 // Acting as another user is not supported (RFC 4616 §2, RFC 5530 AUTHORIZATIONFAILED).
+                LoginLog.Failed(context, mechanism, failure.Login, LoginLog.AuthorizationFailed);
                 return CommandOutcome.No(failure.Text, ResponseCode.AuthorizationFailed);
             case SaslFailure.SecretUnavailable:
-                context.Log.Warning("{0} login of {1} from {2} refused: {3}; set the password again to use {0}",
-                    mechanism, failure.Login, context.Connection.Remote, failure.Text);
+                LoginLog.Failed(context, mechanism, failure.Login, LoginLog.NoSecret);
+                context.Log.Warning("{Mechanism} needs a secret that {User} does not have: set the password again to use {Mechanism}",
+                    mechanism, LoginLog.Clean(failure.Login));
                 break;
             default:
-                context.Log.Info("{0} login of {1} from {2} failed: {3}", mechanism, failure.Login ?? "(unknown)", context.Connection.Remote, failure.Text);
+                LoginLog.Failed(context, mechanism, failure.Login, unknownUser ? LoginLog.UnknownUser : LoginLog.WrongPassword);
                 break;
         }
         if (failure.Login is not { } login)
@@ -122,8 +148,15 @@ internal sealed class AuthenticateHandler : ICommandHandler<AuthenticateCommand>
         }
         var lockout = context.Settings.Auth.Lockout;
         var policy = new LockoutPolicy(lockout.Failures, lockout.Window, lockout.Duration);
-        return CommandOutcome.Await(SaslAccounts.RecordFailureAsync(context.Store, login, DateTimeOffset.UtcNow, policy),
-            () => PasswordLogin.Failed(context, mechanism, login));
+        var now = DateTimeOffset.UtcNow;
+        return CommandOutcome.Await(SaslAccounts.RecordFailureAsync(context.Store, login, now, policy), state =>
+        {
+            if (state.LockedNow)
+            {
+                LoginLog.LockedOut(context, login, state.State!);
+            }
+            return PasswordLogin.Failed(context, mechanism, login);
+        });
     }
 
     /// <summary>Strict base64 (RFC 9051 §9): no whitespace, padded to a multiple of 4.</summary>

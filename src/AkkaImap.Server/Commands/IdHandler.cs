@@ -18,7 +18,7 @@ internal sealed class IdHandler : ICommandHandler<IdCommand>
     {
         if (command.Parameters is { Count: > 0 } parameters)
         {
-            context.Log.Debug("Client ID: {0}", string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}")));
+            context.Log.Debug("Client ID: {0}", LoginLog.Clean(string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))));
         }
         context.Write(new IdResponse(ServerId));
         return CommandOutcome.Ok("ID completed");

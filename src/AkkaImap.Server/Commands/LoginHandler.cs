@@ -13,6 +13,7 @@ internal sealed class LoginHandler : ICommandHandler<LoginCommand>
     {
         if (!context.PlaintextAuthAllowed)
         {
+            LoginLog.Failed(context, "LOGIN", command.UserName, LoginLog.PlaintextRefused);
             return CommandOutcome.No("Plaintext login is not allowed without TLS: use STARTTLS first", ResponseCode.PrivacyRequired);
         }
         return PasswordLogin.Verify(context, command.UserName, command.Password, "LOGIN");

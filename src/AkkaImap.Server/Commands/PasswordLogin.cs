@@ -18,15 +18,21 @@ internal static class PasswordLogin
     {
         var lockout = context.Settings.Auth.Lockout;
         var policy = new LockoutPolicy(lockout.Failures, lockout.Window, lockout.Duration);
-        return CommandOutcome.Await(CheckAsync(context.Store, login, password, policy), account =>
+        return CommandOutcome.Await(CheckAsync(context.Store, login, password, policy), check =>
         {
-            if (account is null)
+            if (check.Account is not { } account)
             {
-                // The remote address and login, never the password (issue 5: failures are logged).
-                context.Log.Info("{0} login of {1} from {2} failed", mechanism, login, context.Connection.Remote);
+                // The login and the reason, never the password.
+                LoginLog.Failed(context, mechanism, login, check.Failure!);
+                if (check.LockedNow is { } locked)
+                {
+                    LoginLog.LockedOut(context, login, locked);
+                }
                 return Failed(context, mechanism, login);
             }
+            LoginLog.Succeeded(context, mechanism, account.Login);
             context.Authenticate(account);
+            ImapMetrics.LoginSucceeded(mechanism);
             return CommandOutcome.Ok("Logged in", new CapabilityCode(context.Capabilities));
         });
     }
@@ -49,22 +55,28 @@ internal static class PasswordLogin
         return CommandOutcome.After(delay, () => CommandOutcome.No("Authentication failed", ResponseCode.AuthenticationFailed));
     }
 
+    /// <summary>The account, or why not (<see cref="LoginLog"/>), and the lockout this failure caused, if it did.</summary>
+    private sealed record Check(Account? Account, string? Failure = null, LockoutState? LockedNow = null);
+
     // Runs off the session's thread: touches only the store.
-    private static async Task<Account?> CheckAsync(IDirectoryStore store, string login, string password, LockoutPolicy policy)
+    private static async Task<Check> CheckAsync(IDirectoryStore store, string login, string password, LockoutPolicy policy)
     {
+        var now = DateTimeOffset.UtcNow;
+        // Null when there is no such account.
         var state = await store.GetLockoutAsync(login).ConfigureAwait(false);
-        if (state is not null && state.IsLocked(DateTimeOffset.UtcNow))
+        if (state is not null && state.IsLocked(now))
         {
-            return null;
+            return new Check(null, LoginLog.Locked);
         }
+        // Verified even for an unknown login, so that both take the same time.
         var account = await store.VerifyPasswordAsync(login, password).ConfigureAwait(false);
         if (account is null)
         {
             // Null for an unknown login: nothing to count.
-            await store.RecordLoginFailureAsync(login, DateTimeOffset.UtcNow, policy).ConfigureAwait(false);
-            return null;
+            var after = await store.RecordLoginFailureAsync(login, now, policy).ConfigureAwait(false);
+            return new Check(null, state is null ? LoginLog.UnknownUser : LoginLog.WrongPassword, after?.IsLocked(now) == true ? after : null);
         }
         await store.RecordLoginSuccessAsync(account.Login).ConfigureAwait(false);
-        return account;
+        return new Check(account);
     }
 }

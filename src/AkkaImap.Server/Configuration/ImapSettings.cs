@@ -30,6 +30,9 @@ public sealed record ImapSettings(
     /// <summary>The HOCON path all keys live under.</summary>
     public const string Path = "akka-imap";
 
+    /// <summary><c>logging</c>: the form (text or JSON lines) and the lowest level of the service's log.</summary>
+    public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
+
     /// <summary>
     /// The built-in defaults (SPEC.md, Settings), with <c>storage.path</c> resolved against the
     /// working folder as it is when first read. hocon/reference.conf states the same values.
@@ -68,6 +71,9 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
 
     /// <summary><c>storage.readers</c>: threads that run reads (the reader pool).</summary>
     public int Readers { get; init; } = 4;
+
+    /// <summary><c>storage.postgresql.pool-size</c>: the most connections one process opens to PostgreSQL.</summary>
+    public int PostgresPoolSize { get; init; } = 20;
 }
 
 /// <summary><c>auth</c>: SASL mechanisms, where plaintext login is allowed, failure delays and lockout.</summary>
@@ -113,11 +119,62 @@ public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadComma
 /// </summary>
 public sealed record CacheSettings(TimeSpan AccountIdle, int UnselectedMessages);
 
-/// <summary><c>lmtp</c>: the RFC 2033 delivery listener (not available yet: <see cref="Enabled"/> on is refused).</summary>
-public sealed record LmtpSettings(bool Enabled, IReadOnlyList<string> Bind, int Port);
+/// <summary><c>lmtp</c>: the RFC 2033 delivery listener and the caps on one LMTP client's input.</summary>
+public sealed record LmtpSettings(bool Enabled, IReadOnlyList<string> Bind, int Port)
+{
+    /// <summary><c>lmtp.max-connections</c>: LMTP connections open at once; more are refused with 421.</summary>
+    public int MaxConnections { get; init; } = 100;
 
-/// <summary><c>telemetry</c>: the Prometheus <c>/metrics</c> port; null when off (a port is refused until the endpoint exists).</summary>
-public sealed record TelemetrySettings(int? PrometheusPort);
+    /// <summary><c>lmtp.max-line</c>: the longest command line in bytes (message lines are bounded only by the message size).</summary>
+    public int MaxLine { get; init; } = 4 * 1024;
+
+    /// <summary><c>lmtp.max-recipients</c>: accepted recipients per transaction; more get 452 4.5.3 and are sent again later.</summary>
+    public int MaxRecipients { get; init; } = 100;
+
+    /// <summary><c>lmtp.command-timeout</c>: the longest wait for the next command (RFC 5321 §4.5.3.2.7: 5 minutes).</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>lmtp.data-timeout</c>: the longest a message may take to arrive after 354 (RFC 5321 §4.5.3.2.6: 10 minutes).</summary>
+    public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>lmtp.recipient-delimiter</c>: <c>user+detail</c> delivers into folder <c>detail</c> when it exists; "" for none.</summary>
+    public string RecipientDelimiter { get; init; } = "+";
+}
+
+/// <summary>
+/// <c>telemetry</c>: the port (null: off) and address of the HTTP endpoint that serves Prometheus
+/// <c>/metrics</c>, <c>/health/live</c> and <c>/health/ready</c>; where traces go over OTLP (null:
+/// no traces), by which protocol (<c>grpc</c> or <c>http/protobuf</c>) and which share of commands
+/// is traced.
+/// </summary>
+public sealed record TelemetrySettings(
+    int? PrometheusPort,
+    string PrometheusBind = "127.0.0.1",
+    Uri? OtlpEndpoint = null,
+    string OtlpProtocol = "grpc",
+    double SampleRatio = 1.0);
 
 /// <summary><c>shutdown</c>: on SIGTERM, how long sessions get to say BYE and finish before the actors stop.</summary>
 public sealed record ShutdownSettings(TimeSpan DrainTimeout);
+
+/// <summary>The form of the log on stdout: <c>text</c> (one readable line each) or <c>json</c> (one JSON object per line).</summary>
+public enum LogFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>The lowest level written to the log (<c>logging.level</c>).</summary>
+public enum LogLevelSetting
+{
+    Debug,
+    Info,
+    Warning,
+    Error,
+}
+
+/// <summary><c>logging</c>: the log's form and its lowest level.</summary>
+public sealed record LoggingSettings(LogFormat Format, LogLevelSetting Level)
+{
+    public static LoggingSettings Default { get; } = new(LogFormat.Text, LogLevelSetting.Info);
+}

@@ -59,7 +59,10 @@ internal static class ImapSettingsParser
                 Int(r, "cache.unselected-messages", 100_000, 0, 100_000_000)),
             Lmtp: Lmtp(r),
             Telemetry: Telemetry(r),
-            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)));
+            Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)))
+        {
+            Logging = Logging(r),
+        };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
     }
@@ -89,41 +92,93 @@ internal static class ImapSettingsParser
         {
             throw r.Error("storage.postgresql.connection-string", "set it when storage.provider = postgresql", null);
         }
-        if (provider == "postgresql")
-        {
-            // As LMTP: refused until the PostgreSQL store exists, rather than accepted by config check and refused by serve.
-            throw r.Error("storage.provider", "the PostgreSQL store (cluster mode) is not available yet; use sqlite", null);
-        }
-
         var path = System.IO.Path.GetFullPath(r.Scalar("storage.path") ?? "data", baseDirectory);
         return new StorageSettings(provider, path, Bool(r, "storage.fsync", true), connection)
         {
             ChangeRetention = Duration(r, "storage.change-retention", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1)),
             WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
             Readers = Int(r, "storage.readers", 4, 1, 256),
+            PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
+        };
+    }
+
+    /// <summary>The LMTP listener (RFC 2033) and the caps on what one LMTP client may send.</summary>
+    private static LmtpSettings Lmtp(HoconReader r)
+    {
+        var delimiter = r.Scalar("lmtp.recipient-delimiter") ?? "+";
+        if (delimiter.Length > 1 || delimiter is "@" or "\"" or " ")
+        {
+            throw r.Error("lmtp.recipient-delimiter", "expected one character such as \"+\", or \"\" for none", delimiter);
+        }
+
+        return new LmtpSettings(
+            Bool(r, "lmtp.enabled", false),
+            Addresses(r, "lmtp.bind", ["127.0.0.1"]),
+            Port(r, "lmtp.port", 24))
+        {
+            MaxConnections = Int(r, "lmtp.max-connections", 100, 1, 100_000),
+            MaxLine = (int)Size(r, "lmtp.max-line", 4 * 1024, 512, 1024 * 1024),
+            MaxRecipients = Int(r, "lmtp.max-recipients", 100, 1, 100_000),
+            CommandTimeout = Duration(r, "lmtp.command-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
+            DataTimeout = Duration(r, "lmtp.data-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
+            RecipientDelimiter = delimiter,
         };
     }
 
     /// <summary>
-    /// The LMTP keys are validated, but switching LMTP on is refused until the listener exists: a
-    /// setting that would be silently ignored is worse than one refused.
+    /// The Prometheus and health endpoint (one port, one address: loopback unless told otherwise,
+    /// since the metrics name the server's load) and OTLP trace export.
     /// </summary>
-    private static LmtpSettings Lmtp(HoconReader r)
-    {
-        var lmtp = new LmtpSettings(
-            Bool(r, "lmtp.enabled", false),
-            Addresses(r, "lmtp.bind", ["127.0.0.1"]),
-            Port(r, "lmtp.port", 24));
-        return lmtp.Enabled ? throw r.Error("lmtp.enabled", "LMTP delivery is not available yet; leave it off", null) : lmtp;
-    }
-
-    /// <summary>As <see cref="Lmtp"/>: a Prometheus port is refused until the endpoint exists.</summary>
     private static TelemetrySettings Telemetry(HoconReader r)
     {
-        var port = OptionalPort(r, "telemetry.prometheus.port");
-        return port is not null
-            ? throw r.Error("telemetry.prometheus.port", "the Prometheus endpoint is not available yet; leave it off", null)
-            : new TelemetrySettings(port);
+        var bind = r.Scalar("telemetry.prometheus.bind") ?? "127.0.0.1";
+        if (bind != "*" && !IPAddress.TryParse(bind, out _))
+        {
+            throw r.Error("telemetry.prometheus.bind", "expected one IP address such as \"127.0.0.1\" or \"::1\", or \"*\" for all of them", bind);
+        }
+
+        var endpoint = r.Scalar("telemetry.otlp.endpoint");
+        Uri? otlp = null;
+        if (!string.IsNullOrEmpty(endpoint)
+            && !(Uri.TryCreate(endpoint, UriKind.Absolute, out otlp) && otlp.Scheme is "http" or "https"))
+        {
+            throw r.Error("telemetry.otlp.endpoint", "expected an http:// or https:// URL such as \"http://127.0.0.1:4317\", or leave it unset", endpoint);
+        }
+
+        var protocol = r.Scalar("telemetry.otlp.protocol") ?? "grpc";
+        if (protocol is not ("grpc" or "http/protobuf"))
+        {
+            throw r.Error("telemetry.otlp.protocol", "expected grpc or http/protobuf", protocol);
+        }
+
+        var ratioText = r.Scalar("telemetry.otlp.sample-ratio");
+        var ratio = 1.0;
+        if (ratioText is not null
+            && !(double.TryParse(ratioText, NumberStyles.Float, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
+        {
+            throw r.Error("telemetry.otlp.sample-ratio", "expected a number from 0 to 1 such as 0.1", ratioText);
+        }
+
+        return new TelemetrySettings(OptionalPort(r, "telemetry.prometheus.port"), bind, otlp, protocol, ratio);
+    }
+
+    private static LoggingSettings Logging(HoconReader r)
+    {
+        var format = r.Scalar("logging.format")?.ToLowerInvariant() switch
+        {
+            null or "text" => LogFormat.Text,
+            "json" => LogFormat.Json,
+            _ => throw r.Error("logging.format", "expected text or json", r.Scalar("logging.format")),
+        };
+        var level = r.Scalar("logging.level")?.ToLowerInvariant() switch
+        {
+            "debug" => LogLevelSetting.Debug,
+            null or "info" => LogLevelSetting.Info,
+            "warning" => LogLevelSetting.Warning,
+            "error" => LogLevelSetting.Error,
+            _ => throw r.Error("logging.level", "expected debug, info, warning or error", r.Scalar("logging.level")),
+        };
+        return new LoggingSettings(format, level);
     }
 
     private static AuthSettings Auth(HoconReader r)

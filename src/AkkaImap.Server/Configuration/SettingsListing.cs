@@ -40,6 +40,7 @@ public static class SettingsListing
         Add("storage.write-batch", Number(s.Storage.WriteBatch));
         Add("storage.readers", Number(s.Storage.Readers));
         Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
+        Add("storage.postgresql.pool-size", Number(s.Storage.PostgresPoolSize));
         Add("auth.plain", SettingValues.FormatBool(s.Auth.Plain));
         Add("auth.login", SettingValues.FormatBool(s.Auth.Login));
         Add("auth.cram-md5", SettingValues.FormatBool(s.Auth.CramMd5), "Enable CRAM-MD5 authentication");
@@ -65,8 +66,20 @@ public static class SettingsListing
         Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));
         Add("lmtp.bind", List(s.Lmtp.Bind));
         Add("lmtp.port", Number(s.Lmtp.Port));
+        Add("lmtp.max-connections", Number(s.Lmtp.MaxConnections));
+        Add("lmtp.max-line", SettingValues.FormatSize(s.Lmtp.MaxLine));
+        Add("lmtp.max-recipients", Number(s.Lmtp.MaxRecipients));
+        Add("lmtp.command-timeout", SettingValues.FormatDuration(s.Lmtp.CommandTimeout));
+        Add("lmtp.data-timeout", SettingValues.FormatDuration(s.Lmtp.DataTimeout));
+        Add("lmtp.recipient-delimiter", Text(s.Lmtp.RecipientDelimiter));
         Add("telemetry.prometheus.port", s.Telemetry.PrometheusPort is { } p ? Number(p) : "off");
+        Add("telemetry.prometheus.bind", Text(s.Telemetry.PrometheusBind));
+        Add("telemetry.otlp.endpoint", Text(s.Telemetry.OtlpEndpoint?.OriginalString));
+        Add("telemetry.otlp.protocol", s.Telemetry.OtlpProtocol);
+        Add("telemetry.otlp.sample-ratio", s.Telemetry.SampleRatio.ToString("0.###", CultureInfo.InvariantCulture));
         Add("shutdown.drain-timeout", SettingValues.FormatDuration(s.Shutdown.DrainTimeout));
+        Add("logging.format", s.Logging.Format.ToString().ToLowerInvariant());
+        Add("logging.level", s.Logging.Level.ToString().ToLowerInvariant());
         return lines;
     }
 

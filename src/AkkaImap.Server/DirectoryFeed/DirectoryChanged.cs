@@ -50,6 +50,22 @@ public sealed record PublicFolderChanged(long PostOfficeId, long FolderId, bool 
 /// <summary>The feed's rows as EventStream records.</summary>
 public static class DirectoryEvents
 {
+    /// <summary>One change in words, for the log (ids only: a removed mailbox's name is gone with it).</summary>
+    public static string Describe(IDirectoryChanged change) => change switch
+    {
+        PostOfficeAdded c => $"post office {c.PostOfficeId} added",
+        PostOfficeChanged c => $"post office {c.PostOfficeId}: public folders {(c.PublicFolders ? "on" : "off")}",
+        PostOfficeRemoved c => $"post office {c.PostOfficeId} removed",
+        AccountAdded c => $"mailbox {c.AccountId} added to post office {c.PostOfficeId}",
+        AccountRemoved c => $"mailbox {c.AccountId} of post office {c.PostOfficeId} removed",
+        PasswordChanged c => $"password of mailbox {c.AccountId} (post office {c.PostOfficeId}) changed",
+        AccountUnlocked c => $"mailbox {c.AccountId} (post office {c.PostOfficeId}) unlocked",
+        PublicFolderAdded c => $"public folder {c.FolderId} added to post office {c.PostOfficeId}",
+        PublicFolderRemoved c => $"public folder {c.FolderId} of post office {c.PostOfficeId} removed",
+        PublicFolderChanged c => $"public folder {c.FolderId} of post office {c.PostOfficeId}: read-only {(c.ReadOnly ? "on" : "off")}",
+        _ => change.GetType().Name,
+    };
+
     /// <summary>
     /// The record for one row; null for a row this build does not know (written by a newer
     /// AkkaImap) or one that lacks an id its kind needs.

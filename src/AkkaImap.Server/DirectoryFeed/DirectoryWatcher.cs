@@ -150,7 +150,8 @@ public sealed class DirectoryWatcher : ReceiveActor
         _lastId = change.Id;
         if (DirectoryEvents.From(change) is { } changed)
         {
-            _log.Debug("Directory change {0}: {1}", change.Id, changed);
+            // The administrator's changes (the CLI's, or another node's) as this server applies them.
+            _log.Info("directory change {Change} applied: {What}", change.Id, DirectoryEvents.Describe(changed));
             Context.System.EventStream.Publish(changed);
         }
         else

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.PublicFolders;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Owners;
@@ -62,6 +63,7 @@ public sealed partial class OwnerActor : ReceiveActor
     /// <summary>Tells every subscriber that it must subscribe again (to this owner's successor).</summary>
     protected override void PostStop()
     {
+        OwnerQueues.Report(Self.Path.Name, 0);
         foreach (var (subscriber, folderId) in _state.Subscriptions) subscriber.Tell(new SubscriptionEnded(folderId), Self);
     }
 
@@ -102,7 +104,11 @@ public sealed partial class OwnerActor : ReceiveActor
 
     private async Task Run(OwnerRequest request, Handler handler, bool missingIsTarget = false)
     {
+        // Current for the rest of this method only (an async method keeps its own context): the
+        // store's spans of this command hang below it.
+        using var span = ImapTracing.StartOwnerWork(request.TraceParent, request.Command, _owner.Kind.ToString());
         var requester = Sender;
+        OwnerQueues.Report(Self.Path.Name, QueuedHere());
         object reply;
         IReadOnlyList<FolderEvent> events = [];
         try
@@ -238,6 +244,9 @@ public sealed partial class OwnerActor : ReceiveActor
             }
         }
     }
+
+    /// <summary>Messages waiting in this owner's mailbox: commands of sessions that wait for it.</summary>
+    private int QueuedHere() => Context is ActorCell { Mailbox: { } mailbox } ? mailbox.MessageQueue.Count : 0;
 
     private IReadOnlyList<MessageFlagState> Shared(IReadOnlyList<MessageFlagState> rows) =>
         _policy.PerReaderSeen ? ReaderFlags.Shared(rows) : rows;

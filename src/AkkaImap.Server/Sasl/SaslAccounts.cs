@@ -29,9 +29,18 @@ public static class SaslAccounts
         return account;
     }
 
-    /// <summary>Counts a failed exchange towards the account's lockout (nothing for an unknown login).</summary>
-    public static Task RecordFailureAsync(IDirectoryStore store, string login, DateTimeOffset now, LockoutPolicy policy, CancellationToken ct = default) =>
-        store.RecordLoginFailureAsync(login, now, policy, ct);
+    /// <summary>
+    /// Counts a failed exchange towards the account's lockout (nothing for an unknown login); says
+    /// whether the account is locked now (this failure reached <c>auth.lockout.failures</c>).
+    /// </summary>
+    public static async Task<FailureRecorded> RecordFailureAsync(IDirectoryStore store, string login, DateTimeOffset now, LockoutPolicy policy, CancellationToken ct = default)
+    {
+        var state = await store.RecordLoginFailureAsync(login, now, policy, ct).ConfigureAwait(false);
+        return new FailureRecorded(state, state?.IsLocked(now) == true);
+    }
+
+    /// <summary>The account's lockout state after a failure (null: no such account), and whether it is locked now.</summary>
+    public sealed record FailureRecorded(LockoutState? State, bool LockedNow);
 
     /// <summary>
     /// The NTLM target name: the post office when there is exactly one (so a bare user name,

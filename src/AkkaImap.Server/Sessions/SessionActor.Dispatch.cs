@@ -155,7 +155,11 @@ public sealed partial class SessionActor
             RespondBad(command.Tag, entry.StateError(_context.State), ResponseCode.ClientBug);
             return;
         }
-        _running = new Running(entry, entry.NameOf(command), command.Tag, entry.HoldsExpunges(command));
+        var name = entry.NameOf(command);
+        _running = new Running(entry, name, command.Tag, entry.HoldsExpunges(command))
+        {
+            Span = ImapTracing.StartCommand(name, _context.Account?.Id),
+        };
         Continue(() => entry.Invoke(command, _context));
     }
 
@@ -165,7 +169,8 @@ public sealed partial class SessionActor
         CommandOutcome outcome;
         try
         {
-            outcome = step();
+            // The store calls the step starts are spans below the command's.
+            outcome = ImapTracing.InSpan(_running?.Span, step);
         }
         catch (Exception ex)
         {
@@ -199,7 +204,8 @@ public sealed partial class SessionActor
                 break;
             case CommandOutcome.AccountRequest request when _context.Account is { } account:
                 running.AccountReply = request.Then;
-                _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command), Self);
+                running.OwnerSpan = ImapTracing.StartOwnerCall(running.Span, request.Command);
+                _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command, ImapTracing.TraceParent(running.OwnerSpan)), Self);
                 Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), _services.Settings.Limits.OwnerReplyTimeout);
                 Become(Busy);
                 SendOutput();
@@ -270,6 +276,8 @@ public sealed partial class SessionActor
     {
         _running = null;
         Timers.Cancel(StepTimer);
+        running.EndOwnerCall();
+        ImapTracing.EndCommand(running.Span, done.Kind, _context.Account?.Id);
         if (running.Idle)
         {
             ImapMetrics.IdleEnded();
@@ -364,5 +372,17 @@ public sealed partial class SessionActor
         public Func<ReadOnlyMemory<byte>, CommandOutcome>? Line { get; set; }
 
         public bool Idle { get; set; }
+
+        /// <summary>The command's span while it is traced (<see cref="ImapTracing"/>).</summary>
+        public System.Diagnostics.Activity? Span { get; init; }
+
+        /// <summary>The span of the round trip to an owner in progress.</summary>
+        public System.Diagnostics.Activity? OwnerSpan { get; set; }
+
+        public void EndOwnerCall()
+        {
+            ImapTracing.Stop(OwnerSpan);
+            OwnerSpan = null;
+        }
     }
 }

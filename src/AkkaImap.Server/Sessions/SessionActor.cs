@@ -24,7 +24,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly IActorRef _connection;
     private readonly ResponseBuffer _output = new();
     private readonly SessionContext _context;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Every line names the session and the client (<see cref="ConnectionLog"/>), handlers' lines too.</summary>
+    private readonly ILoggingAdapter _log;
     private CommandReceiver _receiver;
     private SessionState _timeoutState = SessionState.NotAuthenticated;
     private bool _closing;
@@ -35,6 +36,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// <summary>The client half-closed: answer what was received, then close (<see cref="ClientInputEnded"/>).</summary>
     private bool _inputEnded;
     private StepReady? _deferredStep;
+    /// <summary>The state this session is counted in (<see cref="ImapMetrics.SessionMoved"/>); null once it stopped.</summary>
+    private SessionState? _countedState;
     /// <summary>The owner of the selected folder, watched (<see cref="WatchOwner"/>).</summary>
     private IActorRef? _owner;
     private long _ownerFolderId;
@@ -45,6 +48,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     {
         _services = services;
         _connection = connectionActor;
+        _log = ConnectionLog.For(Context.GetLogger(), connection);
         _receiver = NewReceiver();
         _context = new SessionContext(services, connection, _output, SendOutputThen, Self, _log);
     }
@@ -61,6 +65,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         ImapMetrics.SessionOpened();
+        ImapMetrics.SessionMoved(null, _countedState = SessionState.NotAuthenticated);
         _services.Tracker?.Tell(SessionStarted.Instance, Self);
         // RFC 9051 §7.1.1 greeting; the CAPABILITY code saves the client a round trip.
         _output.Write(new UntaggedStatusResponse(StatusKind.Ok, "AkkaImap ready", new CapabilityCode(_context.Capabilities)));
@@ -79,6 +84,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         }
         _context.Unselect();
         ImapMetrics.SessionClosed();
+        ImapMetrics.SessionMoved(_countedState, null);
+        _countedState = null;
     }
 
     protected override void OnReceive(object message) => NotAuthenticated(message);
@@ -155,6 +162,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case IAccountReply reply when _running?.AccountReply is { } then:
                 _running.AccountReply = null;
+                _running.EndOwnerCall();
                 Timers.Cancel(StepTimer);
                 if (reply is FolderSelected selected)
                 {
@@ -166,6 +174,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
                 _running.AccountReply = null;
+                _running.EndOwnerCall();
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
                 Pump();
@@ -452,6 +461,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             return;
         }
+        _log.Info("closing the session: {Bye}", text);
         _output.Write(new UntaggedStatusResponse(StatusKind.Bye, text));
         CloseConnection();
     }
@@ -477,6 +487,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         var state = _context.State;
         if (_timeoutState == SessionState.NotAuthenticated && state != SessionState.NotAuthenticated)
         {
+            if (_context.Account is { } account)
+            {
+                // So that the connection's closing line names who it was.
+                _connection.Tell(new SignedIn(account.Login));
+            }
             Timers.Cancel(PreAuthTimer);
             // After login the (longer) idle-timeout applies; null switches it off. Akka.NET keeps the
             // timer already running when the timeout changes inside a message that does not
@@ -485,6 +500,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             Self.Tell(TimeoutChanged.Instance);
         }
         _timeoutState = state;
+        ImapMetrics.SessionMoved(_countedState, state);
+        _countedState = state;
         UntypedReceive behaviour = state switch
         {
             SessionState.NotAuthenticated => NotAuthenticated,

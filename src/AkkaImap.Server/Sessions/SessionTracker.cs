@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using AkkaImap.Server.DirectoryFeed;
 
 namespace AkkaImap.Server.Sessions;
@@ -17,6 +18,7 @@ internal sealed class SessionTracker : ReceiveActor
     private readonly Dictionary<IActorRef, SessionAuthenticated> _accounts = [];
     private readonly List<TaskCompletionSource> _waiting = [];
     private bool _stopping;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public SessionTracker()
     {
@@ -44,12 +46,18 @@ internal sealed class SessionTracker : ReceiveActor
             {
                 return;
             }
+            var told = 0;
             foreach (var (session, account) in _accounts)
             {
                 if (notice.Concerns(account))
                 {
                     session.Tell(notice.Message);
+                    told++;
                 }
+            }
+            if (told > 0)
+            {
+                _log.Info("{Sessions} sessions told of the directory change ({What}): those it ends get BYE", told, DirectoryEvents.Describe(change));
             }
         });
         Receive<Terminated>(t =>
@@ -61,6 +69,7 @@ internal sealed class SessionTracker : ReceiveActor
         Receive<ShutDownSessions>(m =>
         {
             _stopping = true;
+            _log.Info("telling {Sessions} sessions the server is shutting down: idle ones get BYE now, running commands finish first", _sessions.Count);
             foreach (var session in _sessions)
             {
                 session.Tell(ServerShuttingDown.Instance);

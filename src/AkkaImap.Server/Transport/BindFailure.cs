@@ -9,10 +9,11 @@ public sealed class ListenerBindException(string message, SocketError error, Exc
     public SocketError Error { get; } = error;
 }
 
-internal static class BindFailure
+/// <summary>Turns a failed bind into the one line the operator reads.</summary>
+public static class BindFailure
 {
     /// <summary>Turns the socket error Akka.IO reports for a Bind into the line the operator reads.</summary>
-    public static ListenerBindException From(EndPoint address, Exception? cause, string portKey = "akka-imap.port")
+    public static ListenerBindException From(EndPoint address, Exception? cause, string portKey = "akka-imap.port", string bindKey = "akka-imap.bind")
     {
         var error = (cause as SocketException)?.SocketErrorCode ?? SocketError.SocketError;
         var (host, port) = address is IPEndPoint ip ? (ip.Address.ToString(), ip.Port) : (address.ToString() ?? "?", 0);
@@ -23,9 +24,9 @@ internal static class BindFailure
             SocketError.AccessDenied =>
                 $"port {port} on {host} needs root or CAP_NET_BIND_SERVICE, or choose a port ≥ 1024 for {portKey}",
             SocketError.AddressNotAvailable =>
-                $"bind: {host} is not an address of this machine — fix akka-imap.bind",
+                $"bind: {host} is not an address of this machine — fix {bindKey}",
             SocketError.AddressFamilyNotSupported or SocketError.ProtocolNotSupported =>
-                $"bind: {host} needs {(address.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")}, which this machine does not offer — fix akka-imap.bind",
+                $"bind: {host} needs {(address.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")}, which this machine does not offer — fix {bindKey}",
             _ => $"cannot listen on {host} port {port}: {cause?.Message ?? "unknown error"}",
         };
         return new ListenerBindException(message, error, cause);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
 
 namespace AkkaImap.Server.Transport;
@@ -18,6 +19,7 @@ internal sealed partial class ConnectionActor
     private TlsChannel? _tls;
     private bool _tlsReady;
     private bool _tlsWriting;
+    private bool _handshakeCounted;
     private bool _tlsShutdownDone;
     private Queue<ReadOnlyMemory<byte>>? _plainOut;
     private long _plainOutBytes;
@@ -30,6 +32,14 @@ internal sealed partial class ConnectionActor
             Self,
             success: () => HandshakeSucceeded.Instance,
             failure: ex => new HandshakeFailed(ex.GetBaseException().Message));
+    }
+
+    /// <summary>Counts this connection's handshake once (a timed-out one also fails after the abort).</summary>
+    private void CountHandshake(bool succeeded)
+    {
+        if (_handshakeCounted) return;
+        _handshakeCounted = true;
+        ImapMetrics.TlsHandshake(_endpoint.ImplicitTls, succeeded);
     }
 
     private void OnHandshakeSucceeded()

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 using Akka.IO;
+using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
 
 namespace AkkaImap.Server.Transport;
@@ -30,6 +31,11 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _transportClosed;
     private bool _outputPaused;
     private string? _closeReason;
+    private readonly ILoggingAdapter _log;
+    private readonly long _openedAt = Environment.TickCount64;
+    private long _bytesIn;
+    private long _bytesOut;
+    private string? _login;
 
     public ConnectionActor(IActorRef tcp, Tcp.Connected connected, EndpointSettings endpoint, SessionPropsFactory sessions)
     {
@@ -37,8 +43,13 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _endpoint = endpoint;
         _sessions = sessions;
         _info = endpoint.InfoFor(connected.RemoteAddress, connected.LocalAddress);
+        _log = ConnectionLog.For(Context.GetLogger(), _info);
         var self = Self;
-        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) => tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self));
+        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) =>
+        {
+            ImapMetrics.BytesSent(bytes);
+            tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -56,6 +67,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         // answers to what it sent (keepOpenOnPeerClosed; see Tcp.PeerClosed below).
         _tcp.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
         Context.Watch(_tcp);
+        _log.Info("connection opened on {Local} ({Endpoint}, {Security})", _info.Local.ToString(), _info.EndpointName, _endpoint.ImplicitTls ? "implicit TLS" : "plain");
         if (_endpoint.ImplicitTls)
         {
             BeginHandshake();
@@ -68,6 +80,9 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
+        _log.Info("connection closed ({Reason}) after {Seconds} s: {BytesIn} bytes in, {BytesOut} bytes out, {Security}, user {User}",
+            _closeReason ?? "stopped", Math.Round((Environment.TickCount64 - _openedAt) / 1000.0, 3), _bytesIn, _bytesOut,
+            _tlsReady ? "TLS" : "plain", _login ?? "-");
         if (!_transportClosed)
         {
             _tcp.Tell(Tcp.Abort.Instance);
@@ -89,10 +104,17 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tcp.Received received when _tls is not null:
+                ImapMetrics.BytesReceived(received.Data.Count);
+                _bytesIn += received.Data.Count;
                 _tls.Feed(received.Data);
                 break;
             case Tcp.Received received:
+                ImapMetrics.BytesReceived(received.Data.Count);
+                _bytesIn += received.Data.Count;
                 _session?.Tell(new ClientData(received.Data.ToArray()));
+                break;
+            case SignedIn signedIn:
+                _login = signedIn.Login;
                 break;
             case TlsPlaintext plaintext:
                 _session?.Tell(new ClientData(plaintext.Data));
@@ -112,7 +134,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 BeginHandshake();
                 break;
             case StartTls:
-                Context.GetLogger().Warning("{0}: StartTls ignored (TLS already on or not offered here)", _info.Remote);
+                _log.Warning("StartTls ignored (TLS already on or not offered here)");
                 break;
             case Close:
                 BeginClose("closed by server");
@@ -157,6 +179,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case WriteAcked acked:
+                _bytesOut += acked.Bytes;
                 _window.Acknowledge(acked.Bytes);
                 TryFinishClose();
                 break;
@@ -171,7 +194,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case TlsWriteFailed failed:
                 OnTlsWriteDone(failed.Rented);
-                Context.GetLogger().Debug("{0}: TLS write failed: {1}", _info.Remote, failed.Reason);
+                _log.Debug("TLS write failed: {0}", failed.Reason);
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
             case SuspendReading:
@@ -202,21 +225,24 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 OnTransportClosed(ReasonOf(closed));
                 break;
             case Tcp.CommandFailed failed:
-                Context.GetLogger().Debug("{0}: {1} failed, aborting", _info.Remote, failed.Cmd);
+                _log.Debug("{0} failed, aborting", failed.Cmd);
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
             case CloseTimedOut:
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
             case HandshakeSucceeded:
+                CountHandshake(succeeded: true);
                 OnHandshakeSucceeded();
                 break;
             case HandshakeFailed failed:
-                Context.GetLogger().Debug("{0}: TLS handshake failed: {1}", _info.Remote, failed.Reason);
+                CountHandshake(succeeded: false);
+                _log.Info("TLS handshake failed: {Reason}", failed.Reason);
                 BeginClose("TLS handshake failed");
                 break;
             case HandshakeTimedOut:
-                Context.GetLogger().Debug("{0}: TLS handshake timed out", _info.Remote);
+                CountHandshake(succeeded: false);
+                _log.Info("TLS handshake timed out");
                 _closeReason ??= "TLS handshake timed out";
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
@@ -256,7 +282,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
         catch (Exception ex)
         {
-            Context.GetLogger().Error(ex, "{0}: the session could not be created", _info.Remote);
+            _log.Error(ex, "the session could not be created");
             Write(InternalErrorBye);
             BeginClose("session could not be created");
             return;
@@ -351,6 +377,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
 
         _transportClosed = true;
+        _closeReason ??= reason;
         Timers.CancelAll();
         _window.Fail(new IOException("connection closed"));
         _tls?.EndOfInput();

@@ -14,7 +14,42 @@ public sealed record ConnectionInfo(
     bool IsTls,
     bool CanStartTls,
     bool IsTrustedNetwork,
-    string EndpointName);
+    string EndpointName)
+{
+    /// <summary>
+    /// Names this connection in every line the server logs about it (with <see cref="Client"/>), so
+    /// an administrator can follow one client from "connection opened" to "connection closed".
+    /// </summary>
+    public string SessionId { get; init; } = SessionIds.New();
+
+    /// <summary>The client's address and port as logged (an IPv4 client on a dual-stack socket shows as IPv4).</summary>
+    public string Client => Remote switch
+    {
+        IPEndPoint { Address.IsIPv4MappedToIPv6: true } ip => $"{ip.Address.MapToIPv4()}:{ip.Port}",
+        _ => Remote.ToString() ?? "unknown",
+    };
+}
+
+/// <summary>Session ids: 12 characters from 72 random bits, unique across restarts without coordination.</summary>
+public static class SessionIds
+{
+    public static string New()
+    {
+        Span<byte> bytes = stackalloc byte[9];
+        Random.Shared.NextBytes(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
+}
+
+/// <summary>
+/// The log context every line of a connection carries (<c>Session</c>, <c>Client</c>): the host's log
+/// writes them at the start of the line, and as fields in JSON.
+/// </summary>
+public static class ConnectionLog
+{
+    public static Akka.Event.ILoggingAdapter For(Akka.Event.ILoggingAdapter log, ConnectionInfo connection) =>
+        Akka.Event.LoggingExtensions.WithContext(Akka.Event.LoggingExtensions.WithContext(log, "Session", connection.SessionId), "Client", connection.Client);
+}
 
 /// <summary>
 /// Makes the Props of the session actor for a new connection. The connection actor creates the
@@ -123,3 +158,6 @@ public sealed record ResumeReading : IConnectionCommand
 {
     public static readonly ResumeReading Instance = new();
 }
+
+/// <summary>The session signed in as <paramref name="Login"/>: the connection names it in its "connection closed" line.</summary>
+public sealed record SignedIn(string Login) : IConnectionCommand;

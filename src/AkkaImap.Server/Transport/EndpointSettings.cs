@@ -12,6 +12,12 @@ internal sealed record EndpointSettings(
     TimeSpan HandshakeTimeout,
     string? Dispatcher)
 {
+    /// <summary>Said to a client refused at accept time because the connection cap is reached (IMAP: RFC 9051 §7.1.5 BYE; LMTP: 421).</summary>
+    public string TooManyConnectionsReply { get; init; } = "* BYE Too many connections, try again later\r\n";
+
+    /// <summary>Said to a client refused at accept time because the server is stopping.</summary>
+    public string ShuttingDownReply { get; init; } = "* BYE Server shutting down\r\n";
+
     /// <summary>The setting that names this endpoint's port, for error lines.</summary>
     public string PortKey { get; init; } = "akka-imap.port";
 

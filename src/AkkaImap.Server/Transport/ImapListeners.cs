@@ -29,9 +29,34 @@ public static class ImapListeners
         SessionPropsFactory sessions,
         CancellationToken cancellationToken = default)
     {
-        var gate = new ConnectionGate(settings.MaxConnections);
         var dispatcher = system.Dispatchers.HasDispatcher(ImapDispatcher.Id) ? ImapDispatcher.Id : null;
-        var plan = ListenerPlan.From(settings, certificate, dispatcher);
+        return await StartPlannedAsync(system, ListenerPlan.From(settings, certificate, dispatcher), new ConnectionGate(settings.MaxConnections), sessions, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Binds the LMTP endpoints (<c>lmtp.bind</c> × <c>lmtp.port</c>, plain TCP) with their own
+    /// connection cap (<c>lmtp.max-connections</c>); <paramref name="sessions"/> makes LMTP sessions.
+    /// </summary>
+    /// <exception cref="ListenerBindException">As for IMAP, naming <c>lmtp.port</c>.</exception>
+    public static Task<RunningListeners> StartLmtpAsync(
+        ActorSystem system,
+        ImapSettings settings,
+        TlsIdentity certificate,
+        SessionPropsFactory sessions,
+        CancellationToken cancellationToken = default)
+    {
+        var dispatcher = system.Dispatchers.HasDispatcher(ImapDispatcher.Id) ? ImapDispatcher.Id : null;
+        return StartPlannedAsync(system, ListenerPlan.ForLmtp(settings, certificate, dispatcher), new ConnectionGate(settings.Lmtp.MaxConnections), sessions, cancellationToken);
+    }
+
+    private static async Task<RunningListeners> StartPlannedAsync(
+        ActorSystem system,
+        IReadOnlyList<PlannedListener> plan,
+        ConnectionGate gate,
+        SessionPropsFactory sessions,
+        CancellationToken cancellationToken)
+    {
 
         var started = new List<(PlannedListener Plan, IActorRef Actor, Task<EndPoint> Bound)>();
         foreach (var planned in plan)
@@ -39,7 +64,7 @@ public static class ImapListeners
             var bound = new TaskCompletionSource<EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
             var actor = system.ActorOf(
                 ListenerActor.Props(planned.Address, planned.Endpoint, gate, sessions, bound),
-                $"imap-listener-{Interlocked.Increment(ref _listenerCount)}-{planned.Address.Port}");
+                $"{(planned.Endpoint.Name.StartsWith("lmtp", StringComparison.Ordinal) ? "lmtp" : "imap")}-listener-{Interlocked.Increment(ref _listenerCount)}-{planned.Address.Port}");
             started.Add((planned, actor, bound.Task));
         }
 

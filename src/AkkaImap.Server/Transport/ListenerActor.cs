@@ -14,9 +14,6 @@ namespace AkkaImap.Server.Transport;
 /// </summary>
 internal sealed class ListenerActor : UntypedActor
 {
-    private static readonly ByteString TooManyConnections = ByteString.FromString("* BYE Too many connections, try again later\r\n");
-    private static readonly ByteString ShuttingDown = ByteString.FromString("* BYE Server shutting down\r\n");
-
     private readonly EndPoint _address;
     private readonly EndpointSettings _endpoint;
     private readonly ConnectionGate _gate;
@@ -101,14 +98,14 @@ internal sealed class ListenerActor : UntypedActor
     {
         if (_refusing)
         {
-            Refuse(ShuttingDown);
+            Refuse(ByteString.FromString(_endpoint.ShuttingDownReply));
             return;
         }
 
         if (!_gate.TryAcquire())
         {
             Context.GetLogger().Info("refusing {0}: max-connections ({1}) reached", connected.RemoteAddress, _gate.MaxConnections);
-            Refuse(TooManyConnections);
+            Refuse(ByteString.FromString(_endpoint.TooManyConnectionsReply));
             return;
         }
 
@@ -126,7 +123,7 @@ internal sealed class ListenerActor : UntypedActor
 
     /// <summary>
     /// Says why and closes at once, in plaintext even on a TLS endpoint, before spending a
-    /// handshake or a session on the client (RFC 9051 §7.1.5 BYE).
+    /// handshake or a session on the client (RFC 9051 §7.1.5 BYE; for LMTP a 421, RFC 5321 §3.8).
     /// </summary>
     private void Refuse(ByteString bye)
     {

@@ -39,20 +39,50 @@ internal static class ListenerPlan
                 ListenBacklog = settings.Limits.ListenBacklog,
             };
 
-            foreach (var bind in settings.Bind)
-            {
-                if (bind == "*")
-                {
-                    plan.Add(new PlannedListener(new IPEndPoint(IPAddress.Any, port), endpoint, Optional: false));
-                    plan.Add(new PlannedListener(new IPEndPoint(IPAddress.IPv6Any, port), endpoint, Optional: true));
-                }
-                else
-                {
-                    plan.Add(new PlannedListener(new IPEndPoint(IPAddress.Parse(bind), port), endpoint, Optional: false));
-                }
-            }
+            AddBinds(plan, settings.Bind, port, endpoint);
         }
 
         return plan;
+    }
+
+    /// <summary>The LMTP sockets: <c>lmtp.port</c> on every <c>lmtp.bind</c> address, plain TCP, 421 replies at accept time.</summary>
+    public static IReadOnlyList<PlannedListener> ForLmtp(ImapSettings settings, TlsIdentity certificate, string? dispatcher)
+    {
+        var lmtp = settings.Lmtp;
+        var endpoint = new EndpointSettings(
+            Name: $"lmtp:{lmtp.Port}",
+            ImplicitTls: false,
+            Certificate: certificate,
+            TrustedNetworks: [],
+            HandshakeTimeout: lmtp.CommandTimeout,
+            Dispatcher: dispatcher)
+        {
+            PortKey = "akka-imap.lmtp.port",
+            OutputHighWater = settings.Limits.MaxUnsentOutput,
+            OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
+            ListenBacklog = settings.Limits.ListenBacklog,
+            // RFC 5321 §3.8: a server that cannot take a client now answers 421 and closes.
+            TooManyConnectionsReply = "421 4.7.0 Too many connections, try again later\r\n",
+            ShuttingDownReply = "421 4.3.2 Server shutting down, try again later\r\n",
+        };
+        var plan = new List<PlannedListener>();
+        AddBinds(plan, lmtp.Bind, lmtp.Port, endpoint);
+        return plan;
+    }
+
+    private static void AddBinds(List<PlannedListener> plan, IReadOnlyList<string> binds, int port, EndpointSettings endpoint)
+    {
+        foreach (var bind in binds)
+        {
+            if (bind == "*")
+            {
+                plan.Add(new PlannedListener(new IPEndPoint(IPAddress.Any, port), endpoint, Optional: false));
+                plan.Add(new PlannedListener(new IPEndPoint(IPAddress.IPv6Any, port), endpoint, Optional: true));
+            }
+            else
+            {
+                plan.Add(new PlannedListener(new IPEndPoint(IPAddress.Parse(bind), port), endpoint, Optional: false));
+            }
+        }
     }
 }

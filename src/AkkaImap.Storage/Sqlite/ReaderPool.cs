@@ -26,7 +26,7 @@ internal sealed class ReaderPool : IDisposable
     private readonly Thread[] _threads;
     private bool _closed;
 
-    public ReaderPool(int readers, Func<SqliteConnection> open)
+    public ReaderPool(int readers, Func<SqliteConnection> open, string namePrefix = ThreadNamePrefix)
     {
         _open = open;
         _threads = new Thread[Math.Max(1, readers)];
@@ -36,7 +36,7 @@ internal sealed class ReaderPool : IDisposable
             _threads[i] = new Thread(Work)
             {
                 IsBackground = true,
-                Name = ThreadNamePrefix + (i + 1).ToString(CultureInfo.InvariantCulture),
+                Name = namePrefix + (i + 1).ToString(CultureInfo.InvariantCulture),
             };
             _threads[i].Start();
         }

@@ -132,7 +132,7 @@ internal static class Schema
     {
         var version = c.Scalar<long>("PRAGMA user_version");
         if (version > Version)
-            throw new InvalidOperationException($"The store was written by a newer AkkaImap (schema {version}, this build knows {Version}); upgrade AkkaImap.");
+            throw new StoreVersionException((int)version, Version);
         if (version == Version) return;
         c.Exec("BEGIN IMMEDIATE");
         try

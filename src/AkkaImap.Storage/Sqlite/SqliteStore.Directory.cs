@@ -196,8 +196,10 @@ public sealed partial class SqliteStore
     public Task<LockoutState?> GetLockoutAsync(string login, CancellationToken ct = default) =>
         Read(c => ReadLockout(c, login), ct);
 
-    public Task<LockoutState?> RecordLoginFailureAsync(string login, DateTimeOffset now, LockoutPolicy policy, CancellationToken ct = default) =>
-        Write(c =>
+    public async Task<LockoutState?> RecordLoginFailureAsync(string login, DateTimeOffset now, LockoutPolicy policy, CancellationToken ct = default)
+    {
+        var wasLocked = false;
+        var state = await Write(c =>
         {
             if (ReadLockout(c, login) is not { } state) return null;
             var windowStart = state.WindowStart;
@@ -209,11 +211,18 @@ public sealed partial class SqliteStore
             }
             failures++;
             var lockedUntil = state.LockedUntil;
-            if (failures >= policy.Failures && !state.IsLocked(now)) lockedUntil = now + policy.Duration;
+            if (failures >= policy.Failures && !state.IsLocked(now))
+            {
+                lockedUntil = now + policy.Duration;
+                wasLocked = true;
+            }
             c.Exec("UPDATE accounts SET failures = @f, failure_window_start = @w, locked_until = @u WHERE login = @l",
                 ("@f", failures), ("@w", windowStart.Value.ToUnixTimeMilliseconds()), ("@u", lockedUntil?.ToUnixTimeMilliseconds()), ("@l", login.Trim()));
             return new LockoutState(failures, windowStart, lockedUntil);
-        }, ct);
+        }, ct).ConfigureAwait(false);
+        if (wasLocked) StoreTelemetry.LockedOut();
+        return state;
+    }
 
     public async Task RecordLoginSuccessAsync(string login, CancellationToken ct = default)
     {
@@ -238,7 +247,7 @@ public sealed partial class SqliteStore
 
     // ---- helpers ----
 
-    private static string NormalizePostOffice(string name)
+    internal static string NormalizePostOffice(string name)
     {
         var n = name.Trim().ToLowerInvariant();
         if (n.Length == 0 || n.Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch) || ch is '@' or '/' or '\\'))

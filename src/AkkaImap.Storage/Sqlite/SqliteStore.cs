@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace AkkaImap.Storage.Sqlite;
@@ -30,6 +31,22 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _writerConnection = writer;
         _writer = new WriteQueue(writer, options.MaxBatch, OnBatchEnded);
         _readers = new ReaderPool(options.Readers, () => OpenConnection(connectionString, options));
+    }
+
+    /// <summary>The schema version this build writes (<c>PRAGMA user_version</c>).</summary>
+    public const int SchemaVersion = Schema.Version;
+
+    /// <summary>
+    /// The schema version of the store in <paramref name="dataFolder"/> without changing it: 0 when
+    /// there is no database yet.
+    /// </summary>
+    public static int ReadSchemaVersion(string dataFolder)
+    {
+        var path = Path.GetFullPath(Path.Combine(dataFolder, FileName));
+        if (!File.Exists(path)) return 0;
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        c.Open();
+        return (int)c.Scalar<long>("PRAGMA user_version");
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -122,33 +139,34 @@ public sealed partial class SqliteStore : IStore, IDisposable
         return c;
     }
 
-    private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct)
+    // The caller's name names its span (StoreTelemetry.Trace): "store AppendAsync".
+    private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _writer.Enqueue(work, ct);
+        return StoreTelemetry.Trace(_writer.Enqueue(work, ct), operation, "write");
     }
 
-    private Task Write(Action<SqliteConnection> work, CancellationToken ct) =>
-        Write<bool>(c => { work(c); return true; }, ct);
+    private Task Write(Action<SqliteConnection> work, CancellationToken ct, [CallerMemberName] string operation = "") =>
+        Write<bool>(c => { work(c); return true; }, ct, operation);
 
     /// <summary>
     /// Runs <paramref name="work"/> on a reader thread and its connection; the task completes
     /// there, and its continuations run elsewhere (<see cref="ReaderPool"/>).
     /// </summary>
-    private Task<T> Read<T>(Func<SqliteConnection, T> work, CancellationToken ct)
+    private Task<T> Read<T>(Func<SqliteConnection, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _readers.Run(reader => work(reader.Connection), ct);
+        return StoreTelemetry.Trace(_readers.Run(reader => work(reader.Connection), ct), operation, "read");
     }
 
     /// <summary>Runs a multi-statement read inside one snapshot (a deferred read transaction).</summary>
-    private Task<T> ReadSnapshot<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
+    private Task<T> ReadSnapshot<T>(Func<SqliteConnection, T> work, CancellationToken ct, [CallerMemberName] string operation = "") =>
         Read(c =>
         {
             c.Exec("BEGIN");
             try { return work(c); }
             finally { c.Exec("COMMIT"); }
-        }, ct);
+        }, ct, operation);
 
     /// <summary>
     /// Prepares a write off the caller's thread (PBKDF2, MIME analysis: CPU work that needs no
@@ -156,15 +174,15 @@ public sealed partial class SqliteStore : IStore, IDisposable
     /// prepared. The writer itself never waits for the preparation. A write queued this way
     /// enters the queue only once prepared: callers that need an order between writes await each.
     /// </summary>
-    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<SqliteConnection, TPrepared, T> work, CancellationToken ct)
+    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<SqliteConnection, TPrepared, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return Then(_readers.Run(_ => prepare(), ct));
+        return StoreTelemetry.Trace(Then(_readers.Run(_ => prepare(), ct)), operation, "write");
 
         async Task<T> Then(Task<TPrepared> preparing)
         {
             var prepared = await preparing.ConfigureAwait(false);
-            return await Write(c => work(c, prepared), ct).ConfigureAwait(false);
+            return await _writer.Enqueue(c => work(c, prepared), ct).ConfigureAwait(false);
         }
     }
 

@@ -58,6 +58,7 @@ internal sealed class WriteQueue : IDisposable
 
     private void RunBatch(List<WriteOp> batch)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             Exec("BEGIN IMMEDIATE");
@@ -73,10 +74,12 @@ internal sealed class WriteQueue : IDisposable
         {
             // The commit (or the transaction itself) failed: nothing of this batch is durable.
             try { Exec("ROLLBACK"); } catch (SqliteException) { /* already rolled back by SQLite */ }
+            StoreTelemetry.CommitFailed();
             _batchEnded?.Invoke(false);
             foreach (var op in batch) op.Fail(e);
             return;
         }
+        StoreTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started), batch.Count);
         _batchEnded?.Invoke(true);
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _operations, batch.Count);

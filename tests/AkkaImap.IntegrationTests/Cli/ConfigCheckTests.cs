@@ -31,7 +31,12 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
         Assert.Contains("akka-imap.limits.max-folders = 1000", lines);
         Assert.Contains("akka-imap.limits.command-timeout = 10m", lines);
-        Assert.Equal(50, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.telemetry.prometheus.port = off", lines);
+        Assert.Contains("akka-imap.telemetry.prometheus.bind = \"127.0.0.1\"", lines);
+        Assert.Contains("akka-imap.telemetry.otlp.endpoint = \"\"", lines);
+        Assert.Contains("akka-imap.telemetry.otlp.protocol = grpc", lines);
+        Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 1", lines);
+        Assert.Equal(63, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -60,8 +65,9 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     }
 
     [Theory]
-    [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
-    [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
+    [InlineData("akka-imap.telemetry.prometheus.bind = localhost", "akka-imap.telemetry.prometheus.bind: expected one IP address such as \"127.0.0.1\" or \"::1\", or \"*\" for all of them, got \"localhost\"")]
+    [InlineData("akka-imap.telemetry.otlp.endpoint = \"collector:4317\"", "akka-imap.telemetry.otlp.endpoint: expected an http:// or https:// URL such as \"http://127.0.0.1:4317\", or leave it unset, got \"collector:4317\"")]
+    [InlineData("akka-imap.lmtp.data-timeout = 10", "akka-imap.lmtp.data-timeout: expected a duration such as 30s, 5m or 1h, got \"10\"")]
     [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
     [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
     public async Task Config_check_refuses_what_is_not_available_or_bad(string hocon, string expected)

@@ -19,6 +19,7 @@ public class ServerFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder _output = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _lineWaiters = [];
     private Process? _process;
 
     public ServerFixture()
@@ -70,7 +71,7 @@ public class ServerFixture : IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         File.WriteAllText(ConfigFile, $$"""
             akka-imap {
@@ -121,6 +122,59 @@ public class ServerFixture : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await listening.Task.WaitAsync(StartTimeout);
+    }
+
+    /// <summary>
+    /// The first line the server printed (or prints from now on) that <paramref name="match"/> accepts.
+    /// Its log is written asynchronously, so a test waits for a line rather than reading at once;
+    /// bounded, so a line that never comes fails the test with what was printed.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, string what)
+    {
+        TaskCompletionSource<string> seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Split('\n').FirstOrDefault(l => match(l.TrimEnd('\r'))) is { } line)
+            {
+                return line.TrimEnd('\r');
+            }
+
+            _lineWaiters.Add((match, seen));
+        }
+
+        try
+        {
+            return await seen.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the server never printed {what}; it printed:\n{Output}");
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (TERM, INT, ...) to <c>akkaimap serve</c> and returns at once.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits (bounded) for the process to end by itself, after a signal; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("akkaimap serve was not started");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("akkaimap serve did not exit within 60 s");
+        }
+
+        return process.ExitCode;
     }
 
     /// <summary>SIGKILL: no chance to flush anything that was not already durable.</summary>
@@ -186,7 +240,7 @@ public class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
@@ -218,6 +272,14 @@ public class ServerFixture : IAsyncLifetime
         lock (_output)
         {
             _output.AppendLine(line);
+            for (var i = _lineWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_lineWaiters[i].Match(line))
+                {
+                    _lineWaiters[i].Seen.TrySetResult(line);
+                    _lineWaiters.RemoveAt(i);
+                }
+            }
         }
 
         if (line.Contains("AkkaImap listening on", StringComparison.Ordinal))

@@ -31,6 +31,9 @@ public sealed partial class RawImapClient : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
+    /// <summary>This client's address and port, as the server sees (and logs) them.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_tcp.Client.LocalEndPoint!;
+
     /// <summary>The greeting (<c>* OK ...</c>) read on connect.</summary>
     public string Greeting { get; private set; } = "";
 
@@ -180,6 +183,13 @@ public sealed partial class RawImapClient : IAsyncDisposable
             int size = int.Parse(literal.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             response.Append(await ReadBytesAsync(size, cts.Token));
         }
+    }
+
+    /// <summary>One line as it comes, a literal it announces left unread (a client that stops reading mid-answer).</summary>
+    public async Task<string?> ReadLineOnlyAsync()
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        return await ReadLineAsync(cts.Token);
     }
 
     private async Task<string?> ReadLineAsync(CancellationToken ct)

@@ -75,8 +75,8 @@ public sealed class BadConfigurationTests(CliFolder folder) : IClassFixture<CliF
     [InlineData("ssl", "maybe", "akka-imap.ssl: ")]
     [InlineData("limits.owner-reply-timeout", "60", "akka-imap.limits.owner-reply-timeout: expected a duration such as 30s, 5m or 1h, got \"60\"")]
     [InlineData("shutdown.drain-timeout", "-1s", "akka-imap.shutdown.drain-timeout: ")]
-    [InlineData("lmtp.enabled", "on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
-    [InlineData("telemetry.prometheus.port", "9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
+    [InlineData("telemetry.prometheus.bind", "\"metrics.example\"", "akka-imap.telemetry.prometheus.bind: ")]
+    [InlineData("lmtp.command-timeout", "0s", "akka-imap.lmtp.command-timeout: expected at least 1s, got \"0s\"")]
     public async Task A_bad_value(string key, string value, string lineStart)
     {
         // The value replaces the one the test sets for that key (HOCON: the last one wins).

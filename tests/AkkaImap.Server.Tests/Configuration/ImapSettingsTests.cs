@@ -84,12 +84,13 @@ public sealed class ImapSettingsTests
               max-connections = 500, idle-timeout = off, pre-auth-timeout = 20s, xlist = no
               public-folders { enabled = off, user-create = off }
               bind = ["127.0.0.1", "::1"]
-              storage { provider = sqlite, path = /var/lib/akkaimap, fsync = off, postgresql.connection-string = "Host=db" }
+              storage { provider = postgresql, path = /var/lib/akkaimap, fsync = off, postgresql { connection-string = "Host=db", pool-size = 50 } }
               auth { plain = off, login = off, cram-md5 = on, ntlm = on, scram-sha-256 = off, trusted-networks = [] }
               auth { failure-delay = 500ms, failure-delay-max = 1m, lockout { failures = 3, window = 1d, duration = 90 minutes } }
               limits { max-line = 8k, max-literal = 1MB, max-bad-commands = 5, max-unsent-output = 64k }
               cache { account-idle = 30s, unselected-messages = 0 }
-              lmtp { enabled = off, bind = "0.0.0.0", port = 2424 }
+              lmtp { enabled = on, bind = "0.0.0.0", port = 2424, max-connections = 7, max-line = 1k, max-recipients = 3 }
+              lmtp { command-timeout = 30s, data-timeout = 2m, recipient-delimiter = "-" }
             }
             """);
 
@@ -101,7 +102,7 @@ public sealed class ImapSettingsTests
         Assert.False(s.Xlist);
         Assert.Equal(new PublicFolderSettings(false, false), s.PublicFolders);
         Assert.Equal(["127.0.0.1", "::1"], s.Bind);
-        Assert.Equal(new StorageSettings("sqlite", "/var/lib/akkaimap", false, "Host=db"), s.Storage);
+        Assert.Equal(new StorageSettings("postgresql", "/var/lib/akkaimap", false, "Host=db") { PostgresPoolSize = 50 }, s.Storage);
         Assert.Equal((false, false, true, true, false), (s.Auth.Plain, s.Auth.Login, s.Auth.CramMd5, s.Auth.Ntlm, s.Auth.ScramSha256));
         Assert.Empty(s.Auth.TrustedNetworks);
         Assert.Equal(TimeSpan.FromMilliseconds(500), s.Auth.FailureDelay);
@@ -109,8 +110,10 @@ public sealed class ImapSettingsTests
         Assert.Equal(new LockoutSettings(3, TimeSpan.FromDays(1), TimeSpan.FromMinutes(90)), s.Auth.Lockout);
         Assert.Equal(new LimitSettings(8192, 1_000_000, 5, 64 * 1024), s.Limits);
         Assert.Equal(new CacheSettings(TimeSpan.FromSeconds(30), 0), s.Cache);
-        Assert.Equal((false, 2424), (s.Lmtp.Enabled, s.Lmtp.Port));
+        Assert.Equal((true, 2424), (s.Lmtp.Enabled, s.Lmtp.Port));
         Assert.Equal(["0.0.0.0"], s.Lmtp.Bind);
+        Assert.Equal((7, 1024, 3), (s.Lmtp.MaxConnections, s.Lmtp.MaxLine, s.Lmtp.MaxRecipients));
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), "-"), (s.Lmtp.CommandTimeout, s.Lmtp.DataTimeout, s.Lmtp.RecipientDelimiter));
     }
 
     [Theory]
@@ -135,10 +138,13 @@ public sealed class ImapSettingsTests
     [InlineData("akka-imap.auth.trusted-networks = [\"10.0.0.0/33\"]", "akka-imap.auth.trusted-networks: expected networks such as [\"10.0.0.0/8\", \"2001:db8::/32\"] with the address bits past the prefix zero, got \"10.0.0.0/33\"")]
     [InlineData("akka-imap.storage.provider = mysql", "akka-imap.storage.provider: expected sqlite or postgresql, got \"mysql\"")]
     [InlineData("akka-imap.storage.provider = postgresql", "akka-imap.storage.postgresql.connection-string: set it when storage.provider = postgresql")]
-    [InlineData("akka-imap.storage { provider = postgresql, postgresql.connection-string = \"Host=db\" }", "akka-imap.storage.provider: the PostgreSQL store (cluster mode) is not available yet; use sqlite")]
+    [InlineData("akka-imap.storage.postgresql.pool-size = 1", "akka-imap.storage.postgresql.pool-size: expected a number from 2 to 1000, got \"1\"")]
     [InlineData("akka-imap.telemetry.prometheus.port = 99999", "akka-imap.telemetry.prometheus.port: expected a number from 1 to 65535, got \"99999\"")]
-    [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
-    [InlineData("akka-imap.lmtp.enabled = on", "akka-imap.lmtp.enabled: LMTP delivery is not available yet; leave it off")]
+    [InlineData("akka-imap.telemetry.otlp.protocol = http", "akka-imap.telemetry.otlp.protocol: expected grpc or http/protobuf, got \"http\"")]
+    [InlineData("akka-imap.telemetry.otlp.sample-ratio = 2", "akka-imap.telemetry.otlp.sample-ratio: expected a number from 0 to 1 such as 0.1, got \"2\"")]
+    [InlineData("akka-imap.lmtp.recipient-delimiter = \"++\"", "akka-imap.lmtp.recipient-delimiter: expected one character such as \"+\", or \"\" for none, got \"++\"")]
+    [InlineData("akka-imap.lmtp.max-line = 100", "akka-imap.lmtp.max-line: expected a size from 512 to 1M, got \"100\"")]
+    [InlineData("akka-imap.lmtp.max-recipients = 0", "akka-imap.lmtp.max-recipients: expected a number from 1 to 100000, got \"0\"")]
     [InlineData("akka-imap.limits.owner-reply-timeout = 0s", "akka-imap.limits.owner-reply-timeout: expected at least 1s, got \"0s\"")]
     [InlineData("akka-imap.limits.worker-timeout = 5", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"5\"")]
     [InlineData("akka-imap.limits.listen-backlog = 0", "akka-imap.limits.listen-backlog: expected a number from 1 to 65535, got \"0\"")]

@@ -1,0 +1,92 @@
+using AkkaImap.Storage.Mime;
+using AkkaImap.Storage.Sqlite;
+using Npgsql;
+
+namespace AkkaImap.Storage.Postgres;
+
+// Message reads: flags, CONDSTORE/QRESYNC changes, FETCH metadata and bytes (IMailStore).
+public sealed partial class PostgresStore
+{
+    private const string FlagColumns = "uid, flags, keywords, modseq";
+
+    public Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageFlagState>>(async c => await ReadFlagStates(c,
+            $"SELECT {FlagColumns} FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId)), ct);
+
+    public Task<IReadOnlyList<MessageFlagState>> GetChangedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageFlagState>>(async c => await ReadFlagStates(c,
+            $"SELECT {FlagColumns} FROM messages WHERE folder_id = @f AND modseq > @m ORDER BY uid", ("@f", folderId), ("@m", (long)modSeq)), ct);
+
+    public Task<IReadOnlyList<uint>> GetVanishedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default) =>
+        Read<IReadOnlyList<uint>>(async c => await c.UidListAsync(
+            "SELECT uid FROM expunged WHERE folder_id = @f AND modseq > @m ORDER BY uid", ("@f", folderId), ("@m", (long)modSeq)), ct);
+
+    public Task<IReadOnlyList<MessageInfo>> GetMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageInfo>>(async c => await ReadInfos(c, folderId, Pg.Uids(uids)), ct);
+
+    public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
+        Read(async c => (await ReadInfos(c, folderId, [uid])).FirstOrDefault(), ct);
+
+    public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
+    {
+        if (offset < 0 || length < 0) throw new ArgumentOutOfRangeException(nameof(offset), "offset and length must not be negative");
+        // substring() on bytea counts bytes from 1 and clips at the end; only the TOAST chunks it
+        // covers are read. Its arguments are int: a message is far below 2 GiB.
+        var from = (int)Math.Min(offset, int.MaxValue - 1) + 1;
+        var sql = length is { } len
+            ? "SELECT substring(b.content FROM @off FOR @len) FROM messages m JOIN blobs b ON b.id = m.blob_id WHERE m.folder_id = @f AND m.uid = @u"
+            : "SELECT substring(b.content FROM @off) FROM messages m JOIN blobs b ON b.id = m.blob_id WHERE m.folder_id = @f AND m.uid = @u";
+        return Read(async c =>
+        {
+            var rows = await c.ListAsync(sql, r => r.IsDBNull(0) ? [] : (byte[])r[0],
+                ("@f", folderId), ("@u", (long)uid), ("@off", from), ("@len", (int)Math.Min(length ?? 0, int.MaxValue)));
+            return rows.Count == 0 ? null : rows[0];
+        }, ct);
+    }
+
+    public Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
+        Read<IReadOnlyDictionary<uint, byte[]>>(async c =>
+        {
+            var rows = await c.ListAsync("""
+                SELECT m.uid, b.content FROM messages m JOIN blobs b ON b.id = m.blob_id
+                WHERE m.folder_id = @f AND m.uid = ANY(@uids)
+                """, r => ((uint)r.GetInt64(0), r.IsDBNull(1) ? [] : (byte[])r[1]), ("@f", folderId), ("@uids", Pg.Uids(uids)));
+            var contents = new Dictionary<uint, byte[]>(rows.Count);
+            foreach (var (uid, bytes) in rows) contents[uid] = bytes;
+            return contents;
+        }, ct);
+
+    // ---- helpers ----
+
+    private static Task<List<MessageFlagState>> SelectFlagRows(NpgsqlConnection c, long folderId, long[] uids) =>
+        ReadFlagStates(c, $"SELECT {FlagColumns} FROM messages WHERE folder_id = @f AND uid = ANY(@uids) ORDER BY uid", ("@f", folderId), ("@uids", uids));
+
+    private static Task<List<MessageFlagState>> ReadFlagStates(NpgsqlConnection c, string sql, params (string, object?)[] args)
+    {
+        var keywords = new Keywords.Cache();
+        return c.ListAsync(sql, r => new MessageFlagState((uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1),
+            keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3)), args);
+    }
+
+    private static Task<List<MessageInfo>> ReadInfos(NpgsqlConnection c, long folderId, long[] uids)
+    {
+        var keywords = new Keywords.Cache();
+        return c.ListAsync("""
+            SELECT m.uid, m.flags, m.keywords, m.modseq, m.internal_date, m.internal_tz, m.save_date, m.size,
+                   b.email_id, b.thread_id, b.envelope, b.body, b.parts, b.preview
+            FROM messages m JOIN blobs b ON b.id = m.blob_id
+            WHERE m.folder_id = @f AND m.uid = ANY(@uids) ORDER BY m.uid
+            """, r =>
+        {
+            var offset = TimeSpan.FromMinutes(r.GetInt32(5));
+            var body = (byte[])r[11];
+            var parts = (byte[])r[12];
+            return new MessageInfo(
+                (uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3),
+                FromMs(r.GetInt64(4)).ToOffset(offset), FromMs(r.GetInt64(6)), r.GetInt64(7),
+                r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+                ModelCodec.ReadEnvelope((byte[])r[10]), () => ModelCodec.ReadBody(body), () => ModelCodec.ReadParts(parts),
+                r.GetString(13));
+        }, ("@f", folderId), ("@uids", uids));
+    }
+}

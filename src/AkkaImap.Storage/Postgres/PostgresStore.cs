@@ -1,0 +1,153 @@
+using AkkaImap.Storage.Sqlite;
+using Npgsql;
+
+namespace AkkaImap.Storage.Postgres;
+
+/// <summary>
+/// The cluster store: every node, and the CLI, open the same PostgreSQL database. Reads run on
+/// pooled connections (<see cref="StoreOptions.PoolSize"/>), fully async. Writes go through one
+/// group-committing loop per process (<see cref="PgWriter"/>). CPU work that needs no connection
+/// (PBKDF2, MIME analysis) runs on a few threads of its own, as in the SQLite store, never on the
+/// caller's (an actor's) thread. UIDs and MODSEQs are allocated under the folder's row lock in the
+/// database, so several processes writing one folder take turns and never reuse a UID.
+/// </summary>
+public sealed partial class PostgresStore : IStore, IDisposable
+{
+    /// <summary>The NOTIFY channel that wakes change-feed watchers on every node.</summary>
+    public const string ChangeChannel = "akkaimap_changes";
+
+    private readonly NpgsqlDataSource _source;
+    private readonly StoreOptions _options;
+    private readonly PgWriter _writer;
+    private readonly ReaderPool _cpu;
+    private readonly ChangeListener _listener;
+    private int _disposed;
+
+    private PostgresStore(NpgsqlDataSource source, StoreOptions options)
+    {
+        _source = source;
+        _options = options;
+        _writer = new PgWriter(source, options.MaxBatch, options.Fsync);
+        _cpu = new ReaderPool(options.Readers, () => throw new InvalidOperationException("no connection on the PostgreSQL store's CPU threads"), "pg-cpu-");
+        _listener = new ChangeListener(source);
+    }
+
+    /// <summary>The schema version this build writes (the <c>schema_version</c> table).</summary>
+    public const int SchemaVersion = PostgresSchema.Version;
+
+    /// <summary>Write transactions committed by this instance (each may carry many operations).</summary>
+    internal long CommitCount => _writer.CommitCount;
+
+    /// <summary>
+    /// Opens the store on <paramref name="connectionString"/> (an Npgsql connection string) and
+    /// migrates its schema to this build's version (see <see cref="PostgresSchema"/>). Throws
+    /// <see cref="StoreVersionException"/> when a newer AkkaImap wrote it.
+    /// </summary>
+    public static async Task<PostgresStore> OpenAsync(string connectionString, StoreOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new StoreOptions();
+        var source = CreateDataSource(connectionString, options);
+        try
+        {
+            await using (var c = await source.OpenConnectionAsync(ct).ConfigureAwait(false))
+            {
+                await PostgresSchema.MigrateAsync(c, ct).ConfigureAwait(false);
+            }
+            return new PostgresStore(source, options);
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The schema version the database holds (0: none yet) and the one this build knows.</summary>
+    public static async Task<(int Found, int Known)> ReadSchemaVersionAsync(string connectionString, CancellationToken ct = default)
+    {
+        await using var source = CreateDataSource(connectionString, new StoreOptions());
+        await using var c = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return (await PostgresSchema.ReadVersionAsync(c, ct).ConfigureAwait(false), PostgresSchema.Version);
+    }
+
+    private static NpgsqlDataSource CreateDataSource(string connectionString, StoreOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // The pool bounds this process's connections (readers, the writer, the listener); a
+        // connection string that sets its own wins.
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = options.PoolSize;
+        }
+        // Npgsql prepares a statement on the server once it has been used a few times.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 128;
+        builder.CommandTimeout = Math.Max(builder.CommandTimeout, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private Task<T> Write<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _writer.Enqueue(work, ct);
+    }
+
+    private Task Write(Func<NpgsqlConnection, Task> work, CancellationToken ct) =>
+        Write<bool>(async c => { await work(c).ConfigureAwait(false); return true; }, ct);
+
+    /// <summary>A read on a pooled connection.</summary>
+    private async Task<T> Read<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        await using var c = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await work(c).ConfigureAwait(false);
+    }
+
+    /// <summary>A multi-statement read inside one snapshot.</summary>
+    private Task<T> ReadSnapshot<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) =>
+        Read(async c =>
+        {
+            await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+            var result = await work(c).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return result;
+        }, ct);
+
+    /// <summary>
+    /// Prepares a write off the caller's thread (PBKDF2, MIME analysis) on the store's CPU
+    /// threads, then queues it for the writer with what was prepared.
+    /// </summary>
+    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<NpgsqlConnection, TPrepared, Task<T>> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return Then(_cpu.Run(_ => prepare(), ct));
+
+        async Task<T> Then(Task<TPrepared> preparing)
+        {
+            var prepared = await preparing.ConfigureAwait(false);
+            return await Write(c => work(c, prepared), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>CPU work (a PBKDF2 check) on the store's own threads, then a read with its result.</summary>
+    private async Task<TPrepared> OnCpu<TPrepared>(Func<TPrepared> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return await _cpu.Run(_ => work(), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Number of stored message bodies (each shared by all its copies).</summary>
+    internal Task<long> CountBlobsAsync(CancellationToken ct = default) =>
+        Read(c => c.ScalarAsync<long>("SELECT count(*) FROM blobs"), ct);
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _cpu.Dispose();
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _source.DisposeAsync().ConfigureAwait(false);
+    }
+}

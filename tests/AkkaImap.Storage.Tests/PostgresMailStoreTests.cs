@@ -1,0 +1,124 @@
+using System.Text;
+using AkkaImap.Storage.Postgres;
+using Npgsql;
+
+namespace AkkaImap.Storage.Tests;
+
+/// <summary>
+/// The contract against the PostgreSQL store on a private PostgreSQL: each test has a database
+/// of its own, which stands for the data folder (every store "opened on the folder" is a store on
+/// that database, as the CLI and the nodes of a cluster are).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreContract
+{
+    private string? _connectionString;
+    private string _database = "";
+
+    private async Task<string> ConnectionStringAsync()
+    {
+        if (_connectionString is null)
+        {
+            _database = "t" + Path.GetFileName(DataFolder);
+            _connectionString = await fixture.Server.CreateDatabaseAsync(_database);
+        }
+        return _connectionString;
+    }
+
+    protected override async Task<IStore> OpenStoreAsync(string dataFolder) =>
+        await PostgresStore.OpenAsync(await ConnectionStringAsync());
+
+    protected override Task<long> CountBlobsAsync(IStore store) => ((PostgresStore)store).CountBlobsAsync();
+
+    protected override long CommitCount(IStore store) => ((PostgresStore)store).CommitCount;
+
+    protected override IEnumerable<string> StoreFiles(string dataFolder) =>
+        fixture.Server.DatabaseFilesAsync(_database).GetAwaiter().GetResult();
+
+    private async Task<NpgsqlConnection> RawAsync()
+    {
+        var c = new NpgsqlConnection(await ConnectionStringAsync());
+        await c.OpenAsync();
+        return c;
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection c, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
+    {
+        await using var raw = await RawAsync();
+        Assert.Equal(2, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
+        await ReopenAsync();
+        Assert.Equal((2, 2), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+    }
+
+    [Fact]
+    public async Task A_store_written_by_a_newer_AkkaImap_is_refused_with_both_versions()
+    {
+        await using (var raw = await RawAsync())
+        {
+            await ScalarAsync(raw, "UPDATE schema_version SET version = 99");
+        }
+
+        var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
+
+        Assert.Equal((99, 1), (refused.Found, refused.Known));
+        Assert.Contains("schema version 99", refused.Message);
+    }
+
+    [Fact]
+    public async Task Two_stores_appending_to_one_folder_at_once_never_share_a_uid()
+    {
+        // Two nodes by mistake (a split brain): each has its own writer and commits on its own.
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var other = await OpenAsync();
+        const int each = 60;
+
+        var appends = Enumerable.Range(0, 2 * each).Select(i => (i % 2 == 0 ? Store : other)
+            .AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple($"m{i}")))]));
+        var results = await Task.WhenAll(appends);
+
+        var uids = results.Select(r => r.Uids.Single()).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 2 * each).Select(i => (uint)i), uids);
+        var modSeqs = results.Select(r => r.ModSeq).ToList();
+        Assert.Equal(modSeqs.Count, modSeqs.Distinct().Count());
+        var status = await Store.GetStatusAsync(inbox.Id);
+        Assert.Equal((2 * each, (uint)(2 * each + 1), modSeqs.Max()), (status!.Messages, status.UidNext, status.HighestModSeq));
+    }
+
+    [Fact]
+    public async Task The_database_itself_refuses_a_uidnext_or_highest_modseq_that_goes_down()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await AppendAsync(inbox.Id, Simple("one"), Simple("two"));
+        await using var raw = await RawAsync();
+
+        var lowerUid = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(raw, $"UPDATE folders SET uidnext = 2 WHERE id = {inbox.Id}"));
+        var lowerModSeq = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(raw, $"UPDATE folders SET highest_modseq = 1 WHERE id = {inbox.Id}"));
+
+        Assert.Contains("never go down", lowerUid.MessageText);
+        Assert.Contains("never go down", lowerModSeq.MessageText);
+        Assert.Equal(3u, (await Store.GetFolderAsync(inbox.Id))!.UidNext);
+    }
+
+    [Fact]
+    public async Task Change_ids_are_visible_in_the_order_they_were_given_even_from_two_stores()
+    {
+        var other = await OpenAsync();
+        var start = await Store.GetLatestChangeIdAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? Store : other).AddPostOfficeAsync($"po{i}.example", false)));
+
+        var rows = await Store.GetChangesSinceAsync(start, 100);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => start + i), rows.Select(r => r.Id));
+        Assert.Equal(start + 20, await other.GetLatestChangeIdAsync());
+    }
+}
