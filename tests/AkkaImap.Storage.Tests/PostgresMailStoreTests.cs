@@ -68,7 +68,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 1), (refused.Found, refused.Known));
+        Assert.Equal((99, 2), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 
