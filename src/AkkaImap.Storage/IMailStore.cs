@@ -49,6 +49,13 @@ public interface IMailStore
     Task SetSubscribedAsync(MailboxOwner owner, string name, bool subscribed, CancellationToken ct = default);
     Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailboxOwner owner, CancellationToken ct = default);
 
+    /// <summary>
+    /// \Recent (RFC 3501 §2.3.2): a session claimed the folder's messages below
+    /// <paramref name="firstRecentUid"/>, so no later session sees them recent. Only ever raises
+    /// <see cref="FolderInfo.FirstRecentUid"/>. Not a change clients see: no MODSEQ.
+    /// </summary>
+    Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default);
+
     /// <summary>STATUS counts; null when no such folder.</summary>
     Task<FolderStatus?> GetStatusAsync(long folderId, CancellationToken ct = default);
 

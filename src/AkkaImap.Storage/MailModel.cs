@@ -22,6 +22,12 @@ public enum MessageFlags : byte
     Flagged = 4,
     Deleted = 8,
     Draft = 16,
+
+    /// <summary>
+    /// \Recent (RFC 3501 §2.3.2): never stored. Only a session's view of its selected folder sets
+    /// it, on the messages its owner gave that session as recent.
+    /// </summary>
+    Recent = 32,
 }
 
 /// <summary>A folder as stored. <see cref="Name"/> is the full path with '/' (INBOX always upper-case).</summary>
@@ -39,6 +45,12 @@ public sealed record FolderInfo(
 {
     /// <summary>Set by the operator on a public folder: readers may not append, store flags or expunge.</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>
+    /// \Recent (RFC 3501 §2.3.2): messages from this UID on have not been claimed by a session
+    /// yet (<see cref="IMailStore.SetFirstRecentUidAsync"/>).
+    /// </summary>
+    public uint FirstRecentUid { get; init; }
 }
 
 /// <summary>STATUS items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ).</summary>
@@ -54,6 +66,8 @@ public sealed record FolderStatus(
 {
     /// <summary>Bytes of the messages marked \Deleted: what EXPUNGE would free (RFC 9208 §4.5 DELETED-STORAGE).</summary>
     public long DeletedSize { get; init; }
+    /// <summary>Messages no session has claimed as \Recent yet (RFC 3501 §6.3.10 STATUS RECENT).</summary>
+    public int Recent { get; init; }
 }
 
 /// <summary>One message to append. <paramref name="InternalDate"/> null means now.</summary>

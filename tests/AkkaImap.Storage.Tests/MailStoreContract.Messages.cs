@@ -49,6 +49,25 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Recent_messages_are_those_from_the_first_recent_uid_on_and_the_mark_only_rises()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, Simple("1"), Simple("2"), Simple("3"));
+        Assert.Equal(3, (await Store.GetStatusAsync(inbox.Id))!.Recent);
+
+        await Store.SetFirstRecentUidAsync(inbox.Id, uids[2]);
+        await Store.SetFirstRecentUidAsync(inbox.Id, uids[0]); // never lowered
+        await ReopenAsync();
+
+        Assert.Equal(uids[2], (await Store.GetFolderAsync(inbox.Id))!.FirstRecentUid);
+        Assert.Equal(1, (await Store.GetStatusAsync(inbox.Id))!.Recent);
+        // \Recent is a session's: asking the store to keep it changes nothing.
+        await Store.StoreFlagsAsync(inbox.Id, [uids[0]], StoreMode.Add, MessageFlags.Recent | MessageFlags.Flagged);
+        Assert.Equal(MessageFlags.Flagged, (await Store.GetMessageFlagsAsync(inbox.Id))[0].Flags);
+    }
+
+    [Fact]
     public async Task Uidnext_is_never_reused_after_expunge_and_reopen()
     {
         var account = await NewAccountAsync();

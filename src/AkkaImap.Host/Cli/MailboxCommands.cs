@@ -106,7 +106,7 @@ internal static class MailboxCommands
     /// Use and limits as RFC 9208 counts them (<c>storage 12M/2G messages 340/-</c>, a dash where
     /// there is no limit), for a mailbox that has a limit; null for one without.
     /// </summary>
-    private static async Task<string?> QuotaColumn(SqliteStore store, Account account, CancellationToken ct)
+    private static async Task<string?> QuotaColumn(IStore store, Account account, CancellationToken ct)
     {
         var quota = await store.GetQuotaAsync(account.Id, ct);
         if (quota is null || (quota.StorageLimit is null && quota.MessageLimit is null))

@@ -19,6 +19,7 @@ namespace AkkaImap.Server.Accounts;
 [JsonDerivedType(typeof(SetSubscribed), "subscribe")]
 [JsonDerivedType(typeof(Resubscribe), "resubscribe")]
 [JsonDerivedType(typeof(CountSubscribers), "count")]
+[JsonDerivedType(typeof(SyncFolder), "sync")]
 [JsonDerivedType(typeof(PublicFolders.ToPublicFolders), "public")]
 [JsonDerivedType(typeof(PublicFolders.CopyIntoPublic), "copy-in")]
 [JsonDerivedType(typeof(PublicFolders.ExpungeMovedOut), "moved-out")]
@@ -70,16 +71,43 @@ public sealed record OwnerRequest(
 /// folder it has selected and tell it every change committed above <paramref name="SinceModSeq"/>.
 /// Replies <see cref="Resubscribed"/>.
 /// </summary>
-public sealed record Resubscribe(long FolderId, ulong SinceModSeq) : IAccountCommand;
+public sealed record Resubscribe(long FolderId, ulong SinceModSeq, RecentMode Recent = RecentMode.None) : IAccountCommand;
+
+/// <summary>
+/// How a session takes part in \Recent (RFC 3501 §2.3.2): the first session to be told of a
+/// message sees it recent, and if it has the folder selected read-write, later sessions do not.
+/// </summary>
+public enum RecentMode
+{
+    /// <summary>An IMAP4rev2 session (RFC 9051 has no \Recent): sees none and takes none.</summary>
+    None = 0,
+
+    /// <summary>EXAMINE (or a read-only public folder): sees what no session has claimed, claims nothing.</summary>
+    See = 1,
+
+    /// <summary>A read-write IMAP4rev1 selection: claims what it is the first to see.</summary>
+    Claim = 2,
+}
 
 // ---- commands ----
+
+/// <summary>
+/// NOOP and CHECK of a selected folder: a barrier. The owner runs one command at a time and tells
+/// the other subscribers of each commit before it takes the next message, so once its
+/// <see cref="FolderInSync"/> arrives every change committed before the barrier has reached the
+/// session (RFC 9051 §6.1.2, §7.5: NOOP reports what was committed before it started). Changes
+/// nothing.
+/// </summary>
+public sealed record SyncFolder(long FolderId) : IAccountCommand;
 
 /// <summary>
 /// SELECT (or EXAMINE when <paramref name="ReadOnly"/>): subscribes the sender to the folder's
 /// events and leaves any folder it had selected before (RFC 9051 §6.3.2: a failed SELECT also
 /// closes the previous one). Replies <see cref="FolderSelected"/> or <see cref="AccountCommandFailed"/>.
 /// </summary>
-public sealed record SelectFolder(string Name, bool ReadOnly) : IAccountCommand;
+/// <paramref name="Recent"/>: how the session takes part in \Recent; the snapshot's rows carry
+/// <see cref="MessageFlags.Recent"/> on the messages that are recent for it.
+public sealed record SelectFolder(string Name, bool ReadOnly, RecentMode Recent = RecentMode.None) : IAccountCommand;
 
 /// <summary>CLOSE/UNSELECT/LOGOUT: the sender stops receiving events. No reply.</summary>
 public sealed record UnselectFolder(long FolderId) : IAccountCommand;
@@ -124,6 +152,9 @@ public sealed record RenameFolder(string OldName, string NewName) : IAccountComm
 public sealed record SetSubscribed(string Name, bool Subscribed) : IAccountCommand;
 
 // ---- replies ----
+
+/// <summary>The answer to <see cref="SyncFolder"/>: the folder's events sent before it are in the session's mailbox.</summary>
+public sealed record FolderInSync(long FolderId) : IAccountReply;
 
 /// <summary>
 /// SELECT succeeded. A large snapshot comes in pieces: <paramref name="RowsBefore"/> rows were sent

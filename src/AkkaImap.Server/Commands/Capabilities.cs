@@ -51,6 +51,13 @@ public static class Capabilities
             // RFC 5032: OLDER/YOUNGER are evaluated by the SEARCH handler.
             list.Add("WITHIN");
         }
+        // RFC 5256 with RFC 5957's DISPLAYFROM/DISPLAYTO; ESORT (RFC 5267) is not offered.
+        AddIf(list, registry.Handles<SortCommand>(), "SORT");
+        AddIf(list, registry.Handles<SortCommand>(), "SORT=DISPLAY");
+        if (registry.Handles<ThreadCommand>())
+        {
+            list.AddRange(ThreadHandler.Algorithms.Select(a => "THREAD=" + a));
+        }
         AddIf(list, registry.Handles<StatusCommand>(), "STATUS=SIZE");
         // RFC 9208: GETQUOTA/GETQUOTAROOT, OVERQUOTA on APPEND, COPY and LMTP, STATUS DELETED and DELETED-STORAGE.
         if (registry.Handles<GetQuotaRootCommand>() && registry.Handles<GetQuotaCommand>())
@@ -64,6 +71,11 @@ public static class Capabilities
             list.Add("MULTIAPPEND");
         }
         AddIf(list, registry.Handles<FetchCommand>(), "BINARY");
+        // RFC 7162: MODSEQ in FETCH/STORE/SEARCH/STATUS and SELECT; QRESYNC's SELECT, VANISHED and ENABLE.
+        bool condStore = registry.Handles<SelectCommand>() && registry.Handles<FetchCommand>() && registry.Handles<StoreCommand>()
+            && registry.Handles<SearchCommand>() && registry.Handles<StatusCommand>();
+        AddIf(list, condStore, "CONDSTORE");
+        AddIf(list, condStore && registry.Handles<EnableCommand>() && registry.Handles<UidExpungeCommand>(), "QRESYNC");
         // RFC 8970: FETCH PREVIEW (and LAZY) from the text computed at append time.
         AddIf(list, registry.Handles<FetchCommand>(), "PREVIEW");
         return list;

@@ -1,6 +1,7 @@
 using Akka.Event;
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
+using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands.Fetching;
 using AkkaImap.Server.Sessions;
@@ -34,7 +35,44 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             // RFC 7162 §3.1.4.1: only messages whose modseq is above CHANGEDSINCE.
             var view = context.Selected!;
             messages = messages.Where(m => view[m.Msn].ModSeq > since).ToArray();
+            if (command.Vanished)
+            {
+                var changed = messages;
+                return CommandOutcome.Await(context.Store.GetVanishedSinceAsync(view.FolderId, since), tombstones =>
+                {
+                    if (context.Selected is not { } current)
+                    {
+                        return CommandOutcome.No("The mailbox is no longer selected");
+                    }
+                    var vanished = Vanished(current, command.Set, tombstones);
+                    if (vanished.Count > 0)
+                    {
+                        context.Write(new VanishedResponse(SequenceSetFormatter.Format(vanished), Earlier: true));
+                    }
+                    return Fetch(command, plan, changed, context);
+                });
+            }
         }
+        return Fetch(command, plan, messages, context);
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.2.6: the UIDs of the set among the store's tombstones (expunged above CHANGEDSINCE).
+    /// A UID the session still shows is left out: its expunge reaches the client as VANISHED
+    /// (without EARLIER) when the session is told of it. <c>$</c> names no expunged message.
+    /// </summary>
+    private static List<uint> Vanished(SelectedFolderView view, Protocol.Sequences.SequenceSet set, IReadOnlyList<uint> tombstones)
+    {
+        if (set.IsSaved)
+        {
+            return [];
+        }
+        uint star = Math.Max(view.UidNext - 1, view.Count > 0 ? view[view.Count].Uid : 0);
+        return [.. tombstones.Where(uid => set.Contains(uid, star) && view.MsnOf(uid) == 0)];
+    }
+
+    private static CommandOutcome Fetch(FetchCommand command, FetchPlan plan, IReadOnlyList<MessageRef> messages, SessionContext context)
+    {
         if (messages.Count == 0)
         {
             return Done(command, false);

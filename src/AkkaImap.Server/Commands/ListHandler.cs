@@ -80,8 +80,10 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
                 // A plain LIST: what exists, and parents implied by what exists (RFC 9051 §6.3.9).
                 meets = node.Exists || node.HasChildren;
             }
-            // RFC 5258 §3.5: with RECURSIVEMATCH a parent of a subscribed name is returned too.
-            bool childInfo = recursive && node.HasSubscribedDescendant;
+            // RFC 5258 §3.5: with RECURSIVEMATCH a name is returned with CHILDINFO because of a
+            // subscribed descendant that does not match a pattern itself (one that does is listed
+            // on its own, and says nothing about its parent).
+            bool childInfo = recursive && node.SubscribedDescendants.Any(d => !patterns.Any(p => p.Matches(d)));
             if (meets || childInfo)
             {
                 result.Add((node, childInfo));

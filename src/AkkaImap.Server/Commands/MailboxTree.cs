@@ -30,6 +30,7 @@ internal sealed class MailboxTree
                 var up = Node(parent);
                 up.HasChildren |= node.Exists;
                 up.HasSubscribedDescendant |= node.Subscribed;
+                if (node.Subscribed) up.SubscribedDescendants.Add(node.Name);
             }
         }
     }
@@ -74,6 +75,9 @@ internal sealed class MailboxNode(string name)
 
     /// <summary>A subscribed name lies below this one (RFC 5258 §3.5 CHILDINFO SUBSCRIBED).</summary>
     public bool HasSubscribedDescendant { get; set; }
+
+    /// <summary>The subscribed names below this one (RFC 5258 §3.5 asks whether each matches a pattern of its own).</summary>
+    public List<string> SubscribedDescendants { get; } = [];
 
     /// <summary>The RFC 6154 attribute, only for a folder that exists and can hold messages.</summary>
     public string? SpecialUse => Folder is { NoSelect: false } f ? f.SpecialUse : null;

@@ -25,40 +25,17 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         {
             return CommandOutcome.Bad(refusal);
         }
-
-        uint count = view.Count;
-        var saved = new HashSet<uint>(context.SavedSearch.Resolve(view).Select(m => m.Uid));
-        var scope = new SearchScope(count, count == 0 ? 0 : view[count].Uid, saved, DateTimeOffset.UtcNow);
-        var matched = new List<MessageRef>();
-        var undecided = new List<SearchCandidate>();
-        for (uint msn = 1; msn <= count; msn++)
+        if (HasModSeq(command.Criteria))
         {
-            var candidate = new SearchCandidate(msn, view[msn]);
-            switch (SearchEvaluator.Evaluate(command.Criteria, candidate, scope))
-            {
-                case Truth.True:
-                    matched.Add(new MessageRef(msn, candidate.Uid));
-                    break;
-                case Truth.Unknown:
-                    undecided.Add(candidate);
-                    break;
-            }
-        }
-        if (undecided.Count == 0)
-        {
-            return Complete(command, context, view, matched, lostMessages: false);
+            // RFC 7162 §3.1.5: SEARCH MODSEQ is a CONDSTORE-enabling command.
+            context.EnableCondStore();
         }
 
-        // The worker sees only the store and these candidates, never the context.
-        var store = context.Store;
-        var folderId = view.FolderId;
-        var criteria = command.Criteria;
-        var work = context.RunOnWorkerAsync(() => SearchRunner.RunAsync(store, folderId, criteria, undecided, scope));
-        return CommandOutcome.Await(Guard(work), found =>
+        return SearchMatcher.Run(context, command.Criteria, found =>
         {
             if (found.Error is { } error)
             {
-                context.Log.Error(error, "SEARCH failed in folder {0}", folderId);
+                context.Log.Error(error, "SEARCH failed in folder {0}", view.FolderId);
                 if (command.Return?.HasFlag(SearchReturnOptions.Save) == true)
                 {
                     // RFC 5182 §2.1: a SEARCH with SAVE that fails leaves $ empty.
@@ -66,9 +43,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
                 }
                 return CommandOutcome.ServerBug();
             }
-            matched.AddRange(found.Result.Matches.Select(c => new MessageRef(c.Msn, c.Uid)));
-            matched.Sort((a, b) => a.Msn.CompareTo(b.Msn));
-            return Complete(command, context, view, matched, found.Result.LostMessages);
+            return Complete(command, context, context.Selected ?? view, found.Messages, found.LostMessages);
         });
     }
 
@@ -148,7 +123,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
     /// at (MODSEQ needs CONDSTORE, RFC 7162 §3.1.5; SAVED* needs SAVEDATE, RFC 8514; EMAILID and
     /// THREADID need OBJECTID, RFC 8474; OLDER/YOUNGER need WITHIN, RFC 5032).
     /// </summary>
-    private static string? Unsupported(SearchKey key, IReadOnlyList<string> capabilities) => key switch
+    internal static string? Unsupported(SearchKey key, IReadOnlyList<string> capabilities) => key switch
     {
         AndKey and => and.Keys.Select(k => Unsupported(k, capabilities)).FirstOrDefault(r => r is not null),
         OrKey or => Unsupported(or.Left, capabilities) ?? Unsupported(or.Right, capabilities),
@@ -164,7 +139,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
     private static bool Offers(IReadOnlyList<string> capabilities, string name) =>
         capabilities.Contains(name, StringComparer.OrdinalIgnoreCase);
 
-    private static bool HasModSeq(SearchKey key) => key switch
+    internal static bool HasModSeq(SearchKey key) => key switch
     {
         ModSeqKey => true,
         AndKey and => and.Keys.Any(HasModSeq),
@@ -173,18 +148,4 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         _ => false,
     };
 
-    /// <summary>Turns a failed worker task into a value, so the continuation can clear <c>$</c> before NO.</summary>
-    private static async Task<Found> Guard(Task<SearchRunResult> work)
-    {
-        try
-        {
-            return new Found(await work.ConfigureAwait(false), null);
-        }
-        catch (Exception ex)
-        {
-            return new Found(new SearchRunResult([], false), ex);
-        }
-    }
-
-    private sealed record Found(SearchRunResult Result, Exception? Error);
 }

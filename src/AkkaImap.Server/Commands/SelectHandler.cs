@@ -1,5 +1,6 @@
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
+using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.PublicFolders;
 using AkkaImap.Server.Sessions;
@@ -11,7 +12,10 @@ namespace AkkaImap.Server.Commands;
 /// subscribes the session to the folder and answers a snapshot; the session's
 /// <see cref="SelectedFolderView"/> starts from it. Selecting while selected closes the previous
 /// folder first, even when the new SELECT fails, and says so with <c>* OK [CLOSED]</c>
-/// (RFC 9051 §6.3.2, §7.1). HIGHESTMODSEQ is reported once CONDSTORE is enabled; QRESYNC is not served yet.
+/// (RFC 9051 §6.3.2, §7.1). HIGHESTMODSEQ is reported once CONDSTORE is enabled (RFC 7162 §3.1.2.1);
+/// with QRESYNC enabled, <c>(QRESYNC (uidvalidity modseq [known-uids ...]))</c> adds what changed
+/// since that MODSEQ: <c>* VANISHED (EARLIER)</c> from the store's tombstones, then a FETCH (UID,
+/// FLAGS, MODSEQ) per message changed (RFC 7162 §3.2.5.1).
 /// </summary>
 internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHandler<ExamineCommand>
 {
@@ -23,10 +27,14 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
 
     private static CommandOutcome Open(string mailbox, SelectParameters parameters, bool readOnly, SessionContext context)
     {
-        if (parameters.QResync is not null || (parameters.CondStore && !context.Capabilities.Contains("CONDSTORE")))
+        if (parameters.QResync is not null && !context.IsEnabled("QRESYNC"))
         {
-            // RFC 7162 §3.1.8/§3.2.5: only valid once CONDSTORE/QRESYNC is advertised; QRESYNC is not served here yet.
-            return CommandOutcome.Bad("CONDSTORE and QRESYNC are not supported", ResponseCode.ClientBug);
+            // RFC 7162 §3.2.5: the QRESYNC parameter is BAD unless the client sent ENABLE QRESYNC.
+            return CommandOutcome.Bad("QRESYNC must be enabled first (ENABLE QRESYNC)", ResponseCode.ClientBug);
+        }
+        if (parameters.CondStore && !context.Capabilities.Contains("CONDSTORE"))
+        {
+            return CommandOutcome.Bad("CONDSTORE is not supported", ResponseCode.ClientBug);
         }
         if (parameters.CondStore)
         {
@@ -46,16 +54,25 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         if (PublicFolderRouting.IsPublicName(name, out var inner))
         {
             // "Public Folders/..." is the post office's shared namespace (RFC 2342 §5), when both switches are on.
-            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly), reply => Answer(reply, context, isPublic: true, readOnly));
+            return PublicFolderRouting.AskVisible(context, inner, new SelectFolder(inner, readOnly, Recent(context, readOnly)),
+                reply => Answer(reply, context, isPublic: true, readOnly, parameters.QResync));
         }
-        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly), reply => Answer(reply, context, isPublic: false, readOnly));
+        return CommandOutcome.AskAccount(new SelectFolder(name, readOnly, Recent(context, readOnly)),
+            reply => Answer(reply, context, isPublic: false, readOnly, parameters.QResync));
     }
 
-    private static CommandOutcome Answer(IAccountReply reply, SessionContext context, bool isPublic, bool readOnlyAsked) =>
+    /// <summary>
+    /// RFC 3501 §2.3.2: a rev1 session sees \Recent, and takes it from later sessions when it selects
+    /// read-write; RFC 9051 has no \Recent, so a session that enabled IMAP4rev2 neither sees nor takes it.
+    /// </summary>
+    private static RecentMode Recent(SessionContext context, bool readOnly) =>
+        context.IsRev2 ? RecentMode.None : readOnly ? RecentMode.See : RecentMode.Claim;
+
+    private static CommandOutcome Answer(IAccountReply reply, SessionContext context, bool isPublic, bool readOnlyAsked, QResyncParameters? qresync) =>
         reply switch
         {
             // SELECT answered read-only: the administrator made the public folder read-only.
-            FolderSelected selected => Selected(selected.Snapshot, context, isPublic, writesDenied: isPublic && !readOnlyAsked && selected.Snapshot.ReadOnly),
+            FolderSelected selected => Selected(selected.Snapshot, context, isPublic, writesDenied: isPublic && !readOnlyAsked && selected.Snapshot.ReadOnly, qresync),
             // RFC 9051 §6.3.2: no such mailbox, or \Noselect: NONEXISTENT either way, and no mailbox is selected.
             AccountCommandFailed { Code: AccountFailure.NonExistent or AccountFailure.Cannot } failed =>
                 CommandOutcome.No(failed.Text, ResponseCode.NonExistent),
@@ -63,10 +80,10 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
             _ => CommandOutcome.ServerBug(),
         };
 
-    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context, bool isPublic, bool writesDenied)
+    private static CommandOutcome Selected(FolderSnapshot snapshot, SessionContext context, bool isPublic, bool writesDenied, QResyncParameters? qresync)
     {
         var view = new SelectedFolderView(snapshot);
-        context.Select(view, isPublic, writesDenied);
+        context.Select(view, isPublic, writesDenied, Recent(context, view.ReadOnly));
         IReadOnlyList<string> flags = [.. ViewResponses.SystemFlagNames, .. view.Keywords];
         context.Write(new FlagsResponse(flags));
         if (view.ReadOnly)
@@ -81,8 +98,8 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         context.Write(new ExistsResponse(view.Count));
         if (!context.IsRev2)
         {
-            // RFC 3501 §6.3.1: RECENT and UNSEEN exist only in IMAP4rev1; \Recent is never set here.
-            context.Write(new RecentResponse(0));
+            // RFC 3501 §6.3.1: RECENT and UNSEEN exist only in IMAP4rev1.
+            context.Write(new RecentResponse(view.RecentCount()));
             if (view.FirstUnseen() is var unseen and > 0)
             {
                 context.Write(new UntaggedStatusResponse(StatusKind.Ok, $"First unseen.", new UnseenCode(unseen)));
@@ -101,6 +118,44 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
             context.Write(new ListResponse(view.Name, MailboxNames.Delimiter, []));
         }
         var verb = view.ReadOnly ? "EXAMINE" : "SELECT";
-        return CommandOutcome.Ok($"{verb} completed", view.ReadOnly ? ResponseCode.ReadOnly : ResponseCode.ReadWrite);
+        var done = CommandOutcome.Ok($"{verb} completed", view.ReadOnly ? ResponseCode.ReadOnly : ResponseCode.ReadWrite);
+        // RFC 7162 §3.2.5: with another UIDVALIDITY the client's cache is void; it gets a plain SELECT.
+        if (qresync is null || qresync.UidValidity != view.UidValidity)
+        {
+            return done;
+        }
+        return CommandOutcome.Await(context.Store.GetVanishedSinceAsync(view.FolderId, qresync.ModSeq), tombstones =>
+        {
+            if (!ReferenceEquals(context.Selected, view))
+            {
+                return done;
+            }
+            Resync(context, view, qresync, tombstones);
+            return done;
+        });
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.2.5.1: what changed since the client's MODSEQ, among the UIDs it knows (all when it
+    /// names none). Expunged: the store's tombstones, less any UID the view still shows (its expunge
+    /// comes later as VANISHED). Changed: every message of the view with a higher MODSEQ.
+    /// </summary>
+    private static void Resync(SessionContext context, SelectedFolderView view, QResyncParameters qresync, IReadOnlyList<uint> tombstones)
+    {
+        uint star = Math.Max(view.UidNext - 1, view.Count > 0 ? view[view.Count].Uid : 0);
+        bool Known(uint uid) => qresync.KnownUids is not { } known || (!known.IsSaved && known.Contains(uid, star));
+        var vanished = tombstones.Where(uid => Known(uid) && view.MsnOf(uid) == 0).ToArray();
+        if (vanished.Length > 0)
+        {
+            context.Write(new VanishedResponse(SequenceSetFormatter.Format(vanished), Earlier: true));
+        }
+        for (uint msn = 1; msn <= view.Count; msn++)
+        {
+            var row = view[msn];
+            if (row.ModSeq > qresync.ModSeq && Known(row.Uid) && ViewResponses.ToResponse(new ViewFlagsFetched(msn, row), condStore: true) is { } fetch)
+            {
+                context.Write(fetch);
+            }
+        }
     }
 }

@@ -23,6 +23,8 @@ public sealed class SessionContext
     private readonly ResponseBuffer _output;
     private readonly Action<IReadOnlyList<ReadOnlyMemory<byte>>> _send;
     private readonly HashSet<string> _enabled = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>How the selection takes part in \Recent, told again to an owner's successor.</summary>
+    private RecentMode _selectedRecent;
 
     internal SessionContext(SessionServices services, ConnectionInfo connection, ResponseBuffer output, Action<IReadOnlyList<ReadOnlyMemory<byte>>> send, IActorRef self, ILoggingAdapter log)
     {
@@ -118,8 +120,9 @@ public sealed class SessionContext
     }
 
     /// <summary>SELECT/EXAMINE succeeded: the selected state (RFC 9051 §3.3).</summary>
-    public void Select(SelectedFolderView view, bool isPublic = false, bool writesDenied = false)
+    public void Select(SelectedFolderView view, bool isPublic = false, bool writesDenied = false, RecentMode recent = RecentMode.None)
     {
+        _selectedRecent = recent;
         if (Selected is { } previous && previous.FolderId != view.FolderId)
         {
             TellSelectedOwner(new UnselectFolder(previous.FolderId));
@@ -146,10 +149,39 @@ public sealed class SessionContext
         }
     }
 
+    /// <summary>
+    /// RFC 7162 §3.1: a CONDSTORE-enabling command (SELECT/EXAMINE (CONDSTORE), STATUS HIGHESTMODSEQ,
+    /// FETCH MODSEQ or CHANGEDSINCE, SEARCH MODSEQ, STORE UNCHANGEDSINCE) turns CONDSTORE on; the
+    /// first one with a mailbox selected says <c>* OK [HIGHESTMODSEQ n]</c>. False where CONDSTORE is
+    /// not advertised (the command is then BAD).
+    /// </summary>
+    public bool EnableCondStore()
+    {
+        if (IsEnabled("CONDSTORE"))
+        {
+            return true;
+        }
+        if (!Capabilities.Contains("CONDSTORE"))
+        {
+            return false;
+        }
+        Enable("CONDSTORE");
+        if (Selected is { } view)
+        {
+            Write(new UntaggedStatusResponse(StatusKind.Ok, "Highest", new HighestModSeqCode(view.HighestModSeq)));
+        }
+        return true;
+    }
+
     /// <summary>Records an extension as enabled; IMAP4rev2 also lets 8-bit text through (RFC 9051 §4.3).</summary>
     public void Enable(string capability)
     {
         _enabled.Add(capability);
+        if (string.Equals(capability, "QRESYNC", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 7162 §3.2.3: enabling QRESYNC enables CONDSTORE too.
+            _enabled.Add("CONDSTORE");
+        }
         if (string.Equals(capability, "IMAP4rev2", StringComparison.OrdinalIgnoreCase))
         {
             _output.Writer.Utf8Enabled = true;
@@ -188,7 +220,7 @@ public sealed class SessionContext
     {
         if (Selected is { } view)
         {
-            TellSelectedOwner(new Resubscribe(view.FolderId, view.HighestModSeq));
+            TellSelectedOwner(new Resubscribe(view.FolderId, view.HighestModSeq, _selectedRecent));
         }
     }
 

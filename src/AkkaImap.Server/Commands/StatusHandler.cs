@@ -10,8 +10,8 @@ namespace AkkaImap.Server.Commands;
 /// <summary>
 /// STATUS (RFC 9051 §6.3.11) with SIZE (RFC 8438) and APPENDLIMIT (RFC 7889 §3): a read straight
 /// from the store (no ordering with the account's writes is needed). The selected folder may be
-/// asked too. RECENT is always 0 and only answered to IMAP4rev1 clients; HIGHESTMODSEQ is left
-/// out while CONDSTORE is not advertised.
+/// asked too. RECENT (messages no session has claimed as \Recent yet) is only answered to
+/// IMAP4rev1 clients; HIGHESTMODSEQ (RFC 7162 §3.1.7) enables CONDSTORE.
 /// </summary>
 internal sealed class StatusHandler : ICommandHandler<StatusCommand>
 {
@@ -55,7 +55,8 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
     internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context)
     {
         var values = new List<StatusValue>(items.Count);
-        bool condStore = context.IsEnabled("CONDSTORE") || context.Capabilities.Contains("CONDSTORE");
+        // RFC 7162 §3.1: asking for HIGHESTMODSEQ is a CONDSTORE-enabling command.
+        bool condStore = items.Contains(StatusItem.HighestModSeq) ? context.EnableCondStore() : context.IsEnabled("CONDSTORE");
         foreach (var item in items.Distinct())
         {
             StatusValue? value = item switch
@@ -68,8 +69,8 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
                 StatusItem.Size => new(StatusItemKind.Size, (ulong)status.Size),
                 // RFC 9208 §4.5: in units of 1024 octets, as the STORAGE resource.
                 StatusItem.DeletedStorage => new(StatusItemKind.DeletedStorage, (ulong)((status.DeletedSize + 1023) / 1024)),
-                // RFC 9051 removed RECENT; rev1 clients get 0 because \Recent is never set here.
-                StatusItem.Recent when !context.IsRev2 => new(StatusItemKind.Recent, 0),
+                // RFC 3501 §6.3.10; RFC 9051 removed RECENT.
+                StatusItem.Recent when !context.IsRev2 => new(StatusItemKind.Recent, (ulong)status.Recent),
                 // RFC 7162 §3.1.7: only where CONDSTORE is advertised (asking for it enables CONDSTORE).
                 StatusItem.HighestModSeq when condStore => new(StatusItemKind.HighestModSeq, status.HighestModSeq),
                 // RFC 7889 §3: the largest message APPEND accepts (the literal cap).

@@ -21,7 +21,7 @@ internal sealed class StoreHandler : ICommandHandler<StoreCommand>
     public CommandOutcome Handle(StoreCommand command, SessionContext context)
     {
         string verb = command.IsUid ? "UID STORE" : "STORE";
-        bool condStore = context.IsEnabled("CONDSTORE");
+        bool condStore = command.UnchangedSince is not null ? context.EnableCondStore() : context.IsEnabled("CONDSTORE");
         if (command.UnchangedSince is not null && !condStore)
         {
             return CommandOutcome.Bad("UNCHANGEDSINCE requires CONDSTORE", ResponseCode.ClientBug);

@@ -22,6 +22,7 @@ internal sealed class OpenFolder
         HighestModSeq = info.HighestModSeq;
         MailboxId = info.MailboxId;
         SpecialUse = info.SpecialUse;
+        FirstRecentUid = info.FirstRecentUid;
         _messages = new MessageTable(rows);
         // Messages with the same keywords share one list instance: look at each list once.
         var seen = new HashSet<IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
@@ -40,6 +41,9 @@ internal sealed class OpenFolder
     public string MailboxId { get; }
     public string? SpecialUse { get; }
     public int Count => _messages.Count;
+
+    /// <summary>\Recent (RFC 3501 §2.3.2): no session has claimed the messages from this UID on.</summary>
+    public uint FirstRecentUid { get; set; }
 
     public bool Contains(uint uid) => _messages.IndexOf(uid) >= 0;
 

@@ -23,9 +23,13 @@ public sealed partial class OwnerActor
         if (info is null) return Fail(AccountFailure.NonExistent, "No such mailbox");
         if (info.NoSelect) return Fail(AccountFailure.Cannot, "Mailbox is not selectable");
         await EnsureLoaded(info, r.ReaderId);
-        if (!requester.IsNobody()) Subscribe(requester, r.ReaderId, info.Id);
         // A read-only public folder is selected read-only, whatever the client asked (RFC 9051 §6.3.2 [READ-ONLY]).
-        var snapshot = _state.Snapshot(r.ReaderId, info.Id, m.ReadOnly || info.ReadOnly, _policy.DisplayName(info.Name));
+        bool readOnly = m.ReadOnly || info.ReadOnly;
+        // RFC 3501 §2.3.2: only a read-write session takes \Recent away from later sessions.
+        var recent = readOnly && m.Recent == RecentMode.Claim ? RecentMode.See : m.Recent;
+        if (!requester.IsNobody()) Subscribe(requester, r.ReaderId, info.Id, recent);
+        var snapshot = _state.Snapshot(r.ReaderId, info.Id, readOnly, _policy.DisplayName(info.Name), recent);
+        if (recent == RecentMode.Claim && _state.ClaimAll(info.Id) is { } firstRecent) await PersistRecentAsync(info.Id, firstRecent);
         return (new FolderSelected(snapshot), []);
     }
 
@@ -40,11 +44,17 @@ public sealed partial class OwnerActor
         var info = await Ours(m.FolderId);
         if (info is null || info.NoSelect) return (new Resubscribed(m.FolderId, [new FolderRemoved()]), []);
         await EnsureLoaded(info, r.ReaderId);
-        Subscribe(requester, r.ReaderId, info.Id);
+        Subscribe(requester, r.ReaderId, info.Id, m.Recent);
         var changed = await _store.GetChangedSinceAsync(info.Id, m.SinceModSeq);
         var vanished = await _store.GetVanishedSinceAsync(info.Id, m.SinceModSeq);
         var folder = _state.Folder(info.Id)!;
         var rows = changed.OrderBy(row => row.Uid).Select(row => _state.ForReader(r.ReaderId, info.Id, row)).ToArray();
+        if (m.Recent != RecentMode.None)
+        {
+            // Messages that arrived while the session was away and nobody claimed are recent for it.
+            rows = OwnerState<IActorRef>.MarkRecent(rows, folder.FirstRecentUid);
+            if (m.Recent == RecentMode.Claim && _state.ClaimAll(info.Id) is { } firstRecent) await PersistRecentAsync(info.Id, firstRecent);
+        }
         return (new Resubscribed(info.Id,
         [
             new MessagesRemoved(vanished, folder.HighestModSeq),

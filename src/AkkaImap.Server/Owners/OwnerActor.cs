@@ -76,6 +76,10 @@ public sealed partial class OwnerActor : ReceiveActor
             case UnselectFolder m:
                 if (_state.SelectedBy(Sender) == m.FolderId) Leave(Sender);
                 return Task.CompletedTask;
+            case SyncFolder m:
+                // Runs after every command taken before it, whose events are already sent.
+                Sender.Tell(new FolderInSync(m.FolderId), Self);
+                return Task.CompletedTask;
             case CountSubscribers m:
                 Sender.Tell(new SubscriberCount(_state.SubscribersOf(m.FolderId)), Self);
                 return Task.CompletedTask;
@@ -128,9 +132,11 @@ public sealed partial class OwnerActor : ReceiveActor
             await ResyncLoadedFolders();
             return;
         }
+        // New messages go \Recent to one session (RFC 3501 §2.3.2), the requester preferred.
+        var claims = await ClaimRecentAsync(events, requester);
         // The requester learns its own change from the reply, before anyone else hears of it.
-        Reply(requester, reply);
-        Publish(events, requester);
+        Reply(requester, MarkRecent(reply, requester, claims));
+        Publish(events, requester, claims);
         // Mail appended, copied or moved into a folder nobody has selected makes it bigger.
         _state.Trim();
     }
@@ -156,19 +162,61 @@ public sealed partial class OwnerActor : ReceiveActor
         return slice;
     }
 
-    private void Publish(IReadOnlyList<FolderEvent> events, IActorRef? except)
+    private void Publish(IReadOnlyList<FolderEvent> events, IActorRef? except, IReadOnlyDictionary<long, IActorRef>? claims = null)
     {
-        foreach (var delivery in _state.Publish(events, except)) delivery.To.Tell(delivery.Event, Self);
+        foreach (var delivery in _state.Publish(events, except, claims)) delivery.To.Tell(delivery.Event, Self);
     }
+
+    /// <summary>Who takes the new messages of each folder as \Recent; the folder's new first recent UID is stored.</summary>
+    private async Task<Dictionary<long, IActorRef>> ClaimRecentAsync(IReadOnlyList<FolderEvent> events, IActorRef? preferred)
+    {
+        var claims = new Dictionary<long, IActorRef>();
+        if (events.Count == 0) return claims;
+        foreach (var ev in events)
+        {
+            if (ev.Change is not MessagesAdded { Messages.Count: > 0 } || claims.ContainsKey(ev.FolderId)) continue;
+            if (_state.ClaimNew(ev.FolderId, preferred, out var claimant) && claimant is not null)
+            {
+                claims[ev.FolderId] = claimant;
+                await PersistRecentAsync(ev.FolderId, _state.Folder(ev.FolderId)!.FirstRecentUid);
+            }
+        }
+        return claims;
+    }
+
+    /// <summary>
+    /// Stores a folder's first recent UID (so STATUS and the next owner agree). A failure is only
+    /// logged: it makes messages recent once more, which RFC 3501 §2.3.2 prefers to losing \Recent.
+    /// </summary>
+    private async Task PersistRecentAsync(long folderId, uint firstRecentUid)
+    {
+        try
+        {
+            await _store.SetFirstRecentUidAsync(folderId, firstRecentUid);
+        }
+        catch (Exception ex)
+        {
+            _log.Warning("Could not store the first recent UID of folder {0}: {1}", folderId, ex.Message);
+        }
+    }
+
+    /// <summary>The requester's reply with its new messages marked \Recent where they are recent for it.</summary>
+    private object MarkRecent(object reply, IActorRef requester, IReadOnlyDictionary<long, IActorRef> claims) => reply switch
+    {
+        MessagesAppended a => a with { Changes = _state.MarkRecent(requester, a.Changes, claims) },
+        MessagesCopied c => c with { Changes = _state.MarkRecent(requester, c.Changes, claims) },
+        MessagesMoved m => m with { Changes = _state.MarkRecent(requester, m.Changes, claims) },
+        _ => reply,
+    };
 
     private void Leave(IActorRef session)
     {
         if (_state.Leave(session)) Context.Unwatch(session);
     }
 
-    private void Subscribe(IActorRef session, long readerId, long folderId)
+    private void Subscribe(IActorRef session, long readerId, long folderId, RecentMode recent)
     {
-        _state.Subscribe(session, readerId, folderId);
+        _state.Subscribe(session, readerId, folderId, recent);
         Context.Watch(session);
     }
 
@@ -181,7 +229,7 @@ public sealed partial class OwnerActor : ReceiveActor
                 var info = await _store.GetFolderAsync(folder.Id);
                 if (info is null || info.NoSelect)
                 {
-                    Publish([new FolderEvent(folder.Id, new FolderRemoved())], except: null);
+                    Publish([new FolderEvent(folder.Id, new FolderRemoved())], except: null, claims: null);
                     continue;
                 }
                 var rows = Shared(await _store.GetMessageFlagsAsync(folder.Id));
@@ -191,7 +239,7 @@ public sealed partial class OwnerActor : ReceiveActor
                     _state.Apply(folder.Id, change);
                     events.Add(new FolderEvent(folder.Id, change));
                 }
-                Publish(events, except: null);
+                Publish(events, except: null, await ClaimRecentAsync(events, preferred: null));
             }
             catch (Exception ex)
             {

@@ -44,6 +44,7 @@ public sealed class OwnerMessageSerializer(ExtendedActorSystem system) : Seriali
         (typeof(AccountCommandFailed), "failed", OwnerJson.Default.AccountCommandFailed),
         (typeof(PublicFolderDenied), "denied", OwnerJson.Default.PublicFolderDenied),
         (typeof(SubscriberCount), "count", OwnerJson.Default.SubscriberCount),
+        (typeof(FolderInSync), "in-sync", OwnerJson.Default.FolderInSync),
         (typeof(FolderEvent), "event", OwnerJson.Default.FolderEvent),
         (typeof(SubscriptionEnded), "ended", OwnerJson.Default.SubscriptionEnded),
         (typeof(Resubscribed), "resubscribed", OwnerJson.Default.Resubscribed),
@@ -86,6 +87,7 @@ public sealed class OwnerMessageSerializer(ExtendedActorSystem system) : Seriali
 [JsonSerializable(typeof(AccountCommandFailed))]
 [JsonSerializable(typeof(PublicFolderDenied))]
 [JsonSerializable(typeof(SubscriberCount))]
+[JsonSerializable(typeof(FolderInSync))]
 [JsonSerializable(typeof(FolderEvent))]
 [JsonSerializable(typeof(SubscriptionEnded))]
 [JsonSerializable(typeof(Resubscribed))]

@@ -76,14 +76,14 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     /// <paramref name="subscriber"/> hears of the changes of a loaded folder from now on (it leaves
     /// what it had selected before), reading as <paramref name="readerId"/>.
     /// </summary>
-    public void Subscribe(TSubscriber subscriber, long readerId, long folderId)
+    public void Subscribe(TSubscriber subscriber, long readerId, long folderId, RecentMode recent = RecentMode.None)
     {
-        if (_subscriptions.TryGetValue(subscriber, out var current) && current == new Subscription(folderId, readerId)) return;
+        if (_subscriptions.TryGetValue(subscriber, out var current) && current == new Subscription(folderId, readerId, recent)) return;
         // Leave first (callers normally have), then look the folder up: leaving may trim it away.
         Leave(subscriber);
         var loaded = _folders[folderId];
         loaded.Subscribers.Add(subscriber);
-        _subscriptions[subscriber] = new Subscription(folderId, readerId);
+        _subscriptions[subscriber] = new Subscription(folderId, readerId, recent);
         _unselected.Remove(folderId);
     }
 
@@ -91,13 +91,82 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     /// A loaded folder as <paramref name="readerId"/> sees it, named <paramref name="displayName"/>
     /// (the reader's marks must be loaded too). Keeps an unselected folder within the budget.
     /// </summary>
-    public FolderSnapshot Snapshot(long readerId, long folderId, bool readOnly, string displayName)
+    public FolderSnapshot Snapshot(long readerId, long folderId, bool readOnly, string displayName, RecentMode recent = RecentMode.None)
     {
         var loaded = _folders[folderId];
         var snapshot = loaded.Folder.Snapshot(readOnly) with { Name = displayName };
         if (PerReaderSeen) snapshot = snapshot with { Messages = loaded.Readers.For(readerId, snapshot.Messages) };
+        if (recent != RecentMode.None) snapshot = snapshot with { Messages = MarkRecent(snapshot.Messages, loaded.Folder.FirstRecentUid) };
         if (loaded.Subscribers.Count == 0) KeepUnselected(folderId);
         return snapshot;
+    }
+
+    /// <summary>
+    /// A session that selects read-write claims every message no session has claimed yet (RFC 3501
+    /// §2.3.2). Returns the folder's new first recent UID to persist, or null when nothing changed.
+    /// </summary>
+    public uint? ClaimAll(long folderId)
+    {
+        if (!_folders.TryGetValue(folderId, out var loaded) || loaded.Folder.FirstRecentUid >= loaded.Folder.UidNext) return null;
+        loaded.Folder.FirstRecentUid = loaded.Folder.UidNext;
+        return loaded.Folder.FirstRecentUid;
+    }
+
+    /// <summary>
+    /// New messages just applied to a loaded folder go \Recent to one session: <paramref name="preferred"/>
+    /// (the one whose command added them) when it has the folder selected and claims, else the first
+    /// subscriber that claims. False when none claims: they stay recent for whoever selects next.
+    /// </summary>
+    public bool ClaimNew(long folderId, TSubscriber? preferred, out TSubscriber? claimant)
+    {
+        claimant = default;
+        if (!_folders.TryGetValue(folderId, out var loaded)) return false;
+        if (preferred is not null && loaded.Subscribers.Contains(preferred) && _subscriptions[preferred].Recent == RecentMode.Claim)
+        {
+            claimant = preferred;
+        }
+        else
+        {
+            foreach (var subscriber in loaded.Subscribers)
+            {
+                if (_subscriptions[subscriber].Recent != RecentMode.Claim) continue;
+                claimant = subscriber;
+                break;
+            }
+        }
+        if (claimant is null) return false;
+        loaded.Folder.FirstRecentUid = loaded.Folder.UidNext;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether new messages of a folder are \Recent for <paramref name="subscriber"/>: it claimed them
+    /// (<paramref name="claims"/>, by folder), or nobody did and it sees \Recent.
+    /// </summary>
+    public bool GetsRecent(TSubscriber subscriber, long folderId, IReadOnlyDictionary<long, TSubscriber> claims) =>
+        claims.TryGetValue(folderId, out var claimant)
+            ? EqualityComparer<TSubscriber>.Default.Equals(claimant, subscriber)
+            : _subscriptions.TryGetValue(subscriber, out var s) && s.FolderId == folderId && s.Recent != RecentMode.None;
+
+    /// <summary>The events with the new messages marked \Recent where they are recent for <paramref name="subscriber"/>.</summary>
+    public IReadOnlyList<FolderEvent> MarkRecent(TSubscriber subscriber, IReadOnlyList<FolderEvent> events, IReadOnlyDictionary<long, TSubscriber> claims)
+    {
+        if (!events.Any(e => e.Change is MessagesAdded { Messages.Count: > 0 })) return events;
+        return [.. events.Select(e => e.Change is MessagesAdded added && GetsRecent(subscriber, e.FolderId, claims)
+            ? new FolderEvent(e.FolderId, added with { Messages = MarkRecent(added.Messages, 0) })
+            : e)];
+    }
+
+    /// <summary>The rows with <see cref="MessageFlags.Recent"/> set from UID <paramref name="from"/> on (a copy).</summary>
+    public static MessageFlagState[] MarkRecent(IReadOnlyList<MessageFlagState> rows, uint from)
+    {
+        var marked = new MessageFlagState[rows.Count];
+        for (int i = 0; i < marked.Length; i++)
+        {
+            var row = rows[i];
+            marked[i] = row.Uid >= from ? row with { Flags = row.Flags | MessageFlags.Recent } : row;
+        }
+        return marked;
     }
 
     /// <summary>The folder a subscriber has selected, if any.</summary>
@@ -147,8 +216,10 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     /// <paramref name="except"/> (the requester, which learns from its reply), each with its reader's
     /// view. A <see cref="FolderRemoved"/> also ends those subscriptions and unloads the folder.
     /// </summary>
-    public IReadOnlyList<Delivery<TSubscriber>> Publish(IReadOnlyList<FolderEvent> events, TSubscriber? except)
+    public IReadOnlyList<Delivery<TSubscriber>> Publish(IReadOnlyList<FolderEvent> events, TSubscriber? except,
+        IReadOnlyDictionary<long, TSubscriber>? claims = null)
     {
+        claims ??= new Dictionary<long, TSubscriber>();
         var deliveries = new List<Delivery<TSubscriber>>();
         foreach (var ev in events)
         {
@@ -157,7 +228,12 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
             {
                 if (except is not null && EqualityComparer<TSubscriber>.Default.Equals(subscriber, except)) continue;
                 var reader = _subscriptions[subscriber].ReaderId;
-                deliveries.Add(new Delivery<TSubscriber>(subscriber, new FolderEvent(ev.FolderId, ForReader(reader, ev.FolderId, ev.Change))));
+                var change = ForReader(reader, ev.FolderId, ev.Change);
+                if (change is MessagesAdded { Messages.Count: > 0 } added && GetsRecent(subscriber, ev.FolderId, claims))
+                {
+                    change = added with { Messages = MarkRecent(added.Messages, 0) };
+                }
+                deliveries.Add(new Delivery<TSubscriber>(subscriber, new FolderEvent(ev.FolderId, change)));
             }
             if (ev.Change is FolderRemoved) Unload(ev.FolderId);
         }
@@ -204,7 +280,7 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
         Trim();
     }
 
-    private readonly record struct Subscription(long FolderId, long ReaderId);
+    private readonly record struct Subscription(long FolderId, long ReaderId, RecentMode Recent);
 
     private sealed class Loaded(OpenFolder folder)
     {

@@ -62,6 +62,15 @@ public sealed class SelectedFolderView
         return i >= 0 ? (uint)i + 1 : 0;
     }
 
+    /// <summary>Messages that are \Recent for this session (RFC 3501 §7.3.2 <c>* n RECENT</c>).</summary>
+    public uint RecentCount()
+    {
+        uint recent = 0;
+        for (int i = 0; i < _messages.Count; i++)
+            if ((_messages[i].Flags & MessageFlags.Recent) != 0) recent++;
+        return recent;
+    }
+
     /// <summary>Sequence number of the first message without \Seen, or 0 (IMAP4rev1 <c>[UNSEEN n]</c>).</summary>
     public uint FirstUnseen()
     {
@@ -136,9 +145,10 @@ public sealed class SelectedFolderView
         {
             int i = _messages.IndexOf(row.Uid);
             if (i < 0 || _messages[i].ModSeq > row.ModSeq) continue;
-            _messages.SetAt(i, row);
+            var kept = KeepRecent(_messages[i], row);
+            _messages.SetAt(i, kept);
             AddKeywords(row, updates);
-            updates.Add(new ViewFlagsFetched((uint)i + 1, row));
+            updates.Add(new ViewFlagsFetched((uint)i + 1, kept));
             HighestModSeq = Math.Max(HighestModSeq, row.ModSeq);
         }
         return updates;
@@ -182,9 +192,10 @@ public sealed class SelectedFolderView
                         int i = _messages.IndexOf(row.Uid);
                         // Expunged meanwhile, or already newer (own STORE applied first): nothing to say.
                         if (i < 0 || _messages[i].ModSeq >= row.ModSeq) continue;
-                        _messages.SetAt(i, row);
+                        var kept = KeepRecent(_messages[i], row);
+                        _messages.SetAt(i, kept);
                         AddKeywords(row, updates);
-                        if (i < announced) updates.Add(new ViewFlagsFetched((uint)i + 1, row));
+                        if (i < announced) updates.Add(new ViewFlagsFetched((uint)i + 1, kept));
                     }
                     HighestModSeq = Math.Max(HighestModSeq, flags.HighestModSeq);
                     break;
@@ -220,6 +231,10 @@ public sealed class SelectedFolderView
         if (vanished.Count > 0) updates.Add(new ViewVanished(vanished));
         return known;
     }
+
+    /// <summary>\Recent is this session's for as long as it has the folder selected: flag changes keep it.</summary>
+    private static MessageFlagState KeepRecent(MessageFlagState known, MessageFlagState changed) =>
+        changed with { Flags = changed.Flags | (known.Flags & MessageFlags.Recent) };
 
     private void AddKeywords(MessageFlagState row, List<ViewUpdate> updates)
     {

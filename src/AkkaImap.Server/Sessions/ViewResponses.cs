@@ -35,6 +35,7 @@ public static class ViewResponses
         if (flags.HasFlag(MessageFlags.Flagged)) result |= SystemFlags.Flagged;
         if (flags.HasFlag(MessageFlags.Deleted)) result |= SystemFlags.Deleted;
         if (flags.HasFlag(MessageFlags.Draft)) result |= SystemFlags.Draft;
+        if (flags.HasFlag(MessageFlags.Recent)) result |= SystemFlags.Recent;
         return result;
     }
 

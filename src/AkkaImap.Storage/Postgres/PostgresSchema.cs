@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 1;
+    public const int Version = 3;
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -120,8 +120,24 @@ internal static class PostgresSchema
         CREATE TRIGGER folders_never_go_back BEFORE UPDATE ON folders FOR EACH ROW EXECUTE FUNCTION folders_never_go_back();
         """;
 
+    // Version 2: \Recent (RFC 3501 §2.3.2), as the SQLite store's schema 6: messages from
+    // first_recent_uid on have not been claimed by a session; existing folders start with none.
+    private const string V2 = """
+        ALTER TABLE folders ADD COLUMN first_recent_uid bigint NOT NULL DEFAULT 0;
+        UPDATE folders SET first_recent_uid = uidnext;
+        """;
+
+    // Version 3: quotas (RFC 9208), as the SQLite store's schema 5. A mailbox's limits, or NULL
+    // to take its post office's default; -1 is "no limit" set explicitly.
+    private const string V3 = """
+        ALTER TABLE accounts ADD COLUMN quota_storage bigint;
+        ALTER TABLE accounts ADD COLUMN quota_messages bigint;
+        ALTER TABLE post_offices ADD COLUMN quota_storage bigint;
+        ALTER TABLE post_offices ADD COLUMN quota_messages bigint;
+        """;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1];
+    private static readonly string[] Migrations = [V1, V2, V3];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

@@ -8,7 +8,8 @@ public sealed partial class PostgresStore
 {
     private const string FolderColumns = """
         f.id, f.owner_kind, f.owner_id, f.name, f.uidvalidity, f.uidnext, f.highest_modseq, f.special_use, f.noselect, f.mailbox_id, f.read_only,
-        EXISTS(SELECT 1 FROM subscriptions s WHERE s.owner_kind = f.owner_kind AND s.owner_id = f.owner_id AND s.name = f.name)
+        EXISTS(SELECT 1 FROM subscriptions s WHERE s.owner_kind = f.owner_kind AND s.owner_id = f.owner_id AND s.name = f.name),
+        f.first_recent_uid
         """;
 
     public Task<IReadOnlyList<FolderInfo>> ListFoldersAsync(MailboxOwner owner, CancellationToken ct = default) =>
@@ -109,6 +110,10 @@ public sealed partial class PostgresStore
         return Write(owner.Id, c => SetSubscribed(c, owner, n, subscribed), ct);
     }
 
+    public Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default) =>
+        Write(c => c.ExecAsync("UPDATE folders SET first_recent_uid = greatest(first_recent_uid, @r) WHERE id = @f",
+            ("@r", (long)firstRecentUid), ("@f", folderId)), ct);
+
     public Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailboxOwner owner, CancellationToken ct = default) =>
         Read<IReadOnlyList<string>>(async c => await c.ListAsync(
             "SELECT name FROM subscriptions WHERE owner_kind = @k AND owner_id = @o ORDER BY name", r => r.GetString(0),
@@ -119,11 +124,15 @@ public sealed partial class PostgresStore
         {
             if (await FindFolder(c, folderId) is not { } f) return null;
             var counts = await c.ListAsync("""
-                SELECT count(*), count(*) FILTER (WHERE flags & 1 = 0), count(*) FILTER (WHERE flags & 8 <> 0), coalesce(sum(size), 0)::bigint
+                SELECT count(*), count(*) FILTER (WHERE flags & 1 = 0), count(*) FILTER (WHERE flags & 8 <> 0), coalesce(sum(size), 0)::bigint,
+                       count(*) FILTER (WHERE uid >= @r)
                 FROM messages WHERE folder_id = @f
-                """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ("@f", folderId));
-            var (all, unseen, deleted, size) = counts[0];
-            return (FolderStatus?)new FolderStatus(folderId, (int)all, (int)unseen, (int)deleted, size, f.HighestModSeq, f.UidNext, f.UidValidity);
+                """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ("@f", folderId), ("@r", (long)f.FirstRecentUid));
+            var (all, unseen, deleted, size, recent) = counts[0];
+            return (FolderStatus?)new FolderStatus(folderId, (int)all, (int)unseen, (int)deleted, size, f.HighestModSeq, f.UidNext, f.UidValidity)
+            {
+                Recent = (int)recent,
+            };
         }, ct);
 
     // ---- helpers ----
@@ -180,5 +189,6 @@ public sealed partial class PostgresStore
                 r.IsDBNull(7) ? null : r.GetString(7), r.GetBoolean(11), r.GetBoolean(8), r.GetString(9))
             {
                 ReadOnly = r.GetBoolean(10),
+                FirstRecentUid = (uint)r.GetInt64(12),
             }, args);
 }

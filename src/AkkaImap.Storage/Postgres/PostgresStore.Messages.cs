@@ -18,6 +18,12 @@ public sealed partial class PostgresStore
         {
             var folder = await SelectableFolder(c, folderId);
             if (messages.Count == 0) return new AppendResult(folder.UidValidity, [], folder.HighestModSeq);
+            long bytes = 0;
+            for (var i = 0; i < messages.Count; i++)
+                bytes += messages[i].StagedBodyId is { } stagedId
+                    ? await c.ScalarAsync<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId))
+                    : analysed[i]!.Content.Length;
+            await CheckQuota(c, folderId, bytes, messages.Count);
             var modSeq = folder.HighestModSeq + 1;
             var uid = folder.UidNext;
             var now = NowMs();
@@ -38,7 +44,7 @@ public sealed partial class PostgresStore
                 await c.ExecAsync("""
                     INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
                     VALUES (@f, @u, @fl, @kw, @m, @d, @tz, @s, @now, @b)
-                    """, ("@f", folderId), ("@u", (long)uid), ("@fl", (int)request.Flags),
+                    """, ("@f", folderId), ("@u", (long)uid), ("@fl", (int)(request.Flags & ~MessageFlags.Recent)),
                     ("@kw", Pg.Text(Keywords.Join(Keywords.Merge([], request.Keywords ?? [])))), ("@m", (long)modSeq),
                     ("@d", date.ToUnixTimeMilliseconds()), ("@tz", (int)date.Offset.TotalMinutes), ("@s", size), ("@now", now), ("@b", blobId));
                 uids[i] = uid++;
@@ -101,6 +107,8 @@ public sealed partial class PostgresStore
     private static async Task<StoreResult> StoreFlags(NpgsqlConnection c, long folderId, long? reader, IReadOnlyCollection<uint> uids, StoreMode mode,
         MessageFlags flags, IReadOnlyList<string>? keywords, ulong? unchangedSince)
     {
+        // \Recent is a session's, never stored (RFC 3501 §2.3.2: clients cannot set it).
+        flags &= ~MessageFlags.Recent;
         var folder = await SelectableFolder(c, folderId);
         var newModSeq = folder.HighestModSeq + 1;
         var uidArray = Pg.Uids(uids);
@@ -176,7 +184,7 @@ public sealed partial class PostgresStore
         return folder;
     }
 
-    private static async Task<CopyResult> CopyMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    private static async Task<CopyResult> CopyMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, bool moving = false)
     {
         var target = await SelectableFolder(c, targetId);
         var modSeq = target.HighestModSeq + 1;
@@ -186,6 +194,13 @@ public sealed partial class PostgresStore
             ("@f", sourceId), ("@uids", uidArray));
         var mapping = new List<UidMapping>(sourceUids.Count);
         foreach (var uid in sourceUids) mapping.Add(new UidMapping(uid, next++));
+        // A move within one mailbox changes nothing of its use; into another owner's folder it counts.
+        if (mapping.Count > 0 && (!moving || !await SameOwner(c, sourceId, targetId)))
+        {
+            await CheckQuota(c, targetId,
+                await c.ScalarAsync<long>("SELECT COALESCE(SUM(size), 0)::bigint FROM messages WHERE folder_id = @f AND uid = ANY(@uids)", ("@f", sourceId), ("@uids", uidArray)),
+                mapping.Count);
+        }
         if (mapping.Count > 0)
         {
             // The copies point at the same blobs (bytes stored once, RFC 8474 EMAILID shared).
@@ -201,7 +216,7 @@ public sealed partial class PostgresStore
 
     private static async Task<MoveResult> MoveMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
     {
-        var copy = await CopyMessages(c, sourceId, uids, targetId);
+        var copy = await CopyMessages(c, sourceId, uids, targetId, moving: true);
         var source = (await FindFolder(c, sourceId, forUpdate: true))!;
         var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
         var highest = moved.Count > 0 ? await ExpungeUids(c, source, moved) : source.HighestModSeq;

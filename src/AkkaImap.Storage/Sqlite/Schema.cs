@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -129,6 +129,14 @@ internal static class Schema
         ALTER TABLE post_offices ADD COLUMN quota_messages INTEGER;
         """;
 
+    // Version 6: \Recent (RFC 3501 §2.3.2). A folder's messages from first_recent_uid on have not
+    // been seen by any session yet; the owner raises it when a session claims them. Existing
+    // folders start with nothing recent.
+    private const string V6 = """
+        ALTER TABLE folders ADD COLUMN first_recent_uid INTEGER NOT NULL DEFAULT 0;
+        UPDATE folders SET first_recent_uid = uidnext;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -145,6 +153,7 @@ internal static class Schema
             if (current <= 2) c.Exec(V3);
             if (current <= 3) c.Exec(V4);
             if (current <= 4) c.Exec(V5);
+            if (current <= 5) c.Exec(V6);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

@@ -7,7 +7,8 @@ public sealed partial class SqliteStore
 {
     private const string FolderColumns = """
         f.id, f.owner_kind, f.owner_id, f.name, f.uidvalidity, f.uidnext, f.highest_modseq, f.special_use, f.noselect, f.mailbox_id, f.read_only,
-        EXISTS(SELECT 1 FROM subscriptions s WHERE s.owner_kind = f.owner_kind AND s.owner_id = f.owner_id AND s.name = f.name)
+        EXISTS(SELECT 1 FROM subscriptions s WHERE s.owner_kind = f.owner_kind AND s.owner_id = f.owner_id AND s.name = f.name),
+        f.first_recent_uid
         """;
 
     public Task<IReadOnlyList<FolderInfo>> ListFoldersAsync(MailboxOwner owner, CancellationToken ct = default) =>
@@ -116,6 +117,9 @@ public sealed partial class SqliteStore
         return Write(c => SetSubscribed(c, owner, n, subscribed), ct);
     }
 
+    public Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default) =>
+        Write(c => c.Exec("UPDATE folders SET first_recent_uid = max(first_recent_uid, @r) WHERE id = @f", ("@r", (long)firstRecentUid), ("@f", folderId)), ct);
+
     public Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailboxOwner owner, CancellationToken ct = default) =>
         Read<IReadOnlyList<string>>(c =>
         {
@@ -131,12 +135,17 @@ public sealed partial class SqliteStore
         {
             if (FindFolder(c, folderId) is not { } f) return null;
             using var cmd = c.Cmd("""
-                SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0), coalesce(sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END), 0)
+                SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0), coalesce(sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END), 0),
+                       coalesce(sum(uid >= @r), 0)
                 FROM messages WHERE folder_id = @f
-                """, ("@f", folderId));
+                """, ("@f", folderId), ("@r", (long)f.FirstRecentUid));
             using var r = cmd.ExecuteReader();
             r.Read();
-            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity) { DeletedSize = r.GetInt64(4) };
+            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity) 
+            {
+                DeletedSize = r.GetInt64(4),
+                Recent = r.GetInt32(5),
+            };
         }, ct);
 
     // ---- helpers ----
@@ -199,6 +208,7 @@ public sealed partial class SqliteStore
                 r.IsDBNull(7) ? null : r.GetString(7), r.GetBoolean(11), r.GetBoolean(8), r.GetString(9))
             {
                 ReadOnly = r.GetBoolean(10),
+                FirstRecentUid = (uint)r.GetInt64(12),
             });
         }
         return list;

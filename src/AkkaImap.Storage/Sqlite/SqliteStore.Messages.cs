@@ -44,7 +44,7 @@ public sealed partial class SqliteStore
                     (blobId, size) = ((long)insertBlob.ExecuteScalar()!, a.Content.Length);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
-                Set(insertMessage, folderId, uid, (int)request.Flags, Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
+                Set(insertMessage, folderId, uid, (int)(request.Flags & ~MessageFlags.Recent), Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
                     (long)modSeq, date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes, size, now, blobId);
                 insertMessage.ExecuteNonQuery();
                 uids[i] = uid++;
@@ -112,6 +112,8 @@ public sealed partial class SqliteStore
     private static StoreResult StoreFlags(SqliteConnection c, long folderId, long? reader, IReadOnlyCollection<uint> uids, StoreMode mode,
         MessageFlags flags, IReadOnlyList<string>? keywords, ulong? unchangedSince)
     {
+        // \Recent is a session's, never stored (RFC 3501 §2.3.2: clients cannot set it).
+        flags &= ~MessageFlags.Recent;
         var folder = SelectableFolder(c, folderId);
         var newModSeq = folder.HighestModSeq + 1;
         var seen = reader is { } account

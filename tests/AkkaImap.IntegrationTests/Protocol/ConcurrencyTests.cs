@@ -229,7 +229,8 @@ public sealed partial class ConcurrencyTests(ServerFixture server) : IClassFixtu
 
         Assert.StartsWith("i OK", (await a.ReadUntilTaggedAsync("i"))[^1]);
         var fetch = await a.ReadUntilTaggedAsync("f");
-        Assert.Equal(["* 1 FETCH (FLAGS ())", "f OK FETCH completed"], fetch);
+        // A is the first session to see the message: \Recent is its own (RFC 3501 §2.3.2).
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Recent))", "f OK FETCH completed"], fetch);
     }
 
     [Fact]
@@ -303,7 +304,7 @@ public sealed partial class ConcurrencyTests(ServerFixture server) : IClassFixtu
 
         Assert.StartsWith("a OK [APPENDUID ", (await client.ReadUntilTaggedAsync("a"))[^1]);
         Assert.Contains("* 1 EXISTS", await client.ReadUntilTaggedAsync("b"));
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen))", "c OK FETCH completed"], await client.ReadUntilTaggedAsync("c"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Recent))", "c OK FETCH completed"], await client.ReadUntilTaggedAsync("c"));
     }
 
     [Fact]

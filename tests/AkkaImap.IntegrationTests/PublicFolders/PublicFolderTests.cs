@@ -87,7 +87,8 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
         var alicesView = Assert.Single(await alices.FetchAsync([uid], MessageSummaryItems.Flags)).Flags;
 
         Assert.Equal(MessageFlags.Flagged, bobsView);
-        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, alicesView);
+        // Alice selected the folder first, so \Recent is hers and not bob's (RFC 3501 §2.3.2).
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Recent, alicesView);
         await alices.CloseAsync();
         await alices.StatusAsync(StatusItems.Unread);
         Assert.Equal(0, alices.Unread);
@@ -195,7 +196,7 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
 
         await shared.OpenAsync(FolderAccess.ReadWrite);
         var seenThere = Assert.Single(await shared.FetchAsync(0, -1, MessageSummaryItems.Flags | MessageSummaryItems.UniqueId));
-        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen, seenThere.Flags);
+        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen | MessageFlags.Recent, seenThere.Flags);
         var archive = await alice.GetFolderAsync("Archive");
         var back = await shared.MoveToAsync(seenThere.UniqueId, archive);
 
@@ -204,7 +205,8 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
         await archive.OpenAsync(FolderAccess.ReadOnly);
         var landed = Assert.Single(await archive.FetchAsync([back.Value], MessageSummaryItems.Flags | MessageSummaryItems.Envelope));
         Assert.Equal("Travelling", landed.Envelope?.Subject);
-        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen, landed.Flags);
+        // New in Archive and claimed by no session yet: EXAMINE sees it \Recent (RFC 3501 §2.3.2).
+        Assert.Equal(MessageFlags.Flagged | MessageFlags.Seen | MessageFlags.Recent, landed.Flags);
     }
 
     [Fact]

@@ -44,6 +44,44 @@ public sealed class OwnerStateTests
     }
 
     [Fact]
+    public void Recent_goes_to_the_first_read_write_session_and_new_mail_to_one_claiming_subscriber()
+    {
+        // INBOX holds UIDs 1 and 2, unclaimed (first recent UID 0).
+        var state = Loaded();
+        state.Subscribe("examine", Alice, 10, RecentMode.See);
+        Assert.All(state.Snapshot(Alice, 10, readOnly: true, "INBOX", RecentMode.See).Messages, m => Assert.True(m.Flags.HasFlag(MessageFlags.Recent)));
+
+        state.Subscribe("first", Alice, 10, RecentMode.Claim);
+        Assert.All(state.Snapshot(Alice, 10, readOnly: false, "INBOX", RecentMode.Claim).Messages, m => Assert.True(m.Flags.HasFlag(MessageFlags.Recent)));
+        Assert.Equal(3u, state.ClaimAll(10));
+        state.Subscribe("second", Alice, 10, RecentMode.Claim);
+        Assert.All(state.Snapshot(Alice, 10, readOnly: false, "INBOX", RecentMode.Claim).Messages, m => Assert.False(m.Flags.HasFlag(MessageFlags.Recent)));
+        Assert.Null(state.ClaimAll(10));
+        state.Subscribe("rev2", Alice, 10, RecentMode.None);
+
+        // A message another session appends: the requester "second" has the folder selected and claims it.
+        var added = new MessagesAdded([Row(3, modSeq: 3)], 4, 3);
+        state.Apply(10, added);
+        Assert.True(state.ClaimNew(10, preferred: "second", out var claimant));
+        Assert.Equal("second", claimant);
+        var claims = new Dictionary<long, string> { [10] = claimant! };
+        var recentFor = state.Publish([new FolderEvent(10, added)], except: "second", claims)
+            .Where(d => ((MessagesAdded)d.Event.Change).Messages.Single().Flags.HasFlag(MessageFlags.Recent)).Select(d => d.To);
+        Assert.Empty(recentFor);
+        Assert.True(state.MarkRecent("second", [new FolderEvent(10, added)], claims)[0].Change is MessagesAdded { Messages: [{ Flags: MessageFlags.Recent }] });
+
+        // Nobody claims what arrives when no read-write rev1 session has the folder: EXAMINE sees it recent.
+        state.Leave("first");
+        state.Leave("second");
+        var later = new MessagesAdded([Row(4, modSeq: 4)], 5, 4);
+        state.Apply(10, later);
+        Assert.False(state.ClaimNew(10, preferred: null, out _));
+        var seen = state.Publish([new FolderEvent(10, later)], except: null, new Dictionary<long, string>());
+        Assert.True(((MessagesAdded)seen.Single(d => d.To == "examine").Event.Change).Messages[0].Flags.HasFlag(MessageFlags.Recent));
+        Assert.False(((MessagesAdded)seen.Single(d => d.To == "rev2").Event.Change).Messages[0].Flags.HasFlag(MessageFlags.Recent));
+    }
+
+    [Fact]
     public void Store_and_expunge_change_the_loaded_folder_in_commit_order()
     {
         var state = Loaded();

@@ -156,8 +156,9 @@ public sealed class SessionDispatchTests : SessionTestKit
     {
         var client = Connect();
         client.LogIn();
-        Assert.Equal(["* ENABLED IMAP4rev2", "a OK ENABLE completed"], client.Run("a", "ENABLE IMAP4rev2 CONDSTORE X-UNKNOWN"));
-        Assert.Equal(["* ENABLED", "b OK ENABLE completed"], client.Run("b", "ENABLE IMAP4rev2"));
+        Assert.Equal(["* ENABLED IMAP4rev2 CONDSTORE", "a OK ENABLE completed"], client.Run("a", "ENABLE IMAP4rev2 CONDSTORE X-UNKNOWN"));
+        Assert.Equal(["* ENABLED QRESYNC", "b OK ENABLE completed"], client.Run("b", "ENABLE IMAP4rev2 QRESYNC"));
+        Assert.Equal(["* ENABLED", "c OK ENABLE completed"], client.Run("c", "ENABLE CONDSTORE QRESYNC"));
     }
 
     [Fact]

@@ -95,6 +95,21 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         return appended;
     }
 
+    /// <summary>
+    /// Another session selects <paramref name="folder"/> read-write and leaves it, so the mail in it
+    /// is no longer \Recent (RFC 3501 §2.3.2) for the test's session: tests about other flags then
+    /// see exactly those.
+    /// </summary>
+    protected void ClaimRecent(string folder = "INBOX")
+    {
+        var account = Store.FindAccountAsync(Login).ConfigureAwait(false).GetAwaiter().GetResult()!;
+        var probe = CreateTestProbe();
+        Region.Tell(new AccountEnvelope(account.Id, new SelectFolder(folder, ReadOnly: false, RecentMode.Claim)), probe.Ref);
+        // A large folder's snapshot comes in pieces first.
+        var selected = (FolderSelected)probe.FishForMessage(m => m is FolderSelected, Wait);
+        Region.Tell(new AccountEnvelope(account.Id, new UnselectFolder(selected.Snapshot.FolderId)), probe.Ref);
+    }
+
     /// <summary>Starts a session and reads its greeting.</summary>
     protected Client Connect(ImapSettings? settings = null, ConnectionInfo? connection = null, CommandRegistry? registry = null)
     {

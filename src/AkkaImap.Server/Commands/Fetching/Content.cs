@@ -74,11 +74,72 @@ internal static class Content
                 decoded = Run(new Base64Decoder(), data.Span);
                 return true;
             case "quoted-printable":
-                decoded = Run(new QuotedPrintableDecoder(), data.Span);
+                decoded = DecodeQuotedPrintable(data.Span);
                 return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Quoted-printable as RFC 2045 §6.7 defines it, line by line: whitespace at the end of an
+    /// encoded line was added in transport and goes (rule 3); a line ending in "=" is a soft break
+    /// and joins the next (rule 5), keeping any whitespace before the "="; "=XX" (either case) is
+    /// the byte XX (rule 1); other line ends are hard breaks, CRLF. An "=" that starts no valid
+    /// escape is kept as it is (§6.7 note on robust decoders).
+    /// </summary>
+    public static byte[] DecodeQuotedPrintable(ReadOnlySpan<byte> input)
+    {
+        // At most one byte out per byte in, plus one where a bare LF becomes CRLF.
+        var output = new byte[input.Length + input.Count((byte)'\n')];
+        int written = 0;
+        while (!input.IsEmpty)
+        {
+            int lf = input.IndexOf((byte)'\n');
+            bool hasBreak = lf >= 0;
+            var line = hasBreak ? input[..lf] : input;
+            input = hasBreak ? input[(lf + 1)..] : ReadOnlySpan<byte>.Empty;
+            if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+            line = line.TrimEnd(" \t"u8);
+            bool soft = !line.IsEmpty && line[^1] == (byte)'=';
+            if (soft) line = line[..^1];
+            for (int i = 0; i < line.Length; i++)
+            {
+                byte b = line[i];
+                if (b == (byte)'=' && i + 2 < line.Length && IsHex(line[i + 1]) && IsHex(line[i + 2]))
+                {
+                    output[written++] = (byte)(HexValue(line[i + 1]) << 4 | HexValue(line[i + 2]));
+                    i += 2;
+                }
+                else
+                {
+                    output[written++] = b;
+                }
+            }
+            if (hasBreak && !soft)
+            {
+                output[written++] = (byte)'\r';
+                output[written++] = (byte)'\n';
+            }
+        }
+        return written == output.Length ? output : output.AsSpan(0, written).ToArray();
+    }
+
+    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'F' or >= (byte)'a' and <= (byte)'f';
+
+    private static int HexValue(byte b) => b <= (byte)'9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    /// <summary>
+    /// BODY[...] and RFC822 data for a plain literal, which may not carry NUL (RFC 9051 §4.3): each
+    /// NUL goes out as 0x80, as Dovecot sends it, so the length (RFC822.SIZE, partial offsets) is
+    /// unchanged. BINARY[...] sends the true bytes as literal8 instead (RFC 3516 §4.3).
+    /// </summary>
+    public static ReadOnlyMemory<byte> WithoutNul(ReadOnlyMemory<byte> data)
+    {
+        if (!ContainsNul(data.Span)) return data;
+        var copy = data.ToArray();
+        copy.AsSpan().Replace((byte)0, (byte)0x80);
+        return copy;
     }
 
     /// <summary>True when the data cannot go in a plain literal and needs literal8 (RFC 3516 §4.2).</summary>

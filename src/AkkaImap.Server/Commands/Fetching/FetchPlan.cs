@@ -16,16 +16,20 @@ internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool 
     {
         plan = new FetchPlan([], false, false, false, false);
         refusal = CommandOutcome.Ok("");
-        bool condStore = context.IsEnabled("CONDSTORE");
+        // RFC 7162 §3.1: FETCH MODSEQ and CHANGEDSINCE are CONDSTORE-enabling commands.
+        bool wantsModSeq = command.ChangedSince is not null || command.Vanished
+            || command.Attributes.Any(a => a is SimpleAttribute { Item: FetchItem.ModSeq });
+        bool condStore = wantsModSeq ? context.EnableCondStore() : context.IsEnabled("CONDSTORE");
         if ((command.ChangedSince is not null || command.Vanished) && !condStore)
         {
-            // RFC 7162 §3.1.4.1: CHANGEDSINCE belongs to CONDSTORE, which is not on in this session.
+            // RFC 7162 §3.1.4.1: CHANGEDSINCE belongs to CONDSTORE, which this server does not offer here.
             refusal = CommandOutcome.Bad("CHANGEDSINCE requires CONDSTORE", ResponseCode.ClientBug);
             return false;
         }
-        if (command.Vanished)
+        if (command.Vanished && (!context.IsEnabled("QRESYNC") || !command.IsUid || command.ChangedSince is null))
         {
-            refusal = CommandOutcome.Bad("VANISHED requires QRESYNC", ResponseCode.ClientBug);
+            // RFC 7162 §3.2.6: only UID FETCH with CHANGEDSINCE, once QRESYNC is enabled.
+            refusal = CommandOutcome.Bad("VANISHED needs ENABLE QRESYNC, UID FETCH and CHANGEDSINCE", ResponseCode.ClientBug);
             return false;
         }
         var attributes = new List<FetchAttribute>(command.Attributes.Count + 1);

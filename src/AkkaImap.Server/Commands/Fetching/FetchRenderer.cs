@@ -37,8 +37,8 @@ internal static class FetchRenderer
     /// <summary>Section data this long or longer is attached to the output by reference.</summary>
     private const int AttachAbove = 4 * 1024;
 
-    // The five system flags in the protocol's bit layout, by the store's bits: no per-message conversion.
-    private static readonly SystemFlags[] FlagTable = Enumerable.Range(0, 32).Select(i => ViewResponses.ToSystemFlags((MessageFlags)i)).ToArray();
+    // The system flags (and a session's \Recent) in the protocol's bit layout, by the store's bits: no per-message conversion.
+    private static readonly SystemFlags[] FlagTable = Enumerable.Range(0, 64).Select(i => ViewResponses.ToSystemFlags((MessageFlags)i)).ToArray();
 
     /// <summary>
     /// Writes the responses of a fetch that needs nothing from the store (UID, FLAGS, MODSEQ only)
@@ -65,7 +65,7 @@ internal static class FetchRenderer
                         FetchWriter.WriteUid(writer, state.Uid);
                         break;
                     case FetchItem.Flags:
-                        FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 31], state.Keywords);
+                        FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 63], state.Keywords);
                         break;
                     case FetchItem.ModSeq:
                         FetchWriter.WriteModSeq(writer, state.ModSeq);
@@ -136,7 +136,7 @@ internal static class FetchRenderer
                     FetchWriter.WriteUid(writer, state.Uid);
                     break;
                 case SimpleAttribute { Item: FetchItem.Flags }:
-                    FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 31], state.Keywords);
+                    FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 63], state.Keywords);
                     break;
                 case SimpleAttribute { Item: FetchItem.ModSeq }:
                     FetchWriter.WriteModSeq(writer, state.ModSeq);
@@ -148,8 +148,9 @@ internal static class FetchRenderer
                         FetchItem.Rfc822Header => Rfc822ItemKind.Header,
                         _ => Rfc822ItemKind.Text,
                     };
-                    if (values[i].Data is { } rfcData)
+                    if (values[i].Data is { } rfcBytes)
                     {
+                        var rfcData = Content.WithoutNul(rfcBytes);
                         FetchWriter.BeginRfc822(writer, kind, rfcData.Length);
                         WriteContent(writer, output, rfcData);
                     }
@@ -168,8 +169,9 @@ internal static class FetchRenderer
                 case BodySectionAttribute body:
                     string name = Sections.Name(body.Section);
                     uint? origin = Origin(body.Partial);
-                    if (values[i].Data is { } sectionData)
+                    if (values[i].Data is { } sectionBytes)
                     {
+                        var sectionData = Content.WithoutNul(sectionBytes);
                         FetchWriter.BeginBodySection(writer, name, origin, sectionData.Length);
                         WriteContent(writer, output, sectionData);
                     }
@@ -197,7 +199,7 @@ internal static class FetchRenderer
         }
         if (target.FlagsChanged && !plan.HasFlags)
         {
-            FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 31], state.Keywords);
+            FetchWriter.WriteFlags(writer, FlagTable[(int)state.Flags & 63], state.Keywords);
         }
         FetchWriter.End(writer);
     }

@@ -42,7 +42,7 @@ internal static class EnvelopeText
     public static string DecodeText(string value) =>
         value.Contains("=?", StringComparison.Ordinal) ? Rfc2047.DecodeText(Encoding.UTF8.GetBytes(value)) : value;
 
-    private static string DecodePhrase(string value) =>
+    public static string DecodePhrase(string value) =>
         value.Contains("=?", StringComparison.Ordinal) ? Rfc2047.DecodePhrase(Encoding.UTF8.GetBytes(value)) : value;
 
     /// <summary>An address list as text: <c>Name &lt;a@b&gt;, c@d, group: e@f;</c>.</summary>

@@ -93,8 +93,9 @@ internal static class SearchEvaluator
     private static SearchCost Max(SearchCost a, SearchCost b) => a > b ? a : b;
 
     /// <summary>
-    /// System flags by name, keywords case-insensitively (RFC 9051 §2.3.2). This server keeps no
-    /// \Recent (RFC 9051 removed it): RECENT and NEW match nothing, OLD matches everything.
+    /// System flags by name, keywords case-insensitively (RFC 9051 §2.3.2). \Recent is the session's
+    /// own (RFC 3501 §2.3.2; never set for an IMAP4rev2 session, so there RECENT and NEW match
+    /// nothing and OLD everything).
     /// </summary>
     private static bool HasFlag(MessageFlagState state, string flag)
     {
@@ -116,6 +117,7 @@ internal static class SearchEvaluator
             @"\FLAGGED" => MessageFlags.Flagged,
             @"\DELETED" => MessageFlags.Deleted,
             @"\DRAFT" => MessageFlags.Draft,
+            @"\RECENT" => MessageFlags.Recent,
             _ => MessageFlags.None,
         };
         return bit != MessageFlags.None && (state.Flags & bit) != 0;

@@ -19,7 +19,8 @@ public sealed class SelectTests : MailboxTestKit
             @"* FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work)",
             @"* OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Work \*)] Flags permitted.",
             "* 2 EXISTS",
-            "* 0 RECENT",
+            // RFC 3501 §2.3.2: this is the first session to see them.
+            "* 2 RECENT",
             "* OK [UNSEEN 2] First unseen.",
             $"* OK [UIDVALIDITY {validity}] UIDs valid",
             "* OK [UIDNEXT 3] Predicted next UID",
@@ -37,10 +38,12 @@ public sealed class SelectTests : MailboxTestKit
         await Store.AppendAsync(inbox.Id, [.. Enumerable.Repeat(mail with { Flags = MessageFlags.Flagged }, 1500)]);
         var client = SignedIn();
 
-        Assert.Contains("* 2500 EXISTS", client.Run("a", "SELECT INBOX"));
-        Assert.Equal(["* 1 FETCH (UID 1 FLAGS ())", "b OK FETCH completed"], client.Run("b", "FETCH 1 (UID FLAGS)"));
-        Assert.Equal(["* 1001 FETCH (UID 1001 FLAGS (\\Flagged))", "c OK FETCH completed"], client.Run("c", "FETCH 1001 (UID FLAGS)"));
-        Assert.Equal(["* 2500 FETCH (UID 2500 FLAGS (\\Flagged))", "d OK FETCH completed"], client.Run("d", "FETCH 2500 (UID FLAGS)"));
+        var select = client.Run("a", "SELECT INBOX");
+        Assert.Contains("* 2500 EXISTS", select);
+        Assert.Contains("* 2500 RECENT", select);
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Recent))", "b OK FETCH completed"], client.Run("b", "FETCH 1 (UID FLAGS)"));
+        Assert.Equal(["* 1001 FETCH (UID 1001 FLAGS (\\Flagged \\Recent))", "c OK FETCH completed"], client.Run("c", "FETCH 1001 (UID FLAGS)"));
+        Assert.Equal(["* 2500 FETCH (UID 2500 FLAGS (\\Flagged \\Recent))", "d OK FETCH completed"], client.Run("d", "FETCH 2500 (UID FLAGS)"));
     }
 
     [Fact]
@@ -73,7 +76,8 @@ public sealed class SelectTests : MailboxTestKit
             @"* FLAGS (\Answered \Flagged \Deleted \Seen \Draft)",
             "* OK [PERMANENTFLAGS ()] Read-only mailbox.",
             "* 1 EXISTS",
-            "* 0 RECENT",
+            // EXAMINE sees \Recent and leaves it to a session that selects read-write (RFC 3501 §2.3.2).
+            "* 1 RECENT",
             $"* OK [UIDVALIDITY {validity}] UIDs valid",
             "* OK [UIDNEXT 2] Predicted next UID",
             "a OK [READ-ONLY] EXAMINE completed",
@@ -118,10 +122,11 @@ public sealed class SelectTests : MailboxTestKit
     }
 
     [Fact]
-    public void Qresync_parameters_are_refused_while_not_advertised()
+    public void Qresync_parameters_need_enable_qresync_first()
     {
         var client = SignedIn();
-        Assert.Equal(["a BAD [CLIENTBUG] CONDSTORE and QRESYNC are not supported"], client.Run("a", "SELECT INBOX (QRESYNC (1 1))"));
+        // RFC 7162 §3.2.5: without ENABLE QRESYNC the parameter is BAD.
+        Assert.Equal(["a BAD [CLIENTBUG] QRESYNC must be enabled first (ENABLE QRESYNC)"], client.Run("a", "SELECT INBOX (QRESYNC (1 1))"));
         Assert.Equal(["b OK NOOP completed"], client.Run("b", "NOOP"));
     }
 

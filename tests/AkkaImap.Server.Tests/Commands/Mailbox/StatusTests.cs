@@ -17,7 +17,7 @@ public sealed class StatusTests : MailboxTestKit
 
         Assert.Equal(
         [
-            $"* STATUS INBOX (MESSAGES 2 UIDNEXT 3 UIDVALIDITY {validity} UNSEEN 1 DELETED 1 SIZE 44 RECENT 0 APPENDLIMIT {limit})",
+            $"* STATUS INBOX (MESSAGES 2 UIDNEXT 3 UIDVALIDITY {validity} UNSEEN 1 DELETED 1 SIZE 44 RECENT 2 APPENDLIMIT {limit})",
             "a OK STATUS completed",
         ], client.Run("a", "STATUS inbox (MESSAGES UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE RECENT APPENDLIMIT)"));
     }

@@ -30,7 +30,8 @@ public sealed class CopyMoveTests : MessageTestKit
         var client = Selected();
         client.Run("a", "COPY 1 Archive");
         client.Run("b", "SELECT Archive");
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged $Work))", "c OK FETCH completed"], client.Run("c", "FETCH 1 FLAGS"));
+        // The copy is new in Archive, so \Recent for the first session there (RFC 3501 §6.4.7).
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Recent $Work))", "c OK FETCH completed"], client.Run("c", "FETCH 1 FLAGS"));
     }
 
     [Fact]

@@ -217,11 +217,20 @@ public sealed class FetchTests : MessageTestKit
     }
 
     [Fact]
-    public async Task Modseq_needs_condstore()
+    public async Task Modseq_enables_condstore_and_changedsince_names_what_changed()
     {
-        await AppendTextsAsync(Simple);
+        await AppendTextsAsync(Simple, Simple);
         var client = Selected();
-        Assert.Equal(["a BAD [CLIENTBUG] MODSEQ requires CONDSTORE"], client.Run("a", "FETCH 1 MODSEQ"));
-        Assert.Equal(["b BAD [CLIENTBUG] CHANGEDSINCE requires CONDSTORE"], client.Run("b", "FETCH 1 FLAGS (CHANGEDSINCE 1)"));
+        var first = client.Run("a", "FETCH 1 MODSEQ");
+        // RFC 7162 §3.1: the first CONDSTORE-enabling command in a selected mailbox reports HIGHESTMODSEQ.
+        Assert.Matches(@"^\* OK \[HIGHESTMODSEQ \d+\] ", first[0]);
+        Assert.Matches(@"^\* 1 FETCH \(MODSEQ \(\d+\)\)$", first[1]);
+        var modseq = ulong.Parse(System.Text.RegularExpressions.Regex.Match(first[1], @"\((\d+)\)").Groups[1].Value);
+        client.Run("s", "STORE 2 +FLAGS.SILENT (\\Flagged)");
+        // RFC 7162 §3.1.4.1: only messages changed above CHANGEDSINCE, each with its MODSEQ.
+        var changed = client.Run("b", $"FETCH 1:* FLAGS (CHANGEDSINCE {modseq})");
+        Assert.Matches(@"^\* 2 FETCH \(FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)$", Assert.Single(changed, l => l.StartsWith('*')));
+        Assert.Equal(["c BAD [CLIENTBUG] VANISHED needs ENABLE QRESYNC, UID FETCH and CHANGEDSINCE"],
+            client.Run("c", $"UID FETCH 1:* FLAGS (CHANGEDSINCE {modseq} VANISHED)"));
     }
 }

@@ -62,6 +62,7 @@ public abstract class MessageTestKit : SessionTestKit
     /// <summary>A signed-in session with <paramref name="folder"/> selected (or examined).</summary>
     protected Client Selected(string folder = "INBOX", bool examine = false, IStore? store = null)
     {
+        ClaimRecent(folder);
         var client = store is null ? Connect() : ConnectWith(store);
         client.LogIn();
         var lines = client.Run("s", $"{(examine ? "EXAMINE" : "SELECT")} {folder}");

@@ -88,9 +88,14 @@ public sealed class StoreTests : MessageTestKit
     }
 
     [Fact]
-    public async Task Unchangedsince_needs_condstore()
+    public async Task Unchangedsince_enables_condstore_and_the_highest_modseq_comes_first()
     {
         var client = await TwoMessagesAsync();
-        Assert.Equal(["a BAD [CLIENTBUG] UNCHANGEDSINCE requires CONDSTORE"], client.Run("a", "STORE 1 (UNCHANGEDSINCE 5) +FLAGS (\\Seen)"));
+        // RFC 7162 §3.1: the first CONDSTORE-enabling command in a selected mailbox reports HIGHESTMODSEQ.
+        var lines = client.Run("a", "STORE 1 (UNCHANGEDSINCE 1000000) +FLAGS (\\Seen)");
+        Assert.Matches(@"^\* OK \[HIGHESTMODSEQ \d+\] ", lines[0]);
+        Assert.Matches(@"^\* 1 FETCH \(FLAGS \(\\Seen\) MODSEQ \(\d+\)\)$", lines[1]);
+        Assert.Equal("a OK STORE completed", lines[^1]);
+        Assert.DoesNotContain(client.Run("b", "STORE 2 (UNCHANGEDSINCE 1000000) +FLAGS (\\Seen)"), l => l.Contains("HIGHESTMODSEQ", StringComparison.Ordinal));
     }
 }

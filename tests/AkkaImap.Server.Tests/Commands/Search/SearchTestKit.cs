@@ -141,6 +141,7 @@ public abstract class SearchTestKit : SessionTestKit
         {
             Assert.Equal("e OK ENABLE completed", client.Run("e", "ENABLE IMAP4rev2")[^1]);
         }
+        ClaimRecent();
         Assert.StartsWith("s OK [READ-WRITE]", client.Run("s", "SELECT INBOX")[^1]);
         return client;
     }

@@ -1,0 +1,54 @@
+using Akka.Event;
+using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Commands.Searching;
+using AkkaImap.Server.Commands.Sorting;
+
+namespace AkkaImap.Server.Commands;
+
+/// <summary>
+/// SORT and UID SORT (RFC 5256 §3) with DISPLAYFROM/DISPLAYTO (RFC 5957): the search keys are
+/// SEARCH's (<see cref="SearchMatcher"/>); the matched messages' envelopes, sizes and dates are read
+/// on the worker pool and ordered by <see cref="MessageSorter"/>; the answer is <c>* SORT</c> with
+/// sequence numbers or UIDs. ESORT's RETURN options (RFC 5267) are not offered and are BAD.
+/// </summary>
+internal sealed class SortHandler : ICommandHandler<SortCommand>
+{
+    public CommandOutcome Handle(SortCommand command, SessionContext context)
+    {
+        if (command.Return is not null)
+        {
+            return CommandOutcome.Bad("SORT RETURN (ESORT) is not supported", ResponseCode.ClientBug);
+        }
+        if (SearchHandler.Unsupported(command.Search, context.Capabilities) is { } refusal)
+        {
+            return CommandOutcome.Bad(refusal);
+        }
+        bool modSeq = SearchHandler.HasModSeq(command.Search) && context.EnableCondStore();
+        var view = context.Selected!;
+        string verb = command.IsUid ? "UID SORT" : "SORT";
+        return SearchMatcher.Run(context, command.Search, found =>
+        {
+            if (found.Error is { } error)
+            {
+                context.Log.Error(error, "{0} failed in folder {1}", verb, view.FolderId);
+                return CommandOutcome.ServerBug();
+            }
+            var store = context.Store;
+            var folderId = view.FolderId;
+            var work = context.RunOnWorkerAsync(async () =>
+                MessageSorter.Sort(await SortEntry.LoadAsync(store, folderId, found.Messages, withReferences: false).ConfigureAwait(false), command.Criteria));
+            return CommandOutcome.Await(work, sorted =>
+            {
+                var numbers = sorted.Select(e => command.IsUid ? e.Uid : e.Msn).ToArray();
+                // RFC 7162 §3.1.5 applies to SORT too: the highest MODSEQ of what was found.
+                ulong? highest = modSeq && sorted.Count > 0 && context.Selected is { } current
+                    ? sorted.Max(e => current.MsnOf(e.Uid) is var msn and > 0 ? current[msn].ModSeq : 0)
+                    : null;
+                context.Write(new SortResponse(numbers, highest));
+                bool lost = found.LostMessages || sorted.Count < found.Messages.Count;
+                return CommandOutcome.Ok($"{verb} completed", lost ? ResponseCode.ExpungeIssued : null);
+            });
+        });
+    }
+}
