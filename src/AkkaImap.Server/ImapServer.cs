@@ -27,13 +27,15 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _region;
     private readonly IActorRef _workers;
     private readonly IActorRef _directory;
+    private readonly IActorRef _memory;
     private readonly Lazy<Task> _stop;
     private readonly TimeSpan _drainTimeout;
 
     private ImapServer(ActorSystem system, RunningListeners listeners, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory,
-        TimeSpan drainTimeout)
+        IActorRef memory, TimeSpan drainTimeout)
     {
         _directory = directory;
+        _memory = memory;
         _drainTimeout = drainTimeout;
         _system = system;
         _listeners = listeners;
@@ -71,6 +73,8 @@ public sealed class ImapServer : IAsyncDisposable
         // Publishes the CLI's (and every other) directory change on the EventStream, where the
         // tracker hears of the ones that end sessions.
         var directory = system.ActorOf(DirectoryWatcher.Props(store), $"directory-{id}");
+        Memory.NativeHeap.Apply();
+        var memory = system.ActorOf(Memory.MemoryReturn.Props(), $"memory-{id}");
         var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
@@ -82,12 +86,13 @@ public sealed class ImapServer : IAsyncDisposable
         catch
         {
             system.Stop(directory);
+            system.Stop(memory);
             system.Stop(tracker);
             system.Stop(workers);
             throw;
         }
 
-        var server = new ImapServer(system, listeners, tracker, region, workers, directory, settings.Shutdown.DrainTimeout);
+        var server = new ImapServer(system, listeners, tracker, region, workers, directory, memory, settings.Shutdown.DrainTimeout);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         // The Host sets this phase's timeout above shutdown.drain-timeout (ServerHosting.ShutdownHocon).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
@@ -112,6 +117,7 @@ public sealed class ImapServer : IAsyncDisposable
         await Task.WhenAny(allGone.Task, Task.Delay(_drainTimeout)).ConfigureAwait(false);
         await _listeners.StopAsync().ConfigureAwait(false);
         _system.Stop(_directory);
+        _system.Stop(_memory);
         _system.Stop(_tracker);
         _system.Stop(_workers);
     }

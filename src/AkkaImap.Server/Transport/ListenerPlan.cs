@@ -23,6 +23,7 @@ internal static class ListenerPlan
         }
 
         var plan = new List<PlannedListener>();
+        var unsentTotal = new UnsentOutputTotal(settings.Limits.MaxUnsentOutputTotal);
         foreach (var (port, ssl, portKey) in ports)
         {
             var endpoint = new EndpointSettings(
@@ -36,6 +37,7 @@ internal static class ListenerPlan
                 PortKey = portKey,
                 OutputHighWater = settings.Limits.MaxUnsentOutput,
                 OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
+                UnsentTotal = unsentTotal,
                 ListenBacklog = settings.Limits.ListenBacklog,
             };
 

@@ -31,7 +31,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
         Assert.Contains("akka-imap.limits.max-folders = 1000", lines);
         Assert.Contains("akka-imap.limits.command-timeout = 10m", lines);
-        Assert.Equal(50, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(51, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
