@@ -74,13 +74,14 @@ public sealed class ImapServer : IAsyncDisposable
         // tracker hears of the ones that end sessions.
         var directory = system.ActorOf(DirectoryWatcher.Props(store), $"directory-{id}");
         Memory.NativeHeap.Apply();
-        var memory = system.ActorOf(Memory.MemoryReturn.Props(), $"memory-{id}");
+        var unsent = new UnsentOutputTotal(settings.Limits.MaxUnsentOutputTotal);
+        var memory = system.ActorOf(Memory.MemoryReturn.Props(unsent), $"memory-{id}");
         var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
         try
         {
-            listeners = await ImapListeners.StartAsync(system, settings, certificate, SessionActor.Factory(services), cancellationToken)
+            listeners = await ImapListeners.StartAsync(system, settings, certificate, SessionActor.Factory(services), cancellationToken, unsent)
                 .ConfigureAwait(false);
         }
         catch

@@ -1,6 +1,7 @@
 using System.Runtime;
 using Akka.Actor;
 using Akka.Event;
+using AkkaImap.Server.Transport;
 
 namespace AkkaImap.Server.Memory;
 
@@ -11,12 +12,14 @@ namespace AkkaImap.Server.Memory;
 /// allocates: a server that goes quiet after such a burst would keep its peak for good (issue 16
 /// measured 1.7 GB kept after 150 stuck sessions closed). So every <see cref="Period"/> this looks at
 /// the process: when its resident memory is <see cref="GrowthBytes"/> above where it settled after
-/// the last such collection (or the lowest seen since) and the server is now quiet (under
+/// the last such collection (or the lowest seen since), or the output held for clients
+/// (<see cref="UnsentOutputTotal"/>) is that much below its peak since then (sessions that held it
+/// went: their buffers are garbage now, though the process did not grow), and the server is now quiet (under
 /// <see cref="QuietBytes"/> allocated in the last period), it asks for one compacting full collection that decommits what is free
 /// (<see cref="GCCollectionMode.Aggressive"/>). A busy server is never interrupted, and a quiet one
 /// pays one collection (tens of milliseconds with a small live heap) per burst.
 /// </summary>
-internal sealed class MemoryReturn : UntypedActor, IWithTimers
+internal sealed class MemoryReturn(UnsentOutputTotal unsent) : UntypedActor, IWithTimers
 {
     /// <summary>How often the allocation counters are looked at.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
@@ -32,10 +35,12 @@ internal sealed class MemoryReturn : UntypedActor, IWithTimers
     private bool _collecting;
     /// <summary>The lowest resident size seen since the last collection (after it, its result).</summary>
     private long _settled = Environment.WorkingSet;
+    /// <summary>The most output held for clients since the last collection.</summary>
+    private long _unsentPeak;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new MemoryReturn());
+    public static Props Props(UnsentOutputTotal unsent) => Akka.Actor.Props.Create(() => new MemoryReturn(unsent));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, Period);
 
@@ -50,6 +55,7 @@ internal sealed class MemoryReturn : UntypedActor, IWithTimers
                 _collecting = false;
                 _lastAllocated = GC.GetTotalAllocatedBytes();
                 _settled = collected.After;
+                _unsentPeak = unsent.Bytes;
                 _log.Info("Memory returned after a burst: resident {0:N0} MB before, {1:N0} MB after", collected.Before >> 20, _settled >> 20);
                 break;
             case Status.Failure failure:
@@ -69,7 +75,11 @@ internal sealed class MemoryReturn : UntypedActor, IWithTimers
         _lastAllocated = allocated;
         long resident = Environment.WorkingSet;
         _settled = Math.Min(_settled, resident);
-        if (_collecting || resident - _settled < GrowthBytes || lastPeriod > QuietBytes)
+        long held = unsent.Bytes;
+        _unsentPeak = Math.Max(_unsentPeak, held);
+        bool grown = resident - _settled >= GrowthBytes;
+        bool released = _unsentPeak - held >= GrowthBytes;
+        if (_collecting || !(grown || released) || lastPeriod > QuietBytes)
         {
             return;
         }

@@ -27,11 +27,12 @@ public static class ImapListeners
         ImapSettings settings,
         TlsIdentity certificate,
         SessionPropsFactory sessions,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        UnsentOutputTotal? unsentTotal = null)
     {
         var gate = new ConnectionGate(settings.MaxConnections);
         var dispatcher = system.Dispatchers.HasDispatcher(ImapDispatcher.Id) ? ImapDispatcher.Id : null;
-        var plan = ListenerPlan.From(settings, certificate, dispatcher);
+        var plan = ListenerPlan.From(settings, certificate, dispatcher, unsentTotal);
 
         var started = new List<(PlannedListener Plan, IActorRef Actor, Task<EndPoint> Bound)>();
         foreach (var planned in plan)

@@ -6,7 +6,7 @@ namespace AkkaImap.Server.Transport;
 /// Akka.IO and not yet acknowledged, plaintext not yet encrypted) and takes it back when it is
 /// written or the connection goes; connections run on many threads, hence the atomic counter.
 /// </summary>
-internal sealed class UnsentOutputTotal(long limit)
+public sealed class UnsentOutputTotal(long limit)
 {
     private long _bytes;
 

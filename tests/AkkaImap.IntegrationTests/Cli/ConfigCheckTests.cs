@@ -64,6 +64,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     [InlineData("akka-imap.telemetry.prometheus.port = 9464", "akka-imap.telemetry.prometheus.port: the Prometheus endpoint is not available yet; leave it off")]
     [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
     [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
+    [InlineData("akka-imap.limits { max-unsent-output = 2M, max-unsent-output-total = 1M }", "akka-imap.limits.max-unsent-output-total: must be at least akka-imap.limits.max-unsent-output (2M), got \"1M\"")]
     public async Task Config_check_refuses_what_is_not_available_or_bad(string hocon, string expected)
     {
         var file = folder.Write("refused.conf", hocon + "\n");
