@@ -30,14 +30,16 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _region;
     private readonly IActorRef _workers;
     private readonly IActorRef _directory;
+    private readonly IActorRef _memory;
     private readonly Lazy<Task> _stop;
     private readonly TimeSpan _drainTimeout;
 
     private ImapServer(ActorSystem system, RunningListeners listeners, RunningListeners? lmtp, IActorRef tracker, IActorRef region, IActorRef workers, IActorRef directory,
-        TimeSpan drainTimeout)
+        IActorRef memory, TimeSpan drainTimeout)
     {
         _lmtp = lmtp;
         _directory = directory;
+        _memory = memory;
         _drainTimeout = drainTimeout;
         _system = system;
         _listeners = listeners;
@@ -75,13 +77,16 @@ public sealed class ImapServer : IAsyncDisposable
         // Publishes the CLI's (and every other) directory change on the EventStream, where the
         // tracker hears of the ones that end sessions.
         var directory = system.ActorOf(DirectoryWatcher.Props(store), $"directory-{id}");
+        Memory.NativeHeap.Apply();
+        var unsent = new UnsentOutputTotal(settings.Limits.MaxUnsentOutputTotal);
+        var memory = system.ActorOf(Memory.MemoryReturn.Props(unsent), $"memory-{id}");
         var services = new SessionServices(settings, store, region, workers, CommandRegistry.CreateDefault(), tracker);
 
         RunningListeners listeners;
         RunningListeners? lmtp = null;
         try
         {
-            listeners = await ImapListeners.StartAsync(system, settings, certificate, SessionActor.Factory(services), cancellationToken)
+            listeners = await ImapListeners.StartAsync(system, settings, certificate, SessionActor.Factory(services), cancellationToken, unsent)
                 .ConfigureAwait(false);
             if (settings.Lmtp.Enabled)
             {
@@ -102,12 +107,13 @@ public sealed class ImapServer : IAsyncDisposable
         catch
         {
             system.Stop(directory);
+            system.Stop(memory);
             system.Stop(tracker);
             system.Stop(workers);
             throw;
         }
 
-        var server = new ImapServer(system, listeners, lmtp, tracker, region, workers, directory, settings.Shutdown.DrainTimeout);
+        var server = new ImapServer(system, listeners, lmtp, tracker, region, workers, directory, memory, settings.Shutdown.DrainTimeout);
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         // The Host sets this phase's timeout above shutdown.drain-timeout (ServerHosting.ShutdownHocon).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
@@ -151,6 +157,7 @@ public sealed class ImapServer : IAsyncDisposable
             await _lmtp.StopAsync().ConfigureAwait(false);
         }
         _system.Stop(_directory);
+        _system.Stop(_memory);
         _system.Stop(_tracker);
         _system.Stop(_workers);
     }

@@ -55,6 +55,14 @@ public abstract record CommandOutcome
         delay <= TimeSpan.Zero ? then() : new Delayed(delay, then);
 
     /// <summary>
+    /// Runs <paramref name="then"/> once what the session has sent so far is down to the
+    /// connection's low water (a quarter of <c>limits.max-unsent-output</c>): a long answer makes
+    /// its next piece only when the client has read the previous ones, so a client that stops
+    /// reading holds back the making of the answer, and the memory it takes, not only its sending.
+    /// </summary>
+    public static CommandOutcome WhenSent(Func<CommandOutcome> then) => new Drained(then);
+
+    /// <summary>
     /// Reads the client's next raw line (RFC 9051 §6.2.2 AUTHENTICATE responses). With
     /// <paramref name="idle"/> the session is in IDLE (RFC 2177): folder events are sent at once.
     /// Write the continuation request (<c>+ ...</c>) before returning this.
@@ -91,6 +99,8 @@ public abstract record CommandOutcome
     internal sealed record AccountRequest(IAccountCommand Command, Func<IAccountReply, CommandOutcome> Then) : CommandOutcome;
 
     internal sealed record Delayed(TimeSpan Delay, Func<CommandOutcome> Then) : CommandOutcome;
+
+    internal sealed record Drained(Func<CommandOutcome> Then) : CommandOutcome;
 
     internal sealed record LineWanted(Func<ReadOnlyMemory<byte>, CommandOutcome> Then, bool Idle) : CommandOutcome;
 }

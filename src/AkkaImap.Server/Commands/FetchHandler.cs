@@ -14,14 +14,22 @@ namespace AkkaImap.Server.Commands;
 /// FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9; RFC 3501 §6.4.5) with BINARY (RFC 3516),
 /// PREVIEW (RFC 8970), SAVEDATE (RFC 8514) and EMAILID/THREADID (RFC 8474). UID, FLAGS and
 /// MODSEQ come from the session's <see cref="SelectedFolderView"/> without touching the store;
-/// everything else is rendered on the worker pool in chunks that are sent as they are ready, so
-/// memory stays bounded. A non-PEEK body fetch in a writable folder first sets \Seen through the
+/// everything else is rendered on the worker pool in chunks of about a quarter of
+/// <c>limits.max-unsent-output</c>, the next one only once the client has read the previous one
+/// down to the connection's low water (<see cref="CommandOutcome.WhenSent"/>): a client that does not
+/// read holds about half of that limit plus one message, however many it asked for. A non-PEEK body fetch in a writable folder first sets \Seen through the
 /// account (so other sessions hear of it) and then reports the new FLAGS with the data.
 /// </summary>
 internal sealed class FetchHandler : ICommandHandler<FetchCommand>
 {
     /// <summary>View-only responses between two sends.</summary>
     private const int ViewBatch = 2000;
+
+    /// <summary>Messages per chunk at most, whatever their size (one store query each).</summary>
+    private const int MaxChunkMessages = 250;
+
+    /// <summary>The smallest chunk in bytes, so that a tiny max-unsent-output does not mean a store query per message.</summary>
+    private const int MinChunkBytes = 4 * 1024;
 
     public CommandOutcome Handle(FetchCommand command, SessionContext context)
     {
@@ -129,7 +137,8 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             var message = messages[i];
             targets[i] = new FetchTarget(message.Msn, view[message.Msn], seenSet.Contains(message.Uid));
         }
-        var run = new Run(command, plan, targets, view.FolderId, plan.NeedsContent ? 16 : 250);
+        long budget = Math.Max(MinChunkBytes, context.Settings.Limits.MaxUnsentOutput / 4);
+        var run = new Run(command, plan, targets, view.FolderId, MaxChunkMessages, budget);
         return Next(run, 0, context);
     }
 
@@ -158,13 +167,16 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         var chunk = new ArraySegment<FetchTarget>(run.Targets, index, Math.Min(run.ChunkSize, run.Targets.Length - index));
         var store = context.Store;
         bool utf8 = context.Output.Utf8Enabled;
-        var task = context.RunOnWorkerAsync(() => FetchRenderer.RenderAsync(store, run.FolderId, run.Plan, chunk, utf8));
+        long budget = run.ChunkBytes;
+        var task = context.RunOnWorkerAsync(() => FetchRenderer.RenderAsync(store, run.FolderId, run.Plan, chunk, utf8, budget));
         return CommandOutcome.Await(task, rendered =>
         {
             context.SendNow(rendered.Parts);
             run.UnknownCte |= rendered.UnknownCte;
             run.Expunged |= rendered.Expunged;
-            return Next(run, index + rendered.Count, context);
+            int next = index + rendered.Count;
+            // The next chunk is read and rendered only once this one is (nearly) written.
+            return next >= run.Targets.Length ? Next(run, next, context) : CommandOutcome.WhenSent(() => Next(run, next, context));
         });
     }
 
@@ -184,13 +196,14 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             : CommandOutcome.Ok($"{verb} completed");
     }
 
-    private sealed class Run(FetchCommand command, FetchPlan plan, FetchTarget[] targets, long folderId, int chunkSize)
+    private sealed class Run(FetchCommand command, FetchPlan plan, FetchTarget[] targets, long folderId, int chunkSize, long chunkBytes)
     {
         public FetchCommand Command { get; } = command;
         public FetchPlan Plan { get; } = plan;
         public FetchTarget[] Targets { get; } = targets;
         public long FolderId { get; } = folderId;
         public int ChunkSize { get; } = chunkSize;
+        public long ChunkBytes { get; } = chunkBytes;
         public bool UnknownCte { get; set; }
         public bool Expunged { get; set; }
     }

@@ -100,6 +100,12 @@ public sealed record LockoutSettings(int Failures, TimeSpan Window, TimeSpan Dur
 /// </summary>
 public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadCommands, long MaxUnsentOutput = 1024 * 1024)
 {
+    /// <summary>
+    /// <c>limits.max-unsent-output-total</c>: answers waiting for clients on this node, all sessions
+    /// together; a session that pushes the total over it while its own output is backed up is closed.
+    /// </summary>
+    public long MaxUnsentOutputTotal { get; init; } = 256L * 1024 * 1024;
+
     /// <summary><c>limits.owner-reply-timeout</c>: how long a session waits for its account or public-folder owner to answer a command.</summary>
     public TimeSpan OwnerReplyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

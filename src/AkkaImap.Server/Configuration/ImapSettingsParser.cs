@@ -42,18 +42,7 @@ internal static class ImapSettingsParser
             Tls: Tls(r, baseDirectory),
             Storage: Storage(r, baseDirectory),
             Auth: Auth(r),
-            Limits: new LimitSettings(
-                (int)Size(r, "limits.max-line", 64 * 1024, 1024, 16 * 1024 * 1024),
-                Size(r, "limits.max-literal", 50L * 1024 * 1024, 1, long.MaxValue),
-                Int(r, "limits.max-bad-commands", 20, 1, int.MaxValue),
-                Size(r, "limits.max-unsent-output", 1024 * 1024, 16 * 1024, 1L << 30))
-            {
-                OwnerReplyTimeout = Duration(r, "limits.owner-reply-timeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
-                WorkerTimeout = Duration(r, "limits.worker-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
-                ListenBacklog = Int(r, "limits.listen-backlog", 1024, 1, MaxPort),
-                MaxFolders = Int(r, "limits.max-folders", 1000, 1, 1_000_000),
-                CommandTimeout = Duration(r, "limits.command-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
-            },
+            Limits: Limits(r),
             Cache: new CacheSettings(
                 Duration(r, "cache.account-idle", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1)),
                 Int(r, "cache.unselected-messages", 100_000, 0, 100_000_000)),
@@ -65,6 +54,30 @@ internal static class ImapSettingsParser
         };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
+    }
+
+    private static LimitSettings Limits(HoconReader r)
+    {
+        long unsent = Size(r, "limits.max-unsent-output", 1024 * 1024, 16 * 1024, 1L << 30);
+        long unsentTotal = Size(r, "limits.max-unsent-output-total", 256L * 1024 * 1024, 1024 * 1024, 1L << 40);
+        if (unsentTotal < unsent)
+        {
+            throw r.Error("limits.max-unsent-output-total", $"must be at least {r.Key("limits.max-unsent-output")} ({SettingValues.FormatSize(unsent)})", SettingValues.FormatSize(unsentTotal));
+        }
+
+        return new LimitSettings(
+            (int)Size(r, "limits.max-line", 64 * 1024, 1024, 16 * 1024 * 1024),
+            Size(r, "limits.max-literal", 50L * 1024 * 1024, 1, long.MaxValue),
+            Int(r, "limits.max-bad-commands", 20, 1, int.MaxValue),
+            unsent)
+        {
+            MaxUnsentOutputTotal = unsentTotal,
+            OwnerReplyTimeout = Duration(r, "limits.owner-reply-timeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
+            WorkerTimeout = Duration(r, "limits.worker-timeout", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1)),
+            ListenBacklog = Int(r, "limits.listen-backlog", 1024, 1, MaxPort),
+            MaxFolders = Int(r, "limits.max-folders", 1000, 1, 1_000_000),
+            CommandTimeout = Duration(r, "limits.command-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
+        };
     }
 
     private static TlsSettings Tls(HoconReader r, string baseDirectory)

@@ -57,6 +57,7 @@ public static class SettingsListing
         Add("limits.max-literal", SettingValues.FormatSize(s.Limits.MaxLiteral));
         Add("limits.max-bad-commands", Number(s.Limits.MaxBadCommands));
         Add("limits.max-unsent-output", SettingValues.FormatSize(s.Limits.MaxUnsentOutput));
+        Add("limits.max-unsent-output-total", SettingValues.FormatSize(s.Limits.MaxUnsentOutputTotal));
         Add("limits.owner-reply-timeout", SettingValues.FormatDuration(s.Limits.OwnerReplyTimeout));
         Add("limits.worker-timeout", SettingValues.FormatDuration(s.Limits.WorkerTimeout));
         Add("limits.listen-backlog", Number(s.Limits.ListenBacklog));

@@ -212,6 +212,12 @@ public sealed partial class SessionActor
                 Become(Busy);
                 SendOutput();
                 break;
+            case CommandOutcome.Drained drained:
+                running.AfterSent = drained.Then;
+                SendOutput();
+                _connection.Tell(new NotifyWhenDrained(++_step));
+                Become(Busy);
+                break;
             case CommandOutcome.AccountRequest request when _context.Account is { } account:
                 running.AccountReply = request.Then;
                 running.OwnerSpan = ImapTracing.StartOwnerCall(running.Span, request.Command);
@@ -380,6 +386,9 @@ public sealed partial class SessionActor
         public Func<IAccountReply, CommandOutcome>? AccountReply { get; set; }
 
         public Func<ReadOnlyMemory<byte>, CommandOutcome>? Line { get; set; }
+
+        /// <summary>What runs once the output is drained (<see cref="CommandOutcome.WhenSent"/>).</summary>
+        public Func<CommandOutcome>? AfterSent { get; set; }
 
         public bool Idle { get; set; }
 

@@ -152,6 +152,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 Continue(ready.Next);
                 Pump();
                 break;
+            case OutputSent sent when sent.Step == _step && _running?.AfterSent is { } afterSent:
+                _running.AfterSent = null;
+                Continue(afterSent);
+                Pump();
+                break;
             case StepFailed failed when failed.Step == _step:
                 LogFailure(failed.Cause);
                 Apply(CommandOutcome.Failed(failed.Cause));
@@ -178,6 +183,10 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
                 Pump();
+                break;
+            case ReceiveTimeout when _outputBlocked:
+                // Neither reading what we sent nor sending anything for idle-timeout: gone or stuck.
+                CloseWithBye("Idle timeout");
                 break;
             case ReceiveTimeout:
                 // The client is waiting for us, it is not idle.
@@ -290,6 +299,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case PublicFolderWithdrawn:
                 break;
+            case OutputOverTotal:
+                CloseWithBye("Too much output waits for clients that do not read; closing");
+                break;
             case OutputBackedUp:
                 // The client does not read what we write: take no new command until it does.
                 _outputBlocked = true;
@@ -323,7 +335,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case Resubscribed resubscribed:
                 OnResubscribed(resubscribed);
                 break;
-            case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated:
+            case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated or OutputSent:
                 // Of a folder left meanwhile, or of a command already answered.
                 break;
             default:

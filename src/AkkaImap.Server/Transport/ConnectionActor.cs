@@ -30,6 +30,11 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private bool _closeSent;
     private bool _transportClosed;
     private bool _outputPaused;
+    private bool _overTotal;
+    /// <summary>What this connection last counted into the node-wide <see cref="UnsentOutputTotal"/>.</summary>
+    private long _countedUnsent;
+    /// <summary>The step of the session's <see cref="NotifyWhenDrained"/> not answered yet.</summary>
+    private int? _drainStep;
     private string? _closeReason;
     private readonly ILoggingAdapter _log;
     private readonly long _openedAt = Environment.TickCount64;
@@ -90,6 +95,8 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
         _window.Fail(new IOException("connection closed"));
         _tls?.Dispose();
+        _endpoint.UnsentTotal.Add(-_countedUnsent);
+        _countedUnsent = 0;
     }
 
     // A session that throws is stopped, never restarted; the client gets BYE (on Terminated).
@@ -128,6 +135,10 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case SendParts send:
                 Write(send.Parts);
                 break;
+            case NotifyWhenDrained notify:
+                // Answered below (CheckBacklog) once the output is down to the low water.
+                _drainStep = notify.Step;
+                break;
             case StartTls when _tls is null && _info.CanStartTls && !_closing:
                 // Everything received so far went to the session, which drops what it has not
                 // parsed; from here on every byte is TLS (RFC 9051 §6.2.1, CVE-2011-0411).
@@ -149,18 +160,38 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// Pauses the session while more than <see cref="EndpointSettings.OutputHighWater"/> bytes wait
-    /// for the client (plaintext not yet encrypted, writes not yet handed to Akka.IO), and lets it go
-    /// on at <see cref="EndpointSettings.OutputLowWater"/>: a client that pipelines commands and never
-    /// reads must not make us buffer their answers without bound.
+    /// for the client (plaintext not yet encrypted, writes queued or handed to Akka.IO and not yet
+    /// acknowledged), and lets it go on at <see cref="EndpointSettings.OutputLowWater"/>: a client that
+    /// pipelines commands and never reads must not make us buffer their answers without bound. Keeps
+    /// this connection's share of the node-wide total, and closes a backed-up session that pushes the
+    /// total over <c>limits.max-unsent-output-total</c>.
     /// </summary>
     private void CheckBacklog()
     {
-        if (_session is null || _closing || _transportClosed)
+        long backlog = Unsent;
+        long total = _endpoint.UnsentTotal.Add(backlog - _countedUnsent);
+        _countedUnsent = backlog;
+        if (_session is null || _closing || _transportClosed || _overTotal)
         {
             return;
         }
 
-        long backlog = _window.Waiting + _plainOutBytes;
+        if (total > _endpoint.UnsentTotal.Limit && backlog > _endpoint.OutputLowWater)
+        {
+            // This client does not read, and the node holds too much for such clients: what waits
+            // for it is let go at once (the session closes anyway), then the session says BYE.
+            _overTotal = true;
+            _window.DropWaiting();
+            _plainOut?.Clear();
+            _plainOutBytes = 0;
+            _endpoint.UnsentTotal.Add(Unsent - _countedUnsent);
+            _countedUnsent = Unsent;
+            Context.GetLogger().Info("{0}: {1} bytes of output wait for this client and {2} for all (limits.max-unsent-output-total = {3}): closing it",
+                _info.Remote, backlog, total, _endpoint.UnsentTotal.Limit);
+            _session.Tell(OutputOverTotal.Instance);
+            return;
+        }
+
         if (!_outputPaused && backlog > _endpoint.OutputHighWater)
         {
             _outputPaused = true;
@@ -171,7 +202,16 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             _outputPaused = false;
             _session.Tell(OutputDrained.Instance);
         }
+
+        if (_drainStep is { } step && backlog <= _endpoint.OutputLowWater)
+        {
+            _drainStep = null;
+            _session.Tell(new OutputSent(step));
+        }
     }
+
+    /// <summary>Bytes of output this connection holds for its client: queued, in flight to Akka.IO, or not yet encrypted.</summary>
+    private long Unsent => _window.Waiting + _window.Unacked + _plainOutBytes;
 
     /// <summary>The rest of the open-socket behaviour: acks, TLS progress, back-pressure, lifecycle.</summary>
     private void OnCommon(object message)

@@ -141,6 +141,27 @@ public sealed record OutputDrained : ISessionInbound, INotInfluenceReceiveTimeou
     public static readonly OutputDrained Instance = new();
 }
 
+/// <summary>
+/// Asks to be told (<see cref="OutputSent"/>) once the unsent output is down to
+/// <see cref="EndpointSettings.OutputLowWater"/>, at once if it already is. A long answer (FETCH of
+/// many bodies) makes its next piece only then, so a client that stops reading holds back the
+/// making of the answer, not only its sending.
+/// </summary>
+public sealed record NotifyWhenDrained(int Step) : IConnectionCommand;
+
+/// <summary>The answer to <see cref="NotifyWhenDrained"/> of the same step.</summary>
+public sealed record OutputSent(int Step) : ISessionInbound, INotInfluenceReceiveTimeout;
+
+/// <summary>
+/// The output of all sessions of this node that waits for clients is over
+/// <c>limits.max-unsent-output-total</c>, and this session's own is backed up: what waited for it
+/// was dropped, and the session closes with <c>* BYE</c>.
+/// </summary>
+public sealed record OutputOverTotal : ISessionInbound, INotInfluenceReceiveTimeout
+{
+    public static readonly OutputOverTotal Instance = new();
+}
+
 /// <summary>Flushes what is queued, then closes the connection (the session then gets <see cref="ConnectionClosed"/>).</summary>
 public sealed record Close : IConnectionCommand
 {

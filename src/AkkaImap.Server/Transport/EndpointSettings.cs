@@ -24,11 +24,17 @@ internal sealed record EndpointSettings(
     /// <summary>Bytes handed to Akka.IO and not yet acknowledged, per connection (FACTS.md: bound it).</summary>
     public int MaxUnackedBytes { get; init; } = 128 * 1024;
 
-    /// <summary>Bytes waiting to be written (not yet handed to Akka.IO) above which the session pauses (<see cref="OutputBackedUp"/>); <c>limits.max-unsent-output</c>.</summary>
+    /// <summary>Unsent bytes (queued here, or handed to Akka.IO and not yet acknowledged) above which the session pauses (<see cref="OutputBackedUp"/>); <c>limits.max-unsent-output</c>.</summary>
     public long OutputHighWater { get; init; } = 1024 * 1024;
 
-    /// <summary>Waiting bytes at or below which a paused session goes on (<see cref="OutputDrained"/>); a quarter of <c>limits.max-unsent-output</c>.</summary>
+    /// <summary>
+    /// Unsent bytes at or below which a paused session goes on (<see cref="OutputDrained"/>) and a
+    /// long answer makes its next piece (<see cref="NotifyWhenDrained"/>); a quarter of <c>limits.max-unsent-output</c>.
+    /// </summary>
     public long OutputLowWater { get; init; } = 256 * 1024;
+
+    /// <summary>The node-wide count of unsent bytes, shared by every endpoint; <c>limits.max-unsent-output-total</c>.</summary>
+    public UnsentOutputTotal UnsentTotal { get; init; } = new(long.MaxValue);
 
     /// <summary>Connections the kernel queues before the listener accepts them; <c>limits.listen-backlog</c>.</summary>
     public int ListenBacklog { get; init; } = 1024;

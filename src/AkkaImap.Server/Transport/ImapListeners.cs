@@ -27,10 +27,11 @@ public static class ImapListeners
         ImapSettings settings,
         TlsIdentity certificate,
         SessionPropsFactory sessions,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        UnsentOutputTotal? unsentTotal = null)
     {
         var dispatcher = system.Dispatchers.HasDispatcher(ImapDispatcher.Id) ? ImapDispatcher.Id : null;
-        return await StartPlannedAsync(system, ListenerPlan.From(settings, certificate, dispatcher), new ConnectionGate(settings.MaxConnections), sessions, cancellationToken)
+        return await StartPlannedAsync(system, ListenerPlan.From(settings, certificate, dispatcher, unsentTotal), new ConnectionGate(settings.MaxConnections), sessions, cancellationToken)
             .ConfigureAwait(false);
     }
 

@@ -14,7 +14,7 @@ internal sealed record PlannedListener(IPEndPoint Address, EndpointSettings Endp
 /// </summary>
 internal static class ListenerPlan
 {
-    public static IReadOnlyList<PlannedListener> From(ImapSettings settings, TlsIdentity certificate, string? dispatcher)
+    public static IReadOnlyList<PlannedListener> From(ImapSettings settings, TlsIdentity certificate, string? dispatcher, UnsentOutputTotal? unsentTotal = null)
     {
         var ports = new List<(int Port, bool Ssl, string PortKey)> { (settings.Port, settings.Ssl, "akka-imap.port") };
         if (settings.AlternatePort.Enabled)
@@ -23,6 +23,7 @@ internal static class ListenerPlan
         }
 
         var plan = new List<PlannedListener>();
+        unsentTotal ??= new UnsentOutputTotal(settings.Limits.MaxUnsentOutputTotal);
         foreach (var (port, ssl, portKey) in ports)
         {
             var endpoint = new EndpointSettings(
@@ -36,6 +37,7 @@ internal static class ListenerPlan
                 PortKey = portKey,
                 OutputHighWater = settings.Limits.MaxUnsentOutput,
                 OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
+                UnsentTotal = unsentTotal,
                 ListenBacklog = settings.Limits.ListenBacklog,
             };
 

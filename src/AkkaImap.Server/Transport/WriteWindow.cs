@@ -53,6 +53,22 @@ internal sealed class WriteWindow(int maxUnacked, Action<ByteString, int> issue)
         Pump();
     }
 
+    /// <summary>
+    /// Forgets the plaintext writes not yet handed to Akka.IO (those with nobody waiting for them);
+    /// each is whole responses, so what was issued still ends on a response boundary.
+    /// </summary>
+    public void DropWaiting()
+    {
+        if (_waiting.Any(item => item.Accepted is not null))
+        {
+            // TLS records: dropping one would break the stream's sequence; they stay.
+            return;
+        }
+
+        _waiting.Clear();
+        _waitingBytes = 0;
+    }
+
     /// <summary>The connection is gone: whoever waits to write learns it.</summary>
     public void Fail(Exception error)
     {

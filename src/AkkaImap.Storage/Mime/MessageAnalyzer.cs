@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AkkaImap.Protocol.Model;
 using MimeKit;
 using ContentDisposition = AkkaImap.Protocol.Model.ContentDisposition;
@@ -5,7 +6,7 @@ using ContentDisposition = AkkaImap.Protocol.Model.ContentDisposition;
 namespace AkkaImap.Storage.Mime;
 
 /// <summary>What append stores for one message besides its flags.</summary>
-internal sealed record AnalysedMessage(byte[] Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview);
+internal sealed record AnalysedMessage(ReadOnlyMemory<byte> Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview);
 
 /// <summary>
 /// Parses a message once, at append time, with MimeKit's offset-reporting parser events, and
@@ -16,9 +17,9 @@ internal static class MessageAnalyzer
 {
     private readonly record struct Span(long Begin, long HeadersEnd, long End, long Lines);
 
+    /// <summary>Analyses <paramref name="content"/> where it lies: it is neither copied nor kept beyond the result.</summary>
     public static AnalysedMessage Analyse(ReadOnlyMemory<byte> content)
     {
-        var bytes = content.ToArray();
         MimePartNode parts;
         Envelope envelope;
         BodyPart body;
@@ -27,7 +28,9 @@ internal static class MessageAnalyzer
         {
             var spans = new Dictionary<MimeEntity, Span>(ReferenceEqualityComparer.Instance);
             var begins = new Dictionary<MimeEntity, long>(ReferenceEqualityComparer.Instance);
-            using var stream = new MemoryStream(bytes, writable: false);
+            using var stream = MemoryMarshal.TryGetArray(content, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(content.ToArray(), writable: false);
             var parser = new MimeParser(stream, MimeFormat.Entity, persistent: true);
             parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
             parser.MimeEntityEnd += (_, e) => spans[e.Entity] = new Span(begins.GetValueOrDefault(e.Entity), e.HeadersEndOffset, e.EndOffset, e.Lines);
@@ -37,32 +40,31 @@ internal static class MessageAnalyzer
             parts = builder.Node(message.Body, 0);
             envelope = EnvelopeBuilder.Build(message);
             body = builder.Body(message.Body);
-            preview = PreviewText.From(message);
+            preview = PreviewText.From(message, content.Length);
         }
         catch (Exception)
         {
-            (parts, envelope, body, preview) = Fallback(bytes);
+            (parts, envelope, body, preview) = Fallback(content.Span);
         }
-        return new AnalysedMessage(bytes, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview);
+        return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview);
     }
 
     /// <summary>A single text/plain part: headers up to the first empty line, the rest is body.</summary>
-    private static (MimePartNode, Envelope, BodyPart, string) Fallback(byte[] bytes)
+    private static (MimePartNode, Envelope, BodyPart, string) Fallback(ReadOnlySpan<byte> span)
     {
-        var span = bytes.AsSpan();
-        long bodyStart = bytes.Length;
+        long bodyStart = span.Length;
         var crlf = span.IndexOf("\r\n\r\n"u8);
         var lf = span.IndexOf("\n\n"u8);
         if (crlf >= 0 && (lf < 0 || crlf < lf)) bodyStart = crlf + 4;
         else if (lf >= 0) bodyStart = lf + 2;
         var bodySpan = span[(int)bodyStart..];
         var lines = bodySpan.Count((byte)'\n') + (bodySpan.Length > 0 && bodySpan[^1] != '\n' ? 1 : 0);
-        var node = new MimePartNode(0, bodyStart, bytes.Length, "text/plain", null, [], null);
+        var node = new MimePartNode(0, bodyStart, span.Length, "text/plain", null, [], null);
         var envelope = new Envelope(null, null, null, null, null, null, null, null, null, null);
         var body = new SinglePart("TEXT", "PLAIN")
         {
             Parameters = [new("CHARSET", "US-ASCII")],
-            Size = bytes.Length - bodyStart,
+            Size = span.Length - bodyStart,
             Lines = lines,
         };
         return (node, envelope, body, "");

@@ -24,10 +24,7 @@ public sealed partial class SqliteStore
             var uid = folder.UidNext;
             var now = Db.NowMs();
             var uids = new uint[messages.Count];
-            using var insertBlob = c.Cmd("""
-                INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
-                VALUES (@e, NULL, @s, @env, @body, @parts, @p, @c) RETURNING id
-                """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null), ("@c", null));
+            using var insertBlob = InsertBlobCommand(c);
             using var insertMessage = InsertMessageCommand(c);
             for (var i = 0; i < messages.Count; i++)
             {
@@ -40,8 +37,7 @@ public sealed partial class SqliteStore
                 else
                 {
                     var a = analysed[i]!;
-                    Set(insertBlob, Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.Content);
-                    (blobId, size) = ((long)insertBlob.ExecuteScalar()!, a.Content.Length);
+                    (blobId, size) = (InsertBlob(c, insertBlob, a), a.Content.Length);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 Set(insertMessage, folderId, uid, (int)(request.Flags & ~MessageFlags.Recent), Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
@@ -69,15 +65,30 @@ public sealed partial class SqliteStore
             // Bodies staged a day ago and never appended (their session went away) go now.
             var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
             DeleteBlobsIfUnused(c, expired);
-            using var insertBlob = c.Cmd("""
-                INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
-                VALUES (@e, NULL, @s, @env, @body, @parts, @p, @c) RETURNING id
-                """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null), ("@c", null));
-            Set(insertBlob, Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.Content);
-            var blobId = (long)insertBlob.ExecuteScalar()!;
+            using var insertBlob = InsertBlobCommand(c);
+            var blobId = InsertBlob(c, insertBlob, a);
             c.Exec("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
             return blobId;
         }, ct);
+
+    private static Db.Statement InsertBlobCommand(SqliteConnection c) => c.Cmd("""
+        INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
+        VALUES (@e, NULL, @s, @env, @body, @parts, @p, zeroblob(@s)) RETURNING id
+        """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null));
+
+    /// <summary>
+    /// Inserts a message's row and writes its bytes into the row in place (SQLite's incremental
+    /// blob I/O): bound as a parameter, a body would be copied twice more in native memory (the
+    /// bound value, then the record SQLite assembles), three times its size at once (issue 16).
+    /// </summary>
+    private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a)
+    {
+        Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview);
+        var blobId = (long)insertBlob.ExecuteScalar()!;
+        using var blob = new SqliteBlob(c, "blobs", "content", blobId);
+        blob.Write(a.Content.Span);
+        return blobId;
+    }
 
     /// <summary>A staged body for an APPEND: taken once (its staged row goes), with its size.</summary>
     private static (long BlobId, long Size) TakeStaged(SqliteConnection c, long stagedId)

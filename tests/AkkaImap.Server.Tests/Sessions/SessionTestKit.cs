@@ -154,6 +154,10 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
                     case SignedIn:
                         // Tells the connection whom to name in its closing log line; no bytes.
                         break;
+                    case NotifyWhenDrained notify:
+                        // This stand-in connection writes at once: its output is always drained.
+                        Session.Tell(new OutputSent(notify.Step));
+                        break;
                     case var message:
                         throw new Xunit.Sdk.XunitException($"Expected response bytes, got {message}");
                 }

@@ -31,9 +31,6 @@ internal sealed record RenderedChunk(IReadOnlyList<ReadOnlyMemory<byte>> Parts, 
 /// </summary>
 internal static class FetchRenderer
 {
-    /// <summary>A chunk stops after the message that takes its output past this, bounding memory.</summary>
-    private const int ChunkBudget = 2 * 1024 * 1024;
-
     /// <summary>Section data this long or longer is attached to the output by reference.</summary>
     private const int AttachAbove = 4 * 1024;
 
@@ -76,13 +73,34 @@ internal static class FetchRenderer
         }
     }
 
-    public static async Task<RenderedChunk> RenderAsync(IMailStore store, long folderId, FetchPlan plan, IReadOnlyList<FetchTarget> targets, bool utf8)
+    /// <summary>
+    /// Renders the responses of the first targets, stopping after the message that takes the output
+    /// to <paramref name="budget"/> bytes (at least one message is rendered, whatever its size).
+    /// </summary>
+    public static async Task<RenderedChunk> RenderAsync(IMailStore store, long folderId, FetchPlan plan, IReadOnlyList<FetchTarget> targets, bool utf8, long budget)
     {
         var infos = await store.GetMessagesAsync(folderId, targets.Select(t => t.State.Uid).ToArray()).ConfigureAwait(false);
         var byUid = infos.ToDictionary(i => i.Uid);
+        if (plan.NeedsContent)
+        {
+            // Only as many messages as the budget holds by their stored size are read at all.
+            int fit = 0;
+            long bytes = 0;
+            while (fit < targets.Count && bytes < budget)
+            {
+                bytes += byUid.TryGetValue(targets[fit].State.Uid, out var sized) ? sized.Size : 0;
+                fit++;
+            }
+            if (fit < targets.Count)
+            {
+                targets = targets.Take(fit).ToArray();
+                var kept = targets.Select(t => t.State.Uid).ToHashSet();
+                infos = infos.Where(i => kept.Contains(i.Uid)).ToArray();
+            }
+        }
         // Small messages are read whole in one query, not one query each.
         var contents = plan.NeedsContent ? await SectionReader.ReadSmallAsync(store, folderId, infos).ConfigureAwait(false) : null;
-        var buffer = new SegmentedOutput(Math.Min(ChunkBudget, 512 * infos.Count));
+        var buffer = new SegmentedOutput((int)Math.Min(budget, 512L * infos.Count));
         var writer = new ImapWriter(buffer, utf8);
         int done = 0;
         bool unknownCte = false;
@@ -109,7 +127,7 @@ internal static class FetchRenderer
                 continue;
             }
             Write(writer, buffer, plan, target, info, values.Data);
-            if (buffer.Length > ChunkBudget)
+            if (buffer.Length >= budget)
             {
                 break;
             }
