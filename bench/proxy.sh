@@ -86,8 +86,10 @@ def session(p):
 for _ in range(20):  # warm-up (JIT, pools)
     for p in (port, v1, v2): session(p)
 totals = {m: {"cpu": 0.0, "times": []} for m in ("direct", "v1", "v2")}
+paths = [("direct", port), ("v1", v1), ("v2", v2)]
 for r in range(rounds):
-    for mode, p in (("direct", port), ("v1", v1), ("v2", v2)):
+    # The order turns each round, so that no path always runs first (after a pause) or last.
+    for mode, p in paths[r % 3:] + paths[:r % 3]:
         before = cpu()
         for _ in range(sessions):
             t = time.perf_counter(); session(p); totals[mode]["times"].append(time.perf_counter() - t)
