@@ -24,6 +24,8 @@ public sealed class HaproxyServer : ServerFixture
         PlainV1 = new HaproxyRoute("imap_v1", Port, "send-proxy");
         PlainV2 = new HaproxyRoute("imap_v2", Port, "send-proxy-v2");
         TlsV2 = new HaproxyRoute("imaps_v2", TlsPort, "send-proxy-v2");
+        // HAProxy's own health checks, with the PROXY header: v2 sends them as LOCAL.
+        Checked = new HaproxyRoute("imap_checked", Port, "send-proxy-v2 check check-send-proxy inter 1s");
     }
 
     public HaproxyRoute PlainV1 { get; }
@@ -31,6 +33,8 @@ public sealed class HaproxyServer : ServerFixture
     public HaproxyRoute PlainV2 { get; }
 
     public HaproxyRoute TlsV2 { get; }
+
+    public HaproxyRoute Checked { get; }
 
     public string HaproxyOutput => _haproxy?.Output ?? string.Empty;
 
@@ -42,7 +46,7 @@ public sealed class HaproxyServer : ServerFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _haproxy = await PrivateHaproxy.StartAsync([PlainV1, PlainV2, TlsV2]);
+        _haproxy = await PrivateHaproxy.StartAsync([PlainV1, PlainV2, TlsV2, Checked]);
     }
 
     public override async Task DisposeAsync()
@@ -154,6 +158,17 @@ public sealed class ProxyProtocolTests(HaproxyServer server) : IClassFixture<Hap
 
         await LineOf(secondMe, "failed login 1 in a row from 127.0.0.7,", "the first failure from 127.0.0.7");
         await LineOf(secondMe, $"login of {Guess} failed (PLAIN, plain): unknown user", "the failure line naming 127.0.0.7");
+    }
+
+    [Fact]
+    public async Task HAProxy_health_checks_send_v2_LOCAL_and_keep_the_balancers_own_address()
+    {
+        var line = await server.WaitForLineAsync(
+            l => l.Contains("PROXY v2 header, no client address in it)", StringComparison.Ordinal), "a health check's connection line");
+
+        // Taken, not closed; the session is the balancer's own (127.0.0.1), not a client's.
+        Assert.Contains("connection opened on 127.0.0.1:", line);
+        Assert.Contains(" 127.0.0.1:", line[..line.IndexOf(": connection opened", StringComparison.Ordinal)]);
     }
 
     [Fact]
