@@ -1,5 +1,6 @@
 using Akka.Event;
 using AkkaImap.Protocol.Responses;
+using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
 
@@ -52,6 +53,10 @@ internal static class PasswordLogin
         {
             delay = auth.FailureDelayMax;
         }
+        // Keyed on the client's address (the PROXY header's behind a load balancer): the line says
+        // which, so an administrator (or fail2ban) sees who is guessing.
+        context.Log.Info("failed login {Failures} in a row from {Address}, answered after {Delay}",
+            failures, context.Connection.ClientAddress, SettingValues.FormatDuration(delay));
         return CommandOutcome.After(delay, () => CommandOutcome.No("Authentication failed", ResponseCode.AuthenticationFailed));
     }
 

@@ -33,6 +33,9 @@ public sealed record ImapSettings(
     /// <summary><c>logging</c>: the form (text or JSON lines) and the lowest level of the service's log.</summary>
     public LoggingSettings Logging { get; init; } = LoggingSettings.Default;
 
+    /// <summary><c>proxy-protocol</c>: which peers are load balancers that must open with a PROXY header.</summary>
+    public ProxyProtocolSettings ProxyProtocol { get; init; } = ProxyProtocolSettings.None;
+
     /// <summary>
     /// The built-in defaults (SPEC.md, Settings), with <c>storage.path</c> resolved against the
     /// working folder as it is when first read. hocon/reference.conf states the same values.
@@ -90,6 +93,16 @@ public sealed record AuthSettings(
     TimeSpan FailureDelay,
     TimeSpan FailureDelayMax,
     LockoutSettings Lockout);
+
+/// <summary>
+/// <c>proxy-protocol</c>: a connection from a peer in <see cref="TrustedNetworks"/> must start with a
+/// HAProxy PROXY header (v1 or v2), whose client address then stands for the peer's everywhere
+/// (Dovecot's <c>haproxy_trusted_networks</c>). Empty: no peer may send one.
+/// </summary>
+public sealed record ProxyProtocolSettings(IReadOnlyList<IPNetwork> TrustedNetworks)
+{
+    public static ProxyProtocolSettings None { get; } = new([]);
+}
 
 /// <summary><c>auth.lockout</c>: <see cref="Failures"/> within <see cref="Window"/> locks an account for <see cref="Duration"/>.</summary>
 public sealed record LockoutSettings(int Failures, TimeSpan Window, TimeSpan Duration);

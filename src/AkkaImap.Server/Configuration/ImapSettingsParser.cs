@@ -51,6 +51,7 @@ internal static class ImapSettingsParser
             Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)))
         {
             Logging = Logging(r),
+            ProxyProtocol = new ProxyProtocolSettings(Networks(r, "proxy-protocol.trusted-networks", [])),
         };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;
@@ -353,9 +354,9 @@ internal static class ImapSettingsParser
         return items;
     }
 
-    private static IReadOnlyList<IPNetwork> Networks(HoconReader r, string key)
+    private static IReadOnlyList<IPNetwork> Networks(HoconReader r, string key, IReadOnlyList<string>? defaults = null)
     {
-        var items = r.List(key) ?? ["127.0.0.0/8", "::1/128"];
+        var items = r.List(key) ?? defaults ?? ["127.0.0.0/8", "::1/128"];
         var networks = new List<IPNetwork>(items.Count);
         foreach (var item in items)
         {

@@ -36,7 +36,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>The step of the session's <see cref="NotifyWhenDrained"/> not answered yet.</summary>
     private int? _drainStep;
     private string? _closeReason;
-    private readonly ILoggingAdapter _log;
+    private ILoggingAdapter _log;
     private readonly long _openedAt = Environment.TickCount64;
     private long _bytesIn;
     private long _bytesOut;
@@ -72,7 +72,31 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         // answers to what it sent (keepOpenOnPeerClosed; see Tcp.PeerClosed below).
         _tcp.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
         Context.Watch(_tcp);
-        _log.Info("connection opened on {Local} ({Endpoint}, {Security})", _info.Local.ToString(), _info.EndpointName, _endpoint.ImplicitTls ? "implicit TLS" : "plain");
+        if (_endpoint.RequiresProxyHeader(_info.Remote))
+        {
+            AwaitProxyHeader();
+        }
+        else
+        {
+            Open(proxyVersion: null);
+        }
+    }
+
+    /// <summary>The client is known (directly, or from the PROXY header): say so, then TLS or the session.</summary>
+    private void Open(int? proxyVersion)
+    {
+        var security = _endpoint.ImplicitTls ? "implicit TLS" : "plain";
+        if (proxyVersion is { } version)
+        {
+            var via = _info.Proxy is null ? "no client address in it" : $"via {Address(_info.Proxy)}";
+            _log.Info("connection opened on {Local} ({Endpoint}, {Security}, PROXY v{Version} header, {Via})",
+                Address(_info.Local), _info.EndpointName, security, version, via);
+        }
+        else
+        {
+            _log.Info("connection opened on {Local} ({Endpoint}, {Security})", _info.Local.ToString(), _info.EndpointName, security);
+        }
+
         if (_endpoint.ImplicitTls)
         {
             BeginHandshake();
@@ -82,6 +106,12 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             CreateSession();
         }
     }
+
+    private static string Address(System.Net.EndPoint endpoint) => endpoint switch
+    {
+        System.Net.IPEndPoint { Address.IsIPv4MappedToIPv6: true } ip => $"{ip.Address.MapToIPv4()}:{ip.Port}",
+        _ => endpoint.ToString() ?? "unknown",
+    };
 
     protected override void PostStop()
     {
@@ -110,6 +140,11 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case Tcp.Received received when AwaitingProxyHeader:
+                ImapMetrics.BytesReceived(received.Data.Count);
+                _bytesIn += received.Data.Count;
+                OnProxyBytes(received.Data);
+                break;
             case Tcp.Received received when _tls is not null:
                 ImapMetrics.BytesReceived(received.Data.Count);
                 _bytesIn += received.Data.Count;
@@ -267,6 +302,9 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case Tcp.CommandFailed failed:
                 _log.Debug("{0} failed, aborting", failed.Cmd);
                 _tcp.Tell(Tcp.Abort.Instance);
+                break;
+            case ProxyHeaderTimedOut:
+                OnProxyHeaderTimedOut();
                 break;
             case CloseTimedOut:
                 _tcp.Tell(Tcp.Abort.Instance);

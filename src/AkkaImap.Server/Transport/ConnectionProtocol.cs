@@ -22,6 +22,19 @@ public sealed record ConnectionInfo(
     /// </summary>
     public string SessionId { get; init; } = SessionIds.New();
 
+    /// <summary>
+    /// The load balancer this connection came through (<c>proxy-protocol.trusted-networks</c>), when
+    /// its PROXY header named the client; then <see cref="Remote"/> is the client's address.
+    /// </summary>
+    public EndPoint? Proxy { get; init; }
+
+    /// <summary>The client's address without the port, as failed logins are counted against it.</summary>
+    public string ClientAddress => Remote switch
+    {
+        IPEndPoint ip => (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString(),
+        _ => Remote.ToString() ?? "unknown",
+    };
+
     /// <summary>The client's address and port as logged (an IPv4 client on a dual-stack socket shows as IPv4).</summary>
     public string Client => Remote switch
     {

@@ -45,16 +45,27 @@ internal sealed record EndpointSettings(
     /// <summary>How long a stopped connection waits for its session to stop after ConnectionClosed.</summary>
     public TimeSpan SessionStopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public bool IsTrusted(EndPoint remote)
+    /// <summary>
+    /// <c>proxy-protocol.trusted-networks</c>: peers that are load balancers. A connection from one
+    /// must start with a PROXY header (<see cref="RequiresProxyHeader"/>); empty on LMTP endpoints.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> ProxyTrustedNetworks { get; init; } = [];
+
+    public bool IsTrusted(EndPoint remote) => InNetworks(remote, TrustedNetworks);
+
+    /// <summary>The peer is a load balancer that must open with a PROXY header.</summary>
+    public bool RequiresProxyHeader(EndPoint remote) => ProxyTrustedNetworks.Count > 0 && InNetworks(remote, ProxyTrustedNetworks);
+
+    private static bool InNetworks(EndPoint remote, IReadOnlyList<IPNetwork> networks)
     {
         if (remote is not IPEndPoint ip)
         {
             return false;
         }
 
-        // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; trusted-networks are written as IPv4.
+        // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; networks are written as IPv4.
         var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
-        foreach (var network in TrustedNetworks)
+        foreach (var network in networks)
         {
             if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
             {
@@ -67,4 +78,11 @@ internal sealed record EndpointSettings(
 
     public ConnectionInfo InfoFor(EndPoint remote, EndPoint local) =>
         new(remote, local, IsTls: false, CanStartTls: !ImplicitTls, IsTrustedNetwork: IsTrusted(remote), EndpointName: Name);
+
+    /// <summary>
+    /// The connection as the PROXY header tells it: the client's address (and the address it reached)
+    /// replace the balancer's everywhere, <c>auth.trusted-networks</c> included; same session id.
+    /// </summary>
+    public ConnectionInfo Proxied(ConnectionInfo direct, IPEndPoint client, IPEndPoint reached) =>
+        InfoFor(client, reached) with { SessionId = direct.SessionId, Proxy = direct.Remote };
 }

@@ -39,6 +39,7 @@ internal static class ListenerPlan
                 OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
                 UnsentTotal = unsentTotal,
                 ListenBacklog = settings.Limits.ListenBacklog,
+                ProxyTrustedNetworks = settings.ProxyProtocol.TrustedNetworks,
             };
 
             AddBinds(plan, settings.Bind, port, endpoint);

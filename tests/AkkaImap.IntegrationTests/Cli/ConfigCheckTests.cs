@@ -38,7 +38,8 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 0.1", lines);
         Assert.Contains("akka-imap.storage.postgresql.writers = 4", lines);
         Assert.Contains("akka-imap.limits.max-unsent-output-total = 256M", lines);
-        Assert.Equal(66, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", lines);
+        Assert.Equal(67, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -71,6 +72,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     [InlineData("akka-imap.telemetry.otlp.endpoint = \"collector:4317\"", "akka-imap.telemetry.otlp.endpoint: expected an http:// or https:// URL such as \"http://127.0.0.1:4317\", or leave it unset, got \"collector:4317\"")]
     [InlineData("akka-imap.lmtp.data-timeout = 10", "akka-imap.lmtp.data-timeout: expected a duration such as 30s, 5m or 1h, got \"10\"")]
     [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
+    [InlineData("akka-imap.proxy-protocol.trusted-networks = [\"10.0.0.0/33\"]", "akka-imap.proxy-protocol.trusted-networks: expected networks such as [\"10.0.0.0/8\", \"2001:db8::/32\"] with the address bits past the prefix zero, got \"10.0.0.0/33\"")]
     [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
     [InlineData("akka-imap.limits { max-unsent-output = 2M, max-unsent-output-total = 1M }", "akka-imap.limits.max-unsent-output-total: must be at least akka-imap.limits.max-unsent-output (2M), got \"1M\"")]
     public async Task Config_check_refuses_what_is_not_available_or_bad(string hocon, string expected)

@@ -26,11 +26,20 @@ public sealed class LineClient : IAsyncDisposable
     /// <summary>The TLS version in use, or null on a plaintext connection.</summary>
     public SslProtocols? Protocol => (_stream as SslStream)?.SslProtocol;
 
-    public static async Task<LineClient> ConnectAsync(string host, int port, bool implicitTls = false)
+    /// <summary>This end of the connection (to tell which log lines are this client's).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_tcp.Client.LocalEndPoint!;
+
+    /// <param name="from">A loopback source address to connect from (127.0.0.2 ...), so that tests can tell clients apart.</param>
+    public static async Task<LineClient> ConnectAsync(string host, int port, bool implicitTls = false, IPAddress? from = null)
     {
         var tcp = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
         try
         {
+            if (from is not null)
+            {
+                tcp.Client.Bind(new IPEndPoint(from, 0));
+            }
+
             using var cts = new CancellationTokenSource(Bound);
             await tcp.ConnectAsync(IPAddress.Parse(host), port, cts.Token);
         }
@@ -65,6 +74,14 @@ public sealed class LineClient : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(Bound);
         await _stream.WriteAsync(Encoding.ASCII.GetBytes(text), cts.Token);
+        await _stream.FlushAsync(cts.Token);
+    }
+
+    /// <summary>Writes raw bytes (a binary PROXY v2 header) in one write.</summary>
+    public async Task WriteAsync(byte[] bytes)
+    {
+        using var cts = new CancellationTokenSource(Bound);
+        await _stream.WriteAsync(bytes, cts.Token);
         await _stream.FlushAsync(cts.Token);
     }
 
