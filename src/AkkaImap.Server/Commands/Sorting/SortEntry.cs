@@ -1,3 +1,4 @@
+using AkkaImap.Storage.Search;
 using System.Text;
 using AkkaImap.Protocol.Model;
 using AkkaImap.Protocol.Search;
