@@ -22,7 +22,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("6", await store.PragmaAsync("user_version"));
+        Assert.Equal("7", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
@@ -43,7 +43,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 6), (refused.Found, refused.Known));
+        Assert.Equal((99, 7), (refused.Found, refused.Known));
     }
 
     [Fact]

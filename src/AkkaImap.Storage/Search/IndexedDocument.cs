@@ -36,8 +36,8 @@ public sealed record IndexedDocument(string Header, string Body, string? From, s
     public const char PartSeparator = '\uFFFF';
 
     public static IndexedDocument Of(MessageText text, Envelope envelope) => new(
-        Fold(text.HeaderText),
-        Fold(string.Join(PartSeparator, text.BodyTexts ?? [])),
+        Stored(text.HeaderText),
+        Stored(string.Join(PartSeparator, text.BodyTexts ?? [])),
         FoldOrNull(EnvelopeText.Of(envelope, "From")),
         FoldOrNull(EnvelopeText.Of(envelope, "To")),
         FoldOrNull(EnvelopeText.Of(envelope, "Cc")),
@@ -47,7 +47,36 @@ public sealed record IndexedDocument(string Header, string Body, string? From, s
     /// <summary>The index's case folding: the simple upper-case mapping, character by character.</summary>
     public static string Fold(string text) => text.ToUpperInvariant();
 
-    private static string? FoldOrNull(string? text) => text is null ? null : Fold(text);
+    /// <summary>
+    /// Folded, and storable as text in both stores: NUL (PostgreSQL text cannot hold it) and
+    /// unpaired surrogates (not UTF-8) become U+FFFD. No needle the index answers contains any of
+    /// the three (<see cref="NeedleFor"/>), so this changes no answer.
+    /// </summary>
+    private static string Stored(string text)
+    {
+        var folded = Fold(text);
+        if (!folded.Contains('\0') && !HasSurrogates(folded))
+        {
+            return folded;
+        }
+        var chars = folded.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (chars[i] == '\0' || char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+        return new string(chars);
+    }
+
+    private static bool HasSurrogates(string text) => text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+
+    private static string? FoldOrNull(string? text) => text is null ? null : Stored(text);
 
     /// <summary>
     /// The folded needle the index can answer exactly, or null when only the scan can: fewer than
