@@ -66,6 +66,25 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     }
 
     [Fact]
+    public async Task A_store_from_before_the_full_text_index_gets_its_messages_indexed_by_the_migration()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, "From: Jürgen <j@example.de>\r\nSubject: old\r\n\r\nSch=C3=B6ne Gr=C3=BC=C3=9Fe\r\n", "Subject: other\r\n\r\nnothing\r\n");
+        await Store.DisposeAsync();
+        await using (var raw = await RawAsync())
+        {
+            // Schema 3 as it was: no index.
+            await ScalarAsync(raw, "DROP TABLE blob_text; UPDATE schema_version SET version = 3");
+        }
+
+        await ReopenAsync();
+
+        Assert.Equal([uids[0]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.From, "jürgen"))!.Matches.ToArray());
+        Assert.Equal([uids[1]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.Body, "NOTHING"))!.Matches.ToArray());
+    }
+
+    [Fact]
     public async Task A_store_written_by_a_newer_AkkaImap_is_refused_with_both_versions()
     {
         await using (var raw = await RawAsync())

@@ -30,6 +30,28 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task A_store_from_before_the_full_text_index_gets_its_messages_indexed_by_the_migration()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, "From: Jürgen <j@example.de>\r\nSubject: old\r\n\r\nSch=C3=B6ne Gr=C3=BC=C3=9Fe\r\n", "Subject: other\r\n\r\nnothing\r\n");
+        await Store.DisposeAsync();
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            // Schema 6 as it was: no index.
+            raw.Open();
+            using var old = raw.CreateCommand();
+            old.CommandText = "DROP TABLE text_index; DROP TABLE address_index; DROP TABLE text_unindexed; PRAGMA user_version = 6";
+            old.ExecuteNonQuery();
+        }
+
+        await ReopenAsync();
+
+        Assert.Equal([uids[0]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.From, "jürgen"))!.Matches.ToArray());
+        Assert.Equal([uids[1]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.Body, "NOTHING"))!.Matches.ToArray());
+    }
+
+    [Fact]
     public async Task A_store_written_by_a_newer_AkkaImap_is_refused_with_both_versions()
     {
         await Store.DisposeAsync();
