@@ -1,6 +1,6 @@
-using AkkaImap.Storage.Search;
 using AkkaImap.Protocol.Search;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 using MimeKit.Utils;
 
 namespace AkkaImap.Server.Commands.Searching;

@@ -1,12 +1,14 @@
-using AkkaImap.Storage.Search;
 using AkkaImap.Protocol.Search;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 
 namespace AkkaImap.Server.Commands.Searching;
 
 /// <summary>
-/// The part of a SEARCH that reads the store, run on the worker pool: the messages the view could
-/// not decide are looked up in batches of <see cref="BatchSize"/> (one query each), and only
+/// The part of a SEARCH that reads the store, run on the worker pool. Text keys are first answered
+/// from the store's full-text index where it can (<see cref="IndexedDocument"/>: the same answers
+/// as the scan below); the messages still undecided are looked up in batches of
+/// <see cref="BatchSize"/> (one query each), and only
 /// those still undecided by their <see cref="MessageInfo"/> have their bytes read — in one query
 /// per batch for messages up to <see cref="WholeReadLimit"/>, just the header of larger ones
 /// when no BODY/TEXT key is involved. A message expunged by another session that this client

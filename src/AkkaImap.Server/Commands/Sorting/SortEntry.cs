@@ -1,10 +1,10 @@
-using AkkaImap.Storage.Search;
 using System.Text;
 using AkkaImap.Protocol.Model;
 using AkkaImap.Protocol.Search;
 using AkkaImap.Server.Commands.Searching;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 using MimeKit.Utils;
 
 namespace AkkaImap.Server.Commands.Sorting;
