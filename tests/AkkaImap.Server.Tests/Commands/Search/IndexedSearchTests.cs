@@ -39,7 +39,7 @@ public sealed class IndexedSearchTests(IndexedSearchTests.Corpus corpus) : IClas
             }
         }
         // The corpus gives each field something to find (the comparison is not between empty sets).
-        Assert.True(answered >= 8, $"{field}: only {answered} needles found anything");
+        Assert.True(answered >= 4, $"{field}: only {answered} needles found anything");
     }
 
     [Fact]
