@@ -7,7 +7,7 @@
 # gives both servers the same users (SCRAM-SHA-256 secrets, 4096 PBKDF2 iterations, one password)
 # and the same mail, runs the idle-cpu, mixed, idle and large scenarios against each server in
 # turn on loopback, and writes bench/RESULTS.md and bench/results.png. The last line printed is
-#   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S idle-cpu-pct=C
+#   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S idle-cpu-pct=C search-body-100k-ms=B
 # Full run: 60 s with no connections, mixed at 50 and 200 clients, 10,000 IDLE connections, a
 # 100,000-message folder (< 20 min on 2 cores). --quick: 20 s with no connections, 50 clients,
 # 1,000 IDLE connections, 10,000 messages (< 5 min).

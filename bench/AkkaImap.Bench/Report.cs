@@ -45,7 +45,7 @@ public static class Report
 
         var mixedRatio = Find("commands per server CPU-s", true) / Find("commands per server CPU-s", false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"mixed-ratio={mixedRatio:0.00} idle-kb-per-conn={Find("memory per connection (PSS delta)", true):0.0} idle-p99-ms={Find("EXISTS heard p99", true):0.0} select-100k-ms={Find(": SELECT (first)", true):0.0} idle-cpu-pct={Find(": CPU with no connections", true):0.00}"));
+            $"mixed-ratio={mixedRatio:0.00} idle-kb-per-conn={Find("memory per connection (PSS delta)", true):0.0} idle-p99-ms={Find("EXISTS heard p99", true):0.0} select-100k-ms={Find(": SELECT (first)", true):0.0} idle-cpu-pct={Find(": CPU with no connections", true):0.00} search-body-100k-ms={Find(": SEARCH BODY", true):0.0}"));
         return 0;
     }
 

@@ -4,9 +4,10 @@ namespace AkkaImap.Storage;
 /// Folders and messages. Every write is durable when its task completes (group-committed).
 /// Folder names are full paths with the '/' delimiter; "INBOX" matches case-insensitively
 /// (RFC 9051 §5.1) and is stored upper-case; other names compare exactly.
-/// Text SEARCH is left to the server: it reads raw bytes (<see cref="ReadMessageAsync"/>) and
-/// decodes them with MimeKit on its worker pool; the store serves the non-text criteria
-/// (flags, dates, size, envelope) from the rows and <see cref="MessageInfo"/>.
+/// Text SEARCH: the store keeps a full-text index of every message's searchable text, written at
+/// append (<see cref="SearchIndexAsync"/>); what it cannot answer the server scans, reading raw
+/// bytes (<see cref="ReadMessageAsync"/>) and decoding them with MimeKit on its worker pool. The
+/// store serves the other criteria (flags, dates, size, envelope) from the rows and <see cref="MessageInfo"/>.
 /// </summary>
 public interface IMailStore
 {
@@ -121,6 +122,16 @@ public interface IMailStore
     /// in memory whole.
     /// </summary>
     Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
+
+    /// <summary>
+    /// The full-text index's answer to a SEARCH key on one folder (BODY, TEXT, FROM, TO, CC, BCC,
+    /// SUBJECT; RFC 9051 §6.4.4): the messages whose text contains <paramref name="value"/>
+    /// case-insensitively, exactly as the plain scan decides it
+    /// (<see cref="Search.IndexedDocument"/>), and the messages the index has no text for. Null
+    /// when the index cannot answer this value (<see cref="Search.IndexedDocument.NeedleFor"/>:
+    /// fewer than three characters, among others): the caller scans.
+    /// </summary>
+    Task<Search.IndexedMatches?> SearchIndexAsync(long folderId, Search.IndexedField field, string value, CancellationToken ct = default);
 
     /// <summary>
     /// A mailbox's effective quota limits and its use (every message of its folders; RFC 9208

@@ -59,10 +59,29 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(3, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(4, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((3, 3), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((4, 4), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_full_text_index_gets_its_messages_indexed_by_the_migration()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, "From: Jürgen <j@example.de>\r\nSubject: old\r\n\r\nSch=C3=B6ne Gr=C3=BC=C3=9Fe\r\n", "Subject: other\r\n\r\nnothing\r\n");
+        await Store.DisposeAsync();
+        await using (var raw = await RawAsync())
+        {
+            // Schema 3 as it was: no index.
+            await ScalarAsync(raw, "DROP TABLE blob_text; UPDATE schema_version SET version = 3");
+        }
+
+        await ReopenAsync();
+
+        Assert.Equal([uids[0]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.From, "jürgen"))!.Matches.ToArray());
+        Assert.Equal([uids[1]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.Body, "NOTHING"))!.Matches.ToArray());
     }
 
     [Fact]
@@ -75,7 +94,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 3), (refused.Found, refused.Known));
+        Assert.Equal((99, 4), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

@@ -22,11 +22,33 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("6", await store.PragmaAsync("user_version"));
+        Assert.Equal("7", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
         Assert.Equal("1", await relaxed.PragmaAsync("synchronous")); // NORMAL
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_full_text_index_gets_its_messages_indexed_by_the_migration()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, "From: Jürgen <j@example.de>\r\nSubject: old\r\n\r\nSch=C3=B6ne Gr=C3=BC=C3=9Fe\r\n", "Subject: other\r\n\r\nnothing\r\n");
+        await Store.DisposeAsync();
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            // Schema 6 as it was: no index.
+            raw.Open();
+            using var old = raw.CreateCommand();
+            old.CommandText = "DROP TABLE text_index; DROP TABLE address_index; DROP TABLE text_unindexed; PRAGMA user_version = 6";
+            old.ExecuteNonQuery();
+        }
+
+        await ReopenAsync();
+
+        Assert.Equal([uids[0]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.From, "jürgen"))!.Matches.ToArray());
+        Assert.Equal([uids[1]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.Body, "NOTHING"))!.Matches.ToArray());
     }
 
     [Fact]
@@ -43,7 +65,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 6), (refused.Found, refused.Known));
+        Assert.Equal((99, 7), (refused.Found, refused.Known));
     }
 
     [Fact]

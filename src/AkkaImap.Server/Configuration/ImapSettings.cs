@@ -37,6 +37,13 @@ public sealed record ImapSettings(
     public ProxyProtocolSettings ProxyProtocol { get; init; } = ProxyProtocolSettings.None;
 
     /// <summary>
+    /// <c>search.full-text-index</c>: SEARCH answers BODY, TEXT, FROM, TO, CC, BCC and SUBJECT from
+    /// the store's full-text index (on), or scans every message (off). The store keeps the index
+    /// up to date either way.
+    /// </summary>
+    public bool FullTextIndex { get; init; } = true;
+
+    /// <summary>
     /// The built-in defaults (SPEC.md, Settings), with <c>storage.path</c> resolved against the
     /// working folder as it is when first read. hocon/reference.conf states the same values.
     /// </summary>

@@ -52,6 +52,7 @@ internal static class ImapSettingsParser
         {
             Logging = Logging(r),
             ProxyProtocol = new ProxyProtocolSettings(Networks(r, "proxy-protocol.trusted-networks", [])),
+            FullTextIndex = Bool(r, "search.full-text-index", true),
         };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;

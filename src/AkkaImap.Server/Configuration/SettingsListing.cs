@@ -66,6 +66,7 @@ public static class SettingsListing
         Add("limits.command-timeout", SettingValues.FormatDuration(s.Limits.CommandTimeout));
         Add("cache.account-idle", SettingValues.FormatDuration(s.Cache.AccountIdle));
         Add("cache.unselected-messages", Number(s.Cache.UnselectedMessages));
+        Add("search.full-text-index", SettingValues.FormatBool(s.FullTextIndex));
         Add("lmtp.enabled", SettingValues.FormatBool(s.Lmtp.Enabled));
         Add("lmtp.bind", List(s.Lmtp.Bind));
         Add("lmtp.port", Number(s.Lmtp.Port));

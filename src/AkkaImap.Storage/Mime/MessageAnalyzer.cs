@@ -1,12 +1,16 @@
 using System.Runtime.InteropServices;
 using AkkaImap.Protocol.Model;
+using AkkaImap.Storage.Search;
 using MimeKit;
 using ContentDisposition = AkkaImap.Protocol.Model.ContentDisposition;
 
 namespace AkkaImap.Storage.Mime;
 
-/// <summary>What append stores for one message besides its flags.</summary>
-internal sealed record AnalysedMessage(ReadOnlyMemory<byte> Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview);
+/// <summary>
+/// What append stores for one message besides its flags; <see cref="Text"/> goes to the full-text
+/// index (null: its text could not be read, so SEARCH scans it).
+/// </summary>
+internal sealed record AnalysedMessage(ReadOnlyMemory<byte> Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview, IndexedDocument? Text);
 
 /// <summary>
 /// Parses a message once, at append time, with MimeKit's offset-reporting parser events, and
@@ -24,6 +28,7 @@ internal static class MessageAnalyzer
         Envelope envelope;
         BodyPart body;
         string preview;
+        IndexedDocument? text;
         try
         {
             var spans = new Dictionary<MimeEntity, Span>(ReferenceEqualityComparer.Instance);
@@ -41,12 +46,30 @@ internal static class MessageAnalyzer
             envelope = EnvelopeBuilder.Build(message);
             body = builder.Body(message.Body);
             preview = PreviewText.From(message, content.Length);
+            text = IndexedDocument.Of(MessageText.FromParsed(message), envelope);
         }
         catch (Exception)
         {
             (parts, envelope, body, preview) = Fallback(content.Span);
+            text = FallbackText(content, envelope);
         }
-        return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview);
+        return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview, text);
+    }
+
+    /// <summary>
+    /// The index text of a message the analysis could not read: what SEARCH's scan would find in
+    /// it (its own parse, which may still succeed), or null when that fails too.
+    /// </summary>
+    private static IndexedDocument? FallbackText(ReadOnlyMemory<byte> content, Envelope envelope)
+    {
+        try
+        {
+            return IndexedDocument.Of(MessageText.FromMessage(content.ToArray()), envelope);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     /// <summary>A single text/plain part: headers up to the first empty line, the rest is body.</summary>

@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -137,7 +137,7 @@ internal static class PostgresSchema
         """;
 
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)
@@ -166,6 +166,8 @@ internal static class PostgresSchema
         CheckNotNewer(current);
         if (current == 0) await c.ExecAsync("CREATE TABLE schema_version(version integer NOT NULL)").ConfigureAwait(false);
         for (var v = current; v < Version; v++) await c.ExecAsync(Migrations[v]).ConfigureAwait(false);
+        // Version 4, the full-text index: filled for the blobs already stored.
+        if (current is > 0 and < 4) await PgSearchIndex.BackfillAsync(c).ConfigureAwait(false);
         if (current < Version)
         {
             await c.ExecAsync("DELETE FROM schema_version").ConfigureAwait(false);

@@ -61,9 +61,13 @@ public sealed partial class PostgresStore
         return analysed;
     }
 
-    private static Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a) =>
-        c.ScalarAsync<long>(InsertBlobSql, ("@e", Db.NewObjectId('M')), ("@s", (long)a.Content.Length), ("@env", a.Envelope), ("@body", a.Body),
+    private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a)
+    {
+        var blobId = await c.ScalarAsync<long>(InsertBlobSql, ("@e", Db.NewObjectId('M')), ("@s", (long)a.Content.Length), ("@env", a.Envelope), ("@body", a.Body),
             ("@parts", a.Parts), ("@p", a.Preview), ("@c", a.Content));
+        await PgSearchIndex.AddAsync(c, blobId, a.Text);
+        return blobId;
+    }
 
     public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
         PrepareThenWrite(Interlocked.Increment(ref _stagedLane), () => MessageAnalyzer.Analyse(content), async (c, a) =>

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -154,6 +154,12 @@ internal static class Schema
             if (current <= 3) c.Exec(V4);
             if (current <= 4) c.Exec(V5);
             if (current <= 5) c.Exec(V6);
+            // Version 7: the full-text index (SearchIndex.Schema), filled for the blobs already stored.
+            if (current <= 6)
+            {
+                c.Exec(SearchIndex.Schema);
+                SearchIndex.Backfill(c);
+            }
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

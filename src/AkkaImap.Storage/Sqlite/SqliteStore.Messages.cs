@@ -85,8 +85,11 @@ public sealed partial class SqliteStore
     {
         Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview);
         var blobId = (long)insertBlob.ExecuteScalar()!;
-        using var blob = new SqliteBlob(c, "blobs", "content", blobId);
-        blob.Write(a.Content.Span);
+        using (var blob = new SqliteBlob(c, "blobs", "content", blobId))
+        {
+            blob.Write(a.Content.Span);
+        }
+        SearchIndex.Add(c, blobId, a.Text);
         return blobId;
     }
 
@@ -259,8 +262,9 @@ public sealed partial class SqliteStore
     private static void DeleteBlobsIfUnused(SqliteConnection c, List<long> blobIds)
     {
         if (blobIds.Count == 0) return;
-        c.Exec("DELETE FROM blobs WHERE id IN (SELECT value FROM json_each(@ids)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = blobs.id)",
+        var deleted = ReadIds(c, "DELETE FROM blobs WHERE id IN (SELECT value FROM json_each(@ids)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = blobs.id) RETURNING id",
             ("@ids", JsonSerializer.Serialize(blobIds, StorageJson.Default.ListInt64)));
+        SearchIndex.Remove(c, deleted);
     }
 
     private static string UidJson(IReadOnlyCollection<uint>? uids) =>

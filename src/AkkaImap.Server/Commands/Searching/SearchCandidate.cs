@@ -1,4 +1,6 @@
+using AkkaImap.Protocol.Search;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 
 namespace AkkaImap.Server.Commands.Searching;
 
@@ -26,11 +28,15 @@ internal sealed class SearchCandidate(uint msn, MessageFlagState state)
 
     public MessageInfo? Info { get; set; }
 
-    public MessageContent? Content { get; set; }
+    public MessageText? Content { get; set; }
 }
 
 /// <summary>
 /// What every key of one SEARCH is evaluated against: the view's size and last UID (for <c>*</c>),
-/// the UIDs of the saved result <c>$</c>, and the moment the search started (OLDER/YOUNGER).
+/// the UIDs of the saved result <c>$</c>, the moment the search started (OLDER/YOUNGER), and the
+/// full-text index's answers to its text keys (<see cref="SearchRunner"/> looks them up).
 /// </summary>
-internal sealed record SearchScope(uint Count, uint LastUid, IReadOnlySet<uint> SavedUids, DateTimeOffset Now);
+internal sealed record SearchScope(uint Count, uint LastUid, IReadOnlySet<uint> SavedUids, DateTimeOffset Now)
+{
+    public IReadOnlyDictionary<SearchKey, IndexedMatches>? Indexed { get; init; }
+}

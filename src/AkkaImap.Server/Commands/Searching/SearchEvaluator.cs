@@ -1,5 +1,6 @@
 using AkkaImap.Protocol.Search;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 using MimeKit.Utils;
 
 namespace AkkaImap.Server.Commands.Searching;
@@ -26,6 +27,7 @@ internal static class SearchEvaluator
         ModSeqKey modSeq => Of(message.State.ModSeq >= modSeq.ModSeq),
         // RFC 8514 §4.2: every message of this store has a save date.
         SaveDateSupportedKey => Truth.True,
+        TextKey or HeaderKey when FromIndex(key, message, scope) is { } indexed => indexed,
         _ => message.Info is { } info ? EvaluateStored(key, message, info, scope) : Truth.Unknown,
     };
 
@@ -51,6 +53,32 @@ internal static class SearchEvaluator
         HeaderKey header => message.Content is { } content ? Of(HeaderMatches(content, header)) : Truth.Unknown,
         TextKey text => message.Content is { BodyTexts: { } bodies } content ? Of(TextMatches(content, bodies, text)) : Truth.Unknown,
         _ => Truth.False,
+    };
+
+    /// <summary>
+    /// A text key the full-text index answered, for a message it holds text for: the same answer
+    /// the scan gives (<see cref="IndexedDocument"/>), without loading the message.
+    /// </summary>
+    private static Truth? FromIndex(SearchKey key, SearchCandidate message, SearchScope scope) =>
+        scope.Indexed is { } indexed && indexed.TryGetValue(key, out var found) && !found.Unindexed.Contains(message.Uid)
+            ? Of(found.Matches.Contains(message.Uid))
+            : null;
+
+    /// <summary>The index field that answers a key; null for keys the index does not hold.</summary>
+    public static IndexedField? IndexedFieldOf(SearchKey key) => key switch
+    {
+        TextKey { Scope: TextScope.Text } => IndexedField.Text,
+        TextKey => IndexedField.Body,
+        HeaderKey header => header.Field.ToUpperInvariant() switch
+        {
+            "FROM" => IndexedField.From,
+            "TO" => IndexedField.To,
+            "CC" => IndexedField.Cc,
+            "BCC" => IndexedField.Bcc,
+            "SUBJECT" => IndexedField.Subject,
+            _ => null,
+        },
+        _ => null,
     };
 
     private static Truth All(IReadOnlyList<SearchKey> keys, SearchCandidate message, SearchScope scope)
@@ -181,7 +209,7 @@ internal static class SearchEvaluator
     /// HEADER name value (RFC 9051 §6.4.4): a field of that name whose decoded text contains the
     /// value; an empty value matches every message that has the field.
     /// </summary>
-    private static bool HeaderMatches(MessageContent content, HeaderKey key)
+    private static bool HeaderMatches(MessageText content, HeaderKey key)
     {
         foreach (var header in content.Headers)
         {
@@ -194,7 +222,7 @@ internal static class SearchEvaluator
     }
 
     /// <summary>TEXT searches the header and the body, BODY only the body (RFC 9051 §6.4.4).</summary>
-    private static bool TextMatches(MessageContent content, IReadOnlyList<string> bodies, TextKey key)
+    private static bool TextMatches(MessageText content, IReadOnlyList<string> bodies, TextKey key)
     {
         if (key.Scope == TextScope.Text && Contains(content.HeaderText, key.Value))
         {

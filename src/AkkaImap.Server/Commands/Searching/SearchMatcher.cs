@@ -42,7 +42,8 @@ internal static class SearchMatcher
         // The worker sees only the store and these candidates, never the context.
         var store = context.Store;
         var folderId = view.FolderId;
-        var work = context.RunOnWorkerAsync(() => SearchRunner.RunAsync(store, folderId, criteria, undecided, scope));
+        var useIndex = context.Settings.FullTextIndex;
+        var work = context.RunOnWorkerAsync(() => SearchRunner.RunAsync(store, folderId, criteria, undecided, scope, useIndex));
         return CommandOutcome.Await(Guard(work), found =>
         {
             if (found.Error is not null)

@@ -4,6 +4,7 @@ using AkkaImap.Protocol.Search;
 using AkkaImap.Server.Commands.Searching;
 using AkkaImap.Server.Sessions;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 using MimeKit.Utils;
 
 namespace AkkaImap.Server.Commands.Sorting;

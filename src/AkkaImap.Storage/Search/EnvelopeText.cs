@@ -2,7 +2,7 @@ using System.Text;
 using AkkaImap.Protocol.Model;
 using MimeKit.Utils;
 
-namespace AkkaImap.Server.Commands.Searching;
+namespace AkkaImap.Storage.Search;
 
 /// <summary>
 /// FROM, TO, CC, BCC and SUBJECT answered from the stored ENVELOPE, so that a search over a large
@@ -11,7 +11,7 @@ namespace AkkaImap.Server.Commands.Searching;
 /// its encoding). Addresses are matched against the whole header as a person reads it
 /// (<c>Name &lt;local@domain&gt;, ...</c>), so a search for a name, a domain or a full address works.
 /// </summary>
-internal static class EnvelopeText
+public static class EnvelopeText
 {
     /// <summary>True for the header fields the envelope carries.</summary>
     public static bool Covers(string field) =>

@@ -1,22 +1,22 @@
 using System.Text;
 using MimeKit;
 
-namespace AkkaImap.Server.Commands.Searching;
+namespace AkkaImap.Storage.Search;
 
 /// <summary>
-/// The parts of a message that HEADER, BODY and TEXT look at, decoded with MimeKit: the header
+/// The parts of a message that SEARCH's HEADER, BODY and TEXT look at, decoded with MimeKit: the header
 /// fields (values unfolded and RFC 2047-decoded by <see cref="Header.Value"/>) and, when the body
 /// was read, the decoded text of every text/* part, including those inside attached messages
 /// (whose header is body text of the outer message). Non-text parts are not searched.
 /// </summary>
-internal sealed class MessageContent
+public sealed class MessageText
 {
     /// <summary>Hostile nesting of multiparts and attached messages stops being searched here.</summary>
     private const int MaxDepth = 32;
 
     private string? _headerText;
 
-    private MessageContent(HeaderList headers, IReadOnlyList<string>? bodyTexts)
+    private MessageText(HeaderList headers, IReadOnlyList<string>? bodyTexts)
     {
         Headers = headers;
         BodyTexts = bodyTexts;
@@ -31,35 +31,43 @@ internal sealed class MessageContent
     public string HeaderText => _headerText ??= Describe(Headers);
 
     /// <summary>Parses the header block (the message's bytes up to its body).</summary>
-    public static MessageContent FromHeader(byte[] bytes)
+    public static MessageText FromHeader(byte[] bytes)
     {
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            return new MessageContent(HeaderList.Load(stream), null);
+            return new MessageText(HeaderList.Load(stream), null);
         }
         catch (FormatException)
         {
             // Not even a header could be read: nothing in it can match.
-            return new MessageContent([], null);
+            return new MessageText([], null);
         }
     }
 
     /// <summary>Parses a whole message and collects the text of its text parts.</summary>
-    public static MessageContent FromMessage(byte[] bytes)
+    public static MessageText FromMessage(byte[] bytes)
     {
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            var message = MimeMessage.Load(stream);
-            var texts = new List<string>();
-            Collect(message.Body, texts, 0);
-            return new MessageContent(message.Headers, texts);
+            return FromParsed(MimeMessage.Load(stream));
         }
         catch (FormatException)
         {
-            return new MessageContent([], []);
+            return new MessageText([], []);
         }
+    }
+
+    /// <summary>
+    /// The same for a message already parsed (append's analysis, which feeds the full-text index
+    /// with exactly the text SEARCH compares: <see cref="IndexedDocument"/>).
+    /// </summary>
+    public static MessageText FromParsed(MimeMessage message)
+    {
+        var texts = new List<string>();
+        Collect(message.Body, texts, 0);
+        return new MessageText(message.Headers, texts);
     }
 
     private static void Collect(MimeEntity? entity, List<string> texts, int depth)
