@@ -89,7 +89,14 @@ public sealed record AuthSettings(
     IReadOnlyList<IPNetwork> TrustedNetworks,
     TimeSpan FailureDelay,
     TimeSpan FailureDelayMax,
-    LockoutSettings Lockout);
+    LockoutSettings Lockout)
+{
+    /// <summary><c>auth.cache.size</c>: password logins remembered (<see cref="Sessions.LoginCache"/>); 0 turns the cache off.</summary>
+    public int CacheSize { get; init; } = 10_000;
+
+    /// <summary><c>auth.cache.ttl</c>: how long a remembered login answers (while the directory does not change).</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromHours(1);
+}
 
 /// <summary><c>auth.lockout</c>: <see cref="Failures"/> within <see cref="Window"/> locks an account for <see cref="Duration"/>.</summary>
 public sealed record LockoutSettings(int Failures, TimeSpan Window, TimeSpan Duration);
