@@ -49,8 +49,12 @@ public sealed class BigAppendTests(BigAppendServer server, ITestOutputHelper out
         // own growth. Before the fix a literal cost six to ten times its size.
         Assert.True(growth < 3 * total, $"{Clients} parallel APPENDs of {ProcessMemory.Mb(Size)} grew the server by {ProcessMemory.Mb(growth)}");
 
-        // The memory the literals took is given back once they are stored (nothing forced).
-        long target = anonymousBefore + total / 2;
+        // The memory the literals took is given back once they are stored (nothing forced). Before
+        // the fix it stayed at the peak (6.5 times the literals). What the runtime keeps for itself
+        // after a burst (malloc arenas, stacks of threads the pool added while starved) grows with
+        // the machine's load: under 32 MB in CI, 56-68 MB here at load 50-57 on two
+        // cores. So the bound is twice the literals: far below the bug, above that noise.
+        long target = anonymousBefore + 2 * total;
         long after = await ProcessMemory.AnonymousFallsToAsync(pid, target, TimeSpan.FromSeconds(60));
         output.WriteLine($"anonymous before {ProcessMemory.Mb(anonymousBefore)}, after {ProcessMemory.Mb(after)}");
         output.WriteLine(string.Join("\n", server.Output.Split('\n').Where(l => l.Contains("Memory returned", StringComparison.Ordinal))));
