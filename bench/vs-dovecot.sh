@@ -4,13 +4,16 @@
 #   bench/vs-dovecot.sh [--quick] [--keep]
 #
 # Installs Dovecot from Debian's packages if missing, builds AkkaImap and the load tool in Release,
-# gives both servers the same users (SCRAM-SHA-256 secrets, 4096 PBKDF2 iterations, one password)
-# and the same mail, runs the idle-cpu, mixed, idle and large scenarios against each server in
-# turn on loopback, and writes bench/RESULTS.md and bench/results.png. The last line printed is
-#   mixed-ratio=R idle-kb-per-conn=K idle-p99-ms=P select-100k-ms=S idle-cpu-pct=C search-body-100k-ms=B
+# gives both servers the same users (SCRAM-SHA-256 secrets, 4096 PBKDF2 iterations, one password,
+# an authentication cache on both) and the same mail (bench/gen_mbox.py), runs the idle-cpu, mixed
+# (with LOGIN in the loop and without), idle and large scenarios on loopback, and writes
+# bench/RESULTS.md and bench/results.png. The mixed scenarios run ROUNDS times (3), alternating
+# which server goes first; the table gives medians and spreads. The last line printed is
+#   mixed-ratio=R mixed-nologin-ratio=N mixed-tls-ratio=T p50-worst-ratio=W idle-kb-per-conn=K
+#   idle-p99-ms=P select-100k-ms=S fetch-flags-100k-ms=F idle-cpu-pct=C search-body-100k-ms=B
 # Full run: 60 s with no connections, mixed at 50 and 200 clients, 10,000 IDLE connections, a
-# 100,000-message folder (< 20 min on 2 cores). --quick: 20 s with no connections, 50 clients,
-# 1,000 IDLE connections, 10,000 messages (< 5 min).
+# 100,000-message folder (about 35 min on 2 cores). --quick: 20 s with no connections, 50
+# clients, 1,000 IDLE connections, 10,000 messages (about 12 min).
 # (Budgets for an otherwise idle machine.) --keep leaves the scratch folder (data, configs, logs)
 # for inspection. BENCH_RESULTS=DIR writes the results there instead of bench/.
 set -euo pipefail
@@ -43,7 +46,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 AKKA_PORT=${AKKA_PORT:-$(free_port)}
 DOVECOT_PORT=${DOVECOT_PORT:-$(free_port)}
 while [ "$DOVECOT_PORT" = "$AKKA_PORT" ]; do DOVECOT_PORT=$(free_port); done
-GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
+ROUNDS=${ROUNDS:-3}
 SOURCES=8   # client source addresses 127.0.0.2-9: 8 ephemeral port ranges for 10,000+ connections
 
 # 10,000 connections need as many descriptors in the servers and in the load tool.
@@ -65,6 +69,7 @@ trap cleanup EXIT
 START=$(date +%s)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log() { echo "[$(( $(date +%s) - START ))s] $*"; }
+log "load average at start: $LOAD_BEFORE ($(nproc) cores)"
 
 # --- tools -----------------------------------------------------------------------------------
 if ! command -v dovecot >/dev/null 2>&1; then
@@ -83,7 +88,7 @@ dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-containe
 dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
 BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
 AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
-python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
+python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 20240601 >/dev/null
 
 # --- AkkaImap setup ----------------------------------------------------------------------------
 AKKA_CONF="$WORK/akkaimap.conf"
@@ -142,6 +147,11 @@ userdb {
   args = $D/users
 }
 mail_location = maildir:~/Maildir
+# Authentication cache, as Dovecot's documentation advises for speed (and as AkkaImap has one):
+# a repeated LOGIN with the same password is answered from the cache instead of another PBKDF2.
+auth_cache_size = 10M
+auth_cache_ttl = 1 hour
+auth_cache_negative_ttl = 1 hour
 # Dovecot's durable setting: fsync whenever needed not to lose acknowledged mail.
 mail_fsync = optimized
 default_client_limit = 15000
@@ -199,25 +209,48 @@ doveconf -c "$DOVECOT_CONF" -n >/dev/null
 
 # --- scenarios ---------------------------------------------------------------------------------
 # Each scenario runs on a freshly started server, so that one scenario's leftovers (heap, cached
-# processes) do not show in the next one's memory figures.
-run_scenarios() { # NAME PORT OUT START-FUNCTION
-  local name=$1 port=$2 out=$3 start=$4
-  local common=(--port "$port" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" --sources "$SOURCES" --out "$out")
+# processes) do not show in the next one's memory figures. The mixed scenarios run in ROUNDS
+# rounds, alternating which server goes first, so that a change in the machine's load hits both;
+# every other scenario runs once per server. Round r's figures go to NAME-rR.json.
+common_args() { # PORT OUT
+  echo --port "$1" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" --sources "$SOURCES" --out "$2"
+}
+
+scenario_idle_cpu() { # NAME PORT OUT START-FUNCTION
+  local name=$1 out=$3 start=$4
   "$start"
-  # What the server costs when nobody uses it: no client connects; 10 s to finish starting.
+  # What the server costs when nobody uses it: no client connects; 30 s to finish starting.
   log "$name: idle CPU, no connections, ${IDLE_CPU_SECONDS}s"
   "${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$out" --settle 30 --seconds "$IDLE_CPU_SECONDS"
   stop_server
+}
+
+FILLED=""
+scenario_mixed() { # NAME PORT OUT START-FUNCTION ROUND
+  local name=$1 port=$2 out=$3 start=$4 round=$5
+  local common
+  read -r -a common <<<"$(common_args "$port" "$out")"
   "$start"
-  log "$name: filling $MAX_CLIENTS INBOXes with 30 messages each"
-  "${BENCH[@]}" fill "${common[@]}" --pid "$SERVER_PID" --users "$MAX_CLIENTS" --first-user 1 --per-user 30
+  if [[ " $FILLED " != *" $name "* ]]; then
+    log "$name: filling $MAX_CLIENTS INBOXes with 30 messages each"
+    "${BENCH[@]}" fill "${common[@]}" --pid "$SERVER_PID" --users "$MAX_CLIENTS" --first-user 1 --per-user 30
+    FILLED="$FILLED $name"
+  fi
   for clients in $MIXED_CLIENTS; do
-    log "$name: mixed load, $clients clients, ${MIXED_SECONDS}s"
     # 15 s of warm-up for both: a service runs for days, and the .NET runtime spends its first
     # ~30 s of load recompiling hot code (tiered JIT, measured at 10% of AkkaImap's CPU then).
+    log "$name (round $round): mixed load with LOGIN, $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
     "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS"
+    log "$name (round $round): mixed load, long-lived sessions (no LOGIN), $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
+    "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --no-login
   done
   stop_server
+}
+
+scenario_rest() { # NAME PORT OUT START-FUNCTION
+  local name=$1 port=$2 out=$3 start=$4
+  local common
+  read -r -a common <<<"$(common_args "$port" "$out")"
   "$start"
   log "$name: $IDLE_CONNECTIONS IDLE connections"
   "${BENCH[@]}" idle "${common[@]}" --pid "$SERVER_PID" --connections "$IDLE_CONNECTIONS" --per-user "$PER_USER" --first-user 1 --notify 100 --settle 10
@@ -282,17 +315,40 @@ for port in "$AKKA_PORT" "$DOVECOT_PORT"; do
   if port_in_use "$port"; then echo "port $port is already in use" >&2; exit 1; fi
 done
 
-run_scenarios AkkaImap "$AKKA_PORT" "$WORK/akkaimap.json" start_akkaimap
-run_scenarios Dovecot "$DOVECOT_PORT" "$WORK/dovecot.json" start_dovecot
+A=(AkkaImap "$AKKA_PORT" "$WORK/akkaimap-r1.json" start_akkaimap)
+DV=(Dovecot "$DOVECOT_PORT" "$WORK/dovecot-r1.json" start_dovecot)
+scenario_idle_cpu "${A[@]}"
+scenario_idle_cpu "${DV[@]}"
+AKKA_RUNS=""; DOVECOT_RUNS=""
+for round in $(seq 1 "$ROUNDS"); do
+  A[2]="$WORK/akkaimap-r$round.json"; DV[2]="$WORK/dovecot-r$round.json"
+  AKKA_RUNS="$AKKA_RUNS${AKKA_RUNS:+,}${A[2]}"; DOVECOT_RUNS="$DOVECOT_RUNS${DOVECOT_RUNS:+,}${DV[2]}"
+  if [ $((round % 2)) = 1 ]; then
+    scenario_mixed "${A[@]}" "$round"; scenario_mixed "${DV[@]}" "$round"
+  else
+    scenario_mixed "${DV[@]}" "$round"; scenario_mixed "${A[@]}" "$round"
+  fi
+done
+A[2]="$WORK/akkaimap-r1.json"; DV[2]="$WORK/dovecot-r1.json"
+scenario_rest "${A[@]}"
+scenario_rest "${DV[@]}"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load average at end: $LOAD_AFTER"
 
 # --- report ------------------------------------------------------------------------------------
 ELAPSED=$(( $(date +%s) - START ))
-PREFACE="Mode: **$MODE** (${IDLE_CPU_SECONDS} s with no connections, $MIXED_CLIENTS mixed clients, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $LOAD_BEFORE, at its end: $(cut -d' ' -f1-3 /proc/loadavg), whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick' || true)\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
+PREFACE="Mode: **$MODE** (${IDLE_CPU_SECONDS} s with no connections, $MIXED_CLIENTS mixed clients with and without LOGIN in the loop, $ROUNDS rounds alternating the servers, $IDLE_CONNECTIONS IDLE connections, $LARGE_MESSAGES-message folder), measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before the run: $LOAD_BEFORE, at its end: $LOAD_AFTER, whole run ${ELAPSED}s. Dovecot $(dovecot --version | cut -d' ' -f1). Produced by \`bench/vs-dovecot.sh$( [ "$QUICK" = 1 ] && echo ' --quick' || true)\`. A load average well above the core count means other work shared the CPU: throughput and latency are then noisy and worse for both servers; commands per server-CPU-second holds up best. How the figures are taken: [README.md](README.md).
 
 ![AkkaImap advantage over Dovecot](results.png)"
 RESULTS=${BENCH_RESULTS:-$HERE}   # where RESULTS.md, results.png and the raw figures go
 mkdir -p "$RESULTS"
-cp "$WORK/akkaimap.json" "$RESULTS/results-akkaimap.json"
-cp "$WORK/dovecot.json" "$RESULTS/results-dovecot.json"
-"${BENCH[@]}" report --akka "$WORK/akkaimap.json" --dovecot "$WORK/dovecot.json" \
+python3 - "$RESULTS/results-akkaimap.json" "${AKKA_RUNS//,/ }" <<'PY'
+import json, sys
+json.dump([json.load(open(p)) for p in sys.argv[2].split()], open(sys.argv[1], "w"), indent=1)
+PY
+python3 - "$RESULTS/results-dovecot.json" "${DOVECOT_RUNS//,/ }" <<'PY'
+import json, sys
+json.dump([json.load(open(p)) for p in sys.argv[2].split()], open(sys.argv[1], "w"), indent=1)
+PY
+"${BENCH[@]}" report --akka "$AKKA_RUNS" --dovecot "$DOVECOT_RUNS" \
   --md "$RESULTS/RESULTS.md" --png "$RESULTS/results.png" --title "# AkkaImap vs Dovecot: latest table" --preface "$PREFACE"

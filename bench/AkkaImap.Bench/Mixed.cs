@@ -9,6 +9,9 @@ namespace AkkaImap.Bench;
 /// LOGIN, SELECT, three rounds of (FETCH flags + FETCH a body pipelined, STORE \Seen), APPEND,
 /// (STORE \Deleted on the new message + EXPUNGE pipelined), LOGOUT. Each user's INBOX keeps its
 /// size because every session removes what it appended.
+/// With <c>--no-login</c> each client logs in and selects INBOX once, untimed, and then loops over
+/// the same commands without LOGIN, SELECT and LOGOUT (a NOOP instead, as a client that keeps its
+/// session polls): what long-lived desktop and mobile sessions do.
 /// </summary>
 public static class Mixed
 {
@@ -18,13 +21,14 @@ public static class Mixed
         var first = o.Int("first-user", 1);
         var warmup = TimeSpan.FromSeconds(o.Double("warmup", 5));
         var measure = TimeSpan.FromSeconds(o.Double("seconds", 20));
-        var label = o.Get("label", $"mixed-{clients}");
+        var noLogin = o.Get("no-login", "false") == "true";
+        var label = o.Get("label", noLogin ? $"mixed-nologin-{clients}" : $"mixed-{clients}");
         var appendMessages = Messages.ReadMbox(o.Get("mbox", "sample.mbox")).Where(m => m.Length < 64 * 1024).Take(50).ToList();
         var sampler = o.Sampler;
         var run = new RunState();
         using var hardStop = new CancellationTokenSource(warmup + measure + TimeSpan.FromSeconds(60));
 
-        var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(o, i, first + i, appendMessages, run, hardStop.Token))).ToList();
+        var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(o, i, first + i, appendMessages, run, noLogin, hardStop.Token))).ToList();
         await Task.Delay(warmup);
         var before = sampler.Sample();
         var clock = Stopwatch.StartNew();
@@ -79,7 +83,7 @@ public static class Mixed
         }
     }
 
-    private static async Task<Latencies> ClientLoopAsync(Options o, int client, int userIndex, List<byte[]> appendMessages, RunState run, CancellationToken ct)
+    private static async Task<Latencies> ClientLoopAsync(Options o, int client, int userIndex, List<byte[]> appendMessages, RunState run, bool noLogin, CancellationToken ct)
     {
         var latencies = new Latencies();
         var rnd = new Random(client);
@@ -89,7 +93,7 @@ public static class Mixed
             try
             {
                 await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(client), 16 * 1024, ct);
-                await SessionAsync(c, user, o.Password, rnd, appendMessages, latencies, run, ct);
+                await SessionAsync(c, user, o.Password, rnd, appendMessages, latencies, run, noLogin, ct);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
             {
@@ -103,7 +107,7 @@ public static class Mixed
         return latencies;
     }
 
-    private static async Task SessionAsync(ImapConnection c, string user, string password, Random rnd, List<byte[]> appendMessages, Latencies latencies, RunState run, CancellationToken ct)
+    private static async Task SessionAsync(ImapConnection c, string user, string password, Random rnd, List<byte[]> appendMessages, Latencies latencies, RunState run, bool noLogin, CancellationToken ct)
     {
         async Task<TaggedReply> Timed(string name, Func<Task<TaggedReply>> action)
         {
@@ -128,37 +132,64 @@ public static class Mixed
             latencies.Add(name, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
+        if (noLogin)
+        {
+            // One untimed LOGIN and SELECT, then the loop for as long as the run lasts.
+            if (!(await c.LoginAsync(user, password, ct)).Ok)
+            {
+                run.Error("LOGIN failed");
+                return;
+            }
+
+            var exists = 0;
+            await c.SendAsync("SELECT INBOX", ct);
+            await c.ReadTaggedAsync(line => exists = ParseExists(line.Text) ?? exists, ct);
+            while (!run.Stop && !ct.IsCancellationRequested)
+            {
+                await Timed("NOOP", () => c.CommandAsync("NOOP", ct));
+                await WorkAsync(exists);
+            }
+
+            await c.CommandAsync("LOGOUT", ct);
+            return;
+        }
+
         if (!(await Timed("LOGIN", () => c.LoginAsync(user, password, ct))).Ok)
         {
             return;
         }
 
-        var exists = 0;
+        var count = 0;
         var selectStart = Stopwatch.GetTimestamp();
         await c.SendAsync("SELECT INBOX", ct);
-        var select = await c.ReadTaggedAsync(line => exists = ParseExists(line.Text) ?? exists, ct);
+        var select = await c.ReadTaggedAsync(line => count = ParseExists(line.Text) ?? count, ct);
         Record("SELECT", selectStart, select);
-
-        for (var round = 0; round < 3 && exists > 0; round++)
-        {
-            // Pipelined as clients do after SELECT: flags of all, then the body of one message.
-            var n = rnd.Next(1, exists + 1).ToString(CultureInfo.InvariantCulture);
-            var start = Stopwatch.GetTimestamp();
-            await c.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"f1 FETCH 1:* (UID FLAGS)\r\nf2 FETCH {n} (BODY.PEEK[])\r\n"), ct);
-            Record("FETCH flags", start, await c.ReadTaggedAsync(null, ct));
-            Record("FETCH body", start, await c.ReadTaggedAsync(null, ct));
-            var sign = rnd.Next(2) == 0 ? '+' : '-';
-            await Timed("STORE", () => c.CommandAsync($"STORE {n} {sign}FLAGS (\\Seen)", ct));
-        }
-
-        var message = appendMessages[rnd.Next(appendMessages.Count)];
-        await Timed("APPEND", () => c.AppendAsync("INBOX", [message], "(\\Seen)", ct));
-        var noopStart = Stopwatch.GetTimestamp();
-        // The appended message is the last one: mark it and expunge it, pipelined.
-        await c.WriteAsync("d1 STORE * +FLAGS.SILENT (\\Deleted)\r\nd2 EXPUNGE\r\n"u8.ToArray(), ct);
-        Record("STORE", noopStart, await c.ReadTaggedAsync(null, ct));
-        Record("EXPUNGE", noopStart, await c.ReadTaggedAsync(null, ct));
+        await WorkAsync(count);
         await Timed("LOGOUT", () => c.CommandAsync("LOGOUT", ct));
+
+        // What a session does once a folder is selected; the folder has as many messages at the end.
+        async Task WorkAsync(int exists)
+        {
+            for (var round = 0; round < 3 && exists > 0; round++)
+            {
+                // Pipelined as clients do after SELECT: flags of all, then the body of one message.
+                var n = rnd.Next(1, exists + 1).ToString(CultureInfo.InvariantCulture);
+                var start = Stopwatch.GetTimestamp();
+                await c.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"f1 FETCH 1:* (UID FLAGS)\r\nf2 FETCH {n} (BODY.PEEK[])\r\n"), ct);
+                Record("FETCH flags", start, await c.ReadTaggedAsync(null, ct));
+                Record("FETCH body", start, await c.ReadTaggedAsync(null, ct));
+                var sign = rnd.Next(2) == 0 ? '+' : '-';
+                await Timed("STORE", () => c.CommandAsync($"STORE {n} {sign}FLAGS (\\Seen)", ct));
+            }
+
+            var message = appendMessages[rnd.Next(appendMessages.Count)];
+            await Timed("APPEND", () => c.AppendAsync("INBOX", [message], "(\\Seen)", ct));
+            var deleteStart = Stopwatch.GetTimestamp();
+            // The appended message is the last one: mark it and expunge it, pipelined.
+            await c.WriteAsync("d1 STORE * +FLAGS.SILENT (\\Deleted)\r\nd2 EXPUNGE\r\n"u8.ToArray(), ct);
+            Record("STORE", deleteStart, await c.ReadTaggedAsync(null, ct));
+            Record("EXPUNGE", deleteStart, await c.ReadTaggedAsync(null, ct));
+        }
     }
 
     public static int? ParseExists(string line)

@@ -208,6 +208,7 @@ internal static class ServerHosting
                 .AddHocon(ShutdownHocon(config, settings.Shutdown), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString(ClusterDefaults), HoconAddMode.Append)
+                .AddHocon(ConfigurationFactory.ParseString(IsClusterOfOne(config) ? OneNodeTimings : string.Empty), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString($"akka.loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}\nakka.stdout-loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}"), HoconAddMode.Append)
                 .WithCustomSerializer(OwnerMessageSerializer.Name, [typeof(IOwnerMessage)], system => new OwnerMessageSerializer(system))
                 .WithShardRegion<OwnerRegion>(
@@ -249,6 +250,34 @@ internal static class ServerHosting
         # its lines take the console log's form too.
         akka.stdout-logger-class = "AkkaImap.Host.AkkaStdoutLogger, akkaimap"
         """;
+
+    /// <summary>
+    /// The embedded default cluster of one (no seed nodes, remoting on loopback at a port the system
+    /// picks, so no other node can ever join) has nobody to gossip with, heartbeat or down: Akka's
+    /// periodic ticks for those (gossip, both failure detectors' heartbeats and reapers every 1 s,
+    /// the split-brain resolver's tick every 1 s, the coordinator's rebalance every 10 s) only
+    /// woke an idle server (issue 17). Here they tick every 10 s (rebalance every 60 s) and there
+    /// is no downing provider. Leader actions stay at 1 s: they move this node to Up at start and to
+    /// Removed on shutdown. A configuration that names seed nodes or a remoting host or port (a real
+    /// cluster) keeps Akka's defaults, or its own keys, which win over these anyway.
+    /// </summary>
+    private const string OneNodeTimings = """
+        akka.cluster.gossip-interval = 10s
+        akka.cluster.unreachable-nodes-reaper-interval = 10s
+        akka.cluster.failure-detector.heartbeat-interval = 10s
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 30s
+        akka.cluster.downing-provider-class = ""
+        akka.cluster.sharding.rebalance-interval = 60s
+        akka.remote.watch-failure-detector.heartbeat-interval = 10s
+        akka.remote.watch-failure-detector.unreachable-nodes-reaper-interval = 10s
+        akka.remote.watch-failure-detector.acceptable-heartbeat-pause = 30s
+        """;
+
+    /// <summary>True for the embedded default: no seed nodes, and neither remoting host nor port set in the file.</summary>
+    internal static bool IsClusterOfOne(Config config) =>
+        !(config.HasPath("akka.cluster.seed-nodes") && config.GetStringList("akka.cluster.seed-nodes").Count > 0)
+        && !config.HasPath("akka.remote.dot-netty.tcp.hostname")
+        && !config.HasPath("akka.remote.dot-netty.tcp.port");
 
     /// <summary>The key of the owner shard region in Akka.Hosting's registry.</summary>
     private sealed class OwnerRegion;

@@ -1,6 +1,7 @@
 using Akka.Event;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Sessions;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
 
@@ -19,7 +20,7 @@ internal static class PasswordLogin
     {
         var lockout = context.Settings.Auth.Lockout;
         var policy = new LockoutPolicy(lockout.Failures, lockout.Window, lockout.Duration);
-        return CommandOutcome.Await(CheckAsync(context.Store, login, password, policy), check =>
+        return CommandOutcome.Await(CheckAsync(context.Store, context.LoginCache, login, password, policy), check =>
         {
             if (check.Account is not { } account)
             {
@@ -63,15 +64,28 @@ internal static class PasswordLogin
     /// <summary>The account, or why not (<see cref="LoginLog"/>), and the lockout this failure caused, if it did.</summary>
     private sealed record Check(Account? Account, string? Failure = null, LockoutState? LockedNow = null);
 
-    // Runs off the session's thread: touches only the store.
-    private static async Task<Check> CheckAsync(IDirectoryStore store, string login, string password, LockoutPolicy policy)
+    // Runs off the session's thread: touches only the store and the (thread-safe) login cache.
+    private static async Task<Check> CheckAsync(IDirectoryStore store, LoginCache cache, string login, string password, LockoutPolicy policy)
     {
         var now = DateTimeOffset.UtcNow;
-        // Null when there is no such account.
+        // Null when there is no such account. Read on every login, cached or not: a lockout counts at once.
         var state = await store.GetLockoutAsync(login).ConfigureAwait(false);
         if (state is not null && state.IsLocked(now))
         {
             return new Check(null, LoginLog.Locked);
+        }
+        long version = 0;
+        if (cache.Enabled && state is not null)
+        {
+            // Read before the password is verified: a change after this read makes the entry stale.
+            version = await store.GetDirectoryVersionAsync().ConfigureAwait(false);
+            if (cache.Find(login, password, version) is { } known)
+            {
+                ImapMetrics.LoginCache(hit: true);
+                await ForgiveAsync(store, state, known).ConfigureAwait(false);
+                return new Check(known);
+            }
+            ImapMetrics.LoginCache(hit: false);
         }
         // Verified even for an unknown login, so that both take the same time.
         var account = await store.VerifyPasswordAsync(login, password).ConfigureAwait(false);
@@ -81,7 +95,19 @@ internal static class PasswordLogin
             var after = await store.RecordLoginFailureAsync(login, now, policy).ConfigureAwait(false);
             return new Check(null, state is null ? LoginLog.UnknownUser : LoginLog.WrongPassword, after?.IsLocked(now) == true ? after : null);
         }
-        await store.RecordLoginSuccessAsync(account.Login).ConfigureAwait(false);
+        await ForgiveAsync(store, state, account).ConfigureAwait(false);
+        if (cache.Enabled && state is not null)
+        {
+            cache.Remember(login, password, version, account);
+        }
         return new Check(account);
     }
+
+    /// <summary>
+    /// Clears the account's failure count after a success; the lockout state just read says whether
+    /// there is any (nearly never), so a login costs no second read. A failure counted between that
+    /// read and here is at worst kept.
+    /// </summary>
+    private static Task ForgiveAsync(IDirectoryStore store, LockoutState? state, Account account) =>
+        state is { ConsecutiveFailures: 0 } ? Task.CompletedTask : store.RecordLoginSuccessAsync(account.Login);
 }

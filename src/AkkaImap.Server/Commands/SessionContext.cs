@@ -40,6 +40,9 @@ public sealed class SessionContext
 
     public IStore Store => _services.Store;
 
+    /// <summary>Recent password logins, shared by the server's sessions (<c>auth.cache</c>).</summary>
+    public LoginCache LoginCache => _services.LoginCache;
+
     /// <summary>The only way to reach folder owners (send <see cref="AccountEnvelope"/>, or use <see cref="CommandOutcome.AskAccount"/>).</summary>
     public IActorRef Owners => _services.Owners;
 

@@ -99,7 +99,14 @@ public sealed record AuthSettings(
     IReadOnlyList<IPNetwork> TrustedNetworks,
     TimeSpan FailureDelay,
     TimeSpan FailureDelayMax,
-    LockoutSettings Lockout);
+    LockoutSettings Lockout)
+{
+    /// <summary><c>auth.cache.size</c>: password logins remembered (<see cref="Sessions.LoginCache"/>); 0 turns the cache off.</summary>
+    public int CacheSize { get; init; } = 10_000;
+
+    /// <summary><c>auth.cache.ttl</c>: how long a remembered login answers (while the directory does not change).</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromHours(1);
+}
 
 /// <summary>
 /// <c>proxy-protocol</c>: a connection from a peer in <see cref="TrustedNetworks"/> must start with a

@@ -219,7 +219,11 @@ internal static class ImapSettingsParser
             Lockout: new LockoutSettings(
                 Int(r, "auth.lockout.failures", 10, 1, int.MaxValue),
                 Duration(r, "auth.lockout.window", TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1)),
-                Duration(r, "auth.lockout.duration", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1))));
+                Duration(r, "auth.lockout.duration", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1))))
+        {
+            CacheSize = Int(r, "auth.cache.size", 10_000, 0, 10_000_000),
+            CacheTtl = Duration(r, "auth.cache.ttl", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1)),
+        };
     }
 
     private static int Int(HoconReader r, string key, int fallback, int min, int max)

@@ -53,6 +53,8 @@ public static class SettingsListing
         Add("auth.lockout.failures", Number(s.Auth.Lockout.Failures));
         Add("auth.lockout.window", SettingValues.FormatDuration(s.Auth.Lockout.Window));
         Add("auth.lockout.duration", SettingValues.FormatDuration(s.Auth.Lockout.Duration));
+        Add("auth.cache.size", Number(s.Auth.CacheSize));
+        Add("auth.cache.ttl", SettingValues.FormatDuration(s.Auth.CacheTtl));
         Add("proxy-protocol.trusted-networks", List(s.ProxyProtocol.TrustedNetworks.Select(n => n.ToString())));
         Add("limits.max-line", SettingValues.FormatSize(s.Limits.MaxLine));
         Add("limits.max-literal", SettingValues.FormatSize(s.Limits.MaxLiteral));

@@ -20,4 +20,7 @@ public sealed record SessionServices(
 {
     /// <summary>Failed logins per client address, for the doubling failure delay.</summary>
     public AuthFailureTracker AuthFailures { get; } = new();
+
+    /// <summary>Recent password logins (<c>auth.cache</c>), shared by every session of this server.</summary>
+    public LoginCache LoginCache { get; } = new(Settings.Auth.CacheSize, Settings.Auth.CacheTtl);
 }

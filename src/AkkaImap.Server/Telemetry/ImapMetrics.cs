@@ -41,6 +41,9 @@ public static class ImapMetrics
     private static readonly Counter<long> Logins =
         Meter.CreateCounter<long>("akkaimap.logins", "{login}", "LOGIN/AUTHENTICATE attempts by mechanism and result (success, failure)");
 
+    private static readonly Counter<long> LoginCacheLookups =
+        Meter.CreateCounter<long>("akkaimap.login_cache", "{lookup}", "Password logins looked up in the authentication cache (auth.cache) by result (hit, miss)");
+
     private static readonly UpDownCounter<long> IdleSessions =
         Meter.CreateUpDownCounter<long>("akkaimap.idle.sessions", "{session}", "Sessions currently in IDLE (RFC 2177)");
 
@@ -88,6 +91,9 @@ public static class ImapMetrics
 
     public static void LoginSucceeded(string mechanism) =>
         Logins.Add(1, new KeyValuePair<string, object?>("mechanism", mechanism), Success);
+
+    public static void LoginCache(bool hit) =>
+        LoginCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     public static void IdleStarted() => IdleSessions.Add(1);
 

@@ -40,7 +40,8 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.limits.max-unsent-output-total = 256M", lines);
         Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", lines);
         Assert.Contains("akka-imap.search.full-text-index = on", lines);
-        Assert.Equal(68, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.auth.cache.size = 10000", lines);
+        Assert.Equal(70, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
