@@ -78,6 +78,8 @@ public static class Capabilities
         AddIf(list, condStore && registry.Handles<EnableCommand>() && registry.Handles<UidExpungeCommand>(), "QRESYNC");
         // RFC 8970: FETCH PREVIEW (and LAZY) from the text computed at append time.
         AddIf(list, registry.Handles<FetchCommand>(), "PREVIEW");
+        // RFC 4978: deflate in the connection (ConnectionActor.Deflate), over TLS too; listed until it is on.
+        AddIf(list, registry.Handles<CompressCommand>() && context.Settings.CompressLevel > 0 && !context.CompressionActive, "COMPRESS=DEFLATE");
         return list;
     }
 

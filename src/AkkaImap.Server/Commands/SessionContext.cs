@@ -238,6 +238,11 @@ public sealed class SessionContext
     public async Task<T> RunOnWorkerAsync<T>(Func<Task<T>> work) where T : notnull =>
         (T)await Workers.Ask<object>(new RunWork(async () => await work().ConfigureAwait(false)), Settings.Limits.WorkerTimeout).ConfigureAwait(false);
 
+    /// <summary>COMPRESS=DEFLATE is on for this connection (RFC 4978): a second COMPRESS is NO [COMPRESSIONACTIVE].</summary>
+    public bool CompressionActive { get; private set; }
+
+    internal void CompressionStarted() => CompressionActive = true;
+
     internal void TlsStarted() => Connection = Connection with { IsTls = true, CanStartTls = false };
 
     internal void LoggingOut() => State = SessionState.Logout;

@@ -51,6 +51,7 @@ internal static class ImapSettingsParser
             Shutdown: new ShutdownSettings(Duration(r, "shutdown.drain-timeout", TimeSpan.FromSeconds(3), TimeSpan.Zero)))
         {
             Logging = Logging(r),
+            CompressLevel = Int(r, "compress-level", 6, 0, 9),
         };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;

@@ -38,7 +38,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 0.1", lines);
         Assert.Contains("akka-imap.storage.postgresql.writers = 4", lines);
         Assert.Contains("akka-imap.limits.max-unsent-output-total = 256M", lines);
-        Assert.Equal(66, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(67, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
