@@ -78,6 +78,11 @@ public static class Capabilities
         AddIf(list, condStore && registry.Handles<EnableCommand>() && registry.Handles<UidExpungeCommand>(), "QRESYNC");
         // RFC 8970: FETCH PREVIEW (and LAZY) from the text computed at append time.
         AddIf(list, registry.Handles<FetchCommand>(), "PREVIEW");
+        // RFC 8474: MAILBOXID in SELECT/EXAMINE, STATUS and CREATE; FETCH EMAILID/THREADID (THREADID is
+        // NIL: no thread ids are kept, which §5.2 allows); SEARCH EMAILID/THREADID.
+        AddIf(list, registry.Handles<FetchCommand>() && registry.Handles<SearchCommand>() && registry.Handles<StatusCommand>(), "OBJECTID");
+        // RFC 8514: FETCH SAVEDATE and SEARCH SAVED*/SAVEDATESUPPORTED from the time the message was stored.
+        AddIf(list, registry.Handles<FetchCommand>() && registry.Handles<SearchCommand>(), "SAVEDATE");
         // RFC 4978: deflate in the connection (ConnectionActor.Deflate), over TLS too; listed until it is on.
         AddIf(list, registry.Handles<CompressCommand>() && context.Settings.CompressLevel > 0 && !context.CompressionActive, "COMPRESS=DEFLATE");
         return list;
