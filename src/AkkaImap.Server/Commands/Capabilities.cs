@@ -27,6 +27,8 @@ public static class Capabilities
         AddIf(list, registry.Handles<IdCommand>(), "ID");
         AddIf(list, registry.Handles<EnableCommand>(), "ENABLE");
         AddIf(list, registry.Handles<IdleCommand>(), "IDLE");
+        // RFC 6855: enabled by ENABLE (authenticated state); then names travel as UTF-8 and APPEND takes UTF8 (...).
+        AddIf(list, registry.Handles<EnableCommand>() && registry.Handles<AppendCommand>() && context.State != SessionState.NotAuthenticated, "UTF8=ACCEPT");
         if (context.State == SessionState.NotAuthenticated)
         {
             return list;

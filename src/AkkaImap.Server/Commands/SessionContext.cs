@@ -182,8 +182,10 @@ public sealed class SessionContext
             // RFC 7162 §3.2.3: enabling QRESYNC enables CONDSTORE too.
             _enabled.Add("CONDSTORE");
         }
-        if (string.Equals(capability, "IMAP4rev2", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(capability, "IMAP4rev2", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(capability, "UTF8=ACCEPT", StringComparison.OrdinalIgnoreCase))
         {
+            // RFC 9051 §6.3.1, RFC 6855 §3: UTF-8 names and strings, no modified UTF-7.
             _output.Writer.Utf8Enabled = true;
         }
     }
