@@ -85,7 +85,7 @@ public sealed record NamespaceCommand(string Tag) : ImapCommand(Tag);
 /// <summary>STATUS mailbox (items) (RFC 9051 §6.3.11).</summary>
 public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<StatusItem> Items) : ImapCommand(Tag);
 
-public enum StatusItem { Messages, UidNext, UidValidity, Unseen, Deleted, Size, Recent, HighestModSeq, AppendLimit, DeletedStorage }
+public enum StatusItem { Messages, UidNext, UidValidity, Unseen, Deleted, Size, Recent, HighestModSeq, AppendLimit, DeletedStorage, MailboxId }
 
 /// <summary>APPEND mailbox message... (RFC 9051 §6.3.12; several messages: MULTIAPPEND, RFC 3502).</summary>
 public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<AppendMessage> Messages) : ImapCommand(Tag);

@@ -98,6 +98,7 @@ internal static class MailboxParsers
                 "RECENT" => StatusItem.Recent,
                 "HIGHESTMODSEQ" => StatusItem.HighestModSeq,
                 "APPENDLIMIT" => StatusItem.AppendLimit,
+                "MAILBOXID" => StatusItem.MailboxId,
                 _ => null,
             };
             if (item is null) return r.Fail($"Unknown status item {name}");

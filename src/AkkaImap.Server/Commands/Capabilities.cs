@@ -27,6 +27,8 @@ public static class Capabilities
         AddIf(list, registry.Handles<IdCommand>(), "ID");
         AddIf(list, registry.Handles<EnableCommand>(), "ENABLE");
         AddIf(list, registry.Handles<IdleCommand>(), "IDLE");
+        // RFC 6855: enabled by ENABLE (authenticated state); then names travel as UTF-8 and APPEND takes UTF8 (...).
+        AddIf(list, registry.Handles<EnableCommand>() && registry.Handles<AppendCommand>() && context.State != SessionState.NotAuthenticated, "UTF8=ACCEPT");
         if (context.State == SessionState.NotAuthenticated)
         {
             return list;
@@ -78,6 +80,13 @@ public static class Capabilities
         AddIf(list, condStore && registry.Handles<EnableCommand>() && registry.Handles<UidExpungeCommand>(), "QRESYNC");
         // RFC 8970: FETCH PREVIEW (and LAZY) from the text computed at append time.
         AddIf(list, registry.Handles<FetchCommand>(), "PREVIEW");
+        // RFC 8474: MAILBOXID in SELECT/EXAMINE, STATUS and CREATE; FETCH EMAILID/THREADID (THREADID is
+        // NIL: no thread ids are kept, which §5.2 allows); SEARCH EMAILID/THREADID.
+        AddIf(list, registry.Handles<FetchCommand>() && registry.Handles<SearchCommand>() && registry.Handles<StatusCommand>(), "OBJECTID");
+        // RFC 8514: FETCH SAVEDATE and SEARCH SAVED*/SAVEDATESUPPORTED from the time the message was stored.
+        AddIf(list, registry.Handles<FetchCommand>() && registry.Handles<SearchCommand>(), "SAVEDATE");
+        // RFC 4978: deflate in the connection (ConnectionActor.Deflate), over TLS too; listed until it is on.
+        AddIf(list, registry.Handles<CompressCommand>() && context.Settings.CompressLevel > 0 && !context.CompressionActive, "COMPRESS=DEFLATE");
         return list;
     }
 

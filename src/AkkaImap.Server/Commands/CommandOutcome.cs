@@ -92,6 +92,9 @@ public abstract record CommandOutcome
 
         /// <summary>STARTTLS: start the TLS handshake right after the tagged OK (RFC 9051 §6.2.1).</summary>
         public Completed ThenStartTls() => this with { AfterResponse = AfterCommand.StartTls };
+
+        /// <summary>COMPRESS: both directions deflate right after the tagged OK (RFC 4978 §3).</summary>
+        public Completed ThenCompress() => this with { AfterResponse = AfterCommand.Compress };
     }
 
     internal sealed record Awaiting(Task<Func<CommandOutcome>> Next) : CommandOutcome;
@@ -111,4 +114,5 @@ public enum AfterCommand
     None,
     Close,
     StartTls,
+    Compress,
 }

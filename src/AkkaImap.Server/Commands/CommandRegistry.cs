@@ -142,6 +142,8 @@ public sealed partial class CommandRegistry
         .Add("AUTHENTICATE", CommandStates.NotAuthenticated, new AuthenticateHandler())
         // RFC 5161 §3.1: ENABLE is valid only in the authenticated state, before any SELECT.
         .Add("ENABLE", CommandStates.Authenticated, new EnableHandler())
+        // RFC 4978 §3: after authentication, in either state.
+        .Add("COMPRESS", CommandStates.AuthenticatedOrSelected, new CompressHandler())
         .Add("NAMESPACE", CommandStates.AuthenticatedOrSelected, new NamespaceHandler())
         .Add("IDLE", CommandStates.AuthenticatedOrSelected, new IdleHandler())
         .Add("UNSELECT", CommandStates.Selected, new UnselectHandler())

@@ -55,6 +55,8 @@ internal sealed class CreateHandler : ICommandHandler<CreateCommand>
 
     private static CommandOutcome Created(IAccountReply reply) => reply switch
     {
+        // RFC 8474 §4.1: the new mailbox's id in the tagged OK.
+        FolderCreated created when !string.IsNullOrEmpty(created.MailboxId) => CommandOutcome.Ok("CREATE completed", new MailboxIdCode(created.MailboxId)),
         FolderCreated => CommandOutcome.Ok("CREATE completed"),
         AccountCommandFailed failed => CommandOutcome.No(failed.Text, failed.Code.ToResponseCode()),
         _ => CommandOutcome.ServerBug(),

@@ -124,7 +124,7 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
             // RFC 5819 §2: the STATUS of each selectable mailbox right after its LIST.
             if (statuses is not null && node.Selectable && statuses.TryGetValue(node.Folder!.Id, out var status))
             {
-                context.Write(StatusHandler.Response(node.Name, status, command.ReturnStatus, context));
+                context.Write(StatusHandler.Response(node.Name, status, command.ReturnStatus, context, node.Folder.MailboxId));
             }
         }
     }

@@ -25,6 +25,11 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         {
             return CommandOutcome.Bad(refusal);
         }
+        if (command.Charset is not null && context.IsEnabled("UTF8=ACCEPT"))
+        {
+            // RFC 6855 §3: once UTF8=ACCEPT is enabled every string is UTF-8 and SEARCH names no CHARSET.
+            return CommandOutcome.Bad("No CHARSET after ENABLE UTF8=ACCEPT: search strings are UTF-8", ResponseCode.ClientBug);
+        }
         if (HasModSeq(command.Criteria))
         {
             // RFC 7162 §3.1.5: SEARCH MODSEQ is a CONDSTORE-enabling command.

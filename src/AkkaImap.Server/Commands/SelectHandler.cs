@@ -107,6 +107,11 @@ internal sealed class SelectHandler : ICommandHandler<SelectCommand>, ICommandHa
         }
         context.Write(new UntaggedStatusResponse(StatusKind.Ok, "UIDs valid", new UidValidityCode(view.UidValidity)));
         context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Predicted next UID", new UidNextCode(view.UidNext)));
+        if (!string.IsNullOrEmpty(view.MailboxId))
+        {
+            // RFC 8474 §4.1.
+            context.Write(new UntaggedStatusResponse(StatusKind.Ok, "Mailbox id", new MailboxIdCode(view.MailboxId)));
+        }
         if (context.IsEnabled("CONDSTORE"))
         {
             // RFC 7162 §3.1.2.1: once CONDSTORE is on, every SELECT/EXAMINE reports HIGHESTMODSEQ.

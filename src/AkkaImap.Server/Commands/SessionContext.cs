@@ -185,8 +185,10 @@ public sealed class SessionContext
             // RFC 7162 §3.2.3: enabling QRESYNC enables CONDSTORE too.
             _enabled.Add("CONDSTORE");
         }
-        if (string.Equals(capability, "IMAP4rev2", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(capability, "IMAP4rev2", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(capability, "UTF8=ACCEPT", StringComparison.OrdinalIgnoreCase))
         {
+            // RFC 9051 §6.3.1, RFC 6855 §3: UTF-8 names and strings, no modified UTF-7.
             _output.Writer.Utf8Enabled = true;
         }
     }
@@ -240,6 +242,11 @@ public sealed class SessionContext
     /// <summary>Runs heavy read work on the worker pool; await it with <see cref="CommandOutcome.Await{T}"/>.</summary>
     public async Task<T> RunOnWorkerAsync<T>(Func<Task<T>> work) where T : notnull =>
         (T)await Workers.Ask<object>(new RunWork(async () => await work().ConfigureAwait(false)), Settings.Limits.WorkerTimeout).ConfigureAwait(false);
+
+    /// <summary>COMPRESS=DEFLATE is on for this connection (RFC 4978): a second COMPRESS is NO [COMPRESSIONACTIVE].</summary>
+    public bool CompressionActive { get; private set; }
+
+    internal void CompressionStarted() => CompressionActive = true;
 
     internal void TlsStarted() => Connection = Connection with { IsTls = true, CanStartTls = false };
 

@@ -34,7 +34,7 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
             {
                 return CommandOutcome.No("Mailbox is not selectable", ResponseCode.NonExistent);
             }
-            context.Write(Response(folder.Name, status, command.Items, context));
+            context.Write(Response(folder.Name, status, command.Items, context, folder.MailboxId));
             return CommandOutcome.Ok("STATUS completed");
         });
     }
@@ -52,7 +52,7 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
     }
 
     /// <summary>The <c>* STATUS</c> line with the items asked for, in the order asked (also used by LIST-STATUS).</summary>
-    internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context)
+    internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context, string? mailboxId)
     {
         var values = new List<StatusValue>(items.Count);
         // RFC 7162 §3.1: asking for HIGHESTMODSEQ is a CONDSTORE-enabling command.
@@ -82,6 +82,8 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
                 values.Add(v);
             }
         }
-        return new StatusResponse(name, values);
+        // RFC 8474 §4.2: MAILBOXID (written last), for a folder that has one.
+        bool withId = items.Contains(AkkaImap.Protocol.Commands.StatusItem.MailboxId) && !string.IsNullOrEmpty(mailboxId);
+        return new StatusResponse(name, values) { MailboxId = withId ? mailboxId : null };
     }
 }

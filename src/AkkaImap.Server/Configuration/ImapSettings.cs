@@ -44,6 +44,12 @@ public sealed record ImapSettings(
     public bool FullTextIndex { get; init; } = true;
 
     /// <summary>
+    /// <c>compress-level</c>: the deflate level (1–9) of COMPRESS=DEFLATE (RFC 4978); 0 turns the
+    /// extension off (not advertised, the command is refused).
+    /// </summary>
+    public int CompressLevel { get; init; } = 6;
+
+    /// <summary>
     /// The built-in defaults (SPEC.md, Settings), with <c>storage.path</c> resolved against the
     /// working folder as it is when first read. hocon/reference.conf states the same values.
     /// </summary>

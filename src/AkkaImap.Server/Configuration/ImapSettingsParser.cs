@@ -53,6 +53,7 @@ internal static class ImapSettingsParser
             Logging = Logging(r),
             ProxyProtocol = new ProxyProtocolSettings(Networks(r, "proxy-protocol.trusted-networks", [])),
             FullTextIndex = Bool(r, "search.full-text-index", true),
+            CompressLevel = Int(r, "compress-level", 6, 0, 9),
         };
 
         return r.FirstUnknownKey() is { } unknown ? throw unknown : settings;

@@ -29,6 +29,7 @@ public static class SettingsListing
         Add("public-folders.enabled", SettingValues.FormatBool(s.PublicFolders.Enabled), "Enable public folders");
         Add("public-folders.user-create", SettingValues.FormatBool(s.PublicFolders.UserCreate));
         Add("xlist", SettingValues.FormatBool(s.Xlist), "Enable XLIST support");
+        Add("compress-level", Number(s.CompressLevel));
         Add("bind", List(s.Bind), "IP addresses to bind to");
         Add("tls.certificate", Text(s.Tls.Certificate), "Server-level SSL certificate");
         Add("tls.key", Text(s.Tls.Key), "Server-level SSL certificate");

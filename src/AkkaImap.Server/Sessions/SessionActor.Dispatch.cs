@@ -324,6 +324,14 @@ public sealed partial class SessionActor
                 _connection.Tell(StartTls.Instance);
                 Become(WaitingForTls);
                 return;
+            case AfterCommand.Compress:
+                SendOutput();
+                // What the client sent after the command line is compressed already (RFC 4978 §3):
+                // it goes back to the connection to be inflated before what it received since.
+                _compressedInput = [_receiver.TakeUnprocessed()];
+                _connection.Tell(new StartCompression(_services.Settings.CompressLevel));
+                Become(WaitingForCompression);
+                return;
         }
         if (_shutdownPending)
         {

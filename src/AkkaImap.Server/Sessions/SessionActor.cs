@@ -30,6 +30,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private SessionState _timeoutState = SessionState.NotAuthenticated;
     private bool _closing;
     private bool _tlsPending;
+    /// <summary>Client bytes after the COMPRESS command line, returned to the connection once it compresses.</summary>
+    private List<byte[]>? _compressedInput;
     private bool _shutdownPending;
     private bool _readingSuspended;
     private bool _outputBlocked;
@@ -252,6 +254,50 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case ReceiveTimeout or ServerShuttingDown or PreAuthDeadline or CommandLineDeadline:
                 // No BYE: the connection is mid-handshake.
                 CloseConnection();
+                break;
+            default:
+                Common(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// After COMPRESS's OK, until the connection has switched (<see cref="CompressionStarted"/>):
+    /// bytes that arrive meanwhile were read before the switch, so they are still compressed and
+    /// go back to the connection with the rest of what followed the command line.
+    /// </summary>
+    private void WaitingForCompression(object message)
+    {
+        switch (message)
+        {
+            case ClientData data:
+                _compressedInput?.Add(data.Data.ToArray());
+                break;
+            case CompressionStarted:
+                var pending = _compressedInput ?? [];
+                _compressedInput = null;
+                var joined = new byte[pending.Sum(p => p.Length)];
+                var at = 0;
+                foreach (var piece in pending)
+                {
+                    piece.CopyTo(joined, at);
+                    at += piece.Length;
+                }
+                _connection.Tell(new CompressedInput(joined));
+                _context.CompressionStarted();
+                if (_shutdownPending)
+                {
+                    CloseWithBye("Server shutting down");
+                    break;
+                }
+                BecomeForState();
+                Pump();
+                break;
+            case FolderEvent folderEvent:
+                Enqueue(folderEvent);
+                break;
+            case ServerShuttingDown:
+                _shutdownPending = true;
                 break;
             default:
                 Common(message);

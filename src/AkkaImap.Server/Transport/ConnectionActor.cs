@@ -125,6 +125,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
         _window.Fail(new IOException("connection closed"));
         _tls?.Dispose();
+        _deflate?.Dispose();
         _endpoint.UnsentTotal.Add(-_countedUnsent);
         _countedUnsent = 0;
     }
@@ -153,13 +154,22 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case Tcp.Received received:
                 ImapMetrics.BytesReceived(received.Data.Count);
                 _bytesIn += received.Data.Count;
-                _session?.Tell(new ClientData(received.Data.ToArray()));
+                Inbound(received.Data.ToArray());
                 break;
             case SignedIn signedIn:
                 _login = signedIn.Login;
                 break;
             case TlsPlaintext plaintext:
-                _session?.Tell(new ClientData(plaintext.Data));
+                Inbound(plaintext.Data);
+                break;
+            case StartCompression start when _deflate is null && !_closing:
+                StartDeflate(start.Level);
+                break;
+            case StartCompression:
+                _log.Warning("StartCompression ignored (compression already on, or closing)");
+                break;
+            case CompressedInput returned:
+                OnCompressedInput(returned.Data);
                 break;
             case TlsReadEnded ended:
                 BeginClose(ended.Reason);
@@ -394,6 +404,12 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
 
+        WriteOut(_deflate is not null ? _deflate.Compress([data]) : data);
+    }
+
+    /// <summary>Bytes as they go on the wire below compression: into TLS, or straight to the socket.</summary>
+    private void WriteOut(ReadOnlyMemory<byte> data)
+    {
         if (_tls is not null)
         {
             QueuePlaintext(data);
@@ -405,6 +421,13 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     private void Write(IReadOnlyList<ReadOnlyMemory<byte>> parts)
     {
+        if (_deflate is not null && !_closing)
+        {
+            // One flushed deflate block for the whole answer.
+            WriteOut(_deflate.Compress(parts));
+            return;
+        }
+
         if (_closing || _tls is not null)
         {
             foreach (var part in parts) Write(part);

@@ -195,3 +195,25 @@ public sealed record ResumeReading : IConnectionCommand
 
 /// <summary>The session signed in as <paramref name="Login"/>: the connection names it in its "connection closed" line.</summary>
 public sealed record SignedIn(string Login) : IConnectionCommand;
+
+/// <summary>
+/// Sent right after the OK to COMPRESS DEFLATE (RFC 4978 §3): from here on the connection deflates
+/// everything it writes (inside TLS when TLS is on) and inflates what it receives. It answers
+/// <see cref="CompressionStarted"/> and holds what arrives meanwhile until the session has handed
+/// back, as <see cref="CompressedInput"/>, the bytes it received after the command line: those are
+/// compressed already, and come first.
+/// </summary>
+public sealed record StartCompression(int Level) : IConnectionCommand;
+
+/// <summary>The connection compresses from now on; <see cref="ClientData"/> after this is inflated.</summary>
+public sealed record CompressionStarted : ISessionInbound, INotInfluenceReceiveTimeout
+{
+    public static readonly CompressionStarted Instance = new();
+}
+
+/// <summary>
+/// The answer to <see cref="CompressionStarted"/>: the bytes the session received after the COMPRESS
+/// command line (possibly none), still compressed. The connection inflates them before anything it
+/// received since.
+/// </summary>
+public sealed record CompressedInput(ReadOnlyMemory<byte> Data) : IConnectionCommand;

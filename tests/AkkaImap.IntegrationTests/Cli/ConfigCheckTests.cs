@@ -41,7 +41,8 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", lines);
         Assert.Contains("akka-imap.search.full-text-index = on", lines);
         Assert.Contains("akka-imap.auth.cache.size = 10000", lines);
-        Assert.Equal(70, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Contains("akka-imap.compress-level = 6", lines);
+        Assert.Equal(71, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -135,6 +135,8 @@ public sealed class MailboxExampleTests
         Assert.Equal([StatusItem.UidNext, StatusItem.Messages], status.Items);
         var all = Parse<StatusCommand>("a STATUS x (MESSAGES UIDNEXT UIDVALIDITY UNSEEN DELETED SIZE RECENT HIGHESTMODSEQ APPENDLIMIT)\r\n");
         Assert.Equal(9, all.Items.Count);
+        // RFC 8474 §4.2.
+        Assert.Equal([StatusItem.MailboxId, StatusItem.Messages], Parse<StatusCommand>("a STATUS x (MAILBOXID MESSAGES)\r\n").Items);
     }
 
     private const string Rfc3501Message =

@@ -9,7 +9,8 @@ public sealed class FolderTests : MailboxTestKit
     public void Create_makes_missing_parents_and_refuses_existing_names()
     {
         var client = SignedIn();
-        Assert.Equal(["a OK CREATE completed"], client.Run("a", "CREATE Work/Projects/"));
+        // RFC 8474 §4.1: CREATE's OK names the new mailbox's id.
+        Assert.Matches(@"^a OK \[MAILBOXID \([A-Za-z0-9_-]+\)\] CREATE completed$", Assert.Single(client.Run("a", "CREATE Work/Projects/")));
         Assert.Equal(
         [
             @"* LIST (\HasChildren) ""/"" Work",
@@ -29,7 +30,7 @@ public sealed class FolderTests : MailboxTestKit
         Assert.Equal([@"c NO [USEATTR] Unsupported special use \All"], client.Run("c", @"CREATE Everything (USE (\All))"));
         AssertOk(client.Run("d", "DELETE Junk"));
 
-        Assert.Equal(["e OK CREATE completed"], client.Run("e", @"CREATE Spam (USE (\junk))"));
+        Assert.Matches(@"^e OK \[MAILBOXID \([A-Za-z0-9_-]+\)\] CREATE completed$", Assert.Single(client.Run("e", @"CREATE Spam (USE (\junk))")));
         Assert.Equal([@"* LIST (\HasNoChildren \Junk) ""/"" Spam", "f OK LIST completed"], client.Run("f", "LIST \"\" Spam"));
     }
 
@@ -56,7 +57,7 @@ public sealed class FolderTests : MailboxTestKit
     public void Rev2_clients_name_folders_in_utf8_and_rev1_clients_see_modified_utf7()
     {
         var rev2 = SignedIn(rev2: true);
-        Assert.Equal(["a OK CREATE completed"], rev2.Run("a", "CREATE \"Černý\""));
+        Assert.Matches(@"^a OK \[MAILBOXID \([A-Za-z0-9_-]+\)\] CREATE completed$", Assert.Single(rev2.Run("a", "CREATE \"Černý\"")));
 
         var rev1 = SignedIn();
         Assert.Equal([@"* LIST (\HasNoChildren) ""/"" &AQw-ern&AP0-", "b OK LIST completed"], rev1.Run("b", "LIST \"\" *ern*"));

@@ -12,6 +12,7 @@ public sealed class SelectTests : MailboxTestKit
         await AppendAsync("INBOX", MessageFlags.Seen);
         await AppendAsync("INBOX", MessageFlags.None, "$Work");
         var validity = await UidValidityAsync("INBOX");
+        var id = (await FolderAsync("INBOX")).MailboxId;
         var client = SignedIn();
 
         Assert.Equal(
@@ -24,6 +25,8 @@ public sealed class SelectTests : MailboxTestKit
             "* OK [UNSEEN 2] First unseen.",
             $"* OK [UIDVALIDITY {validity}] UIDs valid",
             "* OK [UIDNEXT 3] Predicted next UID",
+            // RFC 8474 §4.1.
+            $"* OK [MAILBOXID ({id})] Mailbox id",
             "a OK [READ-WRITE] SELECT completed",
         ], client.Run("a", "SELECT inbox"));
     }
@@ -50,6 +53,7 @@ public sealed class SelectTests : MailboxTestKit
     public async Task Select_answers_a_rev2_client_without_recent_and_with_the_list_response()
     {
         var validity = await UidValidityAsync("Sent");
+        var id = (await FolderAsync("Sent")).MailboxId;
         var client = SignedIn(rev2: true);
 
         Assert.Equal(
@@ -59,6 +63,7 @@ public sealed class SelectTests : MailboxTestKit
             "* 0 EXISTS",
             $"* OK [UIDVALIDITY {validity}] UIDs valid",
             "* OK [UIDNEXT 1] Predicted next UID",
+            $"* OK [MAILBOXID ({id})] Mailbox id",
             "* LIST () \"/\" Sent",
             "a OK [READ-WRITE] SELECT completed",
         ], client.Run("a", "SELECT Sent"));
@@ -69,6 +74,7 @@ public sealed class SelectTests : MailboxTestKit
     {
         await AppendAsync("INBOX", MessageFlags.Seen);
         var validity = await UidValidityAsync("INBOX");
+        var id = (await FolderAsync("INBOX")).MailboxId;
         var client = SignedIn();
 
         Assert.Equal(
@@ -80,6 +86,7 @@ public sealed class SelectTests : MailboxTestKit
             "* 1 RECENT",
             $"* OK [UIDVALIDITY {validity}] UIDs valid",
             "* OK [UIDNEXT 2] Predicted next UID",
+            $"* OK [MAILBOXID ({id})] Mailbox id",
             "a OK [READ-ONLY] EXAMINE completed",
         ], client.Run("a", "EXAMINE INBOX"));
         Assert.Equal(["b NO [READ-ONLY] Mailbox is read-only (EXAMINE)"], client.Run("b", "EXPUNGE"));

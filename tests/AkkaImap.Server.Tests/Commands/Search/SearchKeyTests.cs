@@ -148,16 +148,17 @@ public sealed class SearchKeyTests : SearchTestKit
     }
 
     [Fact]
-    public void Keys_of_extensions_not_offered_are_bad()
+    public void Savedate_and_objectid_keys_are_offered_and_run()
     {
         var client = InInbox();
 
         // CONDSTORE is offered: MODSEQ enables it (RFC 7162 §3.1.5).
         Assert.Equal("a OK SEARCH completed", client.Run("a", "SEARCH MODSEQ 5")[^1]);
-        Assert.Equal(["b BAD SAVEDBEFORE, SAVEDON, SAVEDSINCE and SAVEDATESUPPORTED need SAVEDATE, which is not available"],
-            client.Run("b", "SEARCH SAVEDSINCE 1-Jan-2024"));
-        Assert.Equal(["c BAD EMAILID and THREADID need OBJECTID, which is not available"], client.Run("c", "SEARCH OR SEEN EMAILID abc"));
-        Assert.Equal(["* SEARCH", "d OK SEARCH completed"], client.Run("d", "SEARCH ALL"));
+        // RFC 8514 and RFC 8474 are advertised now: their keys run instead of being BAD.
+        Assert.Equal(["* SEARCH", "b OK SEARCH completed"], client.Run("b", "SEARCH SAVEDBEFORE 1-Jan-2000"));
+        Assert.Equal(["* SEARCH", "c OK SEARCH completed"], client.Run("c", "SEARCH EMAILID no-such-id"));
+        Assert.Equal(["* SEARCH", "d OK SEARCH completed"], client.Run("d", "SEARCH THREADID no-such-thread"));
+        Assert.Equal(["* SEARCH", "e OK SEARCH completed"], client.Run("e", "SEARCH ALL"));
     }
 
     [Fact]
