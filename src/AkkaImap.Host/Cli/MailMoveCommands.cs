@@ -52,7 +52,7 @@ internal static class MailMoveCommands
             await using var store = await StoreAccess.OpenAsync(settings.Storage, ct);
             var account = await FindAccount(store, user, office, ct);
             var progress = new ProgressReport("importing", source.UnitName);
-            var importer = new MailImporter(store, account.Id);
+            var importer = new MailImporter(store, account);
             var summary = await StoreAccess.Run(
                 () => importer.RunAsync(source, p => progress.Report(p.UnitsDone, p.TotalUnits, p.Skipped > 0 ? $", {p.Skipped} already there" : ""), ct),
                 e =>

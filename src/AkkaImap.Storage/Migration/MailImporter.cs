@@ -19,15 +19,17 @@ public sealed record ImportSummary(int Imported, int Skipped, IReadOnlyList<BadM
 /// A re-run adds nothing: a message is already there when its folder holds a message with the same
 /// size, the same internal date (to the second) and the same bytes (SHA-256). Only the messages whose
 /// size and date match a candidate are read back to be hashed, so a first import reads nothing back.
+/// After each batch a <see cref="DirectoryChangeKind.MailAdded"/> row tells a running server, whose
+/// owner of the account then reads the new messages and tells its sessions (an IDLE client hears EXISTS).
 /// A message twice in the source, same bytes and date, is imported once.
 /// </para>
 /// </summary>
-public sealed class MailImporter(IStore store, long accountId)
+public sealed class MailImporter(IStore store, Account account)
 {
     private const int BatchMessages = 256;
     private const long BatchBytes = 8 << 20;
 
-    private readonly MailboxOwner _owner = MailboxOwner.ForAccount(accountId);
+    private readonly MailboxOwner _owner = MailboxOwner.ForAccount(account.Id);
 
     /// <exception cref="StoreException">A store refusal that stops the import (<see cref="StoreError.OverQuota"/>, a full disk).</exception>
     public async Task<ImportSummary> RunAsync(IMailSource source, Action<ImportProgress> progress, CancellationToken ct = default)
@@ -101,8 +103,12 @@ public sealed class MailImporter(IStore store, long accountId)
         return new ImportSummary(imported, skipped, bad, changed);
     }
 
-    private async Task AppendAsync(long folderId, AppendRequest[] requests, CancellationToken ct) =>
+    /// <summary>One batch, committed; then the change feed tells a running server's owner of the account.</summary>
+    private async Task AppendAsync(long folderId, AppendRequest[] requests, CancellationToken ct)
+    {
         await store.AppendAsync(folderId, requests, ct);
+        await store.RecordMailAddedAsync(account.Id, account.PostOfficeId, folderId, ct);
+    }
 
     private async Task<FolderInfo?> EnsureFolderAsync(string name, CancellationToken ct)
     {
