@@ -125,6 +125,12 @@ public sealed class DirectoryWatcherTests : Akka.TestKit.Xunit2.TestKit
 
         public void Signal() => Volatile.Read(ref _onSignal)?.Invoke();
 
+        public Task RecordMailAddedAsync(long accountId, long postOfficeId, long folderId, CancellationToken ct = default)
+        {
+            Add(DirectoryChangeKind.MailAdded, accountId, postOfficeId, folderId);
+            return Task.CompletedTask;
+        }
+
         public Task<long> GetLatestChangeIdAsync(CancellationToken ct = default)
         {
             lock (_rows)
