@@ -195,10 +195,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return (process.ExitCode, output);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => AkkaImap.Tests.Shared.FreePorts.Next();
 }

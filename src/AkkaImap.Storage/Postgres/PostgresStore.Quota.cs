@@ -65,11 +65,10 @@ public sealed partial class PostgresStore
         var rows = await c.ListAsync("""
             SELECT COALESCE(a.quota_storage, p.quota_storage), COALESCE(a.quota_messages, p.quota_messages)
             FROM accounts a JOIN post_offices p ON p.id = a.post_office_id WHERE a.id = @a
-            """ + (forUpdate ? " FOR UPDATE OF a" : ""), r => (Limit(Nullable(r, 0)), Limit(Nullable(r, 1))), ("@a", accountId));
+            """ + (forUpdate ? " FOR UPDATE OF a" : ""), r => (StoreRules.Limit(Nullable(r, 0)), StoreRules.Limit(Nullable(r, 1))), ("@a", accountId));
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private static long? Limit(long? stored) => stored is null or QuotaChange.Unlimited ? null : stored;
 
     private static long? Nullable(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
@@ -93,10 +92,7 @@ public sealed partial class PostgresStore
         var accountId = owner[0].Id;
         if (await EffectiveLimits(c, accountId, forUpdate: true) is not { } limits || limits is (null, null)) return;
         var (usedBytes, usedMessages) = await Usage(c, accountId);
-        if (limits.Storage is { } storage && usedBytes + bytes > storage)
-            throw new StoreException(StoreError.OverQuota, $"Over quota: the mailbox may hold {storage} bytes and holds {usedBytes}");
-        if (limits.Messages is { } count && usedMessages + messages > count)
-            throw new StoreException(StoreError.OverQuota, $"Over quota: the mailbox may hold {count} messages and holds {usedMessages}");
+        StoreRules.CheckQuota(limits, (usedBytes, usedMessages), bytes, messages);
     }
 
     private static async Task<bool> SameOwner(NpgsqlConnection c, long a, long b) =>

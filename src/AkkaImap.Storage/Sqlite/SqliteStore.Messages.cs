@@ -138,22 +138,14 @@ public sealed partial class SqliteStore
             ("@fl", null), ("@kw", null), ("@m", (long)newModSeq), ("@f", folderId), ("@u", null));
         foreach (var row in SelectFlagRows(c, folderId, uids))
         {
-            // RFC 7162 §3.1.3: a message modified after UNCHANGEDSINCE is left alone and reported.
-            if (unchangedSince is { } since && row.ModSeq > since)
+            var (outcome, current, newFlags, newKeywords) = StoreRules.ApplyStore(
+                row, seen is null ? null : seen.Contains(row.Uid), mode, flags, keywords, unchangedSince);
+            if (outcome == StoreRules.FlagOutcome.Modified)
             {
                 failed.Add(row.Uid);
                 continue;
             }
-            var current = seen is null
-                ? row.Flags
-                : (row.Flags & ~MessageFlags.Seen) | (seen.Contains(row.Uid) ? MessageFlags.Seen : MessageFlags.None);
-            var (newFlags, newKeywords) = mode switch
-            {
-                StoreMode.Add => (current | flags, Keywords.Merge(row.Keywords, keywords ?? [])),
-                StoreMode.Remove => (current & ~flags, Keywords.Remove(row.Keywords, keywords ?? [])),
-                _ => (flags, Keywords.Merge([], keywords ?? [])),
-            };
-            if (newFlags == current && Keywords.SameSet(newKeywords, row.Keywords)) continue; // no-op: no new modseq
+            if (outcome == StoreRules.FlagOutcome.Unchanged) continue; // no new modseq
             var stored = newFlags;
             if (reader is { } readerId)
             {

@@ -64,10 +64,9 @@ public sealed partial class SqliteStore
             """, ("@a", accountId));
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
-        return (Limit(Nullable(r, 0)), Limit(Nullable(r, 1)));
+        return (StoreRules.Limit(Nullable(r, 0)), StoreRules.Limit(Nullable(r, 1)));
     }
 
-    private static long? Limit(long? stored) => stored is null or QuotaChange.Unlimited ? null : stored;
 
     private static long? Nullable(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
@@ -101,9 +100,6 @@ public sealed partial class SqliteStore
         }
         if (EffectiveLimits(c, accountId) is not { } limits || limits is (null, null)) return;
         var (usedBytes, usedMessages) = Usage(c, accountId);
-        if (limits.Storage is { } storage && usedBytes + bytes > storage)
-            throw new StoreException(StoreError.OverQuota, $"Over quota: the mailbox may hold {storage} bytes and holds {usedBytes}");
-        if (limits.Messages is { } count && usedMessages + messages > count)
-            throw new StoreException(StoreError.OverQuota, $"Over quota: the mailbox may hold {count} messages and holds {usedMessages}");
+        StoreRules.CheckQuota(limits, (usedBytes, usedMessages), bytes, messages);
     }
 }

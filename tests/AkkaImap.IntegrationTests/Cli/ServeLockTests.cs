@@ -15,7 +15,10 @@ public sealed class ServeLockTests(ServerFixture server) : IClassFixture<ServerF
     {
         var second = await AkkaImapExecutable.RunAsync("serve", "--config", server.ConfigFile);
 
-        Refused(second, $"akka-imap.storage.path {server.DataPath} is in use by another akkaimap serve (pid {server.ProcessId}): stop it first, or point storage.path elsewhere");
+        // The one line on stderr and exit 1; stdout holds only the log's start line (LogLineTests).
+        Assert.Equal(1, second.ExitCode);
+        Assert.Equal([$"akka-imap.storage.path {server.DataPath} is in use by another akkaimap serve (pid {server.ProcessId}): stop it first, or point storage.path elsewhere"], second.StderrLines);
+        Assert.DoesNotContain(second.StdoutLines, l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));
         Succeeded(await server.CliAsync(string.Empty, "mailbox", "list", ServerFixture.PostOffice), "alice@example.com\nbob@example.com\n");
         using var client = await server.ConnectAsync();
         Assert.True(client.IsAuthenticated);

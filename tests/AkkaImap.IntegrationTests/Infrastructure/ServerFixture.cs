@@ -303,10 +303,6 @@ public class ServerFixture : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port for a server started later (<see cref="AkkaImap.Tests.Shared.FreePorts"/>).</summary>
+    public static int FreePort() => AkkaImap.Tests.Shared.FreePorts.Next();
 }
