@@ -58,14 +58,9 @@ public sealed partial class OwnerActor : ReceiveActor
         ReceiveAsync<MailAdded>(OnMailAdded);
     }
 
-    /// <summary>An account's owner hears of mail that <c>akkaimap import</c> appended to its folders.</summary>
-    protected override void PreStart()
-    {
-        if (_owner.Kind == OwnerKind.Account) Context.System.EventStream.Subscribe(Self, typeof(MailAdded));
-    }
-
     /// <summary>
-    /// Mail appended by another process (the change feed's <see cref="MailAdded"/>): a loaded folder
+    /// Mail appended by another process (the change feed's <see cref="MailAdded"/>, handed over by
+    /// this node's <see cref="MailAddedRelay"/>): a loaded folder
     /// reads what is new, as after its own APPEND, and every session that has it selected hears
     /// EXISTS; a folder not loaded reads it all when it is next selected.
     /// </summary>
