@@ -30,6 +30,8 @@ public sealed class ImapServer : IAsyncDisposable
     private readonly IActorRef _region;
     private readonly IActorRef _workers;
     private readonly IActorRef _directory;
+    /// <summary>Hands imported mail's change-feed rows to the owners on this node (<see cref="AkkaImap.Server.Owners.MailAddedRelay"/>).</summary>
+    private IActorRef? _relay;
     private readonly IActorRef _memory;
     private readonly Lazy<Task> _stop;
     private readonly TimeSpan _drainTimeout;
@@ -77,6 +79,8 @@ public sealed class ImapServer : IAsyncDisposable
         // Publishes the CLI's (and every other) directory change on the EventStream, where the
         // tracker hears of the ones that end sessions.
         var directory = system.ActorOf(DirectoryWatcher.Props(store), $"directory-{id}");
+        // Mail appended by akkaimap import reaches the owner of its account, where it runs.
+        var relay = system.ActorOf(AkkaImap.Server.Owners.MailAddedRelay.Props(region), $"mail-added-{id}");
         Memory.NativeHeap.Apply();
         var unsent = new UnsentOutputTotal(settings.Limits.MaxUnsentOutputTotal);
         var memory = system.ActorOf(Memory.MemoryReturn.Props(unsent), $"memory-{id}");
@@ -107,13 +111,14 @@ public sealed class ImapServer : IAsyncDisposable
         catch
         {
             system.Stop(directory);
+            system.Stop(relay);
             system.Stop(memory);
             system.Stop(tracker);
             system.Stop(workers);
             throw;
         }
 
-        var server = new ImapServer(system, listeners, lmtp, tracker, region, workers, directory, memory, settings.Shutdown.DrainTimeout);
+        var server = new ImapServer(system, listeners, lmtp, tracker, region, workers, directory, memory, settings.Shutdown.DrainTimeout) { _relay = relay };
         // `serve` stops through CoordinatedShutdown (SIGINT/SIGTERM): sessions say BYE before the actors go.
         // The Host sets this phase's timeout above shutdown.drain-timeout (ServerHosting.ShutdownHocon).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, $"akkaimap-stop-{id}", async () =>
@@ -157,6 +162,7 @@ public sealed class ImapServer : IAsyncDisposable
             await _lmtp.StopAsync().ConfigureAwait(false);
         }
         _system.Stop(_directory);
+        if (_relay is not null) _system.Stop(_relay);
         _system.Stop(_memory);
         _system.Stop(_tracker);
         _system.Stop(_workers);

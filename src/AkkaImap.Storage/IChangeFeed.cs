@@ -37,6 +37,14 @@ public interface IChangeFeed
     /// overflowed watch); <paramref name="onSignal"/> is called after it too, as changes may have been missed.
     /// </summary>
     IDisposable Watch(Action onSignal, Action<Exception>? onError = null);
+
+    /// <summary>
+    /// Writes a <see cref="DirectoryChangeKind.MailAdded"/> row: messages were appended to an
+    /// account's folder by a process other than its owner (<c>akkaimap import</c>), so a running
+    /// server's owner of that account, which caches the folder, reads what is new and tells the
+    /// sessions that have it selected. The messages are already committed; this only says so.
+    /// </summary>
+    Task RecordMailAddedAsync(long accountId, long postOfficeId, long folderId, CancellationToken ct = default);
 }
 
 /// <summary>What a <see cref="DirectoryChange"/> row says happened. The numbers are stored: never renumber.</summary>
@@ -61,6 +69,8 @@ public enum DirectoryChangeKind
     PublicFolderRemoved = 21,
     PublicFolderReadOnly = 22,
     PublicFolderWritable = 23,
+    /// <summary>Messages were appended to an account's folder from outside its owner (<c>akkaimap import</c>).</summary>
+    MailAdded = 30,
 }
 
 /// <summary>

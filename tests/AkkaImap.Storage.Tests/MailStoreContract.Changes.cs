@@ -23,6 +23,8 @@ public abstract partial class MailStoreContract
         var alice = await cli.AddAccountAsync("alice@example.com", "pw");
         await cli.SetPasswordAsync("alice@example.com", "pw2");
         await cli.UnlockAsync("alice@example.com");
+        var imported = await cli.CreateFolderAsync(MailboxOwner.ForAccount(alice.Id), "Imported");
+        await cli.RecordMailAddedAsync(alice.Id, po.Id, imported.Id);
         var owner = MailboxOwner.ForPublicFolders(po.Id);
         var news = await cli.CreateFolderAsync(owner, "News");
         await cli.SetFolderReadOnlyAsync(owner, "News", true);
@@ -39,6 +41,7 @@ public abstract partial class MailStoreContract
             (DirectoryChangeKind.AccountAdded, alice.Id, po.Id, null),
             (DirectoryChangeKind.PasswordChanged, alice.Id, po.Id, null),
             (DirectoryChangeKind.AccountUnlocked, alice.Id, po.Id, null),
+            (DirectoryChangeKind.MailAdded, alice.Id, po.Id, imported.Id),
             (DirectoryChangeKind.PublicFolderAdded, null, po.Id, news.Id),
             (DirectoryChangeKind.PublicFolderReadOnly, null, po.Id, news.Id),
             (DirectoryChangeKind.PublicFolderWritable, null, po.Id, news.Id),

@@ -32,6 +32,10 @@ internal static class AkkaImapCli
         root.Add(PostOfficeCommands.Build());
         root.Add(MailboxCommands.Build());
         root.Add(PublicFolderCommands.Build());
+        root.Add(MailMoveCommands.Import());
+        root.Add(MailMoveCommands.Export());
+        root.Add(BackupCommands.Backup());
+        root.Add(BackupCommands.Restore());
         root.Add(StoreCommands.Build());
         root.Add(ConfigCommands.Build());
         return root;

@@ -210,7 +210,7 @@ internal static class MailboxCommands
             : new OperatorException($"no mailbox {user}@{office}; see akkaimap mailbox list {office}");
     }
 
-    private static (string User, string PostOffice) SplitLogin(string login) =>
+    internal static (string User, string PostOffice) SplitLogin(string login) =>
         TrySplitLogin(login)
         ?? throw new OperatorException($"\"{login}\" is not a mailbox; write it as user@postoffice, e.g. alice@example.com", 2);
 

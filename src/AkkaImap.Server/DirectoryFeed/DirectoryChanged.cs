@@ -47,6 +47,12 @@ public sealed record PublicFolderRemoved(long PostOfficeId, long FolderId) : IDi
 /// <summary><c>publicfolder set PO NAME --read-only on|off</c>: <see cref="ReadOnly"/> is the new switch.</summary>
 public sealed record PublicFolderChanged(long PostOfficeId, long FolderId, bool ReadOnly) : IDirectoryChanged;
 
+/// <summary>
+/// <c>akkaimap import</c> appended messages to an account's folder: the owner of that account on
+/// this node, when it has the folder loaded, reads what is new and tells its sessions.
+/// </summary>
+public sealed record MailAdded(long AccountId, long PostOfficeId, long FolderId) : IDirectoryChanged;
+
 /// <summary>The feed's rows as EventStream records.</summary>
 public static class DirectoryEvents
 {
@@ -63,6 +69,7 @@ public static class DirectoryEvents
         PublicFolderAdded c => $"public folder {c.FolderId} added to post office {c.PostOfficeId}",
         PublicFolderRemoved c => $"public folder {c.FolderId} of post office {c.PostOfficeId} removed",
         PublicFolderChanged c => $"public folder {c.FolderId} of post office {c.PostOfficeId}: read-only {(c.ReadOnly ? "on" : "off")}",
+        MailAdded c => $"mail added to folder {c.FolderId} of mailbox {c.AccountId}",
         _ => change.GetType().Name,
     };
 
@@ -84,6 +91,7 @@ public static class DirectoryEvents
         (DirectoryChangeKind.PublicFolderRemoved, _, { } po, { } folder) => new PublicFolderRemoved(po, folder),
         (DirectoryChangeKind.PublicFolderReadOnly, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: true),
         (DirectoryChangeKind.PublicFolderWritable, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: false),
+        (DirectoryChangeKind.MailAdded, { } account, { } po, { } folder) => new MailAdded(account, po, folder),
         _ => null,
     };
 }

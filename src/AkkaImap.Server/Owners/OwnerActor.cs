@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using AkkaImap.Server.Accounts;
+using AkkaImap.Server.DirectoryFeed;
 using AkkaImap.Server.PublicFolders;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
@@ -54,6 +55,30 @@ public sealed partial class OwnerActor : ReceiveActor
         _maxFolders = options.MaxFolders;
         ReceiveAsync<OwnerRequest>(Handle);
         Receive<Terminated>(t => Leave(t.ActorRef));
+        ReceiveAsync<MailAdded>(OnMailAdded);
+    }
+
+    /// <summary>
+    /// Mail appended by another process (the change feed's <see cref="MailAdded"/>, handed over by
+    /// this node's <see cref="MailAddedRelay"/>): a loaded folder
+    /// reads what is new, as after its own APPEND, and every session that has it selected hears
+    /// EXISTS; a folder not loaded reads it all when it is next selected.
+    /// </summary>
+    private async Task OnMailAdded(MailAdded m)
+    {
+        if (m.AccountId != _owner.Id || !_state.IsLoaded(m.FolderId)) return;
+        try
+        {
+            var added = await SyncNewMessages(m.FolderId);
+            if (added.Messages.Count == 0) return;
+            IReadOnlyList<FolderEvent> events = [new FolderEvent(m.FolderId, added)];
+            Publish(events, null, await ClaimRecentAsync(events, null));
+            _state.Trim();
+        }
+        catch (Exception ex)
+        {
+            _log.Warning("{0} {1}: could not read mail added to folder {2}: {3}", _owner.Kind, _owner.Id, m.FolderId, ex.Message);
+        }
     }
 
     /// <summary>The owner of <paramref name="owner"/>'s folders.</summary>

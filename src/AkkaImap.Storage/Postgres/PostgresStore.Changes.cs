@@ -40,6 +40,13 @@ public sealed partial class PostgresStore
     /// commits: change rows become visible in id order, so a watcher reading "after id N" never
     /// misses one that commits late.
     /// </summary>
+    public Task RecordMailAddedAsync(long accountId, long postOfficeId, long folderId, CancellationToken ct = default) =>
+        Write(async c =>
+        {
+            await RecordChange(c, DirectoryChangeKind.MailAdded, accountId, postOfficeId, folderId);
+            return true;
+        }, ct);
+
     private async Task RecordChange(NpgsqlConnection c, DirectoryChangeKind kind, long? accountId = null, long? postOfficeId = null, long? folderId = null)
     {
         var id = await c.ScalarAsync<long>("UPDATE meta SET value = value + 1 WHERE key = 'change_last' RETURNING value").ConfigureAwait(false);

@@ -71,6 +71,13 @@ public sealed partial class SqliteStore
         return watcher;
     }
 
+    public Task RecordMailAddedAsync(long accountId, long postOfficeId, long folderId, CancellationToken ct = default) =>
+        Write(c =>
+        {
+            RecordChange(c, DirectoryChangeKind.MailAdded, accountId, postOfficeId, folderId);
+            return true;
+        }, ct);
+
     /// <summary>
     /// Writes one change row inside the running write operation (so in the change's own
     /// transaction), first trimming rows older than <see cref="StoreOptions.ChangeRetention"/>.

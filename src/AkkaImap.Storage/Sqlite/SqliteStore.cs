@@ -49,6 +49,9 @@ public sealed partial class SqliteStore : IStore, IDisposable
         return (int)c.Scalar<long>("PRAGMA user_version");
     }
 
+    /// <summary>As <see cref="ReadSchemaVersion"/>, without creating anything: 0 also when the data folder is missing.</summary>
+    public static int ReadSchemaVersionOrZero(string dataFolder) => Directory.Exists(dataFolder) ? ReadSchemaVersion(dataFolder) : 0;
+
     /// <summary>Full path of the database file.</summary>
     public string DatabasePath { get; }
 

@@ -87,6 +87,8 @@ public sealed class DirectoryWatcherTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new PublicFolderAdded(4, 6), DirectoryEvents.From(Row(DirectoryChangeKind.PublicFolderAdded, po: 4, folder: 6)));
         Assert.Equal(new PublicFolderChanged(4, 6, true), DirectoryEvents.From(Row(DirectoryChangeKind.PublicFolderReadOnly, po: 4, folder: 6)));
         Assert.Equal(new PublicFolderChanged(4, 6, false), DirectoryEvents.From(Row(DirectoryChangeKind.PublicFolderWritable, po: 4, folder: 6)));
+        Assert.Equal(new MailAdded(5, 4, 6), DirectoryEvents.From(Row(DirectoryChangeKind.MailAdded, 5, 4, 6)));
+        Assert.Null(DirectoryEvents.From(Row(DirectoryChangeKind.MailAdded, 5, 4)));
         Assert.Null(DirectoryEvents.From(Row((DirectoryChangeKind)99, 5, 4)));
         Assert.Null(DirectoryEvents.From(Row(DirectoryChangeKind.AccountRemoved, po: 4)));
     }
@@ -122,6 +124,12 @@ public sealed class DirectoryWatcherTests : Akka.TestKit.Xunit2.TestKit
         }
 
         public void Signal() => Volatile.Read(ref _onSignal)?.Invoke();
+
+        public Task RecordMailAddedAsync(long accountId, long postOfficeId, long folderId, CancellationToken ct = default)
+        {
+            Add(DirectoryChangeKind.MailAdded, accountId, postOfficeId, folderId);
+            return Task.CompletedTask;
+        }
 
         public Task<long> GetLatestChangeIdAsync(CancellationToken ct = default)
         {
