@@ -13,6 +13,7 @@ namespace AkkaImap.Server.Tests.Sessions;
 /// trip, the owner's own span below it (joined through the envelope's trace context, as across
 /// nodes), and the store's calls below those. Never the user name.
 /// </summary>
+[Collection(nameof(SessionTracingTests))]
 public sealed class SessionTracingTests : SessionTestKit
 {
     [Fact]
@@ -33,7 +34,7 @@ public sealed class SessionTracingTests : SessionTestKit
             tracer.ForceFlush();
         }
         var account = (await Store.FindAccountAsync(Login))!;
-        // Spans of other tests running at the same time have other accounts, or none.
+        // The class runs alone (its collection), so every SELECT of this account is this test's.
         var select = Assert.Single(spans, s => s.DisplayName == "IMAP SELECT" && Equals(s.GetTagItem(ImapTracing.AccountIdTag), account.Id));
         var trace = spans.Where(s => s.TraceId == select.TraceId).ToList();
 
@@ -63,3 +64,12 @@ public sealed class SessionTracingTests : SessionTestKit
         });
     }
 }
+
+/// <summary>
+/// The tracer listens to a process-wide ActivitySource: while it runs, spans of every test of the
+/// process are recorded, and their accounts have the same ids (each test has its own store). So
+/// this class runs alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(nameof(SessionTracingTests), DisableParallelization = true)]
+public sealed class SessionTracingCollection;
+

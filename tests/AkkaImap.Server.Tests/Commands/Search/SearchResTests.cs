@@ -65,7 +65,7 @@ public sealed class SearchResTests : SearchTestKit
         var client = InInbox();
 
         client.Run("a", "SEARCH RETURN (SAVE) FLAGGED");
-        Assert.StartsWith("b BAD ", client.Run("b", "SEARCH RETURN (SAVE) EMAILID abc")[0]);
+        Assert.StartsWith("b BAD ", client.Run("b", "SEARCH RETURN (SAVE) NOSUCHKEY abc")[0]);
         Assert.Equal(["* SEARCH 1", "c OK SEARCH completed"], client.Run("c", "SEARCH SEEN"));
         Assert.Equal(["* SEARCH 2 3 4", "d OK SEARCH completed"], client.Run("d", "SEARCH $"));
     }
