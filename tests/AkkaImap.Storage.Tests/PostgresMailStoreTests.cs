@@ -59,7 +59,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(3, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(4, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
         Assert.Equal((3, 3), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));

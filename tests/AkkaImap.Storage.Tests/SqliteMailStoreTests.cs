@@ -22,11 +22,41 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("6", await store.PragmaAsync("user_version"));
+        Assert.Equal("7", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
         Assert.Equal("1", await relaxed.PragmaAsync("synchronous")); // NORMAL
+    }
+
+    [Fact]
+    public async Task Migrating_from_schema_6_turns_the_read_only_switch_into_access_control_lists()
+    {
+        var po = await Store.AddPostOfficeAsync("example.com", publicFolders: true);
+        var owner = MailboxOwner.ForPublicFolders(po.Id);
+        var news = await Store.CreateFolderAsync(owner, "News");
+        var chat = await Store.CreateFolderAsync(owner, "Chat");
+        await Store.DisposeAsync();
+        // Back to what schema 6 held: a read_only column, no acl table.
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            raw.Open();
+            using var back = raw.CreateCommand();
+            back.CommandText = $"""
+                DROP TABLE acl;
+                ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+                UPDATE folders SET read_only = 1 WHERE id = {news.Id};
+                PRAGMA user_version = 6;
+                """;
+            back.ExecuteNonQuery();
+        }
+
+        var store = await OpenAsync();
+
+        Assert.Equal(new AclEntry(0, "anyone", AclRights.ReadOnly), Assert.Single(await store.GetAclAsync(news.Id)));
+        Assert.Equal(new AclEntry(0, "anyone", AclRights.Default), Assert.Single(await store.GetAclAsync(chat.Id)));
+        Assert.True((await store.GetFolderAsync(news.Id))!.ReadOnly);
+        Assert.False((await store.GetFolderAsync(chat.Id))!.ReadOnly);
     }
 
     [Fact]
@@ -43,7 +73,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 6), (refused.Found, refused.Known));
+        Assert.Equal((99, 7), (refused.Found, refused.Known));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class StoreMigrateTests : IDisposable
             bump.CommandText = "PRAGMA user_version = 12";
             bump.ExecuteNonQuery();
         }
-        var expected = $"the store in {_folder.DataPath} (akka-imap.storage.path) has schema version 12, newer than this AkkaImap knows (6): run a newer AkkaImap";
+        var expected = $"the store in {_folder.DataPath} (akka-imap.storage.path) has schema version 12, newer than this AkkaImap knows (7): run a newer AkkaImap";
 
         var serve = await AkkaImapExecutable.RunAsync("serve", "--config", _folder.ConfigFile);
         var list = await AkkaImapExecutable.RunAsync("postoffice", "list", "--config", _folder.ConfigFile);

@@ -115,7 +115,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
 
         Assert.Equal(1, serve.ExitCode);
         Assert.Equal(
-            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 7, newer than this AkkaImap knows (3): run a newer AkkaImap"],
+            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 7, newer than this AkkaImap knows (4): run a newer AkkaImap"],
             serve.StderrLines);
     }
 
