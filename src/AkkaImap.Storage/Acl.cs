@@ -46,10 +46,12 @@ public static class AclRights
     public const string Letters = "lrswipkxtea";
 
     /// <summary>
-    /// A new public folder without a parent: every mailbox of the post office may do everything but
-    /// administer (the administrator grants <c>a</c> with the CLI). A sub-folder copies its parent's list.
+    /// A new public folder without a parent, <c>lrswipkte</c>: every mailbox of the post office may
+    /// read, flag, add, expunge and create sub-folders, but not delete or rename a folder (x: one
+    /// user could otherwise throw away everyone's mail) nor administer it (a). The administrator
+    /// grants those with the CLI. A sub-folder copies its parent's list.
     /// </summary>
-    public const AclRight Default = AclRight.All & ~AclRight.Admin;
+    public const AclRight Default = AclRight.All & ~AclRight.Admin & ~AclRight.DeleteMailbox;
 
     /// <summary><c>--read-only on</c>: anyone may see, read and keep its own \Seen, nothing more.</summary>
     public const AclRight ReadOnly = AclRight.Lookup | AclRight.Read | AclRight.Seen;

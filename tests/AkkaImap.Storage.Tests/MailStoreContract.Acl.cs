@@ -9,7 +9,7 @@ public abstract partial class MailStoreContract
         var (owner, folder, alice, _) = await PublicFolderAsync();
         var entry = Assert.Single(await Store.GetAclAsync(folder.Id));
         Assert.Equal(new AclEntry(0, "anyone", AclRights.Default), entry);
-        Assert.Equal("lrswipkxte", AclRights.Format(entry.Rights));
+        Assert.Equal("lrswipkte", AclRights.Format(entry.Rights));
 
         Assert.True(await Store.SetRightsAsync(folder.Id, alice.Id, AclRight.All));
         var child = await Store.CreateFolderAsync(owner, "News/Local");

@@ -62,7 +62,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         Assert.Equal(4, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((3, 3), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((4, 4), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 3), (refused.Found, refused.Known));
+        Assert.Equal((99, 4), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

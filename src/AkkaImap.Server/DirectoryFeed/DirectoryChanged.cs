@@ -47,6 +47,13 @@ public sealed record PublicFolderRemoved(long PostOfficeId, long FolderId) : IDi
 /// <summary><c>publicfolder set PO NAME --read-only on|off</c>: <see cref="ReadOnly"/> is the new switch.</summary>
 public sealed record PublicFolderChanged(long PostOfficeId, long FolderId, bool ReadOnly) : IDirectoryChanged;
 
+/// <summary>
+/// An entry of a public folder's access control list was set or removed (SETACL/DELETEACL, or
+/// <c>publicfolder grant|revoke</c>): <see cref="AccountId"/> is the mailbox whose entry changed,
+/// null for <c>anyone</c>.
+/// </summary>
+public sealed record PublicFolderRightsChanged(long PostOfficeId, long FolderId, long? AccountId) : IDirectoryChanged;
+
 /// <summary>The feed's rows as EventStream records.</summary>
 public static class DirectoryEvents
 {
@@ -63,6 +70,7 @@ public static class DirectoryEvents
         PublicFolderAdded c => $"public folder {c.FolderId} added to post office {c.PostOfficeId}",
         PublicFolderRemoved c => $"public folder {c.FolderId} of post office {c.PostOfficeId} removed",
         PublicFolderChanged c => $"public folder {c.FolderId} of post office {c.PostOfficeId}: read-only {(c.ReadOnly ? "on" : "off")}",
+        PublicFolderRightsChanged c => $"public folder {c.FolderId} of post office {c.PostOfficeId}: rights of {(c.AccountId is { } a ? $"mailbox {a}" : "anyone")} changed",
         _ => change.GetType().Name,
     };
 
@@ -84,6 +92,7 @@ public static class DirectoryEvents
         (DirectoryChangeKind.PublicFolderRemoved, _, { } po, { } folder) => new PublicFolderRemoved(po, folder),
         (DirectoryChangeKind.PublicFolderReadOnly, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: true),
         (DirectoryChangeKind.PublicFolderWritable, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: false),
+        (DirectoryChangeKind.PublicFolderAclChanged, var account, { } po, { } folder) => new PublicFolderRightsChanged(po, folder, account),
         _ => null,
     };
 }

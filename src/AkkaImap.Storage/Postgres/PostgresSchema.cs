@@ -138,7 +138,7 @@ internal static class PostgresSchema
 
     // Version 4: access control lists for public folders (RFC 4314), as the SQLite store's schema
     // 7: account_id 0 is "anyone"; read-only folders become anyone = lrs, the others get the
-    // default lrswipkxte, and the read_only column goes.
+    // default lrswipkte, and the read_only column goes.
     private const string V4 = """
         CREATE TABLE acl(
             folder_id bigint NOT NULL,
@@ -147,7 +147,7 @@ internal static class PostgresSchema
             PRIMARY KEY(folder_id, account_id));
         CREATE INDEX acl_account ON acl(account_id);
         INSERT INTO acl(folder_id, account_id, rights)
-            SELECT id, 0, CASE WHEN read_only THEN 'lrs' ELSE 'lrswipkxte' END FROM folders WHERE owner_kind = 1;
+            SELECT id, 0, CASE WHEN read_only THEN 'lrs' ELSE 'lrswipkte' END FROM folders WHERE owner_kind = 1;
         ALTER TABLE folders DROP COLUMN read_only;
         """;
 

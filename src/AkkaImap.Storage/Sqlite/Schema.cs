@@ -141,7 +141,7 @@ internal static class Schema
     // identifier: account_id 0 is "anyone", otherwise the mailbox's id (so a mailbox removed and
     // added again under the same name does not inherit rights). rights holds the letters in
     // canonical order. The operator's read-only switch becomes anyone = lrs, writable folders get
-    // the default lrswipkxte, and the read_only column goes: rights alone decide.
+    // the default lrswipkte, and the read_only column goes: rights alone decide.
     private const string V7 = """
         CREATE TABLE acl(
             folder_id INTEGER NOT NULL,
@@ -150,7 +150,7 @@ internal static class Schema
             PRIMARY KEY(folder_id, account_id)) WITHOUT ROWID;
         CREATE INDEX acl_account ON acl(account_id);
         INSERT INTO acl(folder_id, account_id, rights)
-            SELECT id, 0, CASE WHEN read_only <> 0 THEN 'lrs' ELSE 'lrswipkxte' END FROM folders WHERE owner_kind = 1;
+            SELECT id, 0, CASE WHEN read_only <> 0 THEN 'lrs' ELSE 'lrswipkte' END FROM folders WHERE owner_kind = 1;
         ALTER TABLE folders DROP COLUMN read_only;
         """;
 
