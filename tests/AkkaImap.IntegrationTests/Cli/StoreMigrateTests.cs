@@ -18,8 +18,8 @@ public sealed class StoreMigrateTests : IDisposable
         var created = await AkkaImapExecutable.RunAsync("store", "migrate", "--config", _folder.ConfigFile);
         var again = await AkkaImapExecutable.RunAsync("store", "migrate", "--config", _folder.ConfigFile);
 
-        Assert.Equal((0, "store created at schema version 6"), (created.ExitCode, created.Stdout.Trim()));
-        Assert.Equal((0, "store schema is at version 6: nothing to migrate"), (again.ExitCode, again.Stdout.Trim()));
+        Assert.Equal((0, "store created at schema version 7"), (created.ExitCode, created.Stdout.Trim()));
+        Assert.Equal((0, "store schema is at version 7: nothing to migrate"), (again.ExitCode, again.Stdout.Trim()));
     }
 
     [Fact]
