@@ -21,6 +21,9 @@ public interface IPublicFolderStore
     /// <summary>What <paramref name="accountId"/> may do in a public folder: its own entry and <c>anyone</c>'s together.</summary>
     Task<AclRight> GetRightsAsync(long folderId, long accountId, CancellationToken ct = default);
 
+    /// <summary>What <paramref name="accountId"/> may do in each of an owner's folders that has a list (one read for LIST).</summary>
+    Task<IReadOnlyDictionary<long, AclRight>> GetRightsAsync(MailboxOwner owner, long accountId, CancellationToken ct = default);
+
     /// <summary>
     /// Sets (or with null removes) the entry of <paramref name="accountId"/> (0: <c>anyone</c>) on a
     /// public folder, with a change-feed row so every node hears it. False when no such public folder.

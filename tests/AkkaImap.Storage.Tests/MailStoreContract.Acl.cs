@@ -30,6 +30,9 @@ public abstract partial class MailStoreContract
         var cli = await OpenAsync();
         Assert.Equal(AclRight.Lookup | AclRight.Read | AclRight.Insert | AclRight.Admin, await cli.GetRightsAsync(folder.Id, alice.Id));
         Assert.Equal(AclRight.Lookup | AclRight.Read, await cli.GetRightsAsync(folder.Id, bob.Id));
+        var all = await cli.GetRightsAsync(owner, alice.Id);
+        Assert.Equal(AclRight.Lookup | AclRight.Read | AclRight.Insert | AclRight.Admin, Assert.Single(all, p => p.Key == folder.Id).Value);
+        Assert.Empty(await cli.GetRightsAsync(alice.Owner, alice.Id));
         Assert.Equal(["anyone", "alice@example.com"], (await cli.GetAclAsync(folder.Id)).Select(e => e.Identifier));
         Assert.True((await cli.GetFolderAsync(owner, "News"))!.ReadOnly);
 

@@ -49,14 +49,12 @@ public static class PublicFolderAccess
     /// </summary>
     private static async Task<List<FolderInfo>> VisibleAsync(IStore store, Account reader, IReadOnlyList<FolderInfo> folders)
     {
-        var shown = new List<FolderInfo>(folders.Count);
-        foreach (var folder in folders)
+        if (folders.Count == 0)
         {
-            if (folder.NoSelect || ((await store.GetRightsAsync(folder.Id, reader.Id).ConfigureAwait(false)) & AclRight.Lookup) != 0)
-            {
-                shown.Add(folder);
-            }
+            return [];
         }
+        var rights = await store.GetRightsAsync(MailboxOwner.ForPublicFolders(reader.PostOfficeId), reader.Id).ConfigureAwait(false);
+        var shown = folders.Where(f => f.NoSelect || (rights.GetValueOrDefault(f.Id) & AclRight.Lookup) != 0).ToList();
         // A \Noselect level stays only while something below it is shown.
         return [.. shown.Where(f => !f.NoSelect || shown.Any(c => !c.NoSelect && c.Name.StartsWith(f.Name + "/", StringComparison.Ordinal)))];
     }

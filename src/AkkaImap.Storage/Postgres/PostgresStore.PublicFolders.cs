@@ -27,6 +27,18 @@ public sealed partial class PostgresStore
                 r => AclRights.FromStored(r.GetString(0)), ("@f", folderId), ("@a", accountId)))
             .Aggregate(AclRight.None, (all, one) => all | one), ct);
 
+    public Task<IReadOnlyDictionary<long, AclRight>> GetRightsAsync(MailboxOwner owner, long accountId, CancellationToken ct = default) =>
+        Read<IReadOnlyDictionary<long, AclRight>>(async c =>
+        {
+            var rows = await c.ListAsync("""
+                SELECT a.folder_id, a.rights FROM acl a JOIN folders f ON f.id = a.folder_id
+                WHERE f.owner_kind = @k AND f.owner_id = @o AND a.account_id IN (0, @a)
+                """, r => (r.GetInt64(0), AclRights.FromStored(r.GetString(1))), ("@k", (int)owner.Kind), ("@o", owner.Id), ("@a", accountId));
+            var rights = new Dictionary<long, AclRight>();
+            foreach (var (folder, one) in rows) rights[folder] = rights.GetValueOrDefault(folder) | one;
+            return rights;
+        }, ct);
+
     public Task<bool> SetRightsAsync(long folderId, long accountId, AclRight? rights, CancellationToken ct = default) =>
         Write(folderId, async c =>
         {

@@ -39,6 +39,19 @@ public sealed partial class SqliteStore
             return rights;
         }, ct);
 
+    public Task<IReadOnlyDictionary<long, AclRight>> GetRightsAsync(MailboxOwner owner, long accountId, CancellationToken ct = default) =>
+        Read<IReadOnlyDictionary<long, AclRight>>(c =>
+        {
+            using var cmd = c.Cmd("""
+                SELECT a.folder_id, a.rights FROM acl a JOIN folders f ON f.id = a.folder_id
+                WHERE f.owner_kind = @k AND f.owner_id = @o AND a.account_id IN (0, @a)
+                """, ("@k", (int)owner.Kind), ("@o", owner.Id), ("@a", accountId));
+            using var r = cmd.ExecuteReader();
+            var rights = new Dictionary<long, AclRight>();
+            while (r.Read()) rights[r.GetInt64(0)] = rights.GetValueOrDefault(r.GetInt64(0)) | AclRights.FromStored(r.GetString(1));
+            return rights;
+        }, ct);
+
     public Task<bool> SetRightsAsync(long folderId, long accountId, AclRight? rights, CancellationToken ct = default) =>
         Write(c =>
         {
