@@ -69,6 +69,8 @@ public enum DirectoryChangeKind
     PublicFolderRemoved = 21,
     PublicFolderReadOnly = 22,
     PublicFolderWritable = 23,
+    /// <summary>An entry of a public folder's access control list was set or removed (RFC 4314).</summary>
+    PublicFolderAclChanged = 24,
     /// <summary>Messages were appended to an account's folder from outside its owner (<c>akkaimap import</c>).</summary>
     MailAdded = 30,
 }

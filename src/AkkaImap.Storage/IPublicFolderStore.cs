@@ -9,8 +9,26 @@ namespace AkkaImap.Storage;
 /// </summary>
 public interface IPublicFolderStore
 {
-    /// <summary>Sets <see cref="FolderInfo.ReadOnly"/>. False when no such folder (or it is \Noselect).</summary>
+    /// <summary>
+    /// The operator's shorthand: <c>anyone</c> gets <see cref="AclRights.ReadOnly"/> (on) or
+    /// <see cref="AclRights.Default"/> (off); other entries stay. False when no such folder (or it is \Noselect).
+    /// </summary>
     Task<bool> SetFolderReadOnlyAsync(MailboxOwner owner, string name, bool readOnly, CancellationToken ct = default);
+
+    /// <summary>The folder's access control list (RFC 4314), <c>anyone</c> first, then by login; empty for a mailbox's own folder.</summary>
+    Task<IReadOnlyList<AclEntry>> GetAclAsync(long folderId, CancellationToken ct = default);
+
+    /// <summary>What <paramref name="accountId"/> may do in a public folder: its own entry and <c>anyone</c>'s together.</summary>
+    Task<AclRight> GetRightsAsync(long folderId, long accountId, CancellationToken ct = default);
+
+    /// <summary>What <paramref name="accountId"/> may do in each of an owner's folders that has a list (one read for LIST).</summary>
+    Task<IReadOnlyDictionary<long, AclRight>> GetRightsAsync(MailboxOwner owner, long accountId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sets (or with null removes) the entry of <paramref name="accountId"/> (0: <c>anyone</c>) on a
+    /// public folder, with a change-feed row so every node hears it. False when no such public folder.
+    /// </summary>
+    Task<bool> SetRightsAsync(long folderId, long accountId, AclRight? rights, CancellationToken ct = default);
 
     /// <summary>The UIDs that <paramref name="accountId"/> has seen in the folder, ascending.</summary>
     Task<IReadOnlyList<uint>> GetSeenUidsAsync(long folderId, long accountId, CancellationToken ct = default);

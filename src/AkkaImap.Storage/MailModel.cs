@@ -43,7 +43,7 @@ public sealed record FolderInfo(
     bool NoSelect,
     string MailboxId)
 {
-    /// <summary>Set by the operator on a public folder: readers may not append, store flags or expunge.</summary>
+    /// <summary>A public folder whose <c>anyone</c> entry holds none of w i t e, the rights that change what every reader sees (<c>--read-only on</c> sets <c>lrs</c>). For display: each command checks the reader's own rights.</summary>
     public bool ReadOnly { get; init; }
 
     /// <summary>

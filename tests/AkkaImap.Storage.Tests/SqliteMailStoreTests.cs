@@ -22,7 +22,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("7", await store.PragmaAsync("user_version"));
+        Assert.Equal("8", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
@@ -38,10 +38,10 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         await Store.DisposeAsync();
         using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
         {
-            // Schema 6 as it was: no index.
+            // Schema 6 as it was: no index, and the read-only switch instead of access control lists.
             raw.Open();
             using var old = raw.CreateCommand();
-            old.CommandText = "DROP TABLE text_index; DROP TABLE address_index; DROP TABLE text_unindexed; PRAGMA user_version = 6";
+            old.CommandText = "DROP TABLE text_index; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; PRAGMA user_version = 6";
             old.ExecuteNonQuery();
         }
 
@@ -49,6 +49,36 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         Assert.Equal([uids[0]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.From, "jürgen"))!.Matches.ToArray());
         Assert.Equal([uids[1]], (await Store.SearchIndexAsync(inbox.Id, Search.IndexedField.Body, "NOTHING"))!.Matches.ToArray());
+    }
+
+    [Fact]
+    public async Task Migrating_from_schema_7_turns_the_read_only_switch_into_access_control_lists()
+    {
+        var po = await Store.AddPostOfficeAsync("example.com", publicFolders: true);
+        var owner = MailboxOwner.ForPublicFolders(po.Id);
+        var news = await Store.CreateFolderAsync(owner, "News");
+        var chat = await Store.CreateFolderAsync(owner, "Chat");
+        await Store.DisposeAsync();
+        // Back to what schema 7 held: a read_only column, no acl table.
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            raw.Open();
+            using var back = raw.CreateCommand();
+            back.CommandText = $"""
+                DROP TABLE acl;
+                ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+                UPDATE folders SET read_only = 1 WHERE id = {news.Id};
+                PRAGMA user_version = 7;
+                """;
+            back.ExecuteNonQuery();
+        }
+
+        var store = await OpenAsync();
+
+        Assert.Equal(new AclEntry(0, "anyone", AclRights.ReadOnly), Assert.Single(await store.GetAclAsync(news.Id)));
+        Assert.Equal(new AclEntry(0, "anyone", AclRights.Default), Assert.Single(await store.GetAclAsync(chat.Id)));
+        Assert.True((await store.GetFolderAsync(news.Id))!.ReadOnly);
+        Assert.False((await store.GetFolderAsync(chat.Id))!.ReadOnly);
     }
 
     [Fact]
@@ -65,7 +95,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 7), (refused.Found, refused.Known));
+        Assert.Equal((99, 8), (refused.Found, refused.Known));
     }
 
     [Fact]

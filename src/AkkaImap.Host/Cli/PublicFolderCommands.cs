@@ -8,7 +8,8 @@ namespace AkkaImap.Host.Cli;
 /// <c>akkaimap publicfolder add|remove|list|set</c>: a post office's public folders, which its
 /// mailboxes see under "Public Folders/" (when the service and the post office switch them on).
 /// The running server hears of these changes through the store's change feed: LIST reads the
-/// store, and sessions that have a removed folder selected are ended with BYE.
+/// store, and sessions that have a removed folder selected are ended with BYE. Rights (RFC 4314)
+/// are read by the server per command; a session whose read right goes away is ended with BYE.
 /// </summary>
 internal static class PublicFolderCommands
 {
@@ -19,6 +20,8 @@ internal static class PublicFolderCommands
         command.Add(Remove());
         command.Add(List());
         command.Add(Set());
+        command.Add(Grant(grant: true));
+        command.Add(Grant(grant: false));
         return command;
     }
 
@@ -110,9 +113,10 @@ internal static class PublicFolderCommands
             foreach (var folder in await store.ListFoldersAsync(MailboxOwner.ForPublicFolders(office.Id), ct))
             {
                 // A \Noselect level only holds subfolders (it was removed, or made as a parent).
+                var acl = string.Join(' ', (await store.GetAclAsync(folder.Id, ct)).Select(e => $"{e.Identifier}={AclRights.Format(e.Rights)}"));
                 Console.WriteLine(folder.NoSelect
                     ? $"{folder.Name}\t(holds subfolders only)"
-                    : $"{folder.Name}\tread-only={PostOfficeCommands.OnOff(folder.ReadOnly)}");
+                    : $"{folder.Name}\tread-only={PostOfficeCommands.OnOff(folder.ReadOnly)}\t{acl}");
             }
             return 0;
         });
@@ -136,6 +140,66 @@ internal static class PublicFolderCommands
                 throw new OperatorException($"no public folder {folder} in {office.Name}; see akkaimap publicfolder list {office.Name}");
             }
             Console.WriteLine($"public folder {folder} in {office.Name}: read-only {PostOfficeCommands.OnOff(on)}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// <c>grant PO NAME WHO RIGHTS</c> adds rights to WHO's entry, <c>revoke</c> takes them away (an
+    /// entry left with none is removed). WHO is <c>anyone</c> or a mailbox of the post office.
+    /// </summary>
+    private static Command Grant(bool grant)
+    {
+        var po = PostOfficeArgument();
+        var name = NameArgument();
+        var who = new Argument<string>("WHO") { Description = "anyone, or a mailbox of the post office (alice or alice@example.com)" };
+        var rights = new Argument<string>("RIGHTS")
+        {
+            Description = "RFC 4314 letters: l lookup, r read, s seen, w write, i insert, p post, k create, x delete folder, t delete messages, e expunge, a administer (c = kx, d = te); or all",
+        };
+        var command = new Command(grant ? "grant" : "revoke", grant ? "Give a mailbox (or anyone) rights on a public folder" : "Take rights on a public folder away")
+            { po, name, who, rights };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var text = parsed.GetRequiredValue(rights);
+            AclRight change;
+            if (text == "all")
+            {
+                change = AclRight.All;
+            }
+            else if (!AclRights.TryParse(text, out change, out var unknown) || change == AclRight.None)
+            {
+                throw new OperatorException(change == AclRight.None && unknown == '\0'
+                    ? "RIGHTS is empty: give letters of lrswipkxtea (or all)"
+                    : $"unknown right '{unknown}' in {text}: use letters of lrswipkxtea (c and d as RFC 4314 defines them), or all");
+            }
+            await using var store = await StoreAccess.OpenAsync(AkkaImapCli.LoadConfig(parsed).Settings.Storage, ct);
+            var office = await FindAsync(store, parsed.GetRequiredValue(po), ct);
+            var folder = Inner(parsed.GetRequiredValue(name));
+            var info = await store.GetFolderAsync(MailboxOwner.ForPublicFolders(office.Id), folder, ct)
+                ?? throw new OperatorException($"no public folder {folder} in {office.Name}; see akkaimap publicfolder list {office.Name}");
+            var identifier = parsed.GetRequiredValue(who);
+            long accountId = 0;
+            if (!string.Equals(identifier, AclRights.Anyone, StringComparison.OrdinalIgnoreCase))
+            {
+                var login = identifier.Contains('@') ? identifier : $"{identifier}@{office.Name}";
+                var account = await store.FindAccountAsync(login, ct);
+                if (account is null || account.PostOfficeId != office.Id)
+                {
+                    throw new OperatorException($"no mailbox {login} in {office.Name}: WHO is anyone or a mailbox of {office.Name}; see akkaimap mailbox list {office.Name}");
+                }
+                accountId = account.Id;
+                identifier = account.Login;
+            }
+            else
+            {
+                identifier = AclRights.Anyone;
+            }
+            var current = (await store.GetAclAsync(info.Id, ct)).FirstOrDefault(e => e.AccountId == accountId)?.Rights ?? AclRight.None;
+            var next = grant ? current | change : current & ~change;
+            await store.SetRightsAsync(info.Id, accountId, next == AclRight.None ? null : next, ct);
+            Console.WriteLine($"public folder {info.Name} in {office.Name}: {identifier} has {(next == AclRight.None ? "no rights" : AclRights.Format(next))}");
             return 0;
         });
         return command;

@@ -114,3 +114,18 @@ public sealed record GetQuotaRootCommand(string Tag, string Mailbox) : ImapComma
 public sealed record SetQuotaCommand(string Tag, string Root, IReadOnlyList<QuotaLimit> Limits) : ImapCommand(Tag);
 
 public sealed record QuotaLimit(string Resource, ulong Limit);
+
+/// <summary>SETACL mailbox identifier rights (RFC 4314 §3.1); rights as sent, a leading + or - included.</summary>
+public sealed record SetAclCommand(string Tag, string Mailbox, string Identifier, string Rights) : ImapCommand(Tag);
+
+/// <summary>DELETEACL mailbox identifier (RFC 4314 §3.2).</summary>
+public sealed record DeleteAclCommand(string Tag, string Mailbox, string Identifier) : ImapCommand(Tag);
+
+/// <summary>GETACL mailbox (RFC 4314 §3.3).</summary>
+public sealed record GetAclCommand(string Tag, string Mailbox) : ImapCommand(Tag);
+
+/// <summary>LISTRIGHTS mailbox identifier (RFC 4314 §3.4).</summary>
+public sealed record ListRightsCommand(string Tag, string Mailbox, string Identifier) : ImapCommand(Tag);
+
+/// <summary>MYRIGHTS mailbox (RFC 4314 §3.5).</summary>
+public sealed record MyRightsCommand(string Tag, string Mailbox) : ImapCommand(Tag);

@@ -74,3 +74,12 @@ public sealed record QuotaResponse(string Root, IReadOnlyList<QuotaResource> Res
 
 /// <summary><c>* QUOTAROOT INBOX ""</c> (RFC 9208 §5.2).</summary>
 public sealed record QuotaRootResponse(string Mailbox, IReadOnlyList<string> Roots) : ImapResponse;
+
+/// <summary><c>* ACL mailbox identifier rights ...</c> (RFC 4314 §3.6).</summary>
+public sealed record AclResponse(string Mailbox, IReadOnlyList<(string Identifier, string Rights)> Entries) : ImapResponse;
+
+/// <summary><c>* LISTRIGHTS mailbox identifier required optional ...</c> (RFC 4314 §3.7).</summary>
+public sealed record ListRightsResponse(string Mailbox, string Identifier, string Required, IReadOnlyList<string> Optional) : ImapResponse;
+
+/// <summary><c>* MYRIGHTS mailbox rights</c> (RFC 4314 §3.8).</summary>
+public sealed record MyRightsResponse(string Mailbox, string Rights) : ImapResponse;

@@ -2,7 +2,7 @@ using AkkaImap.Protocol.Responses;
 
 namespace AkkaImap.Protocol.Writing;
 
-// LIST/LSUB/XLIST, STATUS, NAMESPACE, QUOTA, QUOTAROOT (RFC 9051 §7.3, RFC 9208 §5).
+// LIST/LSUB/XLIST, STATUS, NAMESPACE, QUOTA, QUOTAROOT, ACL, LISTRIGHTS, MYRIGHTS (RFC 9051 §7.3, RFC 9208 §5, RFC 4314 §3.6-3.8).
 public static partial class ResponseWriter
 {
     private static bool TryWriteMailboxResponse(ImapWriter writer, ImapResponse response)
@@ -50,6 +50,36 @@ public static partial class ResponseWriter
                     writer.WriteSpace();
                     writer.WriteAString(root);
                 }
+                return true;
+            case AclResponse r:
+                writer.WriteRaw("* ACL "u8);
+                writer.WriteMailbox(r.Mailbox);
+                foreach (var (identifier, rights) in r.Entries)
+                {
+                    writer.WriteSpace();
+                    writer.WriteAString(identifier);
+                    writer.WriteSpace();
+                    writer.WriteAString(rights);
+                }
+                return true;
+            case ListRightsResponse r:
+                writer.WriteRaw("* LISTRIGHTS "u8);
+                writer.WriteMailbox(r.Mailbox);
+                writer.WriteSpace();
+                writer.WriteAString(r.Identifier);
+                writer.WriteSpace();
+                writer.WriteAString(r.Required);
+                foreach (var optional in r.Optional)
+                {
+                    writer.WriteSpace();
+                    writer.WriteAString(optional);
+                }
+                return true;
+            case MyRightsResponse r:
+                writer.WriteRaw("* MYRIGHTS "u8);
+                writer.WriteMailbox(r.Mailbox);
+                writer.WriteSpace();
+                writer.WriteAString(r.Rights);
                 return true;
             default:
                 return false;

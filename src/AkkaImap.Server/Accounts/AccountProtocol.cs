@@ -23,6 +23,7 @@ namespace AkkaImap.Server.Accounts;
 [JsonDerivedType(typeof(PublicFolders.ToPublicFolders), "public")]
 [JsonDerivedType(typeof(PublicFolders.CopyIntoPublic), "copy-in")]
 [JsonDerivedType(typeof(PublicFolders.ExpungeMovedOut), "moved-out")]
+[JsonDerivedType(typeof(PublicFolders.SetFolderRights), "set-rights")]
 public interface IAccountCommand;
 
 /// <summary>Every message exchanged with owner entities: bound to <see cref="Owners.OwnerMessageSerializer"/>.</summary>

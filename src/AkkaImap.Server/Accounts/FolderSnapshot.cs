@@ -19,4 +19,8 @@ public sealed record FolderSnapshot(
     IReadOnlyList<string> Keywords,
     bool ReadOnly,
     string MailboxId,
-    string? SpecialUse);
+    string? SpecialUse)
+{
+    /// <summary>The reader's rights in the folder (RFC 4314): all in its own folders, its entry and anyone's in a public one.</summary>
+    public AclRight Rights { get; init; } = AclRight.All;
+}

@@ -72,6 +72,13 @@ public static class Capabilities
             list.Add("APPENDLIMIT=" + context.Settings.Limits.MaxLiteral.ToString(CultureInfo.InvariantCulture));
             list.Add("MULTIAPPEND");
         }
+        // RFC 4314: the ACL commands, each right checked by the commands it governs; RIGHTS=texk
+        // says t, e, x and k stand alone ("create" is k and x, "delete" is t and e, §2.1.1).
+        if (registry.Handles<SetAclCommand>() && registry.Handles<DeleteAclCommand>() && registry.Handles<GetAclCommand>()
+            && registry.Handles<ListRightsCommand>() && registry.Handles<MyRightsCommand>())
+        {
+            list.AddRange(["ACL", "RIGHTS=texk"]);
+        }
         AddIf(list, registry.Handles<FetchCommand>(), "BINARY");
         // RFC 7162: MODSEQ in FETCH/STORE/SEARCH/STATUS and SELECT; QRESYNC's SELECT, VANISHED and ENABLE.
         bool condStore = registry.Handles<SelectCommand>() && registry.Handles<FetchCommand>() && registry.Handles<StoreCommand>()

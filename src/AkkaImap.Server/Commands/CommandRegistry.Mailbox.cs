@@ -10,6 +10,7 @@ public sealed partial class CommandRegistry
         var select = new SelectHandler();
         var subscribe = new SubscribeHandler();
         var expunge = new ExpungeHandler();
+        var setAcl = new SetAclHandler();
         registry
             .Add<SelectCommand>("SELECT", CommandStates.AuthenticatedOrSelected, select)
             .Add<ExamineCommand>("EXAMINE", CommandStates.AuthenticatedOrSelected, select)
@@ -27,6 +28,12 @@ public sealed partial class CommandRegistry
             .Add("GETQUOTA", CommandStates.AuthenticatedOrSelected, new GetQuotaHandler())
             .Add("GETQUOTAROOT", CommandStates.AuthenticatedOrSelected, new GetQuotaRootHandler())
             .Add("SETQUOTA", CommandStates.AuthenticatedOrSelected, new SetQuotaHandler())
+            // RFC 4314 ACL: lists on public folders; a mailbox's own folders have every right and are not shared.
+            .Add<SetAclCommand>("SETACL", CommandStates.AuthenticatedOrSelected, setAcl)
+            .Add<DeleteAclCommand>("DELETEACL", CommandStates.AuthenticatedOrSelected, setAcl)
+            .Add("GETACL", CommandStates.AuthenticatedOrSelected, new GetAclHandler())
+            .Add("LISTRIGHTS", CommandStates.AuthenticatedOrSelected, new ListRightsHandler())
+            .Add("MYRIGHTS", CommandStates.AuthenticatedOrSelected, new MyRightsHandler())
             // Not UsesSequenceNumbers: the EXPUNGE responses are the point of these commands (RFC 9051 §7.5.1).
             .Add<ExpungeCommand>("EXPUNGE", CommandStates.Selected, expunge)
             .Add<UidExpungeCommand>("UID EXPUNGE", CommandStates.Selected, expunge);

@@ -8,7 +8,7 @@ namespace AkkaImap.Server.Commands;
 /// <summary>
 /// DELETE (RFC 9051 §6.3.5). INBOX is never deleted (<c>NO [CANNOT]</c>); a folder with children
 /// loses its messages and becomes \Noselect; a \Noselect folder with children is refused
-/// (<c>NO [HASCHILDREN]</c>). Deleting the selected folder is allowed: this session's selection
+/// (<c>NO [HASCHILDREN]</c>). A public folder goes to its post office's owner, which asks for x (RFC 4314). Deleting the selected folder is allowed: this session's selection
 /// ends with <c>* OK [CLOSED]</c> when the change is flushed, as for any other session.
 /// </summary>
 internal sealed class DeleteHandler : ICommandHandler<DeleteCommand>
@@ -19,15 +19,20 @@ internal sealed class DeleteHandler : ICommandHandler<DeleteCommand>
         {
             return refusal;
         }
-        if (PublicFolders.PublicFolderRouting.IsPublicName(name, out _))
+        if (PublicFolders.PublicFolderRouting.IsPublicName(name, out var inner))
         {
-            return CommandOutcome.No("Public folders are deleted by the administrator", ResponseCode.NoPerm);
+            // RFC 4314 §4: a reader holding x on the public folder may delete it (the owner checks).
+            return PublicFolders.PublicFolderRouting.AskVisible(context, inner, new DeleteFolder(inner), reply => Answer(reply, context));
         }
         if (name == FolderNames.Inbox)
         {
             return CommandOutcome.No("INBOX cannot be deleted", ResponseCode.Cannot);
         }
-        return CommandOutcome.AskAccount(new DeleteFolder(name), reply =>
+        return CommandOutcome.AskAccount(new DeleteFolder(name), reply => Answer(reply, context));
+    }
+
+    private static CommandOutcome Answer(IAccountReply reply, SessionContext context)
+    {
         {
             switch (reply)
             {
@@ -39,6 +44,6 @@ internal sealed class DeleteHandler : ICommandHandler<DeleteCommand>
                 default:
                     return CommandOutcome.ServerBug();
             }
-        });
+        }
     }
 }

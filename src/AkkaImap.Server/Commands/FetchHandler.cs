@@ -85,7 +85,8 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         {
             return Done(command, false);
         }
-        if (plan.SetsSeen && !context.Selected!.ReadOnly)
+        // RFC 4314 §4: without s, FETCH of a body does not set \Seen (and does not fail).
+        if (plan.SetsSeen && !context.Selected!.ReadOnly && (context.Selected.Rights & AclRight.Seen) != 0)
         {
             return MarkSeen(command, plan, messages, context);
         }

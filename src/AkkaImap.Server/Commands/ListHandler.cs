@@ -50,6 +50,10 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
         var folders = await store.ListFoldersAsync(account.Owner).ConfigureAwait(false);
         var subscriptions = await store.ListSubscriptionsAsync(account.Owner).ConfigureAwait(false);
         var shared = await PublicFolderAccess.ListAsync(store, settings, account).ConfigureAwait(false);
+        // RFC 4314 §4: LSUB (and LIST SUBSCRIBED) show a public folder only to a reader with l, like
+        // LIST: a subscription to one it may not look up (any more) is left out.
+        var visible = shared.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        subscriptions = [.. subscriptions.Where(name => !PublicFolderRouting.IsPublicName(name, out _) || visible.Contains(name))];
         return new MailboxTree([.. folders, .. shared], subscriptions);
     }
 

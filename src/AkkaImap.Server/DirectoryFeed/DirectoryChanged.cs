@@ -53,6 +53,13 @@ public sealed record PublicFolderChanged(long PostOfficeId, long FolderId, bool 
 /// </summary>
 public sealed record MailAdded(long AccountId, long PostOfficeId, long FolderId) : IDirectoryChanged;
 
+/// <summary>
+/// An entry of a public folder's access control list was set or removed (SETACL/DELETEACL, or
+/// <c>publicfolder grant|revoke</c>): <see cref="AccountId"/> is the mailbox whose entry changed,
+/// null for <c>anyone</c>.
+/// </summary>
+public sealed record PublicFolderRightsChanged(long PostOfficeId, long FolderId, long? AccountId) : IDirectoryChanged;
+
 /// <summary>The feed's rows as EventStream records.</summary>
 public static class DirectoryEvents
 {
@@ -70,6 +77,7 @@ public static class DirectoryEvents
         PublicFolderRemoved c => $"public folder {c.FolderId} of post office {c.PostOfficeId} removed",
         PublicFolderChanged c => $"public folder {c.FolderId} of post office {c.PostOfficeId}: read-only {(c.ReadOnly ? "on" : "off")}",
         MailAdded c => $"mail added to folder {c.FolderId} of mailbox {c.AccountId}",
+        PublicFolderRightsChanged c => $"public folder {c.FolderId} of post office {c.PostOfficeId}: rights of {(c.AccountId is { } a ? $"mailbox {a}" : "anyone")} changed",
         _ => change.GetType().Name,
     };
 
@@ -92,6 +100,7 @@ public static class DirectoryEvents
         (DirectoryChangeKind.PublicFolderReadOnly, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: true),
         (DirectoryChangeKind.PublicFolderWritable, _, { } po, { } folder) => new PublicFolderChanged(po, folder, ReadOnly: false),
         (DirectoryChangeKind.MailAdded, { } account, { } po, { } folder) => new MailAdded(account, po, folder),
+        (DirectoryChangeKind.PublicFolderAclChanged, var account, { } po, { } folder) => new PublicFolderRightsChanged(po, folder, account),
         _ => null,
     };
 }

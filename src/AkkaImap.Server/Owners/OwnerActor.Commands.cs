@@ -22,13 +22,17 @@ public sealed partial class OwnerActor
         var info = await _store.GetFolderAsync(_owner, m.Name);
         if (info is null) return Fail(AccountFailure.NonExistent, "No such mailbox");
         if (info.NoSelect) return Fail(AccountFailure.Cannot, "Mailbox is not selectable");
+        // RFC 4314 §4: SELECT and EXAMINE need r.
+        var rights = await RightsIn(info, r.ReaderId);
+        if (Lacking(info, rights, AclRight.Read) is { } denied) return denied;
         await EnsureLoaded(info, r.ReaderId);
-        // A read-only public folder is selected read-only, whatever the client asked (RFC 9051 §6.3.2 [READ-ONLY]).
-        bool readOnly = m.ReadOnly || info.ReadOnly;
+        // A reader with none of the rights that change messages gets the folder read-only,
+        // whatever the client asked (RFC 9051 §6.3.2 [READ-ONLY]).
+        bool readOnly = m.ReadOnly || (rights & AclRights.Changes) == 0;
         // RFC 3501 §2.3.2: only a read-write session takes \Recent away from later sessions.
         var recent = readOnly && m.Recent == RecentMode.Claim ? RecentMode.See : m.Recent;
         if (!requester.IsNobody()) Subscribe(requester, r.ReaderId, info.Id, recent);
-        var snapshot = _state.Snapshot(r.ReaderId, info.Id, readOnly, _policy.DisplayName(info.Name), recent);
+        var snapshot = _state.Snapshot(r.ReaderId, info.Id, readOnly, _policy.DisplayName(info.Name), recent) with { Rights = rights };
         if (recent == RecentMode.Claim && _state.ClaimAll(info.Id) is { } firstRecent) await PersistRecentAsync(info.Id, firstRecent);
         return (new FolderSelected(snapshot), []);
     }
@@ -42,7 +46,9 @@ public sealed partial class OwnerActor
         var m = (Resubscribe)r.Command;
         Leave(requester);
         var info = await Ours(m.FolderId);
-        if (info is null || info.NoSelect) return (new Resubscribed(m.FolderId, [new FolderRemoved()]), []);
+        // A reader whose r was revoked meanwhile may not follow the folder any more.
+        if (info is null || info.NoSelect || ((await RightsIn(info, r.ReaderId)) & AclRight.Read) == 0)
+            return (new Resubscribed(m.FolderId, [new FolderRemoved()]), []);
         await EnsureLoaded(info, r.ReaderId);
         Subscribe(requester, r.ReaderId, info.Id, m.Recent);
         var changed = await _store.GetChangedSinceAsync(info.Id, m.SinceModSeq);
@@ -68,7 +74,10 @@ public sealed partial class OwnerActor
         var m = (AppendMessages)r.Command;
         var info = await _store.GetFolderAsync(_owner, m.FolderName);
         if (info is null || info.NoSelect) return Fail(AccountFailure.TryCreate, "Mailbox does not exist");
-        if (_policy.RefuseWrite(info) is { } refusal) return Refused(refusal);
+        // RFC 4314 §4: APPEND needs i; flags the reader may not set are dropped silently.
+        var rights = await RightsIn(info, r.ReaderId);
+        if (Lacking(info, rights, AclRight.Insert) is { } denied) return denied;
+        if (rights != AclRight.All) m = m with { Messages = [.. m.Messages.Select(q => q with { Flags = Settable(rights, q.Flags), Keywords = (rights & AclRight.Write) != 0 ? q.Keywords : null })] };
         // With per-reader \Seen, \Seen is the appender's own mark, not a shared flag.
         var requests = _policy.PerReaderSeen ? [.. m.Messages.Select(q => q with { Flags = q.Flags & ~MessageFlags.Seen })] : m.Messages;
         var result = await _store.AppendAsync(info.Id, requests);
@@ -98,7 +107,7 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> Store(OwnerRequest r, IActorRef requester)
     {
         var m = (StoreFlags)r.Command;
-        if (await Writable(m.FolderId) is { } refused) return refused;
+        if (await Writable(m.FolderId, r.ReaderId, NeededToStore(m)) is { } refused) return refused;
         var result = _policy.PerReaderSeen
             ? await _store.StoreReaderFlagsAsync(m.FolderId, r.ReaderId, m.Uids, m.Mode, m.Flags, m.Keywords, m.UnchangedSince)
             : await _store.StoreFlagsAsync(m.FolderId, m.Uids, m.Mode, m.Flags, m.Keywords, m.UnchangedSince);
@@ -116,7 +125,7 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> DoExpunge(OwnerRequest r, IActorRef requester)
     {
         var m = (Expunge)r.Command;
-        if (await Writable(m.FolderId) is { } refused) return refused;
+        if (await Writable(m.FolderId, r.ReaderId, AclRight.Expunge) is { } refused) return refused;
         return Removed(r.ReaderId, m.FolderId, await _store.ExpungeAsync(m.FolderId, m.Uids));
     }
 
@@ -124,7 +133,8 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> MovedOut(OwnerRequest r, IActorRef requester)
     {
         var m = (ExpungeMovedOut)r.Command;
-        if (await Writable(m.FolderId) is { } refused) return refused;
+        // RFC 6851 §3.3 with RFC 4314: moving out takes t and e on the source.
+        if (await Writable(m.FolderId, r.ReaderId, AclRight.DeleteMessages | AclRight.Expunge) is { } refused) return refused;
         return Removed(r.ReaderId, m.FolderId, await _store.RemoveMessagesAsync(m.FolderId, m.Uids));
     }
 
@@ -163,7 +173,8 @@ public sealed partial class OwnerActor
     {
         var target = await _store.GetFolderAsync(_owner, targetName);
         if (target is null || target.NoSelect) return Fail(AccountFailure.TryCreate, "Target mailbox does not exist");
-        if (_policy.RefuseWrite(target) is { } refusal) return Refused(refusal);
+        // RFC 4314 §4: COPY needs i on the target.
+        if (Lacking(target, await RightsIn(target, readerId), AclRight.Insert) is { } denied) return denied;
         var result = await _store.CopyAsync(sourceId, uids, target.Id);
         if (_policy.PerReaderSeen) await CarrySeen(readerId, await SeenIn(readerId, sourceId), result.Mapping, target.Id);
         var changes = new List<FolderEvent>();
@@ -175,10 +186,11 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> Move(OwnerRequest r, IActorRef requester)
     {
         var m = (MoveMessages)r.Command;
-        if (await Writable(m.FolderId) is { } refused) return refused;
+        // RFC 6851 §3.3 with RFC 4314: t and e on the source, i on the target.
+        if (await Writable(m.FolderId, r.ReaderId, AclRight.DeleteMessages | AclRight.Expunge) is { } refused) return refused;
         var target = await _store.GetFolderAsync(_owner, m.TargetName);
         if (target is null || target.NoSelect) return Fail(AccountFailure.TryCreate, "Target mailbox does not exist");
-        if (_policy.RefuseWrite(target) is { } refusal) return Refused(refusal);
+        if (Lacking(target, await RightsIn(target, r.ReaderId), AclRight.Insert) is { } denied) return denied;
         var seenBefore = _policy.PerReaderSeen ? await SeenIn(r.ReaderId, m.FolderId) : null;
         var result = await _store.MoveAsync(m.FolderId, m.Uids, target.Id);
         if (seenBefore is not null) await CarrySeen(r.ReaderId, seenBefore, result.Copy.Mapping, target.Id);
@@ -202,16 +214,10 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> Create(OwnerRequest r, IActorRef requester)
     {
         var m = (CreateFolder)r.Command;
-        if (_policy.RefuseCreate() is { } refusal) return Refused(refusal);
         var folders = await _store.ListFoldersAsync(_owner);
         if (folders.Count >= _maxFolders)
             return Fail(AccountFailure.Limit, $"No more than {_maxFolders} folders (limits.max-folders)");
-        // A folder the operator made read-only takes no children either (they could never be removed by users).
-        foreach (var parent in folders)
-        {
-            if (m.Name.StartsWith(parent.Name + "/", StringComparison.Ordinal) && _policy.RefuseWrite(parent) is { } readOnly)
-                return Refused(readOnly);
-        }
+        if (await RefuseCreateAt(m.Name, folders, r.ReaderId) is { } refused) return refused;
         var info = await _store.CreateFolderAsync(_owner, m.Name, m.SpecialUse);
         return (new FolderCreated(info.Id, _policy.DisplayName(info.Name), info.MailboxId), []);
     }
@@ -219,9 +225,10 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> Delete(OwnerRequest r, IActorRef requester)
     {
         var m = (DeleteFolder)r.Command;
-        if (_policy.RefuseManage() is { } refusal) return Refused(refusal);
         var info = await _store.GetFolderAsync(_owner, m.Name);
         if (info is null) return Fail(AccountFailure.NonExistent, "No such mailbox");
+        // RFC 4314 §4: DELETE needs x.
+        if (Lacking(info, await RightsIn(info, r.ReaderId), AclRight.DeleteMailbox) is { } denied) return denied;
         await _store.DeleteFolderAsync(_owner, m.Name);
         // Deleted, or emptied into \Noselect because it has children: either way not selectable.
         IReadOnlyList<FolderEvent> changes = _state.IsLoaded(info.Id) ? [new FolderEvent(info.Id, new FolderRemoved())] : [];
@@ -231,9 +238,11 @@ public sealed partial class OwnerActor
     private async Task<(object, IReadOnlyList<FolderEvent>)> Rename(OwnerRequest r, IActorRef requester)
     {
         var m = (RenameFolder)r.Command;
-        if (_policy.RefuseManage() is { } refusal) return Refused(refusal);
         var info = await _store.GetFolderAsync(_owner, m.OldName);
         if (info is null) return Fail(AccountFailure.NonExistent, "No such mailbox");
+        // RFC 4314 §4: RENAME needs x on the old name and k on the new name's parent.
+        if (Lacking(info, await RightsIn(info, r.ReaderId), AclRight.DeleteMailbox) is { } denied) return denied;
+        if (await RefuseCreateAt(m.NewName, await _store.ListFoldersAsync(_owner), r.ReaderId) is { } refused) return refused;
         await _store.RenameFolderAsync(_owner, m.OldName, m.NewName);
         var changes = new List<FolderEvent>();
         if (string.Equals(info.Name, "INBOX", StringComparison.Ordinal))
@@ -263,7 +272,79 @@ public sealed partial class OwnerActor
         return (new SubscriptionChanged(m.Name, m.Subscribed), []);
     }
 
+    /// <summary>
+    /// SETACL / DELETEACL (RFC 4314 §3.1, §3.2) on a public folder by a reader holding <c>a</c>. The
+    /// store writes a change-feed row with the entry, which reaches every node's sessions.
+    /// </summary>
+    private async Task<(object, IReadOnlyList<FolderEvent>)> SetRights(OwnerRequest r, IActorRef requester)
+    {
+        var m = (SetFolderRights)r.Command;
+        if (!_policy.PerReaderSeen) return Fail(AccountFailure.Cannot, "Only public folders are shared");
+        var info = await _store.GetFolderAsync(_owner, m.Name);
+        if (info is null) return Fail(AccountFailure.NonExistent, "No such mailbox");
+        if (Lacking(info, await RightsIn(info, r.ReaderId), AclRight.Admin) is { } denied) return denied;
+        var current = (await _store.GetAclAsync(info.Id)).FirstOrDefault(e => e.AccountId == m.AccountId)?.Rights ?? AclRight.None;
+        AclRight? next = m.Change switch
+        {
+            RightsChange.Add => current | m.Rights,
+            RightsChange.Remove => current & ~m.Rights,
+            RightsChange.Delete => null,
+            _ => m.Rights,
+        };
+        await _store.SetRightsAsync(info.Id, m.AccountId, next);
+        return (new FolderRightsSet(m.Name, next ?? AclRight.None), []);
+    }
+
     // ---- helpers ----
+
+    /// <summary>The reader's rights: every right in an account's own folders, its entry and anyone's in a public one.</summary>
+    private Task<AclRight> RightsIn(FolderInfo folder, long readerId) =>
+        _policy.PerReaderSeen ? _store.GetRightsAsync(folder.Id, readerId) : Task.FromResult(AclRight.All);
+
+    /// <summary>
+    /// Null when <paramref name="rights"/> hold every right <paramref name="needed"/>. Otherwise NO
+    /// [NOPERM]; a folder the reader may neither look up nor read is answered as missing, so the
+    /// answer does not reveal that it exists (RFC 4314 §4).
+    /// </summary>
+    private static (object, IReadOnlyList<FolderEvent>)? Lacking(FolderInfo folder, AclRight rights, AclRight needed)
+    {
+        if ((rights & needed) == needed) return null;
+        if ((rights & (AclRight.Lookup | AclRight.Read)) == 0) return Fail(AccountFailure.NonExistent, "No such mailbox");
+        return Refused(new PublicFolderDenied(
+            $"Permission denied: {PublicFolderNames.Full(folder.Name)} needs the right {AclRights.Format(needed & ~rights)} (RFC 4314)"));
+    }
+
+    /// <summary>RFC 4314 §4: which rights a STORE needs: s for \Seen, t for \Deleted, w for the rest; replacing needs all three.</summary>
+    internal static AclRight NeededToStore(StoreFlags m)
+    {
+        if (m.Mode == StoreMode.Replace) return AclRight.Seen | AclRight.DeleteMessages | AclRight.Write;
+        var needed = AclRight.None;
+        if ((m.Flags & MessageFlags.Seen) != 0) needed |= AclRight.Seen;
+        if ((m.Flags & MessageFlags.Deleted) != 0) needed |= AclRight.DeleteMessages;
+        if ((m.Flags & ~(MessageFlags.Seen | MessageFlags.Deleted | MessageFlags.Recent)) != 0 || m.Keywords.Count > 0) needed |= AclRight.Write;
+        return needed;
+    }
+
+    /// <summary>The flags of an APPEND or COPY the reader may set (RFC 4314 §4: the others are dropped, not refused).</summary>
+    internal static MessageFlags Settable(AclRight rights, MessageFlags flags)
+    {
+        if ((rights & AclRight.Seen) == 0) flags &= ~MessageFlags.Seen;
+        if ((rights & AclRight.DeleteMessages) == 0) flags &= ~MessageFlags.Deleted;
+        if ((rights & AclRight.Write) == 0) flags &= MessageFlags.Seen | MessageFlags.Deleted;
+        return flags;
+    }
+
+    /// <summary>
+    /// Null when the reader may create <paramref name="name"/>: below an existing folder it needs k
+    /// there (the nearest one, RFC 4314 §4); at the top level the policy decides
+    /// (<c>public-folders.user-create</c>).
+    /// </summary>
+    private async Task<(object, IReadOnlyList<FolderEvent>)?> RefuseCreateAt(string name, IReadOnlyList<FolderInfo> folders, long readerId)
+    {
+        var parent = folders.Where(f => name.StartsWith(f.Name + "/", StringComparison.Ordinal)).MaxBy(f => f.Name.Length);
+        if (parent is null) return _policy.RefuseCreate() is { } refusal ? Refused(refusal) : null;
+        return Lacking(parent, await RightsIn(parent, readerId), AclRight.CreateMailbox);
+    }
 
     /// <summary>Loads the folder (and the reader's \Seen marks where they are its own) unless loaded.</summary>
     private async Task EnsureLoaded(FolderInfo info, long readerId)
@@ -283,14 +364,14 @@ public sealed partial class OwnerActor
     /// <summary>A loaded folder is ours by construction; otherwise ask the store.</summary>
     private async Task<bool> Owns(long folderId) => _state.IsLoaded(folderId) || await Ours(folderId) is not null;
 
-    /// <summary>Null when the folder is ours and may be changed; otherwise the reply that refuses.</summary>
-    private async Task<(object, IReadOnlyList<FolderEvent>)?> Writable(long folderId)
+    /// <summary>Null when the folder is ours and the reader holds <paramref name="needed"/> there; otherwise the reply that refuses.</summary>
+    private async Task<(object, IReadOnlyList<FolderEvent>)?> Writable(long folderId, long readerId, AclRight needed)
     {
-        // Without a per-folder refusal (an account's own folders) a loaded folder needs no look-up.
+        // Without rights to check (an account's own folders) a loaded folder needs no look-up.
         if (!_policy.PerReaderSeen && _state.IsLoaded(folderId)) return null;
         var info = await Ours(folderId);
         if (info is null) return Fail(AccountFailure.NonExistent, "No such mailbox");
-        return _policy.RefuseWrite(info) is { } refusal ? Refused(refusal) : null;
+        return Lacking(info, await RightsIn(info, readerId), needed);
     }
 
     /// <summary>What the commit that just completed added to a loaded folder, in shared form; applied to the cache.</summary>

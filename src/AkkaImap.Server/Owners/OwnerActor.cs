@@ -121,6 +121,7 @@ public sealed partial class OwnerActor : ReceiveActor
             case DeleteFolder: return Run(request, Delete);
             case RenameFolder: return Run(request, Rename);
             case SetSubscribed: return Run(request, Subscribe);
+            case SetFolderRights: return Run(request, SetRights);
             default:
                 Sender.Tell(new AccountCommandFailed(AccountFailure.Cannot, "Not supported here"), Self);
                 return Task.CompletedTask;

@@ -43,6 +43,7 @@ public sealed class OwnerMessageSerializer(ExtendedActorSystem system) : Seriali
         (typeof(SubscriptionChanged), "subscribed", OwnerJson.Default.SubscriptionChanged),
         (typeof(AccountCommandFailed), "failed", OwnerJson.Default.AccountCommandFailed),
         (typeof(PublicFolderDenied), "denied", OwnerJson.Default.PublicFolderDenied),
+        (typeof(FolderRightsSet), "rights-set", OwnerJson.Default.FolderRightsSet),
         (typeof(SubscriberCount), "count", OwnerJson.Default.SubscriberCount),
         (typeof(FolderInSync), "in-sync", OwnerJson.Default.FolderInSync),
         (typeof(FolderEvent), "event", OwnerJson.Default.FolderEvent),
@@ -86,6 +87,7 @@ public sealed class OwnerMessageSerializer(ExtendedActorSystem system) : Seriali
 [JsonSerializable(typeof(SubscriptionChanged))]
 [JsonSerializable(typeof(AccountCommandFailed))]
 [JsonSerializable(typeof(PublicFolderDenied))]
+[JsonSerializable(typeof(FolderRightsSet))]
 [JsonSerializable(typeof(SubscriberCount))]
 [JsonSerializable(typeof(FolderInSync))]
 [JsonSerializable(typeof(FolderEvent))]

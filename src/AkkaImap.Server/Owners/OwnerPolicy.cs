@@ -16,13 +16,10 @@ internal abstract class OwnerPolicy
     /// <summary>The folder's name as clients see it.</summary>
     public abstract string DisplayName(string name);
 
-    /// <summary>Null when the folder may be changed; otherwise the refusal (a read-only public folder).</summary>
-    public abstract IAccountReply? RefuseWrite(FolderInfo folder);
-
-    /// <summary>Null when a reader may CREATE here.</summary>
+    /// <summary>Null when a reader may CREATE a folder at the top level (below a folder, its <c>k</c> right decides).</summary>
     public abstract IAccountReply? RefuseCreate();
 
-    /// <summary>Null when a reader may DELETE, RENAME and (UN)SUBSCRIBE here.</summary>
+    /// <summary>Null when a reader may (UN)SUBSCRIBE here.</summary>
     public abstract IAccountReply? RefuseManage();
 
     public static OwnerPolicy For(MailboxOwner owner, bool publicFolderUserCreate) =>
@@ -38,8 +35,6 @@ internal sealed class AccountPolicy : OwnerPolicy
 
     public override string DisplayName(string name) => name;
 
-    public override IAccountReply? RefuseWrite(FolderInfo folder) => null;
-
     public override IAccountReply? RefuseCreate() => null;
 
     public override IAccountReply? RefuseManage() => null;
@@ -47,9 +42,9 @@ internal sealed class AccountPolicy : OwnerPolicy
 
 /// <summary>
 /// A post office's public folders, shared by its mailboxes: \Seen per reader (as Dovecot keeps it
-/// private in shared namespaces), folders the operator made read-only refuse changes (read per
-/// command, so the CLI's switch counts at once), only the operator deletes or renames them, and
-/// users create them only while <c>public-folders.user-create</c> is on.
+/// private in shared namespaces), each command checked against the reader's rights (RFC 4314, read
+/// from the store per command, so the CLI's grant or revoke counts at once), and users create
+/// top-level folders only while <c>public-folders.user-create</c> is on.
 /// </summary>
 internal sealed class PublicFolderPolicy(bool userCreate) : OwnerPolicy
 {
@@ -57,12 +52,9 @@ internal sealed class PublicFolderPolicy(bool userCreate) : OwnerPolicy
 
     public override string DisplayName(string name) => PublicFolderNames.Full(name);
 
-    public override IAccountReply? RefuseWrite(FolderInfo folder) =>
-        folder.ReadOnly ? new PublicFolderDenied($"{PublicFolderNames.Full(folder.Name)} is read-only") : null;
-
     public override IAccountReply? RefuseCreate() =>
         userCreate ? null : new PublicFolderDenied("Public folders are created by the administrator");
 
     public override IAccountReply? RefuseManage() =>
-        new PublicFolderDenied("Public folders are deleted and renamed by the administrator");
+        new PublicFolderDenied("Subscriptions to public folders are kept with the reader's own folders");
 }

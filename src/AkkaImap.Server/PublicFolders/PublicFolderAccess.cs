@@ -33,7 +33,7 @@ public static class PublicFolderAccess
             return [];
         }
         var owner = MailboxOwner.ForPublicFolders(reader.PostOfficeId);
-        var folders = await store.ListFoldersAsync(owner).ConfigureAwait(false);
+        var folders = await VisibleAsync(store, reader, await store.ListFoldersAsync(owner).ConfigureAwait(false)).ConfigureAwait(false);
         var list = new List<FolderInfo>(folders.Count + 1)
         {
             new(0, owner, PublicFolderNames.Root, 0, 0, 0, null, Subscribed: false, NoSelect: true, MailboxId: ""),
@@ -41,6 +41,22 @@ public static class PublicFolderAccess
         // Subscriptions to public folders are the reader's own (kept with its folders), not the store's flag.
         list.AddRange(folders.Select(f => f with { Name = PublicFolderNames.Full(f.Name), SpecialUse = null, Subscribed = false }));
         return list;
+    }
+
+    /// <summary>
+    /// The folders the reader may look up (RFC 4314 §4: LIST and LSUB need l), and the \Noselect
+    /// levels above them, so the hierarchy stays whole. Folders are ordered by name, parents first.
+    /// </summary>
+    private static async Task<List<FolderInfo>> VisibleAsync(IStore store, Account reader, IReadOnlyList<FolderInfo> folders)
+    {
+        if (folders.Count == 0)
+        {
+            return [];
+        }
+        var rights = await store.GetRightsAsync(MailboxOwner.ForPublicFolders(reader.PostOfficeId), reader.Id).ConfigureAwait(false);
+        var shown = folders.Where(f => f.NoSelect || (rights.GetValueOrDefault(f.Id) & AclRight.Lookup) != 0).ToList();
+        // A \Noselect level stays only while something below it is shown.
+        return [.. shown.Where(f => !f.NoSelect || shown.Any(c => !c.NoSelect && c.Name.StartsWith(f.Name + "/", StringComparison.Ordinal)))];
     }
 
     /// <summary>
@@ -55,7 +71,8 @@ public static class PublicFolderAccess
             return null;
         }
         var folder = await store.GetFolderAsync(MailboxOwner.ForPublicFolders(reader.PostOfficeId), inner).ConfigureAwait(false);
-        if (folder is null)
+        // RFC 4314 §4: STATUS needs r; without it the folder does not exist for the reader.
+        if (folder is null || (!folder.NoSelect && ((await store.GetRightsAsync(folder.Id, reader.Id).ConfigureAwait(false)) & AclRight.Read) == 0))
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using AkkaImap.Server.Accounts;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.PublicFolders;
 
@@ -32,3 +33,16 @@ public sealed record ToPublicFolders(long PostOfficeId, IAccountCommand Command)
 /// <see cref="Expunged"/>.
 /// </summary>
 public sealed record ExpungeMovedOut(long FolderId, IReadOnlyList<uint> Uids) : IAccountCommand;
+
+/// <summary>How SETACL changes an entry (RFC 4314 §3.1): replace it, add or remove rights, or delete it (DELETEACL).</summary>
+public enum RightsChange { Replace, Add, Remove, Delete }
+
+/// <summary>
+/// SETACL / DELETEACL on a public folder: the entry of <paramref name="AccountId"/> (0: anyone),
+/// resolved by the session within the reader's post office. The reader needs <c>a</c> on the
+/// folder. Replies <see cref="FolderRightsSet"/>; the store's change feed tells every node.
+/// </summary>
+public sealed record SetFolderRights(string Name, long AccountId, RightsChange Change, AclRight Rights) : IAccountCommand;
+
+/// <summary>The entry now holds <paramref name="Rights"/> (none when deleted).</summary>
+public sealed record FolderRightsSet(string Name, AclRight Rights) : IAccountReply;

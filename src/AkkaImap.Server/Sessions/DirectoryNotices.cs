@@ -22,6 +22,16 @@ public sealed record EndSession(string Text) : INotInfluenceReceiveTimeout, INoS
 /// </summary>
 public sealed record PublicFolderWithdrawn(long? FolderId, string Text) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
 
+/// <summary>
+/// The reader's rights in public folder <see cref="FolderId"/> may have changed. A session that has
+/// it selected reads them again and, when <c>r</c> is gone, says <c>* BYE</c>; every other command
+/// checks the rights anyway.
+/// </summary>
+public sealed record PublicFolderRightsMayHaveChanged(long FolderId) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
+
+/// <summary>The reader's rights in the selected public folder, read after <see cref="PublicFolderRightsMayHaveChanged"/>.</summary>
+internal sealed record SelectedRightsRead(long FolderId, Storage.AclRight Rights) : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded;
+
 /// <summary>Which directory changes concern which sessions, and what they are told. Pure.</summary>
 public static class DirectoryNotices
 {
@@ -38,6 +48,8 @@ public static class DirectoryNotices
         AccountRemoved removed => new Notice(removed.AccountId, null, new EndSession("Mailbox removed")),
         PostOfficeRemoved removed => new Notice(null, removed.PostOfficeId, new EndSession("Post office removed")),
         PublicFolderRemoved removed => new Notice(null, removed.PostOfficeId, new PublicFolderWithdrawn(removed.FolderId, "Public folder removed")),
+        // A mailbox's own entry concerns its sessions; anyone's every session of the post office.
+        PublicFolderRightsChanged changed => new Notice(changed.AccountId, changed.PostOfficeId, new PublicFolderRightsMayHaveChanged(changed.FolderId)),
         PostOfficeChanged { PublicFolders: false } off => new Notice(null, off.PostOfficeId, new PublicFolderWithdrawn(null, "Public folders switched off")),
         // A password change or unlock counts at the next login (sessions already logged in stay,
         // as in Dovecot); additions and the read-only switch need no session to change state.

@@ -25,6 +25,7 @@ public sealed class SelectedFolderView
         UidNext = snapshot.UidNext;
         HighestModSeq = snapshot.HighestModSeq;
         ReadOnly = snapshot.ReadOnly;
+        Rights = snapshot.Rights;
         MailboxId = snapshot.MailboxId;
         _messages = new MessageTable(snapshot.Messages);
         foreach (var keyword in snapshot.Keywords) _keywords.Add(keyword);
@@ -34,6 +35,9 @@ public sealed class SelectedFolderView
     public string Name { get; }
     public uint UidValidity { get; }
     public bool ReadOnly { get; }
+
+    /// <summary>The reader's rights when it selected (RFC 4314); the owner checks them again on every change.</summary>
+    public AclRight Rights { get; }
     public string MailboxId { get; }
     public uint UidNext { get; private set; }
     public ulong HighestModSeq { get; private set; }

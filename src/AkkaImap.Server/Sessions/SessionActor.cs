@@ -345,6 +345,19 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case PublicFolderWithdrawn:
                 break;
+            case PublicFolderRightsMayHaveChanged changed when IsSelectedPublic(changed.FolderId) && _context.Account is { } reader:
+                _context.Store.GetRightsAsync(changed.FolderId, reader.Id).PipeTo(Self,
+                    success: rights => new SelectedRightsRead(changed.FolderId, rights),
+                    failure: _ => new SelectedRightsRead(changed.FolderId, Storage.AclRight.All));
+                break;
+            case PublicFolderRightsMayHaveChanged:
+                break;
+            case SelectedRightsRead read when IsSelectedPublic(read.FolderId) && (read.Rights & Storage.AclRight.Read) == 0:
+                // As for a removed folder (above): r is what following the folder takes (RFC 4314 §4).
+                CloseWithBye("Your right to read this public folder was withdrawn");
+                break;
+            case SelectedRightsRead:
+                break;
             case OutputOverTotal:
                 CloseWithBye("Too much output waits for clients that do not read; closing");
                 break;
@@ -470,6 +483,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// The withdrawn public folder is the selected one, and its owner has not already told this
     /// session of the deletion (a user's DELETE: that ends the selection with <c>* OK [CLOSED]</c>).
     /// </summary>
+    private bool IsSelectedPublic(long folderId) =>
+        _context.SelectedIsPublic && _context.Selected is { } view && view.FolderId == folderId && !_closing;
+
     private bool HasSelected(PublicFolderWithdrawn withdrawn) =>
         _context.SelectedIsPublic
         && _context.Selected is { } view

@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -136,8 +136,23 @@ internal static class PostgresSchema
         ALTER TABLE post_offices ADD COLUMN quota_messages bigint;
         """;
 
+    // Version 5: access control lists for public folders (RFC 4314), as the SQLite store's schema
+    // 8: account_id 0 is "anyone"; read-only folders become anyone = lrs, the others get the
+    // default lrswipkte, and the read_only column goes.
+    private const string V5 = """
+        CREATE TABLE acl(
+            folder_id bigint NOT NULL,
+            account_id bigint NOT NULL,
+            rights text NOT NULL,
+            PRIMARY KEY(folder_id, account_id));
+        CREATE INDEX acl_account ON acl(account_id);
+        INSERT INTO acl(folder_id, account_id, rights)
+            SELECT id, 0, CASE WHEN read_only THEN 'lrs' ELSE 'lrswipkte' END FROM folders WHERE owner_kind = 1;
+        ALTER TABLE folders DROP COLUMN read_only;
+        """;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

@@ -247,6 +247,8 @@ public sealed partial class PostgresStore
         await DeleteOwnerFolders(c, MailboxOwner.ForAccount(accountId));
         // Its per-reader \Seen marks in public folders go with it.
         await c.ExecAsync("DELETE FROM seen WHERE account_id = @id", ("@id", accountId));
+        // And its entries in public folders' access control lists.
+        await c.ExecAsync("DELETE FROM acl WHERE account_id = @id", ("@id", accountId));
         await c.ExecAsync("DELETE FROM accounts WHERE id = @id", ("@id", accountId));
     }
 
@@ -257,6 +259,7 @@ public sealed partial class PostgresStore
         await c.ExecAsync($"DELETE FROM messages WHERE folder_id IN ({ofOwner})", args);
         await c.ExecAsync($"DELETE FROM expunged WHERE folder_id IN ({ofOwner})", args);
         await c.ExecAsync($"DELETE FROM seen WHERE folder_id IN ({ofOwner})", args);
+        await c.ExecAsync($"DELETE FROM acl WHERE folder_id IN ({ofOwner})", args);
         await c.ExecAsync("DELETE FROM subscriptions WHERE owner_kind = @k AND owner_id = @o", args);
         await c.ExecAsync("DELETE FROM folders WHERE owner_kind = @k AND owner_id = @o", args);
     }

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -137,6 +137,23 @@ internal static class Schema
         UPDATE folders SET first_recent_uid = uidnext;
         """;
 
+    // Version 8: access control lists for public folders (RFC 4314). One row per folder and
+    // identifier: account_id 0 is "anyone", otherwise the mailbox's id (so a mailbox removed and
+    // added again under the same name does not inherit rights). rights holds the letters in
+    // canonical order. The operator's read-only switch becomes anyone = lrs, writable folders get
+    // the default lrswipkte, and the read_only column goes: rights alone decide.
+    private const string V8 = """
+        CREATE TABLE acl(
+            folder_id INTEGER NOT NULL,
+            account_id INTEGER NOT NULL,
+            rights TEXT NOT NULL,
+            PRIMARY KEY(folder_id, account_id)) WITHOUT ROWID;
+        CREATE INDEX acl_account ON acl(account_id);
+        INSERT INTO acl(folder_id, account_id, rights)
+            SELECT id, 0, CASE WHEN read_only <> 0 THEN 'lrs' ELSE 'lrswipkte' END FROM folders WHERE owner_kind = 1;
+        ALTER TABLE folders DROP COLUMN read_only;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -160,6 +177,7 @@ internal static class Schema
                 c.Exec(SearchIndex.Schema);
                 SearchIndex.Backfill(c);
             }
+            if (current <= 7) c.Exec(V8);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

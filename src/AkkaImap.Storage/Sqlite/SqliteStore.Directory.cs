@@ -287,6 +287,8 @@ public sealed partial class SqliteStore
         DeleteOwnerFolders(c, MailboxOwner.ForAccount(accountId));
         // Its per-reader \Seen marks in public folders go with it.
         c.Exec("DELETE FROM seen WHERE account_id = @id", ("@id", accountId));
+        // And its entries in public folders' access control lists.
+        c.Exec("DELETE FROM acl WHERE account_id = @id", ("@id", accountId));
         c.Exec("DELETE FROM accounts WHERE id = @id", ("@id", accountId));
     }
 
@@ -296,6 +298,7 @@ public sealed partial class SqliteStore
         const string ofOwner = "SELECT id FROM folders WHERE owner_kind = @k AND owner_id = @o";
         c.Exec($"DELETE FROM messages WHERE folder_id IN ({ofOwner})", args);
         c.Exec($"DELETE FROM expunged WHERE folder_id IN ({ofOwner})", args);
+        c.Exec($"DELETE FROM acl WHERE folder_id IN ({ofOwner})", args);
         c.Exec("DELETE FROM subscriptions WHERE owner_kind = @k AND owner_id = @o", args);
         c.Exec("DELETE FROM folders WHERE owner_kind = @k AND owner_id = @o", args);
     }

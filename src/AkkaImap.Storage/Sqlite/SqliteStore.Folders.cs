@@ -6,7 +6,8 @@ namespace AkkaImap.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string FolderColumns = """
-        f.id, f.owner_kind, f.owner_id, f.name, f.uidvalidity, f.uidnext, f.highest_modseq, f.special_use, f.noselect, f.mailbox_id, f.read_only,
+        f.id, f.owner_kind, f.owner_id, f.name, f.uidvalidity, f.uidnext, f.highest_modseq, f.special_use, f.noselect, f.mailbox_id,
+        (f.owner_kind = 1 AND NOT EXISTS(SELECT 1 FROM acl a WHERE a.folder_id = f.id AND a.account_id = 0 AND a.rights GLOB '*[wite]*')),
         EXISTS(SELECT 1 FROM subscriptions s WHERE s.owner_kind = f.owner_kind AND s.owner_id = f.owner_id AND s.name = f.name),
         f.first_recent_uid
         """;
@@ -67,6 +68,7 @@ public sealed partial class SqliteStore
             else
             {
                 c.Exec("DELETE FROM expunged WHERE folder_id = @id", ("@id", folder.Id));
+                c.Exec("DELETE FROM acl WHERE folder_id = @id", ("@id", folder.Id));
                 c.Exec("DELETE FROM folders WHERE id = @id", ("@id", folder.Id));
             }
             // Either way its messages are gone and it cannot be selected any more.
@@ -169,11 +171,31 @@ public sealed partial class SqliteStore
         }
     }
 
-    private static long InsertFolder(SqliteConnection c, MailboxOwner owner, string name, string? specialUse) =>
-        c.Scalar<long>("""
+    private static long InsertFolder(SqliteConnection c, MailboxOwner owner, string name, string? specialUse)
+    {
+        var id = c.Scalar<long>("""
             INSERT INTO folders(owner_kind, owner_id, name, uidvalidity, uidnext, highest_modseq, special_use, mailbox_id)
             VALUES (@k, @o, @n, @v, 1, 1, @su, @mid) RETURNING id
             """, ("@k", (int)owner.Kind), ("@o", owner.Id), ("@n", name), ("@v", NewUidValidity(c)), ("@su", specialUse), ("@mid", Db.NewObjectId('F')));
+        if (owner.Kind == OwnerKind.PublicFolders) InheritAcl(c, owner, name, id);
+        return id;
+    }
+
+    /// <summary>
+    /// A new public folder copies its parent's list (parents are made first, so the nearest one has
+    /// one); a top-level folder starts with anyone = <see cref="AclRights.Default"/>.
+    /// </summary>
+    private static void InheritAcl(SqliteConnection c, MailboxOwner owner, string name, long id)
+    {
+        var slash = name.LastIndexOf(FolderNames.Delimiter);
+        var parent = slash > 0 ? FindFolder(c, owner, name[..slash]) : null;
+        if (parent is not null && c.Exec("INSERT INTO acl(folder_id, account_id, rights) SELECT @id, account_id, rights FROM acl WHERE folder_id = @p",
+                ("@id", id), ("@p", parent.Id)) > 0)
+        {
+            return;
+        }
+        c.Exec("INSERT INTO acl(folder_id, account_id, rights) VALUES (@id, 0, @r)", ("@id", id), ("@r", AclRights.Format(AclRights.Default)));
+    }
 
     /// <summary>
     /// A UIDVALIDITY never handed out before in this store (RFC 9051 §2.3.1.1): the current Unix

@@ -13,7 +13,7 @@ public sealed class MistypedCommandTests
     [InlineData(new[] { "mailbx", "list" }, "unknown command 'mailbx' for 'akkaimap'; did you mean 'mailbox'?")]
     [InlineData(new[] { "config", "chek" }, "unknown command 'chek' for 'akkaimap config'; did you mean 'check'?")]
     [InlineData(new[] { "mailbox", "remove", "a@example.com", "--frce" }, "unknown option '--frce' for 'akkaimap mailbox remove'; did you mean '--force'?")]
-    [InlineData(new[] { "publicfolder", "zap" }, "unknown command 'zap' for 'akkaimap publicfolder'; expected one of: add, remove, list, set")]
+    [InlineData(new[] { "publicfolder", "zap" }, "unknown command 'zap' for 'akkaimap publicfolder'; expected one of: add, remove, list, set, grant, revoke")]
     public async Task A_mistyped_word_is_named_with_the_nearest_valid_one(string[] args, string expected)
     {
         var result = await AkkaImapExecutable.RunAsync(args);

@@ -9,7 +9,7 @@ namespace AkkaImap.IntegrationTests.PublicFolders;
 /// <summary>
 /// Public folders through MailKit and the real executable: shared by the mailboxes of one post
 /// office (changes and IDLE notifications across users, \Seen per user), invisible to another
-/// post office, read-only when the operator says so, and gone when the post office switch is off.
+/// post office, read-only (anyone = lrs) when the operator says so, and gone when the post office switch is off.
 /// </summary>
 public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture<PublicFolderServer>
 {
@@ -98,27 +98,31 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
     }
 
     [Fact]
-    public async Task A_read_only_folder_opens_read_only_and_refuses_append()
+    public async Task A_read_only_folder_keeps_each_users_seen_and_refuses_every_other_change()
     {
+        // --read-only on is anyone = lrs (RFC 4314): look up, read, and keep one's own \Seen.
         var name = await NewFolderAsync("--read-only", "on");
         using var alice = await server.ConnectAsync();
         var folder = await alice.GetFolderAsync(name);
 
         var refused = await Assert.ThrowsAsync<ImapCommandException>(() => folder.AppendAsync(Message("Not here")));
-        var access = await folder.OpenAsync(FolderAccess.ReadWrite);
-
         Assert.Equal(ImapCommandResponse.No, refused.Response);
-        Assert.Equal(FolderAccess.ReadOnly, access);
+        Assert.Equal("lrs", (await folder.GetMyAccessRightsAsync()).ToString());
+        await server.CliAsync("", "publicfolder", "set", "example.com", name["Public Folders/".Length..], "--read-only", "off");
+        Assert.NotNull(await folder.AppendAsync(Message("Now allowed")));
+        await server.CliAsync("", "publicfolder", "set", "example.com", name["Public Folders/".Length..], "--read-only", "on");
         await using (var raw = await RawImapClient.LoginAsync(server.Port, "bob@example.com", server.Users["bob@example.com"]))
         {
-            Assert.Contains(await raw.OkAsync("s", $"SELECT \"{name}\""), l => l.StartsWith("s OK [READ-ONLY]", StringComparison.Ordinal));
+            Assert.Contains(await raw.OkAsync("s", $"SELECT \"{name}\""), l => l.StartsWith("s OK [READ-WRITE]", StringComparison.Ordinal));
             Assert.StartsWith("a NO [NOPERM]", (await raw.RunAsync("a", $"APPEND \"{name}\" {{5+}}\r\nHello"))[^1]);
             Assert.StartsWith("t NO [NOPERM]", (await raw.RunAsync("t", "UID STORE 1:* +FLAGS (\\Deleted)"))[^1]);
+            Assert.StartsWith("f NO [NOPERM]", (await raw.RunAsync("f", "UID STORE 1:* +FLAGS (\\Flagged)"))[^1]);
             Assert.StartsWith("e NO [NOPERM]", (await raw.RunAsync("e", "EXPUNGE"))[^1]);
+            await raw.OkAsync("r", "UID STORE 1:* +FLAGS (\\Seen)");
         }
-        await server.CliAsync("", "publicfolder", "set", "example.com", name["Public Folders/".Length..], "--read-only", "off");
-        await folder.CloseAsync();
-        Assert.NotNull(await folder.AppendAsync(Message("Now allowed")));
+        // With neither w, i, t nor e nor s, the folder opens read-only.
+        await server.CliAsync("", "publicfolder", "revoke", "example.com", name["Public Folders/".Length..], "anyone", "s");
+        Assert.Equal(FolderAccess.ReadOnly, await folder.OpenAsync(FolderAccess.ReadWrite));
     }
 
     [Fact]

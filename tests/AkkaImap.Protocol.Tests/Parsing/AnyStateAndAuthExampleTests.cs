@@ -103,4 +103,15 @@ public sealed class AnyStateAndAuthExampleTests
         Assert.Equal([new QuotaLimit("STORAGE", 510)], set.Limits);
         Assert.Empty(Parse<SetQuotaCommand>("S0001 SETQUOTA \"\" ()\r\n").Limits);
     }
+
+    [Fact]
+    public void Acl_commands_from_rfc4314() // RFC 4314 §3
+    {
+        Assert.Equal(new SetAclCommand("A035", "INBOX/Drafts", "John", "lrQswicda"), Parse<SetAclCommand>("A035 SETACL INBOX/Drafts John lrQswicda\r\n"));
+        Assert.Equal("-w", Parse<SetAclCommand>("A036 SETACL INBOX/Drafts anyone -w\r\n").Rights);
+        Assert.Equal(new DeleteAclCommand("A034", "INBOX/Drafts", "Fred"), Parse<DeleteAclCommand>("A034 DELETEACL INBOX/Drafts Fred\r\n"));
+        Assert.Equal(new GetAclCommand("A002", "INBOX"), Parse<GetAclCommand>("A002 GETACL INBOX\r\n"));
+        Assert.Equal(new ListRightsCommand("a001", "~/Mail/saved", "smith"), Parse<ListRightsCommand>("a001 LISTRIGHTS ~/Mail/saved smith\r\n"));
+        Assert.Equal(new MyRightsCommand("A003", "Public Folders/News"), Parse<MyRightsCommand>("A003 MYRIGHTS \"Public Folders/News\"\r\n"));
+    }
 }

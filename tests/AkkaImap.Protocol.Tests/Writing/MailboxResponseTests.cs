@@ -106,4 +106,15 @@ public sealed class MailboxResponseTests
         Assert.Equal("* QUOTA #user/alice (STORAGE 54 111 MESSAGE 42 1000)\r\n",
             Wire.Of(new QuotaResponse("#user/alice", [new("STORAGE", 54, 111), new("MESSAGE", 42, 1000)])));
     }
+
+    [Fact]
+    public void Acl_listrights_and_myrights_from_rfc4314() // RFC 4314 §3.6-3.8
+    {
+        Assert.Equal("* ACL INBOX Fred rwipsldexta\r\n", Wire.Of(new AclResponse("INBOX", [("Fred", "rwipsldexta")])));
+        Assert.Equal("* ACL \"Public Folders/News\" anyone lrs alice@example.com a\r\n",
+            Wire.Of(new AclResponse("Public Folders/News", [("anyone", "lrs"), ("alice@example.com", "a")])));
+        Assert.Equal("* LISTRIGHTS ~/Mail/saved smith la r swicdkxte\r\n", Wire.Of(new ListRightsResponse("~/Mail/saved", "smith", "la", ["r", "swicdkxte"])));
+        Assert.Equal("* LISTRIGHTS News anyone \"\" l r\r\n", Wire.Of(new ListRightsResponse("News", "anyone", "", ["l", "r"])));
+        Assert.Equal("* MYRIGHTS INBOX rwiptsldaex\r\n", Wire.Of(new MyRightsResponse("INBOX", "rwiptsldaex")));
+    }
 }

@@ -113,20 +113,42 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
     }
 
     [Fact]
-    public async Task A_read_only_folder_is_selected_read_only_and_refuses_changes()
+    public async Task A_read_only_folder_keeps_each_readers_seen_and_refuses_every_other_change()
     {
         var alice = CreateTestProbe();
         var folderId = Select(alice, _alice).FolderId;
         Ask<MessagesAppended>(alice, _alice, new AppendMessages("News", [Mail("before")]));
+        // --read-only on is anyone = lrs (RFC 4314): look up, read, and keep one's own \Seen.
         Assert.True(await _store.SetFolderReadOnlyAsync(MailboxOwner.ForPublicFolders(_example.Id), "News", true));
 
         Ask<PublicFolderDenied>(alice, _alice, new AppendMessages("News", [Mail("after")]));
         Ask<PublicFolderDenied>(alice, _alice, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Deleted, []));
+        Ask<PublicFolderDenied>(alice, _alice, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Flagged, []));
+        Ask<PublicFolderDenied>(alice, _alice, new StoreFlags(folderId, [1], StoreMode.Replace, MessageFlags.Seen, []));
         Ask<PublicFolderDenied>(alice, _alice, new Expunge(folderId));
+        Ask<FlagsStored>(alice, _alice, new StoreFlags(folderId, [1], StoreMode.Add, MessageFlags.Seen, []));
         var snapshot = Select(alice, _alice, readOnly: false);
 
-        Assert.True(snapshot.ReadOnly);
-        Assert.Single(snapshot.Messages);
+        Assert.False(snapshot.ReadOnly);
+        Assert.Equal(AclRights.ReadOnly, snapshot.Rights);
+        Assert.Equal(MessageFlags.Seen, Assert.Single(snapshot.Messages).Flags);
+    }
+
+    [Fact]
+    public async Task A_reader_without_any_right_that_changes_messages_selects_read_only_and_without_r_not_at_all()
+    {
+        var alice = CreateTestProbe();
+        var news = await _store.GetFolderAsync(MailboxOwner.ForPublicFolders(_example.Id), "News");
+        await _store.SetRightsAsync(news!.Id, 0, AclRight.Lookup | AclRight.Read);
+        Assert.True(Select(alice, _alice).ReadOnly);
+
+        await _store.SetRightsAsync(news.Id, 0, AclRight.Lookup);
+        Ask<PublicFolderDenied>(alice, _alice, new SelectFolder("News", false));
+        await _store.SetRightsAsync(news.Id, 0, null);
+        Assert.Equal(AccountFailure.NonExistent, Ask<AccountCommandFailed>(alice, _alice, new SelectFolder("News", false)).Code);
+        // Alice's own entry counts with anyone's.
+        await _store.SetRightsAsync(news.Id, _alice.Id, AclRight.Read | AclRight.Insert);
+        Assert.False(Select(alice, _alice).ReadOnly);
     }
 
     [Fact]
@@ -195,16 +217,22 @@ public sealed class PublicFolderActorTests : Akka.TestKit.Xunit2.TestKit, IAsync
     }
 
     [Fact]
-    public void Readers_create_but_never_delete_or_rename()
+    public async Task Readers_create_but_delete_or_rename_only_with_x()
     {
         var alice = CreateTestProbe();
 
         var created = Ask<FolderCreated>(alice, _alice, new CreateFolder("Team/Minutes"));
+        // The default list (lrswipkte) has no x: one reader may not throw away everyone's folder.
         Ask<PublicFolderDenied>(alice, _alice, new DeleteFolder("News"));
         Ask<PublicFolderDenied>(alice, _alice, new RenameFolder("News", "Old"));
 
         Assert.Equal("Public Folders/Team/Minutes", created.Name);
         Select(alice, _alice, "Team/Minutes");
+
+        var news = await _store.GetFolderAsync(MailboxOwner.ForPublicFolders(_example.Id), "News");
+        await _store.SetRightsAsync(news!.Id, _alice.Id, AclRight.DeleteMailbox);
+        Ask<FolderRenamed>(alice, _alice, new RenameFolder("News", "Old"));
+        Ask<FolderDeleted>(alice, _alice, new DeleteFolder("Old"));
     }
 
     [Fact]
