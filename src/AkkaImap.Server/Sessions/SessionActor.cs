@@ -43,14 +43,6 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     private long _ownerFolderId;
     /// <summary>Pieces of a large SELECT snapshot received so far.</summary>
     private List<Storage.MessageFlagState>? _snapshotRows;
-    /// <summary>
-    /// Replies still owed to commands that timed out (<c>limits.owner-reply-timeout</c>): one may
-    /// come late (its owner was moving to another node, or slow), and must not be taken for the
-    /// reply of the command running then. The next that many replies are theirs and are dropped;
-    /// one that never comes (lost with a dead node) costs the next command a NO instead, never a
-    /// wrong OK.
-    /// </summary>
-    private int _staleReplies;
 
     public SessionActor(SessionServices services, ConnectionInfo connection, IActorRef connectionActor)
     {
@@ -173,9 +165,6 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case SnapshotRows rows:
                 (_snapshotRows ??= []).AddRange(rows.Rows);
                 break;
-            case IAccountReply when _staleReplies > 0:
-                _staleReplies--;
-                break;
             case IAccountReply reply when _running?.AccountReply is { } then:
                 _running.AccountReply = null;
                 _running.EndOwnerCall();
@@ -191,8 +180,6 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
                 _running.AccountReply = null;
                 _running.EndOwnerCall();
-                _staleReplies++;
-                _snapshotRows = null;
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
                 Pump();
@@ -347,9 +334,6 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case Resubscribed resubscribed:
                 OnResubscribed(resubscribed);
-                break;
-            case IAccountReply when _staleReplies > 0:
-                _staleReplies--;
                 break;
             case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated or OutputSent:
                 // Of a folder left meanwhile, or of a command already answered.
