@@ -29,7 +29,7 @@ public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnly
     protected override string ExtraSettings => $$"""
         {{postgres.Settings}}
         # A command sent to an owner on a node that just died is answered NO within this.
-        limits.owner-reply-timeout = 10s
+        limits.owner-reply-timeout = 20s
         telemetry.prometheus.port = {{MetricsPort}}
         """;
 
