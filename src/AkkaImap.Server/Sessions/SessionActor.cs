@@ -182,7 +182,10 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 _running.EndOwnerCall();
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
-                Pump();
+                // Its reply may still come (in a cluster the owner was moving to another node), and
+                // replies carry no request id: it would be taken for the next command's. The session
+                // ends instead; the client reconnects and reads what the store has.
+                CloseWithBye("The mailbox did not answer in time; reconnect");
                 break;
             case ReceiveTimeout when _outputBlocked:
                 // Neither reading what we sent nor sending anything for idle-timeout: gone or stuck.
