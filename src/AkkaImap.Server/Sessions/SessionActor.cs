@@ -338,6 +338,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case Resubscribed resubscribed:
                 OnResubscribed(resubscribed);
                 break;
+            case ResubscribeAgain:
+                if (_owner is null) Resubscribe();
+                break;
             case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated or OutputSent:
                 // Of a folder left meanwhile, or of a command already answered.
                 break;
@@ -388,6 +391,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         if (_context.Selected is { } view && view.FolderId == _ownerFolderId && !_closing)
         {
             _context.ResubscribeSelected();
+            // Sent through the region, which may still route it to a node that just died: until
+            // an owner answers, it goes again.
+            Timers.StartSingleTimer(ResubscribeTimer, ResubscribeAgain.Instance, ResubscribeRetry);
         }
     }
 
@@ -397,6 +403,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             return;
         }
+        Timers.Cancel(ResubscribeTimer);
         WatchOwner(Sender, resubscribed.FolderId);
         foreach (var change in resubscribed.Changes)
         {
