@@ -77,6 +77,8 @@ internal static class ServerHosting
     {
         var settings = config.Settings;
 
+        // A cluster shares its store: seed nodes on SQLite stop here, before anything starts.
+        ClusterMode.Check(config.Config, settings);
         // One server per embedded store, checked before anything else touches the folder.
         DataFolder.Prepare(settings.Storage.Path);
         var serveLock = ServeLock.Acquire(settings.Storage.Path);

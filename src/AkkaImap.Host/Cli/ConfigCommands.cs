@@ -12,6 +12,7 @@ internal static class ConfigCommands
         check.SetAction(parsed =>
         {
             var config = AkkaImapCli.LoadConfig(parsed);
+            ClusterMode.Check(config.Config, config.Settings);
 
             // A configured certificate is read now, so that a bad file shows here and not at start-up.
             if (config.Settings.Tls.Certificate is not null)

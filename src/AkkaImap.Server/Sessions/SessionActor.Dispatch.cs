@@ -18,6 +18,8 @@ public sealed partial class SessionActor
 {
     private const string StepTimer = "step";
     private const string PreAuthTimer = "pre-auth";
+    private const string ResubscribeTimer = "resubscribe";
+    private static readonly TimeSpan ResubscribeRetry = TimeSpan.FromSeconds(2);
     private const string CommandLineTimer = "command-line";
     private const string InvalidCommandName = "(invalid)";
     private static readonly IReadOnlyList<string> SearchCharsets = ["US-ASCII", "UTF-8"];

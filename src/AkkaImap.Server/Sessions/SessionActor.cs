@@ -184,7 +184,10 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 _running.EndOwnerCall();
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
                 Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
-                Pump();
+                // Its reply may still come (in a cluster the owner was moving to another node), and
+                // replies carry no request id: it would be taken for the next command's. The session
+                // ends instead; the client reconnects and reads what the store has.
+                CloseWithBye("The mailbox did not answer in time; reconnect");
                 break;
             case ReceiveTimeout when _outputBlocked:
                 // Neither reading what we sent nor sending anything for idle-timeout: gone or stuck.
@@ -394,6 +397,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case Resubscribed resubscribed:
                 OnResubscribed(resubscribed);
                 break;
+            case ResubscribeAgain:
+                if (_owner is null) Resubscribe();
+                break;
             case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated or OutputSent:
                 // Of a folder left meanwhile, or of a command already answered.
                 break;
@@ -444,6 +450,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         if (_context.Selected is { } view && view.FolderId == _ownerFolderId && !_closing)
         {
             _context.ResubscribeSelected();
+            // Sent through the region, which may still route it to a node that just died: until
+            // an owner answers, it goes again.
+            Timers.StartSingleTimer(ResubscribeTimer, ResubscribeAgain.Instance, ResubscribeRetry);
         }
     }
 
@@ -453,6 +462,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             return;
         }
+        Timers.Cancel(ResubscribeTimer);
         WatchOwner(Sender, resubscribed.FolderId);
         foreach (var change in resubscribed.Changes)
         {

@@ -48,3 +48,12 @@ internal sealed record TimeoutChanged : INoSerializationVerificationNeeded
 {
     public static readonly TimeoutChanged Instance = new();
 }
+
+/// <summary>
+/// No <see cref="Accounts.Resubscribed"/> came for a while: the <see cref="Accounts.Resubscribe"/>
+/// may have gone to a node that just died (the region had not yet heard), so it is sent again.
+/// </summary>
+internal sealed record ResubscribeAgain : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+{
+    public static readonly ResubscribeAgain Instance = new();
+}

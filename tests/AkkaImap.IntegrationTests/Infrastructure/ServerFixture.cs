@@ -52,6 +52,12 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Extra HOCON inside <c>akka-imap { }</c> for this class's server.</summary>
     protected virtual string ExtraSettings => string.Empty;
 
+    /// <summary>Extra top-level HOCON (akka.* keys) for this class's server.</summary>
+    protected virtual string ExtraAkkaSettings => string.Empty;
+
+    /// <summary>Whether <see cref="InitializeAsync"/> makes the post office and <see cref="Users"/> (off for a store another fixture provisioned).</summary>
+    protected virtual bool Provisions => true;
+
     /// <summary>The umask the server and its admin commands run under (as "022"); null: the test runner's.</summary>
     protected virtual string? Umask => null;
 
@@ -86,11 +92,15 @@ public class ServerFixture : IAsyncLifetime
             }
             # Every message that crosses the owner region is serialized, as between nodes.
             akka.actor.serialize-messages = on
+            {{ExtraAkkaSettings}}
             """);
-        await CliAsync(string.Empty, "postoffice", "add", PostOffice, "--public-folders");
-        foreach (var (login, password) in Users)
+        if (Provisions)
         {
-            await CliAsync(password + "\n", "mailbox", "add", login, "--password-stdin");
+            await CliAsync(string.Empty, "postoffice", "add", PostOffice, "--public-folders");
+            foreach (var (login, password) in Users)
+            {
+                await CliAsync(password + "\n", "mailbox", "add", login, "--password-stdin");
+            }
         }
 
         await StartAsync();

@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using AkkaImap.IntegrationTests.Cli;
 using AkkaImap.IntegrationTests.Infrastructure;
+using AkkaImap.IntegrationTests.Postgres;
 using Xunit;
 
 namespace AkkaImap.IntegrationTests.Telemetry;
@@ -22,11 +23,14 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
         var metricsPort = ServerFixture.FreePort();
         var imapPort = ServerFixture.FreePort();
         var silentSeed = ServerFixture.FreePort();
+        // Seed nodes need the shared store (ClusterMode refuses them with SQLite).
+        await using var postgres = await PostgresForServer.StartAsync();
         var config = folder.Write("joining.conf", $$"""
             akka-imap {
               port = {{imapPort}}
               bind = ["127.0.0.1"]
               storage.path = joining-data
+              {{postgres.Settings}}
               telemetry.prometheus.port = {{metricsPort}}
             }
             akka.cluster.seed-nodes = ["akka.tcp://akkaimap@127.0.0.1:{{silentSeed}}"]

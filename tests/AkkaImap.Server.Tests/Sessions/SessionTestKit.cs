@@ -111,10 +111,11 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     }
 
     /// <summary>Starts a session and reads its greeting.</summary>
-    protected Client Connect(ImapSettings? settings = null, ConnectionInfo? connection = null, CommandRegistry? registry = null)
+    /// <param name="owners">Where the session sends owner commands (the owner region unless given).</param>
+    protected Client Connect(ImapSettings? settings = null, ConnectionInfo? connection = null, CommandRegistry? registry = null, IActorRef? owners = null)
     {
         var probe = CreateTestProbe();
-        var services = new SessionServices(settings ?? Settings, Store, Region, Workers, registry ?? CommandRegistry.CreateDefault());
+        var services = new SessionServices(settings ?? Settings, Store, owners ?? Region, Workers, registry ?? CommandRegistry.CreateDefault());
         var session = Sys.ActorOf(SessionActor.Props(services, connection ?? Trusted, probe.Ref));
         var client = new Client(probe, session);
         client.Greeting = client.ReadLine();

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Cluster mode on this machine: the same mixed load (bench/README.md, `mixed`) on one node with
+# SQLite, one node with PostgreSQL and three nodes with PostgreSQL (the clients split evenly over
+# the three), then the time from a `kill -9` of one node to the first successful APPEND on every
+# account through a survivor (bench/failover_probe.py).
+#   bench/cluster.sh [--seconds N] [--clients N] [--keep]
+# Prints the figures and a table (also written to bench/RESULTS-cluster.md, or to
+# $BENCH_RESULTS/RESULTS-cluster.md). Server CPU counts every AkkaImap node and, on PostgreSQL,
+# the database's processes. The three nodes run with the tests' shortened failure detection
+# (acceptable-heartbeat-pause = 4s, split-brain-resolver.stable-after = 3s; the defaults are 3s
+# and 20s). PostgreSQL is a private instance (Debian's package) in the scratch folder, started as
+# the system user akkaimap-test when run as root. Needs ../shared/tools/gen_mbox.py (or GEN_MBOX=path).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+SECONDS_MEASURED=15
+CLIENTS=30
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECONDS_MEASURED=$2; shift ;;
+    --clients) CLIENTS=$2; shift ;;
+    --keep) KEEP=1 ;;
+    *) echo "usage: $0 [--seconds N] [--clients N] [--keep]" >&2; exit 2 ;;
+  esac
+  shift
+done
+PASSWORD="bench-Secret-1"
+GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+START=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log() { echo "[$(( $(date +%s) - START ))s] $*"; }
+
+WORK=$(mktemp -d /tmp/akkaimap-bench-cluster.XXXXXX)
+chmod 755 "$WORK"
+NODE_PIDS=()
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+PG_DATA="$WORK/pg/data"
+AS_PG=()
+if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u akkaimap-test --); fi
+stop_nodes() {
+  local p
+  for p in "${NODE_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${NODE_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  NODE_PIDS=()
+}
+cleanup() {
+  stop_nodes
+  if [ -f "$PG_DATA/postmaster.pid" ]; then "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
+  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# --- tools ---------------------------------------------------------------------------------------
+if [ -z "$PG_BIN" ]; then
+  log "installing PostgreSQL (postgresql) from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+if [ "$(id -u)" -eq 0 ] && ! id -u akkaimap-test >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin akkaimap-test
+fi
+log "building AkkaImap and the load tool (Release)"
+OUT="$HERE/.build"
+dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
+dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
+BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
+AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+PG_PORT=$(free_port)
+PG_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+mkdir -p "$WORK/pg"
+echo "$PG_PASSWORD" >"$WORK/pg/password"
+if [ "$(id -u)" -eq 0 ]; then chown -R akkaimap-test "$WORK/pg"; fi
+log "starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+"${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile "$WORK/pg/password" --auth scram-sha-256 -E UTF8 --locale C >/dev/null
+"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
+  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=128MB" start >/dev/null
+PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
+psql_do() { PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "$1" >/dev/null; }
+pg_conn() { echo "Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=postgres;Password=$PG_PASSWORD"; }
+
+# --- helpers ---------------------------------------------------------------------------------------
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pg_ticks() { # the postmaster and every backend
+  local sum=0 p
+  for p in $PG_PID $(pgrep -P "$PG_PID"); do sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$sum"
+}
+HZ=$(getconf CLK_TCK)
+
+# start_nodes NAME COUNT STORAGE-HOCON: COUNT nodes (a cluster when more than one); sets PORTS[], NODE_PIDS[]
+start_nodes() {
+  local name=$1 count=$2 storage=$3 i seeds="" conf
+  PORTS=(); REMOTING=()
+  for i in $(seq 0 $((count - 1))); do PORTS+=("$(free_port)"); REMOTING+=("$(free_port)"); done
+  if [ "$count" -gt 1 ]; then
+    for i in $(seq 0 $((count - 1))); do seeds="$seeds${seeds:+, }\"akka.tcp://akkaimap@127.0.0.1:${REMOTING[$i]}\""; done
+  fi
+  for i in $(seq 0 $((count - 1))); do
+    conf="$WORK/$name-$i.conf"
+    cat >"$conf" <<EOF
+akka-imap {
+  port = ${PORTS[$i]}
+  bind = ["127.0.0.1"]
+  storage { path = "$WORK/$name-$i-data", fsync = on $storage }
+}
+EOF
+    if [ "$count" -gt 1 ]; then
+      cat >>"$conf" <<EOF
+akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = ${REMOTING[$i]} }
+akka.cluster {
+  seed-nodes = [$seeds]
+  seed-node-timeout = 2s
+  failure-detector.acceptable-heartbeat-pause = 4s
+  split-brain-resolver.stable-after = 3s
+}
+EOF
+    fi
+  done
+  "${AKKAIMAP[@]}" postoffice add example.com --config "$WORK/$name-0.conf" >/dev/null
+  for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$WORK/$name-0.conf" >/dev/null
+  log "$name: starting $count node(s) on 127.0.0.1:${PORTS[*]}"
+  NODE_PIDS=()
+  for i in $(seq 0 $((count - 1))); do
+    setsid "${AKKAIMAP[@]}" serve --config "$WORK/$name-$i.conf" >>"$WORK/$name-$i.log" 2>&1 &
+    NODE_PIDS+=($!)
+  done
+  for i in $(seq 0 $((count - 1))); do
+    for _ in $(seq 1 480); do port_in_use "${PORTS[$i]}" && break; sleep 0.25; done
+  done
+}
+
+# run NAME COUNT STORAGE-HOCON: fill, then the mixed load split over the nodes
+run() {
+  local name=$1 count=$2 storage=$3 i per pids first
+  start_nodes "$name" "$count" "$storage"
+  pids=$(IFS=,; echo "${NODE_PIDS[*]}")
+  if [ -n "$storage" ]; then pids="$pids,$PG_PID"; fi
+  log "$name: filling $CLIENTS INBOXes with 30 messages each"
+  "${BENCH[@]}" fill --port "${PORTS[0]}" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" \
+    --out "$WORK/$name-fill.json" --pid "$pids" --users "$CLIENTS" --first-user 1 --per-user 30 >/dev/null
+  per=$((CLIENTS / count))
+  log "$name: mixed load, $CLIENTS clients over $count node(s), 5 s warm-up, ${SECONDS_MEASURED}s measured"
+  local t0 t1 node0=() node1=() pg0 pg1 load=()
+  for i in $(seq 0 $((count - 1))); do node0+=("$(cpu_ticks "${NODE_PIDS[$i]}")"); done
+  pg0=$(pg_ticks)
+  t0=$(date +%s.%N)
+  for i in $(seq 0 $((count - 1))); do
+    first=$((1 + i * per))
+    "${BENCH[@]}" mixed --port "${PORTS[$i]}" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox" \
+      --out "$WORK/$name-$i.json" --pid "$pids" --clients "$per" --first-user "$first" --warmup 5 --seconds "$SECONDS_MEASURED" \
+      --label "$name-$i" >"$WORK/$name-$i.txt" &
+    load+=($!)
+  done
+  for i in "${load[@]}"; do wait "$i"; done
+  t1=$(date +%s.%N)
+  for i in $(seq 0 $((count - 1))); do node1+=("$(cpu_ticks "${NODE_PIDS[$i]}")"); done
+  pg1=$(pg_ticks)
+  for i in $(seq 0 $((count - 1))); do cat "$WORK/$name-$i.txt"; done
+  {
+    for i in $(seq 0 $((count - 1))); do
+      echo "node$i $(awk -v a="${node0[$i]}" -v b="${node1[$i]}" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / (t1 - t0) }')"
+    done
+    if [ -n "$storage" ]; then echo "postgresql $(awk -v a="$pg0" -v b="$pg1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / (t1 - t0) }')"; fi
+  } >"$WORK/$name-cpu.txt"
+  log "$name: cores busy (whole run, warm-up included): $(tr '\n' ' ' <"$WORK/$name-cpu.txt")"
+}
+
+# sum NAME METRIC / worst NAME METRIC over the load processes of a run
+sum() { cat "$WORK/$1"-[0-9].txt | grep -F ": $2 " | awk '{s += $(NF-1)} END {printf "%.1f", s}'; }
+worst() { cat "$WORK/$1"-[0-9].txt | grep -F ": $2 " | awk '{if ($(NF-1) > m) m = $(NF-1)} END {printf "%.1f", m}'; }
+
+run sqlite 1 ""
+stop_nodes
+psql_do "CREATE DATABASE one"
+run pg1 1 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn one)\""
+stop_nodes
+psql_do "CREATE DATABASE three"
+run pg3 3 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn three)\""
+
+log "pg3: kill -9 of node 2 while six accounts APPEND through node 0"
+python3 "$HERE/failover_probe.py" "${PORTS[0]}" "$PASSWORD" user1@example.com user2@example.com user3@example.com \
+  user4@example.com user5@example.com user6@example.com --kill "${NODE_PIDS[2]}" --before 3 --bound 60 | tee "$WORK/failover.txt"
+unset 'NODE_PIDS[2]'
+stop_nodes
+
+# --- report -----------------------------------------------------------------------------------------
+RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS-cluster.md
+row() { # LABEL METRIC sum|worst
+  local a b c
+  a=$($3 sqlite "$2"); b=$($3 pg1 "$2"); c=$($3 pg3 "$2")
+  echo "| $1 | $a | $b | $c | $(awk -v s="$a" -v p="$b" 'BEGIN { if (s > 0) printf "%.2f×", p / s; else print "–" }') | $(awk -v s="$a" -v p="$c" 'BEGIN { if (s > 0) printf "%.2f×", p / s; else print "–" }') |"
+}
+{
+  echo "# Cluster mode: one node on SQLite, one and three nodes on PostgreSQL"
+  echo
+  echo "Mixed load (bench/README.md), $CLIENTS clients (split evenly over the nodes), 5 s warm-up then ${SECONDS_MEASURED} s measured," \
+    "measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)." \
+    "Server CPU is every node's plus PostgreSQL's. Produced by \`bench/cluster.sh\`."
+  echo
+  echo "| figure | 1 node SQLite | 1 node PostgreSQL | 3 nodes PostgreSQL | 1 PG / SQLite | 3 PG / SQLite |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  row "commands/s" "commands/s" sum
+  row "commands per server CPU-s" "commands per server CPU-s" sum
+  row "latency p50 (ms, worst node)" "latency p50 all" worst
+  row "latency p99 (ms, worst node)" "latency p99 all" worst
+  row "errors" "errors" sum
+  echo
+  echo "Cores busy per process over each whole run (warm-up included):"
+  echo
+  for n in sqlite pg1 pg3; do echo "- $n: $(tr '\n' ' ' <"$WORK/$n-cpu.txt")"; done
+  echo
+  echo "Failover (3 nodes, kill -9 of node 2, six accounts APPENDing through node 0, one connection per attempt, 1 s timeout):"
+  echo
+  echo '```'
+  cat "$WORK/failover.txt"
+  echo '```'
+} >"$RESULTS"
+cat "$RESULTS"
+log "done"
