@@ -45,6 +45,22 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_message_with_more_text_than_the_index_takes_is_left_to_the_scan()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var line = "the quick brown fox jumps over the lazy dog\r\n";
+        var big = "Subject: big\r\n\r\n" + string.Concat(Enumerable.Repeat(line, 2 * (int)(IndexedDocument.MaxIndexedChars / line.Length))) + "zebracorn\r\n";
+        var uids = await AppendAsync(inbox.Id, big, "Subject: small\r\n\r\nzebracorn\r\n");
+
+        var answer = (await Store.SearchIndexAsync(inbox.Id, IndexedField.Body, "zebracorn"))!;
+
+        // The small one from the index; the big one is unindexed, so the caller scans it.
+        Assert.Equal([uids[1]], answer.Matches.ToArray());
+        Assert.Equal([uids[0]], answer.Unindexed.ToArray());
+    }
+
+    [Fact]
     public async Task The_full_text_index_follows_copies_and_expunges_and_answers_only_for_its_folder()
     {
         var account = await NewAccountAsync();

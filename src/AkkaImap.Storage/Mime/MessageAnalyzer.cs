@@ -46,7 +46,7 @@ internal static class MessageAnalyzer
             envelope = EnvelopeBuilder.Build(message);
             body = builder.Body(message.Body);
             preview = PreviewText.From(message, content.Length);
-            text = IndexedDocument.Of(MessageText.FromParsed(message), envelope);
+            text = IndexedDocument.OfOrNull(MessageText.FromParsed(message), envelope);
         }
         catch (Exception)
         {
@@ -64,7 +64,7 @@ internal static class MessageAnalyzer
     {
         try
         {
-            return IndexedDocument.Of(MessageText.FromMessage(content.ToArray()), envelope);
+            return IndexedDocument.OfOrNull(MessageText.FromMessage(content.ToArray()), envelope);
         }
         catch (Exception)
         {

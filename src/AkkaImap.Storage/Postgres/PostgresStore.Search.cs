@@ -68,7 +68,7 @@ internal static class PgSearchIndex
             IndexedDocument? text;
             try
             {
-                text = IndexedDocument.Of(MessageText.FromMessage(row[0].Item2), ModelCodec.ReadEnvelope(row[0].Item1));
+                text = IndexedDocument.OfOrNull(MessageText.FromMessage(row[0].Item2), ModelCodec.ReadEnvelope(row[0].Item1));
             }
             catch (Exception)
             {

@@ -35,6 +35,21 @@ public sealed record IndexedDocument(string Header, string Body, string? From, s
     /// </summary>
     public const char PartSeparator = '\uFFFF';
 
+    /// <summary>
+    /// Messages with more text than this (headers and decoded text parts, in characters) are not
+    /// indexed: the trigrams of a multi-megabyte body would cost the commit seconds and the disk many
+    /// times the text, so such a message is listed as unindexed and the scan answers for it.
+    /// </summary>
+    public const long MaxIndexedChars = 1L << 20;
+
+    /// <summary>The message's document, or null when its text is over <see cref="MaxIndexedChars"/> (scanned instead).</summary>
+    public static IndexedDocument? OfOrNull(MessageText text, Envelope envelope)
+    {
+        long chars = text.HeaderText.Length;
+        foreach (var part in text.BodyTexts ?? []) chars += part.Length;
+        return chars > MaxIndexedChars ? null : Of(text, envelope);
+    }
+
     public static IndexedDocument Of(MessageText text, Envelope envelope) => new(
         Stored(text.HeaderText),
         Stored(string.Join(PartSeparator, text.BodyTexts ?? [])),

@@ -85,7 +85,7 @@ internal static class SearchIndex
             IndexedDocument? text;
             try
             {
-                text = IndexedDocument.Of(MessageText.FromMessage(content), ModelCodec.ReadEnvelope(envelope));
+                text = IndexedDocument.OfOrNull(MessageText.FromMessage(content), ModelCodec.ReadEnvelope(envelope));
             }
             catch (Exception)
             {
