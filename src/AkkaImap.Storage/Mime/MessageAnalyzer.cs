@@ -46,7 +46,11 @@ internal static class MessageAnalyzer
             envelope = EnvelopeBuilder.Build(message);
             body = builder.Body(message.Body);
             preview = PreviewText.From(message, content.Length);
-            text = IndexedDocument.OfOrNull(MessageText.FromParsed(message), envelope);
+            // Decoding the text parts of a message whose text cannot fit the index would only cost
+            // memory (a 16 MB text body is 32 MB of string): such a message is left to the scan.
+            text = TextBytesAtMost(message, spans, content.Length) > IndexedDocument.MaxIndexedChars
+                ? null
+                : IndexedDocument.OfOrNull(MessageText.FromParsed(message), envelope);
         }
         catch (Exception)
         {
@@ -54,6 +58,22 @@ internal static class MessageAnalyzer
             text = FallbackText(content, envelope);
         }
         return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview, text);
+    }
+
+    /// <summary>
+    /// An upper bound of the characters SEARCH's text of a message can have: its bytes less the
+    /// bodies of its non-text leaf parts (attachments). A character takes at least one byte in any
+    /// transfer encoding and charset, so the decoded text is never longer.
+    /// </summary>
+    private static long TextBytesAtMost(MimeMessage message, Dictionary<MimeEntity, Span> spans, long total)
+    {
+        long bound = total;
+        foreach (var part in message.BodyParts)
+        {
+            // An attached message (MessagePart) counts whole: its own text parts are searched too.
+            if (part is not (TextPart or MessagePart) && spans.TryGetValue(part, out var span)) bound -= span.End - span.HeadersEnd;
+        }
+        return bound;
     }
 
     /// <summary>

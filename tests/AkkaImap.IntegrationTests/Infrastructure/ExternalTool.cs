@@ -41,7 +41,8 @@ public static class ExternalTool
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish in time");
+            // What it printed up to then says where it waited (a handshake, a reply, the close).
+            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish in time; it printed:\n{await stdout}\n{await stderr}");
         }
 
         return new Result(process.ExitCode, await stdout, await stderr);
