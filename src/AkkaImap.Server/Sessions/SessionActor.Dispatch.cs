@@ -318,12 +318,12 @@ public sealed partial class SessionActor
                 CloseConnection();
                 return;
             case AfterCommand.StartTls:
-                SendOutput();
                 // Bytes pipelined after STARTTLS were sent in plaintext: they must never run as
                 // commands on the TLS connection (CVE-2011-0411).
                 _receiver = NewReceiver();
                 _tlsPending = true;
-                _connection.Tell(StartTls.Instance);
+                // The OK travels with the switch: see StartTls.
+                _connection.Tell(new StartTls(_output.Take()));
                 Become(WaitingForTls);
                 return;
             case AfterCommand.Compress:

@@ -184,12 +184,14 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 // Answered below (CheckBacklog) once the output is down to the low water.
                 _drainStep = notify.Step;
                 break;
-            case StartTls when _tls is null && _info.CanStartTls && !_closing:
+            case StartTls start when _tls is null && _info.CanStartTls && !_closing:
                 // Everything received so far went to the session, which drops what it has not
                 // parsed; from here on every byte is TLS (RFC 9051 §6.2.1, CVE-2011-0411).
+                WriteReply(start.Reply);
                 BeginHandshake();
                 break;
-            case StartTls:
+            case StartTls start:
+                WriteReply(start.Reply);
                 _log.Warning("StartTls ignored (TLS already on or not offered here)");
                 break;
             case Close:
@@ -395,6 +397,14 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
 
         BeginClose(_sessionFailed ? "session failed" : "session stopped");
+    }
+
+    private void WriteReply(ReadOnlyMemory<byte> reply)
+    {
+        if (!reply.IsEmpty)
+        {
+            Write(reply);
+        }
     }
 
     private void Write(ReadOnlyMemory<byte> data)

@@ -127,14 +127,19 @@ public sealed record Send(ReadOnlyMemory<byte> Data) : IConnectionCommand
 public sealed record SendParts(IReadOnlyList<ReadOnlyMemory<byte>> Parts) : IConnectionCommand;
 
 /// <summary>
-/// Sent right after the OK to STARTTLS (RFC 9051 §6.2.1): the connection writes what is queued,
-/// discards every byte received before this point that the session has not consumed (the session
-/// drops its own parser buffer too), runs the server handshake and answers
-/// <see cref="TlsEstablished"/>, or closes the connection when the handshake fails.
+/// The OK to STARTTLS (RFC 9051 §6.2.1) and the switch in one message: the connection writes
+/// <paramref name="Reply"/> in plaintext and starts the server handshake in the same step, so
+/// the client's ClientHello, which it sends once it has read the OK, can never reach the
+/// plaintext path first (two messages could be interleaved with that Tcp.Received on a loaded
+/// machine, and the handshake then waited for bytes already dropped). Every byte received before
+/// this point that the session has not consumed is discarded (the session drops its own parser
+/// buffer too). Answered with <see cref="TlsEstablished"/>, or the connection closes when the
+/// handshake fails.
 /// </summary>
-public sealed record StartTls : IConnectionCommand
+public sealed record StartTls(ReadOnlyMemory<byte> Reply) : IConnectionCommand
 {
-    public static readonly StartTls Instance = new();
+    /// <summary>The switch alone (the OK already written).</summary>
+    public static readonly StartTls Instance = new(ReadOnlyMemory<byte>.Empty);
 }
 
 /// <summary>

@@ -127,6 +127,7 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
     protected sealed class Client(TestProbe probe, IActorRef session)
     {
         private readonly Queue<string> _lines = new();
+        private readonly Queue<object> _commands = new();
         private string _partial = "";
 
         public TestProbe Probe { get; } = probe;
@@ -154,6 +155,11 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
                         break;
                     case SignedIn:
                         // Tells the connection whom to name in its closing log line; no bytes.
+                        break;
+                    case StartTls start:
+                        // The OK to STARTTLS comes with the switch: its bytes, then the command.
+                        Append(start.Reply);
+                        _commands.Enqueue(start);
                         break;
                     case NotifyWhenDrained notify:
                         // This stand-in connection writes at once: its output is always drained.
@@ -192,7 +198,7 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         public T ExpectCommand<T>()
         {
             Assert.Empty(_lines);
-            return Probe.ExpectMsg<T>(Wait);
+            return _commands.Count > 0 ? Assert.IsType<T>(_commands.Dequeue()) : Probe.ExpectMsg<T>(Wait);
         }
 
         public void ExpectNothing() => Probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
