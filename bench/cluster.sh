@@ -9,7 +9,7 @@
 # the database's processes. The three nodes run with the tests' shortened failure detection
 # (acceptable-heartbeat-pause = 4s, split-brain-resolver.stable-after = 3s; the defaults are 3s
 # and 20s). PostgreSQL is a private instance (Debian's package) in the scratch folder, started as
-# the system user akkaimap-test when run as root. Needs ../shared/tools/gen_mbox.py (or GEN_MBOX=path).
+# the system user akkaimap-test when run as root. Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 PASSWORD="bench-Secret-1"
-GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 START=$(date +%s)

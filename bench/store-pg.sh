@@ -7,7 +7,7 @@
 # PostgreSQL's processes together (the server is both); the table also gives PostgreSQL's share.
 # PostgreSQL is a private instance (Debian's package) in the scratch folder with its defaults
 # (fsync on), started as the system user akkaimap-test when run as root; AkkaImap runs with
-# storage.fsync = on for both stores. Needs ../shared/tools/gen_mbox.py (or GEN_MBOX=path).
+# storage.fsync = on for both stores. Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 PASSWORD="bench-Secret-1"
-GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 START=$(date +%s)

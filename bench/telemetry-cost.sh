@@ -27,7 +27,7 @@ done
 PASSWORD="bench-Secret-1"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 AKKA_PORT=$(free_port); METRICS_PORT=$(free_port); OTLP_PORT=$(free_port)
-GEN_MBOX=${GEN_MBOX:-$REPO/../shared/tools/gen_mbox.py}
+GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 WORK=$(mktemp -d /tmp/akkaimap-telemetry-bench.XXXXXX)
 SERVER_PID=""; SINK_PID=""; SCRAPER_PID=""
 cleanup() {
