@@ -52,6 +52,7 @@ public sealed class ExportBackupTests(MigrationServer server) : IClassFixture<Mi
         var acknowledged = new ConcurrentQueue<(string Subject, long At)>();
         using var stop = new CancellationTokenSource();
         long sequence = 0;
+        var thirty = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writers = Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
         {
             using var client = await server.ConnectAsync("gina@example.com");
@@ -61,12 +62,15 @@ public sealed class ExportBackupTests(MigrationServer server) : IClassFixture<Mi
                 await client.Inbox.AppendAsync(new MimeMessage([new MailboxAddress("W", "w@example.org")], [new MailboxAddress("G", "gina@example.com")],
                     subject, new TextPart("plain") { Text = new string('x', 2000 + i) }));
                 acknowledged.Enqueue((subject, Interlocked.Increment(ref sequence)));
+                if (acknowledged.Count >= 30) thirty.TrySetResult();
             }
             await client.DisconnectAsync(true);
         })).ToArray();
 
         // Some mail before the backup, and appends going on all through it.
-        while (acknowledged.Count < 30) await Task.Delay(20);
+        // A writer that fails ends the wait with its error rather than a hang.
+        var all = Task.WhenAll(writers);
+        if (await Task.WhenAny(thirty.Task, all).WaitAsync(TimeSpan.FromSeconds(60)) == all) await all;
         var before = acknowledged.Select(a => a.Subject).ToHashSet();
         var file = server.Scratch("gina.backup");
         var backup = await Cli("backup", file);
