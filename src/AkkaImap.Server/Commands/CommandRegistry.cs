@@ -52,9 +52,12 @@ public sealed record CommandEntry(
     /// <summary>Tells the UID form of a command type that has both (its <c>IsUid</c> property).</summary>
     internal Func<ImapCommand, bool>? IsUid { get; init; }
 
+    // Made once: metrics and spans name every command, and UID FETCH/STORE are the busiest.
+    private readonly string _uidName = Name.StartsWith("UID ", StringComparison.Ordinal) ? Name : "UID " + Name;
+
     /// <summary>The name of this command as sent: <c>UID FETCH</c> for the UID form (RFC 9051 §6.4.9).</summary>
     public string NameOf(ImapCommand command) =>
-        IsUid is { } isUid && isUid(command) && !Name.StartsWith("UID ", StringComparison.Ordinal) ? "UID " + Name : Name;
+        IsUid is { } isUid && isUid(command) ? _uidName : Name;
 
     /// <summary>
     /// True when this instance of the command names messages by sequence number, so that no

@@ -197,7 +197,7 @@ public sealed record TelemetrySettings(
     string PrometheusBind = "127.0.0.1",
     Uri? OtlpEndpoint = null,
     string OtlpProtocol = "grpc",
-    double SampleRatio = 0.1);
+    double SampleRatio = 1);
 
 /// <summary><c>shutdown</c>: on SIGTERM, how long sessions get to say BYE and finish before the actors stop.</summary>
 public sealed record ShutdownSettings(TimeSpan DrainTimeout);

@@ -170,7 +170,7 @@ internal static class ImapSettingsParser
         }
 
         var ratioText = r.Scalar("telemetry.otlp.sample-ratio");
-        var ratio = 0.1;
+        var ratio = 1.0;
         if (ratioText is not null
             && !(double.TryParse(ratioText, NumberStyles.Float, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
         {

@@ -132,7 +132,7 @@ public sealed partial class OwnerActor : ReceiveActor
     {
         // Current for the rest of this method only (an async method keeps its own context): the
         // store's spans of this command hang below it.
-        using var span = ImapTracing.StartOwnerWork(request.TraceParent, request.Command, _owner.Kind.ToString());
+        using var span = ImapTracing.StartOwnerWork(request.TraceParent, request.Command, _owner.Kind);
         var requester = Sender;
         OwnerQueues.Report(Self.Path.Name, QueuedHere());
         object reply;

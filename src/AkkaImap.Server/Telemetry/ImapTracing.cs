@@ -82,16 +82,24 @@ public static class ImapTracing
     /// The owner's span for a request that carries a trace (<paramref name="traceParent"/>), made
     /// current for the rest of the caller's async method (store spans hang below it).
     /// </summary>
-    internal static Activity? StartOwnerWork(string? traceParent, object command, string ownerKind)
+    internal static Activity? StartOwnerWork(string? traceParent, object command, Storage.OwnerKind ownerKind)
     {
         if (traceParent is null || !Source.HasListeners() || !ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent))
         {
             return null;
         }
         var span = Source.StartActivity(OwnerSpanName(command), ActivityKind.Server, parent);
-        span?.SetTag("akkaimap.owner.kind", ownerKind);
+        if (span is { IsAllDataRequested: true }) span.SetTag("akkaimap.owner.kind", OwnerKindName(ownerKind));
         return span;
     }
+
+    // Enum.ToString allocates each time; the owner's kind was named per request even when untraced.
+    private static string OwnerKindName(Storage.OwnerKind kind) => kind switch
+    {
+        Storage.OwnerKind.Account => nameof(Storage.OwnerKind.Account),
+        Storage.OwnerKind.PublicFolders => nameof(Storage.OwnerKind.PublicFolders),
+        _ => kind.ToString(),
+    };
 
     /// <summary>Ends a span without leaving its parent current on this thread.</summary>
     internal static void Stop(Activity? span)

@@ -35,7 +35,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.telemetry.prometheus.bind = \"127.0.0.1\"", lines);
         Assert.Contains("akka-imap.telemetry.otlp.endpoint = \"\"", lines);
         Assert.Contains("akka-imap.telemetry.otlp.protocol = grpc", lines);
-        Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 0.1", lines);
+        Assert.Contains("akka-imap.telemetry.otlp.sample-ratio = 1", lines);
         Assert.Contains("akka-imap.storage.postgresql.writers = 4", lines);
         Assert.Contains("akka-imap.limits.max-unsent-output-total = 256M", lines);
         Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", lines);
