@@ -5,12 +5,13 @@
 # sink that counts them). The figure compared is commands per server CPU-second (the load tool
 # reads the server's CPU from /proc), which holds up best on a shared machine.
 #
-# What keeps one round's noise from deciding the answer:
-# - every run starts from the same store: a copy of the folder filled once, so no run inherits
-#   the appends, expunges and index merges of the runs before it;
-# - the order alternates (off then on in odd rounds, on then off in even ones), so a machine
-#   getting busier or quieter over a pair does not favour one side;
-# - one warm-up round first (page cache, the build's files), not counted;
+# What keeps the machine's noise from deciding the answer (other work on a shared machine moved
+# single runs by up to ±18% when off and on ran one after the other):
+# - off and on run side by side: two servers, each with its own load tool, measured over the
+#   same seconds, so whatever else the machine does weighs on both alike;
+# - every round starts both from the same store: copies of one filled folder, so no run
+#   inherits the appends, expunges and index merges of the runs before it;
+# - which server starts first alternates by round; one warm-up round is not counted;
 # - the answer is the median of the rounds' costs, with their spread (lowest-highest) beside it.
 #
 #   bench/telemetry-cost.sh [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S]
@@ -33,12 +34,12 @@ while [ $# -gt 0 ]; do
 done
 PASSWORD="bench-Secret-1"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-AKKA_PORT=$(free_port); METRICS_PORT=$(free_port); OTLP_PORT=$(free_port)
+OFF_PORT=$(free_port); ON_PORT=$(free_port); METRICS_PORT=$(free_port); OTLP_PORT=$(free_port)
 GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 WORK=$(mktemp -d /tmp/akkaimap-telemetry-bench.XXXXXX)
-SERVER_PID=""; SINK_PID=""; SCRAPER_PID=""
+SERVER_PIDS=""; SINK_PID=""; SCRAPER_PID=""
 cleanup() {
-  for pid in $SCRAPER_PID $SERVER_PID $SINK_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in $SCRAPER_PID $SERVER_PIDS $SINK_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -102,16 +103,16 @@ PY
 echo "0 0 0" >"$WORK/otlp"
 python3 "$WORK/sink.py" "$OTLP_PORT" "$WORK/otlp" & SINK_PID=$!
 
-base_conf() {
+base_conf() { # PORT DATA
   cat <<EOC
 akka-imap {
-  port = $AKKA_PORT
+  port = $1
   bind = ["127.0.0.1"]
-  storage { path = "$WORK/data", fsync = on }
+  storage { path = "$WORK/$2", fsync = on }
 EOC
 }
-{ base_conf; echo "}"; } >"$WORK/off.conf"
-{ base_conf; cat <<EOC
+{ base_conf "$OFF_PORT" data-off; echo "}"; } >"$WORK/off.conf"
+{ base_conf "$ON_PORT" data-on; cat <<EOC
   telemetry.prometheus.port = $METRICS_PORT
   telemetry.otlp { endpoint = "http://127.0.0.1:$OTLP_PORT", protocol = http/protobuf }
 }
@@ -122,59 +123,64 @@ EOC
 for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$WORK/off.conf" >/dev/null
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+declare -A PORT=([off]=$OFF_PORT [on]=$ON_PORT) PID
 start_server() { # MODE
   setsid "${AKKAIMAP[@]}" serve --config "$WORK/$1.conf" >>"$WORK/akkaimap-$1.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 480); do port_in_use "$AKKA_PORT" && break; sleep 0.25; done
-  if [ "$1" != off ]; then
+  PID[$1]=$!; SERVER_PIDS="$SERVER_PIDS ${PID[$1]}"
+  for _ in $(seq 1 480); do port_in_use "${PORT[$1]}" && break; sleep 0.25; done
+  if [ "$1" = on ]; then
     ( while true; do curl -fsS -o /dev/null "http://127.0.0.1:$METRICS_PORT/metrics" || true; sleep 5; done ) & SCRAPER_PID=$!
   fi
 }
-stop_server() {
+stop_servers() {
   if [ -n "$SCRAPER_PID" ]; then kill "$SCRAPER_PID" 2>/dev/null || true; wait "$SCRAPER_PID" 2>/dev/null || true; SCRAPER_PID=""; fi
-  kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-  for _ in $(seq 1 120); do port_in_use "$AKKA_PORT" || break; sleep 0.5; done
+  for pid in $SERVER_PIDS; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $SERVER_PIDS; do wait "$pid" 2>/dev/null || true; done
+  SERVER_PIDS=""
+  for mode in off on; do for _ in $(seq 1 120); do port_in_use "${PORT[$mode]}" || break; sleep 0.5; done; done
 }
-COMMON=(--port "$AKKA_PORT" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox")
+common() { echo --port "${PORT[$1]}" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox"; }
 
 start_server off
 log "filling $CLIENTS INBOXes with 30 messages each"
-"${BENCH[@]}" fill "${COMMON[@]}" --out "$WORK/fill.json" --pid "$SERVER_PID" --users "$CLIENTS" --first-user 1 --per-user 30 >/dev/null
-stop_server
-# Every run starts from this copy of the filled store.
-cp -a "$WORK/data" "$WORK/filled"
+"${BENCH[@]}" fill $(common off) --out "$WORK/fill.json" --pid "${PID[off]}" --users "$CLIENTS" --first-user 1 --per-user 30 >/dev/null
+stop_servers
+# Every round starts both servers from copies of this filled store.
+mv "$WORK/data-off" "$WORK/filled"
 
 # The commands a server completed in its life (its own counter, read just before it stops).
 commands_total() {
   curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^akkaimap_commands_total[{ ]/ {n += $NF} END {printf "%.0f", n}'
 }
 declare -A RATE LOAD SPANS
-run() { # MODE ROUND
-  local mode=$1 round=$2 line before after served=""
-  rm -rf "$WORK/data"; cp -a "$WORK/filled" "$WORK/data"
-  before=$(awk '{print $2" "$3}' "$WORK/otlp")
-  start_server "$mode"
-  line=$("${BENCH[@]}" mixed "${COMMON[@]}" --out "$WORK/$mode-$round.json" --pid "$SERVER_PID" --clients "$CLIENTS" --first-user 1 \
-    --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --label "$mode" | grep -E "^$mode: [0-9]+ commands in")
-  [ "$mode" = on ] && served=$(commands_total)
-  stop_server   # the tracer flushes what it still holds on the way out
-  echo "  $line"
-  # "on: 31234 commands in 20.0 s, server CPU 17.21 s, errors 0"
-  RATE[$mode-$round]=$(echo "$line" | awk '{c=$2; for (i=1;i<=NF;i++) if ($i=="CPU") cpu=$(i+1); printf "%.0f", c/cpu}')
-  if [ -n "$served" ]; then
-    after=$(awk '{print $2" "$3}' "$WORK/otlp")
-    # spans, command spans, commands: of this server's whole life (warm-up included)
-    SPANS[$round]="$(( ${after% *} - ${before% *} )) $(( ${after#* } - ${before#* } )) $served"
-    echo "  exported $(( ${after% *} - ${before% *} )) spans, $(( ${after#* } - ${before#* } )) of them commands, for $served commands"
-  fi
-}
 for round in $(seq $((1 - WARMUP_ROUNDS)) "$ROUNDS"); do
   LOAD[$round]=$(cut -d' ' -f1 /proc/loadavg)
   if [ $(( (round + 2) % 2 )) -eq 1 ]; then order="off on"; else order="on off"; fi
+  if [ "$round" -le 0 ]; then what="warm-up round (not counted)"; else what="round $round"; fi
+  log "$what: off and on side by side, $order started in that order; mixed load, $CLIENTS clients each, ${WARMUP}s warm-up + ${SECONDS_MEASURED}s"
+  before=$(awk '{print $2" "$3}' "$WORK/otlp")
   for mode in $order; do
-    if [ "$round" -le 0 ]; then log "warm-up round, telemetry $mode (not counted)"; else log "round $round, telemetry $mode: mixed load, $CLIENTS clients, ${WARMUP}s warm-up + ${SECONDS_MEASURED}s"; fi
-    run "$mode" "$round"
+    rm -rf "$WORK/data-$mode"; cp -a "$WORK/filled" "$WORK/data-$mode"
+    start_server "$mode"
   done
+  loads=()
+  for mode in $order; do
+    "${BENCH[@]}" mixed $(common "$mode") --out "$WORK/$mode-$round.json" --pid "${PID[$mode]}" --clients "$CLIENTS" --first-user 1 \
+      --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --label "$mode" >"$WORK/$mode-$round.out" 2>&1 & loads+=($!)
+  done
+  for pid in "${loads[@]}"; do wait "$pid"; done
+  served=$(commands_total)
+  stop_servers   # the tracer flushes what it still holds on the way out
+  after=$(awk '{print $2" "$3}' "$WORK/otlp")
+  for mode in off on; do
+    # "on: 31234 commands in 20.0 s, server CPU 17.21 s, errors 0"
+    line=$(grep -E "^$mode: [0-9]+ commands in" "$WORK/$mode-$round.out")
+    echo "  $line"
+    RATE[$mode-$round]=$(echo "$line" | awk '{c=$2; for (i=1;i<=NF;i++) if ($i=="CPU") cpu=$(i+1); printf "%.0f", c/cpu}')
+  done
+  # spans, command spans, commands: of the on server's whole life (warm-up included)
+  SPANS[$round]="$(( ${after% *} - ${before% *} )) $(( ${after#* } - ${before#* } )) $served"
+  echo "  on exported $(( ${after% *} - ${before% *} )) spans, $(( ${after#* } - ${before#* } )) of them commands, for $served commands"
 done
 
 # --- report ------------------------------------------------------------------------------------
@@ -199,10 +205,10 @@ VERDICT=$(python3 -c "print('met' if $MEDIAN <= 5 else 'not met')")
 TABLE="<!-- telemetry-cost: begin (bench/telemetry-cost.sh writes this section) -->
 ## Telemetry cost (issue 13)
 
-Mixed load (as above), AkkaImap alone, $CLIENTS clients, ${WARMUP} s warm-up then ${SECONDS_MEASURED} s measured per run. Every
-run on a freshly started server over the same copy of the filled store; off and on alternate
-(off first in odd rounds, on first in even ones) after $WARMUP_ROUNDS warm-up round(s) not counted. **Off**: no
-telemetry keys. **On**: the defaults with both set: \`/metrics\` scraped every 5 s, and every
+Mixed load (as above), AkkaImap alone, $CLIENTS clients per server, ${WARMUP} s warm-up then ${SECONDS_MEASURED} s measured per
+round. In each round two servers run side by side over the same seconds, off and on, each with its own
+load tool and its own copy of one filled store, freshly started (off first in odd rounds, on first
+in even ones), after $WARMUP_ROUNDS warm-up round(s) not counted. **Off**: no telemetry keys. **On**: the defaults with both set: \`/metrics\` scraped every 5 s, and every
 command traced (\`sample-ratio = 1\`), its command, owner and store spans exported over OTLP
 http/protobuf to a local sink, which received $sum_spans spans ($PER_COMMAND per command, $OTLP_BYTES bytes in all
 runs) and $sum_cmd_spans command spans for the $sum_served commands the servers counted$EVERY.
