@@ -5,8 +5,8 @@
 # sink that counts them). The figure compared is commands per server CPU-second (the load tool
 # reads the server's CPU from /proc), which holds up best on a shared machine.
 #
-# What keeps the machine's noise from deciding the answer (other work on a shared machine moved
-# single runs by up to ±18% when off and on ran one after the other):
+# Against the machine's noise (other work on a shared machine moved single runs by up to ±18%
+# when off and on ran one after the other, and side by side did no better there: see README.md):
 # - off and on run side by side: two servers, each with its own load tool, measured over the
 #   same seconds, so whatever else the machine does weighs on both alike;
 # - every round starts both from the same store: copies of one filled folder, so no run
