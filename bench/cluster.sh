@@ -3,43 +3,42 @@
 # SQLite, one node with PostgreSQL and three nodes with PostgreSQL (the clients split evenly over
 # the three), then the time from a `kill -9` of one node to the first successful APPEND on every
 # account through a survivor (bench/failover_probe.py).
-#   bench/cluster.sh [--seconds N] [--clients N] [--keep]
+#   bench/cluster.sh [--seconds N] [--clients N] [--failover 'PAUSE:STABLE ...'] [--failover-only] [--no-build] [--keep]
+# (--failover-only skips the load runs; --no-build reuses bench/.build as it is)
 # Prints the figures and a table (also written to bench/RESULTS-cluster.md, or to
 # $BENCH_RESULTS/RESULTS-cluster.md). Server CPU counts every AkkaImap node and, on PostgreSQL,
-# the database's processes. The three nodes run with the tests' shortened failure detection
-# (acceptable-heartbeat-pause = 4s, split-brain-resolver.stable-after = 3s; the defaults are 3s
-# and 20s). PostgreSQL is a private instance (Debian's package) in the scratch folder, started as
-# the system user akkaimap-test when run as root. Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
+# the database's processes. The load runs with the tests' shortened failure detection
+# (acceptable-heartbeat-pause = 4s, split-brain-resolver.stable-after = 3s); failover is measured
+# on a fresh three-node cluster for each PAUSE:STABLE given (default "4s:3s 3s:7s": the tests'
+# timings, and Akka's own heartbeat pause with a stable-after fit for a small cluster on one
+# network; the shipped defaults are 3s:20s). PostgreSQL is a private instance (bench/lib-pg.sh).
+# Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 SECONDS_MEASURED=15
 CLIENTS=30
 KEEP=0
+FAILOVER_TIMINGS="4s:3s 3s:7s"
+BUILD=1
+LOAD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_MEASURED=$2; shift ;;
     --clients) CLIENTS=$2; shift ;;
+    --failover) FAILOVER_TIMINGS=$2; shift ;;
     --keep) KEEP=1 ;;
-    *) echo "usage: $0 [--seconds N] [--clients N] [--keep]" >&2; exit 2 ;;
+    --no-build) BUILD=0 ;;
+    --failover-only) LOAD=0 ;;
+    *) echo "usage: $0 [--seconds N] [--clients N] [--failover 'PAUSE:STABLE ...'] [--failover-only] [--no-build] [--keep]" >&2; exit 2 ;;
   esac
   shift
 done
 PASSWORD="bench-Secret-1"
-GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
-
-WORK=$(mktemp -d /tmp/akkaimap-bench-cluster.XXXXXX)
-chmod 755 "$WORK"
+# shellcheck source=bench/lib-pg.sh
+. "$HERE/lib-pg.sh"
+bench_init cluster
 NODE_PIDS=()
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-PG_DATA="$WORK/pg/data"
-AS_PG=()
-if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u akkaimap-test --); fi
 stop_nodes() {
   local p
   for p in "${NODE_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
@@ -48,50 +47,13 @@ stop_nodes() {
 }
 cleanup() {
   stop_nodes
-  if [ -f "$PG_DATA/postmaster.pid" ]; then "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
-  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+  pg_stop
+  bench_clean
 }
 trap cleanup EXIT
 
-# --- tools ---------------------------------------------------------------------------------------
-if [ -z "$PG_BIN" ]; then
-  log "installing PostgreSQL (postgresql) from Debian's packages"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-fi
-if [ "$(id -u)" -eq 0 ] && ! id -u akkaimap-test >/dev/null 2>&1; then
-  useradd --system --no-create-home --shell /usr/sbin/nologin akkaimap-test
-fi
-log "building AkkaImap and the load tool (Release)"
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
-python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
-
-# --- PostgreSQL ------------------------------------------------------------------------------------
-PG_PORT=$(free_port)
-PG_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkdir -p "$WORK/pg"
-echo "$PG_PASSWORD" >"$WORK/pg/password"
-if [ "$(id -u)" -eq 0 ]; then chown -R akkaimap-test "$WORK/pg"; fi
-log "starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
-"${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile "$WORK/pg/password" --auth scram-sha-256 -E UTF8 --locale C >/dev/null
-"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
-  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=128MB" start >/dev/null
-PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
-psql_do() { PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "$1" >/dev/null; }
-pg_conn() { echo "Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=postgres;Password=$PG_PASSWORD"; }
-
-# --- helpers ---------------------------------------------------------------------------------------
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-pg_ticks() { # the postmaster and every backend
-  local sum=0 p
-  for p in $PG_PID $(pgrep -P "$PG_PID"); do sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo "$sum"
-}
-HZ=$(getconf CLK_TCK)
+bench_build "$BUILD"
+pg_start
 
 # start_nodes NAME COUNT STORAGE-HOCON: COUNT nodes (a cluster when more than one); sets PORTS[], NODE_PIDS[]
 start_nodes() {
@@ -116,8 +78,8 @@ akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = ${REMOTING[$i]} }
 akka.cluster {
   seed-nodes = [$seeds]
   seed-node-timeout = 2s
-  failure-detector.acceptable-heartbeat-pause = 4s
-  split-brain-resolver.stable-after = 3s
+  failure-detector.acceptable-heartbeat-pause = ${TIMINGS%%:*}
+  split-brain-resolver.stable-after = ${TIMINGS##*:}
 }
 EOF
     fi
@@ -175,21 +137,44 @@ run() {
 sum() { cat "$WORK/$1"-[0-9].txt | grep -F ": $2 " | awk '{s += $(NF-1)} END {printf "%.1f", s}'; }
 worst() { cat "$WORK/$1"-[0-9].txt | grep -F ": $2 " | awk '{if ($(NF-1) > m) m = $(NF-1)} END {printf "%.1f", m}'; }
 
-run sqlite 1 ""
+# The load runs with the tests' timings; failover is measured with each of these (pause:stable-after).
+TIMINGS=4s:3s
+if [ "$LOAD" = 1 ]; then
+  run sqlite 1 ""
+  stop_nodes
+  psql_do "CREATE DATABASE one"
+  run pg1 1 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn one)\""
+  stop_nodes
+  psql_do "CREATE DATABASE three"
+  run pg3 3 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn three)\""
+fi
 stop_nodes
-psql_do "CREATE DATABASE one"
-run pg1 1 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn one)\""
-stop_nodes
-psql_do "CREATE DATABASE three"
-run pg3 3 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn three)\""
 
-log "pg3: kill -9 of node 2 while six accounts APPEND through node 0"
-python3 "$HERE/failover_probe.py" "${PORTS[0]}" "$PASSWORD" user1@example.com user2@example.com user3@example.com \
-  user4@example.com user5@example.com user6@example.com --kill "${NODE_PIDS[2]}" --before 3 --bound 60 | tee "$WORK/failover.txt"
-unset 'NODE_PIDS[2]'
-stop_nodes
+# Failover, once per timing (a fresh three-node cluster each): every account APPENDs through
+# node 0 in a loop, node 2 is killed, and the probe times each account's first success after it.
+: >"$WORK/failover.txt"
+n=0
+for TIMINGS in $FAILOVER_TIMINGS; do
+  n=$((n + 1))
+  psql_do "CREATE DATABASE failover$n"
+  start_nodes "failover$n" 3 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn "failover$n")\""
+  log "failover$n (acceptable-heartbeat-pause ${TIMINGS%%:*}, stable-after ${TIMINGS##*:}): kill -9 of node 2 while $CLIENTS accounts APPEND through node 0"
+  {
+    echo "acceptable-heartbeat-pause ${TIMINGS%%:*}, split-brain-resolver.stable-after ${TIMINGS##*:}:"
+    # shellcheck disable=SC2046
+    python3 "$HERE/failover_probe.py" "${PORTS[0]}" "$PASSWORD" $(seq -f 'user%g@example.com' 1 "$CLIENTS") \
+      --kill "${NODE_PIDS[2]}" --before 5 --bound 90
+  } | tee -a "$WORK/failover.txt"
+  unset 'NODE_PIDS[2]'
+  stop_nodes
+done
 
 # --- report -----------------------------------------------------------------------------------------
+if [ "$LOAD" = 0 ]; then
+  cat "$WORK/failover.txt"
+  log "done (failover only: nothing written to RESULTS-cluster.md)"
+  exit 0
+fi
 RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS-cluster.md
 row() { # LABEL METRIC sum|worst
   local a b c
@@ -215,7 +200,7 @@ row() { # LABEL METRIC sum|worst
   echo
   for n in sqlite pg1 pg3; do echo "- $n: $(tr '\n' ' ' <"$WORK/$n-cpu.txt")"; done
   echo
-  echo "Failover (3 nodes, kill -9 of node 2, six accounts APPENDing through node 0, one connection per attempt, 1 s timeout):"
+  echo "Failover (a fresh 3-node cluster per timing, kill -9 of node 2, $CLIENTS accounts APPENDing through node 0, one connection per attempt, 1 s timeout):"
   echo
   echo '```'
   cat "$WORK/failover.txt"

@@ -24,66 +24,22 @@ while [ $# -gt 0 ]; do
   shift
 done
 PASSWORD="bench-Secret-1"
-GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
-
-WORK=$(mktemp -d /tmp/akkaimap-bench-pg.XXXXXX)
-chmod 755 "$WORK"
+# shellcheck source=bench/lib-pg.sh
+. "$HERE/lib-pg.sh"
+bench_init pg
 SERVER_PID=""
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-PG_DATA="$WORK/pg/data"
-AS_PG=()
-if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u akkaimap-test --); fi
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -f "$PG_DATA/postmaster.pid" ]; then "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
-  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+  pg_stop
+  bench_clean
 }
 trap cleanup EXIT
 
-# --- tools ---------------------------------------------------------------------------------------
-if [ -z "$PG_BIN" ]; then
-  log "installing PostgreSQL (postgresql) from Debian's packages"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-fi
-if [ "$(id -u)" -eq 0 ] && ! id -u akkaimap-test >/dev/null 2>&1; then
-  useradd --system --no-create-home --shell /usr/sbin/nologin akkaimap-test
-fi
-log "building AkkaImap and the load tool (Release)"
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
-  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
-python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
-
-# --- PostgreSQL ------------------------------------------------------------------------------------
-PG_PORT=$(free_port)
-PG_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkdir -p "$WORK/pg"
-echo "$PG_PASSWORD" >"$WORK/pg/password"
-if [ "$(id -u)" -eq 0 ]; then chown -R akkaimap-test "$WORK/pg"; fi
-log "starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
-"${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile "$WORK/pg/password" --auth scram-sha-256 -E UTF8 --locale C >/dev/null
-"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
-  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=128MB" start >/dev/null
-PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
-PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE akkaimap" >/dev/null
+bench_build
+pg_start
+psql_do "CREATE DATABASE akkaimap"
 
 # --- one run per store -----------------------------------------------------------------------------
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-pg_ticks() { # the postmaster and every backend
-  local sum=0 p
-  for p in $PG_PID $(pgrep -P "$PG_PID"); do sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-  echo "$sum"
-}
 
 run_store() { # NAME STORAGE-HOCON
   local name=$1 storage=$2 port conf pids
@@ -120,7 +76,7 @@ EOF
 }
 
 run_store sqlite ""
-run_store postgresql ", provider = postgresql, postgresql.connection-string = \"Host=127.0.0.1;Port=$PG_PORT;Database=akkaimap;Username=postgres;Password=$PG_PASSWORD\""
+run_store postgresql ", provider = postgresql, postgresql.connection-string = \"$(pg_conn akkaimap)\""
 
 # --- report -----------------------------------------------------------------------------------------
 figure() { grep -F "  $1: $2 " "$WORK/$1.txt" | awk '{print $(NF-1)}'; }
@@ -135,7 +91,7 @@ RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS-postgresql.md
   echo
   echo "Mixed load (bench/README.md), $CLIENTS clients, 15 s warm-up then ${SECONDS_MEASURED} s measured, each store on a freshly started server;" \
     "measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)." \
-    "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') private on loopback, its defaults (fsync on); AkkaImap storage.fsync = on." \
+    "PostgreSQL $(pg_version) private on loopback, its defaults (fsync on); AkkaImap storage.fsync = on." \
     "Server CPU of the PostgreSQL run is AkkaImap's plus PostgreSQL's; PostgreSQL's share of it: $(cat "$WORK/pg-share")%." \
     "Produced by \`bench/store-pg.sh\`."
   echo

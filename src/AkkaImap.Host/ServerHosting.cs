@@ -45,6 +45,13 @@ internal static class ServerHosting
         {
             (host, store, serveLock, telemetry) = await StartAsync(config, loggers, log, ct);
         }
+        catch (Exception ex) when (ex is StoppedDuringStartException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // SIGTERM or SIGINT before the listeners were bound (a node still joining its cluster):
+            // nothing was served, nothing is left to drain; StartAsync closed what it opened.
+            log.LogInformation("AkkaImap stopped before it served: asked to stop during start-up");
+            return 0;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // One line on stderr and exit 1 (AkkaImapCli); the stack trace only at debug level.
@@ -108,10 +115,18 @@ internal static class ServerHosting
             {
                 await host.StartAsync(ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // SIGTERM (SignalLifetime) stops the application, which cancels the hosted services' start.
+                var stopAsked = ct.IsCancellationRequested
+                    || host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
                 await StopQuietly(host);
                 host.Dispose();
+                if (ex is OperationCanceledException && stopAsked)
+                {
+                    throw new StoppedDuringStartException(ex);
+                }
+
                 // Bind and configuration failures already read as the one line naming the fix.
                 throw ex switch
                 {
@@ -326,6 +341,9 @@ internal static class ServerHosting
             // Start-up already failed; that error is the one to report.
         }
     }
+
+    /// <summary>The operator stopped the server (SIGTERM, SIGINT) before it was serving.</summary>
+    private sealed class StoppedDuringStartException(Exception inner) : Exception("stopped during start-up", inner);
 
     /// <summary>Starts the IMAP server once the actor system runs, says where it listens, and stops it first on shutdown.</summary>
     private sealed class ImapService(ActorSystem system, IRequiredActor<OwnerRegion> owners, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers) : IHostedService

@@ -32,9 +32,34 @@ public interface IOwnerMessage;
 /// <summary>
 /// A reply from an <see cref="Owners.OwnerActor"/> to the sender of a command. It follows a client
 /// command, so it is not client activity: it must not restart the session's idle timer (the
-/// session gets replies directly, not through Ask).
+/// session gets replies directly, not through Ask). A request that carries an id gets its reply
+/// inside an <see cref="OwnerReply"/>, which is why every reply is listed here for JSON.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$r")]
+[JsonDerivedType(typeof(FolderInSync), "in-sync")]
+[JsonDerivedType(typeof(FolderSelected), "selected")]
+[JsonDerivedType(typeof(MessagesAppended), "appended")]
+[JsonDerivedType(typeof(FlagsStored), "stored")]
+[JsonDerivedType(typeof(MessagesCopied), "copied")]
+[JsonDerivedType(typeof(MessagesMoved), "moved")]
+[JsonDerivedType(typeof(Expunged), "expunged")]
+[JsonDerivedType(typeof(FolderCreated), "created")]
+[JsonDerivedType(typeof(FolderDeleted), "deleted")]
+[JsonDerivedType(typeof(FolderRenamed), "renamed")]
+[JsonDerivedType(typeof(SubscriptionChanged), "subscribed")]
+[JsonDerivedType(typeof(AccountCommandFailed), "failed")]
+[JsonDerivedType(typeof(PublicFolders.PublicFolderDenied), "denied")]
+[JsonDerivedType(typeof(PublicFolders.FolderRightsSet), "rights-set")]
 public interface IAccountReply : INotInfluenceReceiveTimeout, IOwnerMessage;
+
+/// <summary>
+/// The reply to the request <see cref="AccountEnvelope.RequestId"/> named. A session numbers its
+/// requests and takes only the reply it waits for: one that comes after the session gave up on it
+/// (<c>limits.owner-reply-timeout</c>; in a cluster the owner was moving to another node) is never
+/// taken for the next command's. A request without an id (0: an Ask, which has its own temporary
+/// reply-to, or a test) gets the bare <see cref="IAccountReply"/>.
+/// </summary>
+public sealed record OwnerReply(long RequestId, IAccountReply Reply) : IOwnerMessage, INotInfluenceReceiveTimeout;
 
 /// <summary>
 /// A reply that committed changes to folders. <see cref="Changes"/> are exactly the events the
@@ -55,17 +80,20 @@ public interface IFolderChangeReply : IAccountReply
 /// is the signed-in account: the reader whose \Seen marks count in public folders.
 /// <see cref="TraceParent"/> is the W3C trace context of the command's owner round trip when it is
 /// traced (null otherwise), so the owner's span joins the same trace, on any node.
+/// <see cref="RequestId"/>, when not 0, comes back with the reply (<see cref="OwnerReply"/>).
 /// </summary>
 public sealed record AccountEnvelope(
     long AccountId,
     IAccountCommand Command,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null) : IOwnerMessage;
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long RequestId = 0) : IOwnerMessage;
 
 /// <summary>What an owner entity receives: the command and the account it is made for (from <see cref="AccountEnvelope"/>).</summary>
 public sealed record OwnerRequest(
     long ReaderId,
     IAccountCommand Command,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null) : IOwnerMessage;
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long RequestId = 0) : IOwnerMessage;
 
 /// <summary>
 /// After <see cref="SubscriptionEnded"/> (or the owner's death): subscribe the sender again to the
@@ -163,8 +191,14 @@ public sealed record FolderInSync(long FolderId) : IAccountReply;
 /// </summary>
 public sealed record FolderSelected(FolderSnapshot Snapshot, int RowsBefore = 0) : IAccountReply;
 
-/// <summary>A piece of a large snapshot, sent before its <see cref="FolderSelected"/>, in UID order.</summary>
-public sealed record SnapshotRows(long FolderId, IReadOnlyList<MessageFlagState> Rows) : IOwnerMessage, INotInfluenceReceiveTimeout;
+/// <summary>
+/// A piece of a large snapshot, sent before its <see cref="FolderSelected"/>, in UID order;
+/// <paramref name="RequestId"/> is the SELECT's (<see cref="OwnerReply"/>).
+/// </summary>
+public sealed record SnapshotRows(
+    long FolderId,
+    IReadOnlyList<MessageFlagState> Rows,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long RequestId = 0) : IOwnerMessage, INotInfluenceReceiveTimeout;
 
 /// <summary>
 /// The append committed. <paramref name="Messages"/> are the new messages (uid, flags, keywords,

@@ -3,7 +3,8 @@ using AkkaImap.Storage;
 namespace AkkaImap.Server.Commands;
 
 /// <summary>
-/// Message bodies cross the owner region by reference above <see cref="InlineLimit"/>: the session
+/// Message bodies cross the owner region by reference above <see cref="InlineLimit"/> (one body, or
+/// all of a command's together): the session
 /// stores them first (<see cref="IMailStore.StageMessageAsync"/>, MIME analysis included) and the
 /// APPEND it sends the owner carries the handle, so no message between actors or nodes is larger
 /// than a remoting frame allows.
@@ -18,17 +19,42 @@ internal static class MessageStaging
 
     /// <summary>Stages the large bodies of <paramref name="requests"/>, if any, then continues with the requests to send.</summary>
     public static CommandOutcome Then(SessionContext context, IReadOnlyList<AppendRequest> requests, Func<IReadOnlyList<AppendRequest>, CommandOutcome> send) =>
-        requests.Any(r => r.Content.Length > InlineLimit)
-            ? CommandOutcome.Await(StageAsync(context.Store, requests), send)
+        ToStage(requests) is { Count: > 0 } stage
+            ? CommandOutcome.Await(StageAsync(context.Store, requests, stage), send)
             : send(requests);
 
-    private static async Task<IReadOnlyList<AppendRequest>> StageAsync(IMailStore store, IReadOnlyList<AppendRequest> requests)
+    /// <summary>
+    /// The requests whose bodies go by reference: every one over <see cref="InlineLimit"/>, then the
+    /// largest of the others until those left inline fit in <see cref="InlineLimit"/> together. A
+    /// MULTIAPPEND (or a COPY of many messages into public folders) of bodies each under the limit
+    /// is still one message to the owner: 30 bodies of 20 KB were 600 KB, which Akka.Remote discards
+    /// between nodes (over its 128,000-byte frame), leaving the command to time out.
+    /// </summary>
+    internal static IReadOnlySet<int> ToStage(IReadOnlyList<AppendRequest> requests)
+    {
+        var stage = new HashSet<int>();
+        long inline = 0;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            if (requests[i].Content.Length > InlineLimit) stage.Add(i);
+            else inline += requests[i].Content.Length;
+        }
+        foreach (var i in Enumerable.Range(0, requests.Count).Where(i => !stage.Contains(i)).OrderByDescending(i => requests[i].Content.Length))
+        {
+            if (inline <= InlineLimit) break;
+            stage.Add(i);
+            inline -= requests[i].Content.Length;
+        }
+        return stage;
+    }
+
+    private static async Task<IReadOnlyList<AppendRequest>> StageAsync(IMailStore store, IReadOnlyList<AppendRequest> requests, IReadOnlySet<int> stage)
     {
         var staged = new AppendRequest[requests.Count];
         for (int i = 0; i < staged.Length; i++)
         {
             var request = requests[i];
-            staged[i] = request.Content.Length > InlineLimit
+            staged[i] = stage.Contains(i)
                 ? request with { Content = ReadOnlyMemory<byte>.Empty, StagedBodyId = await store.StageMessageAsync(request.Content).ConfigureAwait(false) }
                 : request;
         }

@@ -103,10 +103,10 @@ public sealed partial class OwnerActor : ReceiveActor
                 return Task.CompletedTask;
             case SyncFolder m:
                 // Runs after every command taken before it, whose events are already sent.
-                Sender.Tell(new FolderInSync(m.FolderId), Self);
+                Reply(Sender, request, new FolderInSync(m.FolderId));
                 return Task.CompletedTask;
             case CountSubscribers m:
-                Sender.Tell(new SubscriberCount(_state.SubscribersOf(m.FolderId)), Self);
+                Reply(Sender, request, new SubscriberCount(_state.SubscribersOf(m.FolderId)));
                 return Task.CompletedTask;
             case SelectFolder: return Run(request, Select);
             case Resubscribe: return Run(request, Resubscribing);
@@ -123,7 +123,7 @@ public sealed partial class OwnerActor : ReceiveActor
             case SetSubscribed: return Run(request, Subscribe);
             case SetFolderRights: return Run(request, SetRights);
             default:
-                Sender.Tell(new AccountCommandFailed(AccountFailure.Cannot, "Not supported here"), Self);
+                Reply(Sender, request, new AccountCommandFailed(AccountFailure.Cannot, "Not supported here"));
                 return Task.CompletedTask;
         }
     }
@@ -152,7 +152,7 @@ public sealed partial class OwnerActor : ReceiveActor
         catch (Exception ex)
         {
             _log.Error(ex, "{0} {1}: {2} failed", _owner.Kind, _owner.Id, request.Command.GetType().Name);
-            requester.Tell(new AccountCommandFailed(AccountFailure.ServerBug, "Internal error, try again later"), Self);
+            Reply(requester, request, new AccountCommandFailed(AccountFailure.ServerBug, "Internal error, try again later"));
             // The failure may have come after a commit (e.g. reading back an append): make the
             // cache and every session, the requester included, agree with the store again.
             await ResyncLoadedFolders();
@@ -161,24 +161,27 @@ public sealed partial class OwnerActor : ReceiveActor
         // New messages go \Recent to one session (RFC 3501 §2.3.2), the requester preferred.
         var claims = await ClaimRecentAsync(events, requester);
         // The requester learns its own change from the reply, before anyone else hears of it.
-        Reply(requester, MarkRecent(reply, requester, claims));
+        Reply(requester, request, MarkRecent(reply, requester, claims));
         Publish(events, requester, claims);
         // Mail appended, copied or moved into a folder nobody has selected makes it bigger.
         _state.Trim();
     }
 
-    /// <summary>Sends a reply; a large snapshot goes in pieces (<see cref="SnapshotRows"/> first, then the rest).</summary>
-    private void Reply(IActorRef requester, object reply)
+    /// <summary>
+    /// Sends a reply, with the request's id when it has one (<see cref="OwnerReply"/>); a large
+    /// snapshot goes in pieces (<see cref="SnapshotRows"/> first, then the rest).
+    /// </summary>
+    private void Reply(IActorRef requester, OwnerRequest request, object reply)
     {
         if (reply is FolderSelected { Snapshot.Messages.Count: > OwnerSharding.SnapshotChunk } selected)
         {
             var rows = selected.Snapshot.Messages;
             int last = (rows.Count - 1) / OwnerSharding.SnapshotChunk * OwnerSharding.SnapshotChunk;
             for (int from = 0; from < last; from += OwnerSharding.SnapshotChunk)
-                requester.Tell(new SnapshotRows(selected.Snapshot.FolderId, Slice(rows, from, OwnerSharding.SnapshotChunk)), Self);
+                requester.Tell(new SnapshotRows(selected.Snapshot.FolderId, Slice(rows, from, OwnerSharding.SnapshotChunk), request.RequestId), Self);
             reply = new FolderSelected(selected.Snapshot with { Messages = Slice(rows, last, rows.Count - last) }, RowsBefore: last);
         }
-        requester.Tell(reply, Self);
+        requester.Tell(request.RequestId != 0 && reply is IAccountReply answer ? new OwnerReply(request.RequestId, answer) : reply, Self);
     }
 
     private static MessageFlagState[] Slice(IReadOnlyList<MessageFlagState> rows, int from, int count)

@@ -49,6 +49,7 @@ public sealed class OwnerMessageSerializer(ExtendedActorSystem system) : Seriali
         (typeof(FolderEvent), "event", OwnerJson.Default.FolderEvent),
         (typeof(SubscriptionEnded), "ended", OwnerJson.Default.SubscriptionEnded),
         (typeof(Resubscribed), "resubscribed", OwnerJson.Default.Resubscribed),
+        (typeof(OwnerReply), "reply", OwnerJson.Default.OwnerReply),
     ];
 
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType =
@@ -93,4 +94,5 @@ public sealed class OwnerMessageSerializer(ExtendedActorSystem system) : Seriali
 [JsonSerializable(typeof(FolderEvent))]
 [JsonSerializable(typeof(SubscriptionEnded))]
 [JsonSerializable(typeof(Resubscribed))]
+[JsonSerializable(typeof(OwnerReply))]
 internal sealed partial class OwnerJson : JsonSerializerContext;

@@ -89,8 +89,8 @@ public static class OwnerSharding
 
         public override object EntityMessage(object message) => message switch
         {
-            AccountEnvelope { Command: ToPublicFolders p } e => new OwnerRequest(e.AccountId, p.Command, e.TraceParent),
-            AccountEnvelope e => new OwnerRequest(e.AccountId, e.Command, e.TraceParent),
+            AccountEnvelope { Command: ToPublicFolders p } e => new OwnerRequest(e.AccountId, p.Command, e.TraceParent, e.RequestId),
+            AccountEnvelope e => new OwnerRequest(e.AccountId, e.Command, e.TraceParent, e.RequestId),
             _ => message,
         };
     }

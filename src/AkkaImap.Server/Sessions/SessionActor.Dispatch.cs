@@ -26,6 +26,8 @@ public sealed partial class SessionActor
 
     private Running? _running;
     private int _step;
+    /// <summary>The id of the last owner request (<see cref="AccountEnvelope.RequestId"/>); only its reply is taken.</summary>
+    private long _requestId;
     private int _badInARow;
 
     /// <summary>
@@ -222,8 +224,9 @@ public sealed partial class SessionActor
                 break;
             case CommandOutcome.AccountRequest request when _context.Account is { } account:
                 running.AccountReply = request.Then;
+                running.RequestId = ++_requestId;
                 running.OwnerSpan = ImapTracing.StartOwnerCall(running.Span, request.Command);
-                _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command, ImapTracing.TraceParent(running.OwnerSpan)), Self);
+                _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command, ImapTracing.TraceParent(running.OwnerSpan), running.RequestId), Self);
                 Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), _services.Settings.Limits.OwnerReplyTimeout);
                 Become(Busy);
                 SendOutput();
@@ -394,6 +397,12 @@ public sealed partial class SessionActor
         public long Started { get; } = Stopwatch.GetTimestamp();
 
         public Func<IAccountReply, CommandOutcome>? AccountReply { get; set; }
+
+        /// <summary>The id of the owner request <see cref="AccountReply"/> waits for.</summary>
+        public long RequestId { get; set; }
+
+        /// <summary>An owner reply (or a piece of a snapshot) for the request this command waits for.</summary>
+        public bool Awaits(long requestId) => AccountReply is not null && RequestId == requestId;
 
         public Func<ReadOnlyMemory<byte>, CommandOutcome>? Line { get; set; }
 

@@ -164,13 +164,15 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 Apply(CommandOutcome.Failed(failed.Cause));
                 Pump();
                 break;
-            case SnapshotRows rows:
+            case SnapshotRows rows when _running?.Awaits(rows.RequestId) == true:
                 (_snapshotRows ??= []).AddRange(rows.Rows);
                 break;
-            case IAccountReply reply when _running?.AccountReply is { } then:
+            case OwnerReply answer when _running?.Awaits(answer.RequestId) == true:
+                var then = _running.AccountReply!;
                 _running.AccountReply = null;
                 _running.EndOwnerCall();
                 Timers.Cancel(StepTimer);
+                var reply = answer.Reply;
                 if (reply is FolderSelected selected)
                 {
                     reply = Assembled(selected);
@@ -182,12 +184,13 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
                 _running.AccountReply = null;
                 _running.EndOwnerCall();
+                _snapshotRows = null;
                 _log.Warning("{0}: no reply from the account within {1} (akka-imap.limits.owner-reply-timeout)", _running.Name, _services.Settings.Limits.OwnerReplyTimeout);
-                Apply(CommandOutcome.ServerBug("The mailbox did not answer in time"));
-                // Its reply may still come (in a cluster the owner was moving to another node), and
-                // replies carry no request id: it would be taken for the next command's. The session
-                // ends instead; the client reconnects and reads what the store has.
-                CloseWithBye("The mailbox did not answer in time; reconnect");
+                // Its reply may still come (in a cluster the owner was moving to another node); it
+                // carries this request's id, so it is never taken for the next command's
+                // (OnLateReply). The change may or may not be made: the client can look.
+                Apply(CommandOutcome.No("The mailbox did not answer in time; the command may or may not have been done", ResponseCode.Unavailable));
+                Pump();
                 break;
             case ReceiveTimeout when _outputBlocked:
                 // Neither reading what we sent nor sending anything for idle-timeout: gone or stuck.
@@ -400,6 +403,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             case ResubscribeAgain:
                 if (_owner is null) Resubscribe();
                 break;
+            case OwnerReply late:
+                OnLateReply(late.Reply);
+                break;
             case FolderEvent or StepReady or StepFailed or StepTimedOut or IAccountReply or SnapshotRows or Terminated or OutputSent:
                 // Of a folder left meanwhile, or of a command already answered.
                 break;
@@ -410,6 +416,37 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     }
 
     // ---- the selected folder's owner ----
+
+    /// <summary>
+    /// The reply to a command this session already answered <c>NO [UNAVAILABLE]</c> (its owner
+    /// answered after <c>limits.owner-reply-timeout</c>). Its command is not run on, but what it did
+    /// stays true: the owner told the other sessions of its changes and not this one, so they are
+    /// queued for the selected folder as any other session's would be (the view ignores what it
+    /// knows). A late SELECT subscribed this session to a folder it does not have selected: that
+    /// subscription is ended, unless a command waits for that owner (its SELECT may be the newer).
+    /// </summary>
+    private void OnLateReply(IAccountReply reply)
+    {
+        var view = _context.Selected;
+        switch (reply)
+        {
+            case IFolderChangeReply changed when view is not null:
+                view.Enqueue(changed);
+                break;
+            case FlagsStored stored when view?.FolderId == stored.FolderId:
+                view.Enqueue(new FlagsChanged(stored.Changed, stored.HighestModSeq));
+                break;
+            case FolderSelected selected when view?.FolderId != selected.Snapshot.FolderId && _running?.AccountReply is null && _context.Account is { } account:
+                // Straight to the owner that answered (the account's or the post office's).
+                Sender.Tell(new OwnerRequest(account.Id, new UnselectFolder(selected.Snapshot.FolderId)), Self);
+                break;
+        }
+        if (_running is { Idle: true, Line: not null })
+        {
+            FlushView(expungeAllowed: true);
+            SendOutput();
+        }
+    }
 
     /// <summary>A large snapshot came in pieces (<see cref="SnapshotRows"/> first): put them back together.</summary>
     private FolderSelected Assembled(FolderSelected selected)

@@ -11,9 +11,10 @@ namespace AkkaImap.IntegrationTests.Cluster;
 /// One node of <see cref="ClusterFixture"/>: a real <c>akkaimap serve</c> on loopback with its own
 /// data folder, IMAP, remoting and telemetry ports, storing in the cluster's PostgreSQL and joining
 /// the others through <c>akka.cluster.seed-nodes</c>, with failure detection and the Split Brain
-/// Resolver shortened so a killed node is downed within seconds.
+/// Resolver shortened so a killed node is downed within seconds. <paramref name="settings"/> are more
+/// <c>akka-imap</c> keys (the fixture's <see cref="ClusterFixture.NodeSettings"/>).
 /// </summary>
-public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnlyList<int> remotingPorts, IReadOnlyDictionary<string, string> users) : ServerFixture
+public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnlyList<int> remotingPorts, IReadOnlyDictionary<string, string> users, string settings = "") : ServerFixture
 {
     public int Index { get; } = index;
 
@@ -31,6 +32,7 @@ public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnly
         # A command sent to an owner on a node that just died is answered NO within this.
         limits.owner-reply-timeout = 20s
         telemetry.prometheus.port = {{MetricsPort}}
+        {{settings}}
         """;
 
     protected override string ExtraAkkaSettings => $$"""
@@ -61,7 +63,7 @@ public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnly
 /// A private PostgreSQL and three <c>akkaimap serve</c> processes on loopback forming one cluster
 /// over it, once per test class. The first node forms the cluster; the other two join it.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const int NodeCount = 3;
 
@@ -80,17 +82,20 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public PostgresForServer Postgres => _postgres!;
 
-    public async Task InitializeAsync()
+    /// <summary>More <c>akka-imap</c> keys for every node.</summary>
+    protected virtual string NodeSettings => string.Empty;
+
+    public virtual async Task InitializeAsync()
     {
         _postgres = await PostgresForServer.StartAsync();
         var remoting = Enumerable.Range(0, NodeCount).Select(_ => ServerFixture.FreePort()).ToArray();
-        Nodes = Enumerable.Range(0, NodeCount).Select(i => new ClusterNode(i, _postgres, remoting, Users)).ToArray();
+        Nodes = Enumerable.Range(0, NodeCount).Select(i => new ClusterNode(i, _postgres, remoting, Users, NodeSettings)).ToArray();
         // The first seed forms the cluster (alone, after seed-node-timeout); the others join it.
         await Nodes[0].InitializeAsync();
         await Task.WhenAll(Nodes.Skip(1).Select(n => n.InitializeAsync()));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Task.WhenAll(Nodes.Select(n => n.DisposeAsync()));
         if (Environment.GetEnvironmentVariable("AKKAIMAP_CLUSTER_LOGS") is { Length: > 0 } logs)

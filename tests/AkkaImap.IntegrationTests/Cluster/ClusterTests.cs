@@ -24,10 +24,7 @@ namespace AkkaImap.IntegrationTests.Cluster;
 [TestCaseOrderer("AkkaImap.IntegrationTests.Infrastructure.ByNameOrderer", "AkkaImap.IntegrationTests")]
 public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
-    /// <summary>Bounds every wait, so a change that never arrives fails the test instead of hanging it.</summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-
-    private static readonly string[] Folders = ["INBOX", "Trash"];
+    private static readonly TimeSpan Bound = ClusterChecks.Bound;
 
     private IReadOnlyList<ClusterNode> Nodes => cluster.Nodes;
 
@@ -96,7 +93,7 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
 
         foreach (var (client, node) in new[] { (one, 1), (two, 2) })
         {
-            await Until(async () =>
+            await ClusterChecks.Until(async () =>
             {
                 try
                 {
@@ -119,9 +116,9 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         // Every account's owner runs somewhere; the node with the most of them dies.
         foreach (var login in ClusterFixture.Loaded)
         {
-            ledger.Check("before", await ScanAsync(Nodes[0], login, Round), []);
+            ledger.Check("before", await ClusterChecks.ScanAsync(Nodes[0], login, Round), []);
         }
-        var victim = await BusiestNodeAsync();
+        var victim = await ClusterChecks.BusiestNodeAsync(Nodes, output);
         var survivors = Nodes.Where(n => n != victim).ToArray();
         output.WriteLine($"killing node {victim.Index}");
 
@@ -142,13 +139,13 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
             var load = workers.Select(w => Task.Run(() => w.RunAsync(Round, stop.Token, () => Volatile.Read(ref disturbed)))).ToArray();
             try
             {
-                await Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= 30 || workers.Any(w => w.Failure is not null)), "30 changes before the kill");
+                await ClusterChecks.Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= 30 || workers.Any(w => w.Failure is not null)), "30 changes before the kill");
                 Volatile.Write(ref disturbed, true);
                 var atKill = workers.Select(w => Volatile.Read(ref w.Acknowledged)).ToArray();
                 var clock = Stopwatch.StartNew();
                 await victim.KillAsync();
                 // Every account serves again from the survivors: each worker gets changes acknowledged.
-                await Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= atKill[i] + 5).All(x => x) || workers.Any(w => w.Failure is not null)),
+                await ClusterChecks.Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= atKill[i] + 5).All(x => x) || workers.Any(w => w.Failure is not null)),
                     "every account serving again after the kill");
                 output.WriteLine($"every account had 5 changes acknowledged {clock.Elapsed.TotalSeconds:F1} s after the kill (machine load {File.ReadAllText("/proc/loadavg").Trim()})");
             }
@@ -159,7 +156,7 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
             }
             Assert.All(workers, w => Assert.True(w.Failure is null, w.Failure));
             output.WriteLine($"acknowledged {workers.Sum(w => w.Acknowledged)}, interrupted {workers.Sum(w => w.Interrupted)}");
-            await CheckAsync(ledger, workers, Round, survivors[1]);
+            await ClusterChecks.CheckAsync(ledger, workers, Round, survivors[1], output);
 
             // IDLE clients on the survivors keep hearing new mail, whichever node owned their account.
             foreach (var (client, idle, login) in idlers)
@@ -201,9 +198,9 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         const string Round = "term";
         foreach (var login in ClusterFixture.Loaded)
         {
-            ledger.Check("before", await ScanAsync(Nodes[0], login, Round), []);
+            ledger.Check("before", await ClusterChecks.ScanAsync(Nodes[0], login, Round), []);
         }
-        var leaving = await BusiestNodeAsync();
+        var leaving = await ClusterChecks.BusiestNodeAsync(Nodes, output);
         var staying = Nodes.Where(n => n != leaving).ToArray();
         output.WriteLine($"stopping node {leaving.Index}");
 
@@ -222,12 +219,12 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         var load = workers.Select(w => Task.Run(() => w.RunAsync(Round, stop.Token, () => Volatile.Read(ref disturbed)))).ToArray();
         try
         {
-            await Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= 40 || workers.Any(w => w.Failure is not null)), "40 changes before SIGTERM");
+            await ClusterChecks.Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= 40 || workers.Any(w => w.Failure is not null)), "40 changes before SIGTERM");
             Volatile.Write(ref disturbed, true);
             await leaving.SignalAsync("TERM");
             Assert.Equal(0, await leaving.WaitForExitAsync());
             var afterExit = workers.Select(w => Volatile.Read(ref w.Acknowledged)).ToArray();
-            await Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= afterExit[i] + 3).All(x => x) || workers.Any(w => w.Failure is not null)),
+            await ClusterChecks.Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= afterExit[i] + 3).All(x => x) || workers.Any(w => w.Failure is not null)),
                 "every account serving after the node left");
         }
         finally
@@ -243,71 +240,7 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         }
         // The clients of the leaving node were told to go, and carried on elsewhere.
         Assert.All(workers.Where(w => w.Reconnect is not null), w => Assert.True(w.Reconnects >= 1, $"{w.Login} was never disconnected"));
-        await CheckAsync(ledger, workers, Round, staying[0]);
-    }
-
-    /// <summary>The node hosting the most owner entities (at least one), after every account was opened.</summary>
-    private async Task<ClusterNode> BusiestNodeAsync()
-    {
-        foreach (var login in ClusterFixture.Loaded)
-        {
-            using var client = await Nodes[0].ConnectAsync(login);
-            await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
-        }
-        var counts = new List<(ClusterNode Node, double Entities)>();
-        foreach (var node in Nodes)
-        {
-            counts.Add((node, (await node.ScrapeAsync()).Sum("akkaimap_owner_entities")));
-        }
-        output.WriteLine("owner entities per node: " + string.Join(", ", counts.Select(c => $"{c.Node.Index}: {c.Entities}")));
-        var busiest = counts.MaxBy(c => c.Entities);
-        Assert.True(busiest.Entities >= 1, "no node hosts an owner");
-        return busiest.Node;
-    }
-
-    private async Task CheckAsync(CrashLedger ledger, IReadOnlyList<ClusterWorker> workers, string round, ServerFixture node)
-    {
-        foreach (var worker in workers)
-        {
-            foreach (var (folder, uid, messageId) in worker.Acks)
-            {
-                ledger.Acknowledged(round, $"{worker.Login}/{folder}", uid, messageId);
-            }
-        }
-        foreach (var login in ClusterFixture.Loaded)
-        {
-            ledger.Check(round, await ScanAsync(node, login, round), workers.Where(w => w.Login == login).SelectMany(w => w.Messages));
-        }
-        output.WriteLine($"{round}: unanswered changes settled as [{string.Join(", ", ledger.Settled)}]");
-
-        // The load did what it says.
-        var all = workers.SelectMany(w => w.Messages).ToList();
-        Assert.Contains(all, m => m.Instances.Any(i => i.Folder == "Trash"));
-        Assert.Contains(all, m => m.Flagged);
-        Assert.Contains(all, m => m.Instances.Count == 0);
-    }
-
-    /// <summary>An account's folders as <paramref name="node"/> shows them, only this round's messages, keyed "login/folder".</summary>
-    private static async Task<Dictionary<string, FolderState>> ScanAsync(ServerFixture node, string login, string round)
-    {
-        var states = new Dictionary<string, FolderState>();
-        using var client = await node.ConnectAsync(login);
-        foreach (var name in Folders)
-        {
-            var folder = name == "INBOX" ? client.Inbox : await client.GetFolderAsync(name);
-            await folder.OpenAsync(FolderAccess.ReadOnly);
-            var summaries = folder.Count == 0
-                ? []
-                : await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags);
-            var messages = summaries
-                .Select(s => (s.UniqueId.Id, (s.Envelope?.MessageId ?? "(none)").Trim('<', '>'), s.Flags?.HasFlag(MessageFlags.Flagged) == true))
-                .Where(m => m.Item2.StartsWith($"cluster-{round}-", StringComparison.Ordinal))
-                .ToList();
-            states[$"{login}/{name}"] = new FolderState(folder.UidValidity, folder.UidNext?.Id ?? 0, messages);
-            await folder.CloseAsync();
-        }
-        await client.DisconnectAsync(true);
-        return states;
+        await ClusterChecks.CheckAsync(ledger, workers, Round, staying[0], output);
     }
 
     /// <summary>A raw client on <paramref name="node"/> idling in INBOX; completes with the untagged BYE line it gets.</summary>
@@ -338,16 +271,6 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         await Until(l => l.StartsWith('+'));
         idling.SetResult();
         return await Until(l => l.StartsWith("* BYE", StringComparison.Ordinal));
-    }
-
-    private static async Task Until(Func<Task<bool>> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await done())
-        {
-            if (clock.Elapsed > Bound) throw new TimeoutException($"never saw {what}");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>MailKit's IDLE on a selected folder, running until disposed; <see cref="UntilAsync"/> waits for what it hears.</summary>

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using AkkaImap.IntegrationTests.Clients;
 using AkkaImap.IntegrationTests.Durability;
 using AkkaImap.IntegrationTests.Infrastructure;
 using MailKit;
@@ -17,8 +16,7 @@ namespace AkkaImap.IntegrationTests.Cluster;
 /// </summary>
 internal sealed class ClusterWorker(int index, string login, ServerFixture node)
 {
-    private readonly Random _random = new(104_729 * (index + 1));
-    private int _sequence;
+    private readonly MessageChanges _changes = new("cluster", index, seed: 104_729, new ChangeMix(Append: 45, Store: 70, Copy: 70, Move: 85));
 
     public string Login { get; } = login;
 
@@ -28,10 +26,19 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
     /// <summary>Where to go when the connection is lost (the node left); null: the same node.</summary>
     public ServerFixture? Reconnect { get; set; }
 
-    public List<TrackedMessage> Messages { get; } = [];
+    /// <summary>
+    /// Connects through a load balancer instead of to <see cref="Node"/> (which then only knows the
+    /// password): returns a client not yet logged in, and its own address:port.
+    /// </summary>
+    public Func<Task<(ImapClient Client, string Me)>>? Through { get; init; }
+
+    /// <summary>The client's own address:port of every connection made <see cref="Through"/> the balancer.</summary>
+    public List<string> Addresses { get; } = [];
+
+    public List<TrackedMessage> Messages => _changes.Messages;
 
     /// <summary>Acknowledged UIDs: (folder, UID, Message-Id), for the ledger.</summary>
-    public List<(string Folder, uint Uid, string MessageId)> Acks { get; } = [];
+    public List<(string Folder, uint Uid, string MessageId)> Acks => _changes.Acks;
 
     /// <summary>Acknowledged changes.</summary>
     public int Acknowledged;
@@ -49,6 +56,7 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
     public async Task RunAsync(string round, CancellationToken stop, Func<bool> disturbed)
     {
         ImapClient? client = null;
+        IMailFolder? trash = null;
         try
         {
             while (!stop.IsCancellationRequested && Failure is null)
@@ -58,10 +66,11 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
                     if (client is not { IsConnected: true, IsAuthenticated: true })
                     {
                         client?.Dispose();
-                        client = await Node.ConnectAsync(Login);
+                        client = await ConnectAsync();
                         await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
+                        trash = await client.GetFolderAsync("Trash");
                     }
-                    await ChangeAsync(client, round);
+                    await _changes.MakeAsync(client, round, archive: null, trash!);
                     Interlocked.Increment(ref Acknowledged);
                 }
                 catch (ImapCommandException e) when (disturbed())
@@ -102,58 +111,25 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
         }
     }
 
-    private async Task ChangeAsync(ImapClient client, string round)
+    private async Task<ImapClient> ConnectAsync()
     {
-        // A message whose last change was not answered is left as it is: the ledger settles it.
-        var mine = Messages.Where(m => m.InboxUid is not null && m.Pending is null).ToList();
-        int roll = mine.Count < 3 ? 0 : _random.Next(100);
-        if (roll < 45)
+        if (Through is null)
         {
-            await AppendAsync(client, round);
-            return;
+            return await Node.ConnectAsync(Login);
         }
 
-        var message = mine[_random.Next(mine.Count)];
-        var uid = new UniqueId(message.InboxUid!.Value);
-        var inbox = client.Inbox;
-        switch (roll)
+        var (client, me) = await Through();
+        Addresses.Add(me);
+        try
         {
-            case < 70:
-                message.Pending = new PendingChange(ChangeKind.Store, uid.Id);
-                await inbox.AddFlagsAsync(uid, MessageFlags.Flagged, silent: true);
-                message.Flagged = true;
-                break;
-            case < 85:
-                message.Pending = new PendingChange(ChangeKind.Move, uid.Id);
-                var trash = await client.GetFolderAsync("Trash");
-                var moved = await inbox.MoveToAsync(uid, trash) ?? throw new InvalidOperationException("MOVE answered without COPYUID");
-                message.Instances.Remove(("INBOX", uid.Id));
-                message.Instances.Add(("Trash", moved.Id));
-                message.Flagged = false;
-                Acks.Add(("Trash", moved.Id, message.MessageId));
-                break;
-            default:
-                message.Pending = new PendingChange(ChangeKind.Expunge, uid.Id);
-                await inbox.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true);
-                await inbox.ExpungeAsync([uid]);
-                message.Instances.Remove(("INBOX", uid.Id));
-                message.Flagged = false;
-                break;
+            await client.AuthenticateAsync(Login, Node.Users[Login]);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
         }
 
-        message.Pending = null;
-    }
-
-    private async Task AppendAsync(ImapClient client, string round)
-    {
-        var id = $"cluster-{round.Replace(' ', '-')}-w{index}-n{_sequence++}@akkaimap.test";
-        var mime = MailKitMailDayTests.PlainMessage("cluster test " + id, "Is it there exactly once?");
-        mime.MessageId = id;
-        var message = new TrackedMessage(id) { Pending = new PendingChange(ChangeKind.Append, 0) };
-        Messages.Add(message);
-        var uid = await client.Inbox.AppendAsync(mime) ?? throw new InvalidOperationException("APPEND answered without APPENDUID");
-        message.Instances.Add(("INBOX", uid.Id));
-        Acks.Add(("INBOX", uid.Id, id));
-        message.Pending = null;
+        return client;
     }
 }

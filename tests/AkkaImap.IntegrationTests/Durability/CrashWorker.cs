@@ -1,4 +1,3 @@
-using AkkaImap.IntegrationTests.Clients;
 using AkkaImap.IntegrationTests.Infrastructure;
 using MailKit;
 using MailKit.Net.Imap;
@@ -14,15 +13,14 @@ namespace AkkaImap.IntegrationTests.Durability;
 internal sealed class CrashWorker(int index, string login)
 {
     private const int MaxChangesPerRound = 5_000;
-    private readonly Random _random = new(7919 * (index + 1));
-    private int _sequence;
+    private readonly MessageChanges _changes = new("crash", index, seed: 7919, new ChangeMix(Append: 35, Store: 55, Copy: 70, Move: 85));
 
     public string Login { get; } = login;
 
-    public List<TrackedMessage> Messages { get; } = [];
+    public List<TrackedMessage> Messages => _changes.Messages;
 
     /// <summary>This round's acknowledged UIDs: (folder, UID, Message-Id), for the ledger.</summary>
-    public List<(string Folder, uint Uid, string MessageId)> Acks { get; } = [];
+    public List<(string Folder, uint Uid, string MessageId)> Acks => _changes.Acks;
 
     /// <summary>What went wrong other than the kill (a NO, a missing APPENDUID or COPYUID, a drop before the kill).</summary>
     public string? Failure { get; private set; }
@@ -39,7 +37,7 @@ internal sealed class CrashWorker(int index, string login)
             // Changes go on until the kill cuts the connection: then one is in flight.
             for (int i = 0; i < MaxChangesPerRound; i++)
             {
-                await ChangeAsync(client, archive, trash, round);
+                await _changes.MakeAsync(client, round, archive, trash);
                 acknowledged();
             }
         }
@@ -51,64 +49,5 @@ internal sealed class CrashWorker(int index, string login)
         {
             Failure ??= $"worker {index} ({Login}), {round}: {e.GetType().Name}: {e.Message}";
         }
-    }
-
-    private async Task ChangeAsync(ImapClient client, IMailFolder archive, IMailFolder trash, string round)
-    {
-        var inInbox = Messages.Where(m => m.InboxUid is not null).ToList();
-        int roll = inInbox.Count < 3 ? 0 : _random.Next(100);
-        if (roll < 35)
-        {
-            await AppendAsync(client, round);
-            return;
-        }
-
-        var message = inInbox[_random.Next(inInbox.Count)];
-        var uid = new UniqueId(message.InboxUid!.Value);
-        var inbox = client.Inbox;
-        switch (roll)
-        {
-            case < 55:
-                message.Pending = new PendingChange(ChangeKind.Store, uid.Id);
-                await inbox.AddFlagsAsync(uid, MessageFlags.Flagged, silent: true);
-                message.Flagged = true;
-                break;
-            case < 70:
-                message.Pending = new PendingChange(ChangeKind.Copy, uid.Id);
-                var copy = await inbox.CopyToAsync(uid, archive) ?? throw new InvalidOperationException("COPY answered without COPYUID");
-                message.Instances.Add(("Archive", copy.Id));
-                Acks.Add(("Archive", copy.Id, message.MessageId));
-                break;
-            case < 85:
-                message.Pending = new PendingChange(ChangeKind.Move, uid.Id);
-                var moved = await inbox.MoveToAsync(uid, trash) ?? throw new InvalidOperationException("MOVE answered without COPYUID");
-                message.Instances.Remove(("INBOX", uid.Id));
-                message.Instances.Add(("Trash", moved.Id));
-                message.Flagged = false;
-                Acks.Add(("Trash", moved.Id, message.MessageId));
-                break;
-            default:
-                message.Pending = new PendingChange(ChangeKind.Expunge, uid.Id);
-                await inbox.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true);
-                await inbox.ExpungeAsync([uid]);
-                message.Instances.Remove(("INBOX", uid.Id));
-                message.Flagged = false;
-                break;
-        }
-
-        message.Pending = null;
-    }
-
-    private async Task AppendAsync(ImapClient client, string round)
-    {
-        var id = $"crash-{round.Replace(' ', '-')}-w{index}-n{_sequence++}@akkaimap.test";
-        var mime = MailKitMailDayTests.PlainMessage("crash test " + id, "Is it there exactly once?");
-        mime.MessageId = id;
-        var message = new TrackedMessage(id) { Pending = new PendingChange(ChangeKind.Append, 0) };
-        Messages.Add(message);
-        var uid = await client.Inbox.AppendAsync(mime) ?? throw new InvalidOperationException("APPEND answered without APPENDUID");
-        message.Instances.Add(("INBOX", uid.Id));
-        Acks.Add(("INBOX", uid.Id, id));
-        message.Pending = null;
     }
 }

@@ -3,13 +3,57 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using AkkaImap.IntegrationTests.Infrastructure;
+using MailKit.Net.Imap;
+using MailKit.Security;
 
 namespace AkkaImap.IntegrationTests.Proxy;
 
-/// <summary>One frontend of the private HAProxy: where clients connect, and what it sends the server.</summary>
-public sealed record HaproxyRoute(string Name, int ServerPort, string SendProxy)
+/// <summary>
+/// One frontend of the private HAProxy: where clients connect, and its backend's lines (the
+/// servers, what they are sent, how they are checked).
+/// </summary>
+public sealed record HaproxyRoute(string Name, IReadOnlyList<string> Backend)
 {
+    /// <summary>One server, sent <paramref name="sendProxy"/> (and any other server options).</summary>
+    public HaproxyRoute(string name, int serverPort, string sendProxy)
+        : this(name, [$"server node1 127.0.0.1:{serverPort} {sendProxy}"])
+    {
+    }
+
     public int FrontendPort { get; } = ServerFixture.FreePort();
+
+    /// <summary>
+    /// A MailKit client connected to this frontend from <paramref name="from"/> (a loopback address
+    /// other than the balancer's, so the server can only know it from the PROXY header), not logged
+    /// in; also returns the client's own address:port, as the server's log names it.
+    /// </summary>
+    public async Task<(ImapClient Client, string Me)> ConnectAsync(string from, bool tls = false)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
+            await socket.ConnectAsync(IPAddress.Loopback, FrontendPort);
+            var me = socket.LocalEndPoint!.ToString()!;
+            var client = new ImapClient { Timeout = 30_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
+            try
+            {
+                await client.ConnectAsync(socket, "127.0.0.1", FrontendPort, tls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.None);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+
+            return (client, me);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 }
 
 /// <summary>
@@ -43,7 +87,7 @@ public sealed class PrivateHaproxy : IAsyncDisposable
         }
     }
 
-    /// <summary>The config for <paramref name="routes"/>: one frontend and one backend (one server) each.</summary>
+    /// <summary>The config for <paramref name="routes"/>: one frontend and one backend each.</summary>
     public static string Config(IEnumerable<HaproxyRoute> routes)
     {
         var config = new StringBuilder("""
@@ -66,9 +110,12 @@ public sealed class PrivateHaproxy : IAsyncDisposable
                   default_backend {route.Name}_servers
 
                 backend {route.Name}_servers
-                  server node1 127.0.0.1:{route.ServerPort} {route.SendProxy}
 
                 """);
+            foreach (var line in route.Backend)
+            {
+                config.Append("  ").Append(line).Append('\n');
+            }
         }
 
         return config.ToString();

@@ -64,25 +64,13 @@ public sealed class ProxyProtocolTests(HaproxyServer server) : IClassFixture<Hap
 {
     private const string Login = "alice@example.com";
 
-    /// <summary>A MailKit client connected to <paramref name="route"/> from <paramref name="from"/>; also returns the client's own address:port.</summary>
-    private static async Task<(ImapClient Client, string Me)> ConnectAsync(HaproxyRoute route, string from, bool tls = false)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Parse(from), 0));
-        await socket.ConnectAsync(IPAddress.Loopback, route.FrontendPort);
-        var me = socket.LocalEndPoint!.ToString()!;
-        var client = new ImapClient { Timeout = 30_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
-        await client.ConnectAsync(socket, "127.0.0.1", route.FrontendPort, tls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.None);
-        return (client, me);
-    }
-
     private Task<string> LineOf(string client, string text, string what) =>
         server.WaitForLineAsync(l => l.Contains(client, StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal), what);
 
     [Fact]
     public async Task MailKit_through_send_proxy_v1_logs_in_and_the_log_names_the_client_not_haproxy()
     {
-        var (client, me) = await ConnectAsync(server.PlainV1, "127.0.0.2");
+        var (client, me) = await server.PlainV1.ConnectAsync("127.0.0.2");
         using (client)
         {
             await client.AuthenticateAsync(Login, server.Users[Login]);
@@ -99,7 +87,7 @@ public sealed class ProxyProtocolTests(HaproxyServer server) : IClassFixture<Hap
     [Fact]
     public async Task MailKit_over_implicit_tls_through_send_proxy_v2_logs_in_the_header_comes_before_the_handshake()
     {
-        var (client, me) = await ConnectAsync(server.TlsV2, "127.0.0.3", tls: true);
+        var (client, me) = await server.TlsV2.ConnectAsync("127.0.0.3", tls: true);
         using (client)
         {
             Assert.True(client.IsSecure);
@@ -117,14 +105,14 @@ public sealed class ProxyProtocolTests(HaproxyServer server) : IClassFixture<Hap
     public async Task Auth_trusted_networks_is_decided_on_the_client_address()
     {
         // Both come through the same HAProxy (peer 127.0.0.1, which auth.trusted-networks does not list).
-        var (trusted, _) = await ConnectAsync(server.PlainV2, "127.0.0.2");
+        var (trusted, _) = await server.PlainV2.ConnectAsync("127.0.0.2");
         using (trusted)
         {
             Assert.False(trusted.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
             Assert.Contains("PLAIN", trusted.AuthenticationMechanisms);
         }
 
-        var (outside, me) = await ConnectAsync(server.PlainV2, "127.0.0.3");
+        var (outside, me) = await server.PlainV2.ConnectAsync("127.0.0.3");
         using (outside)
         {
             Assert.True(outside.Capabilities.HasFlag(ImapCapabilities.LoginDisabled));
@@ -139,7 +127,7 @@ public sealed class ProxyProtocolTests(HaproxyServer server) : IClassFixture<Hap
     {
         // An unknown login: its failures are counted per address and never lock an account.
         const string Guess = "nobody@example.com";
-        var (first, firstMe) = await ConnectAsync(server.PlainV1, "127.0.0.6");
+        var (first, firstMe) = await server.PlainV1.ConnectAsync("127.0.0.6");
         using (first)
         {
             await Assert.ThrowsAsync<AuthenticationException>(() => first.AuthenticateAsync(new SaslMechanismPlain(Guess, "wrong-1")));
@@ -150,7 +138,7 @@ public sealed class ProxyProtocolTests(HaproxyServer server) : IClassFixture<Hap
         Assert.DoesNotContain("failed login 3 in a row", server.Output);
 
         // Another client through the same balancer starts from one: it is not charged for 127.0.0.6.
-        var (second, secondMe) = await ConnectAsync(server.PlainV2, "127.0.0.7");
+        var (second, secondMe) = await server.PlainV2.ConnectAsync("127.0.0.7");
         using (second)
         {
             await Assert.ThrowsAsync<AuthenticationException>(() => second.AuthenticateAsync(new SaslMechanismPlain(Guess, "wrong-3")));

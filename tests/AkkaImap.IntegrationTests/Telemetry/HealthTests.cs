@@ -13,12 +13,13 @@ namespace AkkaImap.IntegrationTests.Telemetry;
 /// <summary>
 /// /health/ready before the listeners are bound, through the real executable: a node told to join a
 /// cluster through a seed that never answers stays Joining, never binds its IMAP ports, and says so
-/// (503) while /health/live answers 200. And a telemetry port in use stops start-up with one line.
+/// (503) while /health/live answers 200; SIGTERM then stops it cleanly (exit 0, no stack trace)
+/// although it never finished starting. And a telemetry port in use stops start-up with one line.
 /// </summary>
 public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
 {
     [Fact]
-    public async Task Ready_is_503_naming_what_is_missing_until_the_listeners_are_bound()
+    public async Task Ready_is_503_naming_what_is_missing_until_the_listeners_are_bound_and_SIGTERM_meanwhile_exits_0()
     {
         var metricsPort = ServerFixture.FreePort();
         var imapPort = ServerFixture.FreePort();
@@ -66,11 +67,27 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
                 using var imap = new TcpClient();
                 await imap.ConnectAsync(IPAddress.Loopback, imapPort);
             });
+
+            // Still joining: SIGTERM cancels the start-up, which ends as a stop does.
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(exited.Token);
+            string printed;
+            lock (output) printed = output.ToString();
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{printed}");
+            Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
+            Assert.Contains("stopped before it served", printed, StringComparison.Ordinal);
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Text;
+using Akka.Actor;
+using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Configuration;
+using AkkaImap.Server.Owners;
 using Xunit;
 
 namespace AkkaImap.Server.Tests.Commands.Mailbox;
@@ -33,6 +36,34 @@ public sealed class AppendTests : MailboxTestKit
         var inbox = await FolderAsync("INBOX");
         Assert.Equal(Encoding.ASCII.GetBytes(message), await Store.ReadMessageAsync(inbox.Id, 1));
         Assert.Equal("big", (await Store.GetMessageAsync(inbox.Id, 1))!.Envelope.Subject);
+    }
+
+    [Fact]
+    public async Task A_MULTIAPPEND_of_bodies_each_under_the_inline_limit_still_fits_one_remoting_frame()
+    {
+        // Four bodies of 40 KB: each under MessageStaging.InlineLimit, 160 KB together. What the
+        // owner gets must fit Akka.Remote's default frame (128,000 bytes) once serialized, or a node
+        // would discard it on the way to an owner on another node.
+        var messages = Enumerable.Range(1, 4)
+            .Select(i => $"Subject: part {i}\r\n\r\n" + string.Concat(Enumerable.Repeat(new string((char)('a' + i), 398) + "\r\n", 100)))
+            .ToArray();
+        var validity = await UidValidityAsync("INBOX");
+        var owner = CreateTestProbe();
+        var client = Connect(owners: owner.Ref);
+        client.LogIn();
+
+        client.Send("a APPEND INBOX" + string.Concat(messages.Select(m => $" {{{Encoding.ASCII.GetByteCount(m)}+}}\r\n{m}")) + "\r\n");
+        var envelope = owner.ExpectMsg<AccountEnvelope>(Wait);
+        var wire = new OwnerMessageSerializer((ExtendedActorSystem)Sys).ToBinary(envelope);
+        Assert.True(wire.Length < 128_000, $"the APPEND to the owner is {wire.Length} bytes");
+        Region.Tell(envelope, client.Session);
+
+        Assert.Equal([$"a OK [APPENDUID {validity} 1:4] APPEND completed"], client.ReadUntilTagged("a"));
+        var inbox = await FolderAsync("INBOX");
+        for (uint uid = 1; uid <= 4; uid++)
+        {
+            Assert.Equal(Encoding.ASCII.GetBytes(messages[uid - 1]), await Store.ReadMessageAsync(inbox.Id, uid));
+        }
     }
 
     [Fact]
