@@ -7,8 +7,9 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
-# Published under bench/.build (git-ignored) so that a second run only rebuilds what changed.
-OUT="$HERE/.build"
+# Published under bench/.build (git-ignored) so that a second run only rebuilds what changed;
+# BENCH_BUILD=DIR elsewhere (two scripts running at once).
+OUT=${BENCH_BUILD:-$HERE/.build}
 START=$(date +%s)
 SERVER_PID=""
 
@@ -29,9 +30,10 @@ make_work() { # NAME
 }
 
 # AkkaImap in Release as AKKAIMAP. --r2r: ReadyToRun (precompiled, as a production deployment
-# would publish it) where the runtime pack can be restored, a plain build otherwise.
+# would publish it) where the runtime pack can be restored, a plain build otherwise; BENCH_R2R=0
+# skips it (the ReadyToRun publish took 18 minutes on a loaded 2-core machine).
 build_akkaimap() { # [--r2r]
-  if [ "${1:-}" = --r2r ]; then
+  if [ "${1:-}" = --r2r ] && [ "${BENCH_R2R:-1}" != 0 ]; then
     dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
         -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
       || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
