@@ -9,8 +9,7 @@
 # (fsync on), started as the system user akkaimap-test when run as root; AkkaImap runs with
 # storage.fsync = on for both stores. Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 SECONDS_MEASURED=30
 CLIENTS=50
 KEEP=0
@@ -25,11 +24,6 @@ while [ $# -gt 0 ]; do
 done
 PASSWORD="bench-Secret-1"
 GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
 
 WORK=$(mktemp -d /tmp/akkaimap-bench-pg.XXXXXX)
 chmod 755 "$WORK"
@@ -55,13 +49,8 @@ if [ "$(id -u)" -eq 0 ] && ! id -u akkaimap-test >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin akkaimap-test
 fi
 log "building AkkaImap and the load tool (Release)"
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
-  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+build_akkaimap --r2r
+build_bench
 python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 >/dev/null
 
 # --- PostgreSQL ------------------------------------------------------------------------------------

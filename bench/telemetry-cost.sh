@@ -13,8 +13,7 @@
 set -euo pipefail
 trap 'echo "telemetry-cost.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 ROUNDS=2; CLIENTS=50; SECONDS_MEASURED=20; WARMUP=10
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,7 +24,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 PASSWORD="bench-Secret-1"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 AKKA_PORT=$(free_port); METRICS_PORT=$(free_port); OTLP_PORT=$(free_port)
 GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 WORK=$(mktemp -d /tmp/akkaimap-telemetry-bench.XXXXXX)
@@ -35,18 +33,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
 
 log "building AkkaImap and the load tool (Release)"
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
-  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+build_akkaimap --r2r
+build_bench
 python3 "$GEN_MBOX" "$WORK/sample.mbox" 200 >/dev/null
 
 # An OTLP/HTTP sink: accepts every export (an empty ExportTraceServiceResponse) and counts bytes.
@@ -85,8 +75,7 @@ sed 's/protocol = http\/protobuf }/protocol = http\/protobuf, sample-ratio = 1 }
 "${AKKAIMAP[@]}" postoffice add example.com --config "$WORK/off.conf" >/dev/null
 for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$WORK/off.conf" >/dev/null
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-start_server() { # MODE
+start_mode() { # MODE
   setsid "${AKKAIMAP[@]}" serve --config "$WORK/$1.conf" >>"$WORK/akkaimap-$1.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 480); do port_in_use "$AKKA_PORT" && break; sleep 0.25; done
@@ -94,22 +83,22 @@ start_server() { # MODE
     ( while true; do curl -fsS -o /dev/null "http://127.0.0.1:$METRICS_PORT/metrics" || true; sleep 5; done ) & SCRAPER_PID=$!
   fi
 }
-stop_server() {
+stop_mode() {
   if [ -n "$SCRAPER_PID" ]; then kill "$SCRAPER_PID" 2>/dev/null || true; wait "$SCRAPER_PID" 2>/dev/null || true; SCRAPER_PID=""; fi
   kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
   for _ in $(seq 1 120); do port_in_use "$AKKA_PORT" || break; sleep 0.5; done
 }
 COMMON=(--port "$AKKA_PORT" --user "user{0}@example.com" --password "$PASSWORD" --mbox "$WORK/sample.mbox")
 
-start_server off
+start_mode off
 log "filling $CLIENTS INBOXes with 30 messages each"
 "${BENCH[@]}" fill "${COMMON[@]}" --out "$WORK/fill.json" --pid "$SERVER_PID" --users "$CLIENTS" --first-user 1 --per-user 30 >/dev/null
-stop_server
+stop_mode
 
 declare -A RATE
 for round in $(seq 1 "$ROUNDS"); do
   for mode in off on all; do
-    start_server "$mode"
+    start_mode "$mode"
     log "round $round, telemetry $mode: mixed load, $CLIENTS clients, ${WARMUP}s warm-up + ${SECONDS_MEASURED}s"
     line=$("${BENCH[@]}" mixed "${COMMON[@]}" --out "$WORK/$mode-$round.json" --pid "$SERVER_PID" --clients "$CLIENTS" --first-user 1 \
       --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --label "$mode" | grep -E "^$mode: [0-9]+ commands in")
@@ -117,7 +106,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # "on: 31234 commands in 20.0 s, server CPU 17.21 s, errors 0"
     RATE[$mode-$round]=$(echo "$line" | awk '{c=$2; for (i=1;i<=NF;i++) if ($i=="CPU") cpu=$(i+1); printf "%.0f", c/cpu}')
     RATE[$mode-$round-line]=$line
-    stop_server
+    stop_mode
   done
 done
 OTLP_BYTES=$(cat "$WORK/otlp-bytes" 2>/dev/null || echo 0)
@@ -132,7 +121,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 COST=$(python3 -c "print(f'{(1-$sum_on/$sum_off)*100:.1f}')")
 COST_ALL=$(python3 -c "print(f'{(1-$sum_all/$sum_off)*100:.1f}')")
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(load_avg)
 TABLE="<!-- telemetry-cost: begin (bench/telemetry-cost.sh writes this section) -->
 ## Telemetry cost (issue 13)
 
