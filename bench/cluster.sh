@@ -14,8 +14,7 @@
 # network; the shipped defaults are 3s:20s). PostgreSQL is a private instance (bench/lib-pg.sh).
 # Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 SECONDS_MEASURED=15
 CLIENTS=30
 KEEP=0

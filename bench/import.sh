@@ -11,8 +11,7 @@
 #   import-messages=N import-seconds=S import-msgs-per-s=R import-cpu-s=C rerun-seconds=S2 load-before=L load-after=L2
 # --keep leaves the scratch folder.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 COUNT=100000
 KEEP=0
 while [ $# -gt 0 ]; do

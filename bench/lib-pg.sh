@@ -1,44 +1,36 @@
-# Shared by bench/store-pg.sh and bench/cluster.sh (sourced, not run): the scratch folder, the
-# Release builds of AkkaImap and the load tool, the sample mail, and a private PostgreSQL
-# (Debian's package, installed if missing) on a free loopback port in the scratch folder, started
-# as the system user akkaimap-test when run as root (PostgreSQL refuses to run as root).
-# The sourcing script sets HERE and REPO first, then calls, in order:
-#   bench_init NAME     scratch folder WORK, log(), LOAD_BEFORE
-#   bench_build [0]     AKKAIMAP=(...) and BENCH=(...) (Release; 0 reuses bench/.build), $WORK/sample.mbox
+# Shared by bench/store-pg.sh and bench/cluster.sh (sourced after bench/lib.sh, not run): the
+# scratch folder, the Release builds of AkkaImap and the load tool, the sample mail, and a private
+# PostgreSQL (Debian's package, installed if missing) on a free loopback port in the scratch folder,
+# started as the system user akkaimap-test when run as root (PostgreSQL refuses to run as root).
+# The sourcing script calls, in order:
+#   bench_init NAME     scratch folder WORK, LOAD_BEFORE
+#   bench_build [0]     AKKAIMAP=(...) and BENCH=(...) (Release; 0 reuses the last build), $WORK/sample.mbox
 #   pg_start            PG_BIN, PG_PORT, PG_PASSWORD, PG_PID; then psql_do SQL, pg_conn DB
 # and from its EXIT trap: pg_stop, then bench_clean.
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
 # CPU ticks (user + system) of one process; HZ ticks a second.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 
 bench_init() {
-  START=$(date +%s)
-  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-  WORK=$(mktemp -d "/tmp/akkaimap-bench-$1.XXXXXX")
-  chmod 755 "$WORK"
+  LOAD_BEFORE=$(load_avg)
+  make_work "akkaimap-bench-$1"
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   PG_DATA="$WORK/pg/data"
   AS_PG=()
   if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u akkaimap-test --); fi
 }
 
-bench_build() { # [0: reuse bench/.build as it is]
-  local out="$HERE/.build"
-  if [ "${1:-1}" = 0 ] && [ -f "$out/akkaimap/akkaimap.dll" ] && [ -f "$out/bench/akkaimap-bench.dll" ]; then
-    log "reusing the build in $out"
+bench_build() { # [0: reuse the last build as it is]
+  if [ "${1:-1}" = 0 ] && [ -f "$OUT/akkaimap/akkaimap.dll" ] && [ -f "$OUT/bench/akkaimap-bench.dll" ]; then
+    log "reusing the build in $OUT"
+    AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+    BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
   else
     log "building AkkaImap and the load tool (Release)"
-    dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-        -o "$out/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
-      || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$out/akkaimap" -v quiet -nologo >/dev/null
-    dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$out/bench" -v quiet -nologo >/dev/null
+    build_akkaimap --r2r
+    build_bench
   fi
-  BENCH=(dotnet "$out/bench/akkaimap-bench.dll")
-  AKKAIMAP=(dotnet "$out/akkaimap/akkaimap.dll")
   python3 "${GEN_MBOX:-$HERE/gen_mbox.py}" "$WORK/sample.mbox" 400 >/dev/null
 }
 

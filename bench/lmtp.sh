@@ -13,8 +13,8 @@
 set -euo pipefail
 trap 'echo "lmtp.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+BENCH_LOG_FD=2   # progress on stderr: stdout is the result
+. "$(dirname "$0")/lib.sh"
 SECONDS_RUN=20
 CLIENTS=4
 KEEP=0
@@ -28,48 +28,21 @@ while [ $# -gt 0 ]; do
 done
 USERS=20
 PASSWORD="bench-Secret-1"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 A_IMAP=$(free_port); A_LMTP=$(free_port); D_IMAP=$(free_port); D_LMTP=$(free_port)
 
-WORK=$(mktemp -d /tmp/akkaimap-lmtp-bench.XXXXXX)
-chmod 755 "$WORK"   # Dovecot's unprivileged processes must traverse it
-SERVER_PID=""
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  local sid=$SERVER_PID
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 1 60); do pgrep -s "$sid" >/dev/null 2>&1 || break; sleep 0.5; done
-  pkill -KILL -s "$sid" 2>/dev/null || true
-  SERVER_PID=""
-}
+make_work akkaimap-lmtp-bench   # readable: Dovecot's unprivileged processes must traverse it
 cleanup() {
   stop_server
   if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*" >&2; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() { # PORT LOG
-  for _ in $(seq 1 240); do
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited during start; the end of $2:" >&2; tail -n 20 "$2" >&2; return 1; }
-    port_in_use "$1" && return 0
-    sleep 0.25
-  done
-  echo "server did not listen on $1" >&2; return 1
-}
-
 # --- tools -------------------------------------------------------------------------------------
 if ! command -v dovecot >/dev/null 2>&1 || [ ! -x /usr/lib/dovecot/lmtp ]; then
   log "installing Dovecot's LMTP (dovecot-lmtpd) from Debian's packages"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null
 fi
 log "building AkkaImap (Release)"
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+build_akkaimap
 
 # --- AkkaImap ----------------------------------------------------------------------------------
 AKKA_CONF="$WORK/akkaimap.conf"
@@ -153,7 +126,7 @@ wait_port "$D_LMTP" "$D/dovecot.log"
 echo -n "dovecot: "; run dovecot "$D_LMTP" "$D_IMAP"
 stop_server
 
-log "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; Dovecot $(dovecot --version | cut -d' ' -f1)"
+log "load average before: $LOAD_BEFORE, after: $(load_avg); $(nproc) cores; Dovecot $(dovecot --version | cut -d' ' -f1)"
 python3 - "$WORK/akkaimap.json" "$WORK/dovecot.json" <<'PY'
 import json, sys
 a, d = (json.load(open(p)) for p in sys.argv[1:3])

@@ -9,8 +9,7 @@
 set -euo pipefail
 trap 'echo "proxy.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 ROUNDS=3; SESSIONS=200
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -20,7 +19,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v haproxy >/dev/null || { echo "proxy.sh: needs haproxy (apt-get install haproxy)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port); V1=$(free_port); V2=$(free_port)
 WORK=$(mktemp -d /tmp/akkaimap-proxy-bench.XXXXXX)
 SERVER_PID=""; HAPROXY_PID=""
@@ -29,11 +27,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+build_akkaimap
 cat >"$WORK/akkaimap.conf" <<EOC
 akka-imap {
   port = $PORT
@@ -104,4 +99,4 @@ for mode in ("direct", "v1", "v2"):
     b50 = sorted(base["times"])[len(t) // 2] * 1000
     print(f"| {mode} | {c:.2f} | {c / (base['cpu'] / n * 1000):.2f}x | {p50:.1f} | {p99:.1f} | {p50 / b50:.2f}x |")
 PY
-echo "rounds $ROUNDS x $SESSIONS sessions per path; $(nproc) cores; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rounds $ROUNDS x $SESSIONS sessions per path; $(nproc) cores; load average before: $LOAD_BEFORE, after: $(load_avg)"

@@ -1,31 +1,49 @@
 #!/usr/bin/env bash
-# Indexed SEARCH on a large folder: fills one folder with N synthetic messages (default 100,000;
-# the `large` scenario of vs-dovecot.sh, 1% of bodies hold "zebracorn"), then times SEARCH FROM
-# (median of three) and SEARCH BODY with the full-text index on, restarts the same server with
-# search.full-text-index = off and times them again (every message scanned), for a ratio measured
-# within one run. Prints the machine's load with the figures; the last line is
-#   search-body-ms=B search-from-ms=F scan-body-ms=SB scan-from-ms=SF messages=N
-# Usage: bench/search.sh [MESSAGES]. Needs only dotnet; scratch folder under /tmp, removed at exit.
+# Issue 15's rows on a large folder, AkkaImap beside Dovecot in one run. Each server gets one
+# folder of N synthetic messages (default 100,000; the `large` scenario of vs-dovecot.sh, 1% of
+# bodies hold "zebracorn") and an INBOX of gen_mbox.py's 400 realistic messages, then:
+#   large:    SELECT, FETCH 1:* (UID FLAGS), SEARCH FROM (median of three), SEARCH BODY;
+#   protocol: a plain SELECT (the reference), SORT (DATE), a QRESYNC SELECT that finds 10 flag
+#             changes (medians of three), FETCH of bodies with and without COMPRESS=DEFLATE
+#             (bytes on the wire; the large folder's first 1,000 text messages and the INBOX).
+# AkkaImap runs with the full-text index, then again on the same store with
+# search.full-text-index = off (every message scanned); Dovecot runs without a full-text plugin,
+# with COMPRESS (its imap_zlib plugin). Prints the machine's load with the figures, writes the
+# section between the "protocol-15" markers of RESULTS.md ($BENCH_RESULTS/RESULTS.md if set), and
+# its last line is
+#   search-body-ms=B search-from-ms=F scan-body-ms=SB scan-from-ms=SF sort-date-ms=S
+#   qresync-select-ms=Q select-ms=R compress-wire-ratio=C messages=N
+# (AkkaImap's medians; C = bytes on the wire with COMPRESS over without, for the text messages.)
+# Usage: bench/search.sh [MESSAGES] [--no-dovecot] [--keep]. Needs dotnet, python3 and, unless
+# --no-dovecot, Dovecot (installed with apt-get when missing). Scratch folder under /tmp.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
-MESSAGES=${1:-100000}
-WORK=$(mktemp -d /tmp/akkaimap-search.XXXXXX)
-SERVER_PID=""
+trap 'echo "search.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
+. "$(dirname "$0")/lib.sh"
+MESSAGES=100000
+DOVECOT=1
+KEEP=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-dovecot) DOVECOT=0 ;;
+    --keep) KEEP=1 ;;
+    [0-9]*) MESSAGES=$arg ;;
+    *) echo "usage: $0 [MESSAGES] [--no-dovecot] [--keep]" >&2; exit 2 ;;
+  esac
+done
+make_work akkaimap-search
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  stop_server
+  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-log() { echo "[$(date -u +%H:%M:%S)] $* (load $(cut -d' ' -f1-3 /proc/loadavg))"; }
+log "load average at start: $LOAD_BEFORE ($(nproc) cores)"
+[ "$DOVECOT" = 0 ] || need_packages dovecot dovecot-imapd
 
-OUT="$HERE/.build"
 log "building AkkaImap and the load tool (Release)"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+build_akkaimap --r2r
+build_bench
+python3 "$HERE/gen_mbox.py" "$WORK/sample.mbox" 400 20240601 >/dev/null
+PORT=$(free_port)
 PASSWORD="bench-Secret-1"
 
 configure() { # on|off
@@ -38,32 +56,99 @@ akka-imap {
 }
 EOF
 }
-start() {
-  "${AKKAIMAP[@]}" serve --config "$WORK/akkaimap.conf" >>"$WORK/akkaimap.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 240); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$WORK/akkaimap.log" >&2; return 1; }
-    sleep 0.25
-  done
-  return 1
-}
-stop() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""; }
 figure() { # FILE NAME → the value of the metric whose name ends with NAME
   python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); print(next(("%.1f" % r["Value"]) for r in rows if r["Name"].endswith(sys.argv[2])))' "$1" "$2"
 }
+# One server, already started: the INBOX of user1, the large folder of user0, then every row.
+rows() { # PORT OUT
+  local common=(--port "$1" --user "user{0}@example.com" --password "$PASSWORD")
+  log "filling user1's INBOX with the 400 messages of gen_mbox.py"
+  "${BENCH[@]}" fill "${common[@]}" --mbox "$WORK/sample.mbox" --users 1 --first-user 1 --per-user 400
+  log "filling and searching $MESSAGES messages"
+  "${BENCH[@]}" large "${common[@]}" --messages "$MESSAGES" --user-index 0 --folder Big --label large --out "$2"
+  log "SORT, QRESYNC, COMPRESS"
+  "${BENCH[@]}" protocol "${common[@]}" --user-index 0 --folder Big --mbox-folder INBOX --mbox-user-index 1 --label protocol --out "$2"
+}
 
 configure on
-"${AKKAIMAP[@]}" postoffice add example.com --config "$WORK/akkaimap.conf" >/dev/null
-echo "user0@example.com $PASSWORD" | "${AKKAIMAP[@]}" mailbox import - --config "$WORK/akkaimap.conf" >/dev/null
-start
-log "filling and searching $MESSAGES messages with the index"
-"${BENCH[@]}" large --port "$PORT" --password "$PASSWORD" --messages "$MESSAGES" --user-index 0 --folder Big --label indexed --out "$WORK/indexed.json"
-stop
+akkaimap_users "$WORK/akkaimap.conf" 0 1 "$PASSWORD"
+log "AkkaImap, full-text index on (load $(load_avg))"
+start_akkaimap_conf "$WORK/akkaimap.conf" "$PORT" "$WORK/akkaimap.log"
+rows "$PORT" "$WORK/akkaimap.json"
+stop_server "$PORT"
 configure off
-start
-log "searching again with search.full-text-index = off (every message scanned)"
+log "AkkaImap again, search.full-text-index = off: every message scanned (load $(load_avg))"
+start_akkaimap_conf "$WORK/akkaimap.conf" "$PORT" "$WORK/akkaimap.log"
 "${BENCH[@]}" large --port "$PORT" --password "$PASSWORD" --messages "$MESSAGES" --user-index 0 --folder Big --label scanned --rounds 1 --out "$WORK/scanned.json"
-stop
-log "done; store $(du -sh "$WORK/data" | cut -f1)"
-echo "search-body-ms=$(figure "$WORK/indexed.json" ": SEARCH BODY") search-from-ms=$(figure "$WORK/indexed.json" ": SEARCH FROM") scan-body-ms=$(figure "$WORK/scanned.json" ": SEARCH BODY") scan-from-ms=$(figure "$WORK/scanned.json" ": SEARCH FROM") messages=$MESSAGES"
+stop_server "$PORT"
+log "AkkaImap's store: $(du -sh "$WORK/data" | cut -f1)"
+if [ "$DOVECOT" = 1 ]; then
+  # COMPRESS=DEFLATE in Dovecot 2.3 is the zlib plugin with imap_zlib.
+  dovecot_conf "$WORK/dovecot" "$PORT" 0 1 "$PASSWORD" 'mail_plugins = $mail_plugins zlib
+protocol imap {
+  mail_plugins = $mail_plugins imap_zlib
+}'
+  log "Dovecot $(dovecot --version | cut -d' ' -f1), no full-text plugin (load $(load_avg))"
+  start_dovecot_conf "$WORK/dovecot" "$PORT"
+  rows "$PORT" "$WORK/dovecot.json"
+  stop_server "$PORT"
+fi
+LOAD_AFTER=$(load_avg)
+log "load average at end: $LOAD_AFTER"
+
+RESULTS=${BENCH_RESULTS:-$HERE}
+mkdir -p "$RESULTS"
+python3 - "$RESULTS/RESULTS.md" "$WORK" "$MESSAGES" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" "$(date -u '+%Y-%m-%d %H:%M UTC')" <<'PY'
+import json, os, re, sys
+path, work, messages, before, after, cores, when = sys.argv[1:]
+def load(name):
+    p = os.path.join(work, name)
+    return {r["Name"]: r for r in json.load(open(p))} if os.path.exists(p) else {}
+akka, scan, dove = load("akkaimap.json"), load("scanned.json"), load("dovecot.json")
+def cell(rows, name):
+    r = rows.get(name)
+    if r is None:
+        return ""
+    return f"{r['Value']:.3f}" if r["Unit"] == "ratio" else f"{r['Value']:,.0f}" if r["Unit"] == "count" else f"{r['Value']:,.1f} {r['Unit']}"
+def ratio(a, b):
+    try:
+        return f"{a['Value'] / b['Value']:.2f}×"
+    except (KeyError, TypeError, ZeroDivisionError):
+        return ""
+n = int(messages)
+rows = [
+    ("SELECT (first, loads the folder)", "large: SELECT (first)", ""),
+    ("SELECT (the reference below)", "protocol: SELECT (reference)", ""),
+    ("QRESYNC SELECT, 10 changes since the client's MODSEQ", "protocol: QRESYNC SELECT, 10 changes", "< 20 ms"),
+    ("QRESYNC SELECT: changed messages reported (of 10)", "protocol: QRESYNC SELECT, changes reported (of 10)", "10"),
+    ("SORT (DATE)", "protocol: SORT (DATE)", "< 200 ms"),
+    ("SEARCH FROM \"alice\" (index)", "large: SEARCH FROM", "< 20 ms"),
+    ("SEARCH BODY \"zebracorn\" (index)", "large: SEARCH BODY", "< 50 ms"),
+    ("FETCH 1:* (UID FLAGS)", "large: FETCH 1:* (UID FLAGS)", ""),
+]
+compress = [k for k in akka if k.startswith("protocol: FETCH") and ("bytes received" in k or "/ without" in k or ": time" in k)]
+rows += [(k[len("protocol: "):], k, "") for k in compress]
+out = [f"## Issue 15's rows on a {n:,}-message folder (`bench/search.sh`)", "",
+       f"Measured {when} on {cores} cores, load average before the run: {before}, at its end: {after}. "
+       "Each figure is a median of three (SEARCH BODY and the FETCH rows: once). A load average well above "
+       "the core count means other work shared the CPU: read the absolute figures against the same-run "
+       "references (the plain SELECT of the same folder, Dovecot, the scan without index), not against the targets alone.", "",
+       "| row | AkkaImap | Dovecot | AkkaImap / Dovecot | target |", "|---|---:|---:|---:|---|"]
+for label, key, target in rows:
+    same = "" if key.endswith("(of 10)") else ratio(akka.get(key), dove.get(key))
+    out.append(f"| {label} | {cell(akka, key)} | {cell(dove, key)} | {same} | {target} |")
+for label, key in [("SEARCH FROM, index off (scan)", "scanned: SEARCH FROM"), ("SEARCH BODY, index off (scan)", "scanned: SEARCH BODY")]:
+    out.append(f"| {label} | {cell(scan, key)} | | | |")
+sel = akka.get("protocol: SELECT (reference)")
+for label, key in [("QRESYNC SELECT", "protocol: QRESYNC SELECT, 10 changes"), ("SORT (DATE)", "protocol: SORT (DATE)"),
+                   ("SEARCH FROM", "large: SEARCH FROM"), ("SEARCH BODY", "large: SEARCH BODY")]:
+    out.append(f"| {label} / the same server's plain SELECT | {ratio(akka.get(key), sel)} | {ratio(dove.get(key), dove.get('protocol: SELECT (reference)'))} | | |")
+table = "<!-- protocol-15: begin (bench/search.sh writes this section) -->\n" + "\n".join(out) + "\n<!-- protocol-15: end -->"
+text = open(path).read() if os.path.exists(path) else ""
+pattern = re.compile(r"<!-- protocol-15: begin.*?<!-- protocol-15: end -->", re.S)
+text = pattern.sub(lambda _: table, text) if pattern.search(text) else text.rstrip() + "\n\n" + table + "\n"
+open(path, "w").write(text)
+print("\n".join(out[4:]))
+PY
+A="$WORK/akkaimap.json"
+echo "search-body-ms=$(figure "$A" ": SEARCH BODY") search-from-ms=$(figure "$A" ": SEARCH FROM") scan-body-ms=$(figure "$WORK/scanned.json" ": SEARCH BODY") scan-from-ms=$(figure "$WORK/scanned.json" ": SEARCH FROM") sort-date-ms=$(figure "$A" ": SORT (DATE)") qresync-select-ms=$(figure "$A" ": QRESYNC SELECT, 10 changes") select-ms=$(figure "$A" ": SELECT (reference)") compress-wire-ratio=$(python3 -c 'import json,sys; print(next("%.3f" % r["Value"] for r in json.load(open(sys.argv[1])) if r["Name"].endswith("text bodies: wire bytes with COMPRESS / without")))' "$A") messages=$MESSAGES"

@@ -9,8 +9,7 @@
 # (fsync on), started as the system user akkaimap-test when run as root; AkkaImap runs with
 # storage.fsync = on for both stores. Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 SECONDS_MEASURED=30
 CLIENTS=50
 KEEP=0

@@ -20,8 +20,7 @@
 set -euo pipefail
 trap 'echo "telemetry-cost.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 ROUNDS=6; WARMUP_ROUNDS=1; CLIENTS=50; SECONDS_MEASURED=20; WARMUP=10
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,7 +32,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 PASSWORD="bench-Secret-1"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 OFF_PORT=$(free_port); ON_PORT=$(free_port); METRICS_PORT=$(free_port); OTLP_PORT=$(free_port)
 GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 WORK=$(mktemp -d /tmp/akkaimap-telemetry-bench.XXXXXX)
@@ -43,18 +41,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
 
 log "building AkkaImap and the load tool (Release)"
-OUT="$HERE/.build"
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
-  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+build_akkaimap --r2r
+build_bench
 python3 "$GEN_MBOX" "$WORK/sample.mbox" 200 >/dev/null
 
 # An OTLP/HTTP sink: accepts every export (an empty ExportTraceServiceResponse), and counts the

@@ -19,8 +19,7 @@
 set -euo pipefail
 trap 'echo "vs-dovecot.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
+. "$(dirname "$0")/lib.sh"
 QUICK=0
 KEEP=0
 for arg in "$@"; do
@@ -42,7 +41,6 @@ MAX_CLIENTS=$(echo "$MIXED_CLIENTS" | tr ' ' '\n' | sort -n | tail -1)
 USERS=$(( IDLE_USERS > MAX_CLIENTS ? IDLE_USERS : MAX_CLIENTS ))   # user1..userN; user0 holds the large folder
 PASSWORD="bench-Secret-1"
 # Free loopback ports picked now (other servers may run on this machine).
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 AKKA_PORT=${AKKA_PORT:-$(free_port)}
 DOVECOT_PORT=${DOVECOT_PORT:-$(free_port)}
 while [ "$DOVECOT_PORT" = "$AKKA_PORT" ]; do DOVECOT_PORT=$(free_port); done
@@ -54,40 +52,20 @@ SOURCES=8   # client source addresses 127.0.0.2-9: 8 ephemeral port ranges for 1
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 echo "file descriptors: $(ulimit -n)"
 
-WORK=$(mktemp -d /tmp/akkaimap-bench.XXXXXX)
-chmod 755 "$WORK"   # Dovecot's unprivileged processes must traverse it
-SERVER_PID=""
+make_work akkaimap-bench
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    pkill -KILL -s "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_both
   if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-START=$(date +%s)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { echo "[$(( $(date +%s) - START ))s] $*"; }
 log "load average at start: $LOAD_BEFORE ($(nproc) cores)"
 
 # --- tools -----------------------------------------------------------------------------------
-if ! command -v dovecot >/dev/null 2>&1; then
-  log "installing Dovecot (dovecot-imapd) from Debian's packages"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
-fi
+need_packages dovecot dovecot-imapd
 # The package may start its own instance on 143/993; ours uses its own config and ports.
 log "building AkkaImap and the load tool (Release)"
-# Published under bench/.build (git-ignored) so that a second run only rebuilds what changed.
-OUT="$HERE/.build"
-# ReadyToRun (precompiled, as a production deployment would publish it) where the runtime pack can
-# be restored; a plain build otherwise.
-dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
-  || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
-dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
-BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
-AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
+build_akkaimap --r2r
+build_bench
 python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 20240601 >/dev/null
 
 # --- AkkaImap setup ----------------------------------------------------------------------------
@@ -100,8 +78,7 @@ akka-imap {
 }
 EOF
 log "creating $((USERS + 1)) AkkaImap mailboxes through the CLI"
-"${AKKAIMAP[@]}" postoffice add example.com --config "$AKKA_CONF" >/dev/null
-for i in $(seq 0 "$USERS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$AKKA_CONF" >/dev/null
+akkaimap_users "$AKKA_CONF" 0 "$USERS" "$PASSWORD"
 
 # --- Dovecot setup -----------------------------------------------------------------------------
 # Every IDLE connection of Dovecot holds an inotify instance (in imap, then imap-hibernate); the
@@ -115,97 +92,7 @@ if [ "$(cat /proc/sys/fs/inotify/max_user_watches)" -lt "$((NEED_INOTIFY * 8))" 
   echo "$((NEED_INOTIFY * 8))" >/proc/sys/fs/inotify/max_user_watches || echo "warning: cannot raise fs.inotify.max_user_watches" >&2
 fi
 D="$WORK/dovecot"
-mkdir -p "$D/run" "$D/mail"
-chown mail:mail "$D/mail"
-# Same secret format and cost as AkkaImap's store: SCRAM-SHA-256, 4096 PBKDF2 iterations
-# (doveadm's default; AkkaImap's StoreOptions.ScramIterations). One salt for all: same cost per LOGIN.
-HASH=$(doveadm pw -s SCRAM-SHA-256 -p "$PASSWORD")
-case "$HASH" in "{SCRAM-SHA-256}4096,"*) ;; *) echo "unexpected SCRAM iteration count: $HASH" >&2; exit 1 ;; esac
-MAIL_UID=$(id -u mail); MAIL_GID=$(id -g mail)
-for i in $(seq 0 "$USERS"); do
-  echo "user$i@example.com:$HASH:$MAIL_UID:$MAIL_GID::$D/mail/user$i"
-done >"$D/users"
-DOVECOT_CONF="$D/dovecot.conf"
-cat >"$DOVECOT_CONF" <<EOF
-# Dovecot for the benchmark: loopback, plain IMAP, maildir, tuned for many connections as its
-# documentation advises (processes reused, limits raised, IDLE clients hibernated).
-protocols = imap
-listen = 127.0.0.1
-base_dir = $D/run
-state_dir = $D/state
-log_path = $D/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = $MAIL_UID
-passdb {
-  driver = passwd-file
-  args = $D/users
-}
-userdb {
-  driver = passwd-file
-  args = $D/users
-}
-mail_location = maildir:~/Maildir
-# Authentication cache, as Dovecot's documentation advises for speed (and as AkkaImap has one):
-# a repeated LOGIN with the same password is answered from the cache instead of another PBKDF2.
-auth_cache_size = 10M
-auth_cache_ttl = 1 hour
-auth_cache_negative_ttl = 1 hour
-# Dovecot's durable setting: fsync whenever needed not to lose acknowledged mail.
-mail_fsync = optimized
-default_client_limit = 15000
-default_process_limit = 12000
-default_vsz_limit = 1G
-protocol imap {
-  mail_max_userip_connections = 1000
-}
-imap_hibernate_timeout = 5s
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $DOVECOT_PORT
-  }
-  inet_listener imaps {
-    port = 0
-  }
-  # High-performance mode: a few login processes, each serving many connections.
-  service_count = 0
-  process_min_avail = 2
-  process_limit = 4
-  client_limit = 15000
-}
-service imap {
-  # Reuse imap processes instead of one fresh process per LOGIN.
-  service_count = 0
-  process_min_avail = 4
-  process_limit = 12000
-  client_limit = 1
-  # Processes whose client went to imap-hibernate exit after this long instead of 60 s.
-  idle_kill = 5s
-  unix_listener imap-master {
-    user = \$default_internal_user
-  }
-  extra_groups = \$default_internal_group
-}
-service imap-hibernate {
-  client_limit = 30000
-  unix_listener imap-hibernate {
-    mode = 0660
-    group = \$default_internal_group
-  }
-}
-service anvil {
-  client_limit = 30000
-}
-service auth {
-  client_limit = 30000
-}
-service stats {
-  client_limit = 30000
-}
-EOF
-doveconf -c "$DOVECOT_CONF" -n >/dev/null
+dovecot_conf "$D" "$DOVECOT_PORT" 0 "$USERS" "$PASSWORD"
 
 # --- scenarios ---------------------------------------------------------------------------------
 # Each scenario runs on a freshly started server, so that one scenario's leftovers (heap, cached
@@ -222,7 +109,7 @@ scenario_idle_cpu() { # NAME PORT OUT START-FUNCTION
   # What the server costs when nobody uses it: no client connects; 30 s to finish starting.
   log "$name: idle CPU, no connections, ${IDLE_CPU_SECONDS}s"
   "${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$out" --settle 30 --seconds "$IDLE_CPU_SECONDS"
-  stop_server
+  stop_both
 }
 
 FILLED=""
@@ -244,7 +131,7 @@ scenario_mixed() { # NAME PORT OUT START-FUNCTION ROUND
     log "$name (round $round): mixed load, long-lived sessions (no LOGIN), $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
     "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --no-login
   done
-  stop_server
+  stop_both
 }
 
 scenario_rest() { # NAME PORT OUT START-FUNCTION
@@ -254,62 +141,25 @@ scenario_rest() { # NAME PORT OUT START-FUNCTION
   "$start"
   log "$name: $IDLE_CONNECTIONS IDLE connections"
   "${BENCH[@]}" idle "${common[@]}" --pid "$SERVER_PID" --connections "$IDLE_CONNECTIONS" --per-user "$PER_USER" --first-user 1 --notify 100 --settle 10
-  stop_server
+  stop_both
   "$start"
   log "$name: large folder, $LARGE_MESSAGES messages"
   "${BENCH[@]}" large "${common[@]}" --pid "$SERVER_PID" --messages "$LARGE_MESSAGES" --user-index 0 --folder Big
-  stop_server
+  stop_both
 }
 
-# Each server runs in a session of its own (setsid), so that stopping it can wait until every
-# process it started is gone: after 10,000 IDLE connections Dovecot's imap-hibernate and
-# imap-login children outlive the master by seconds and keep its sockets.
 start_akkaimap() {
   log "starting AkkaImap on 127.0.0.1:$AKKA_PORT"
-  setsid "${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >>"$WORK/akkaimap.log" 2>&1 &
-  SERVER_PID=$!
-  wait_port "$AKKA_PORT" "$SERVER_PID" "$WORK/akkaimap.log"
+  start_akkaimap_conf "$AKKA_CONF" "$AKKA_PORT" "$WORK/akkaimap.log"
 }
 
 start_dovecot() {
   log "starting Dovecot on 127.0.0.1:$DOVECOT_PORT"
-  setsid dovecot -c "$DOVECOT_CONF" -F >>"$D/stdout.log" 2>&1 &
-  SERVER_PID=$!
-  wait_port "$DOVECOT_PORT" "$SERVER_PID" "$D/dovecot.log"
+  start_dovecot_conf "$D" "$DOVECOT_PORT"
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_port() { # PORT PID LOG
-  for _ in $(seq 1 240); do
-    if ! kill -0 "$2" 2>/dev/null; then
-      echo "server exited during start; the end of $3:" >&2
-      tail -n 20 "$3" >&2 || true
-      return 1
-    fi
-    if port_in_use "$1"; then return 0; fi
-    sleep 0.25
-  done
-  echo "server did not listen on $1" >&2
-  return 1
-}
-
-stop_server() {
-  local sid=$SERVER_PID
-  kill -TERM "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-  # Every process of the server's session, then the ports, must be gone before the next start.
-  for _ in $(seq 1 120); do
-    pgrep -s "$sid" >/dev/null 2>&1 || break
-    sleep 0.5
-  done
-  pkill -KILL -s "$sid" 2>/dev/null || true
-  for _ in $(seq 1 120); do
-    port_in_use "$AKKA_PORT" || port_in_use "$DOVECOT_PORT" || break
-    sleep 0.5
-  done
-}
+# Every process of the server's session, then both ports, must be gone before the next start.
+stop_both() { stop_server "$AKKA_PORT" "$DOVECOT_PORT"; }
 
 for port in "$AKKA_PORT" "$DOVECOT_PORT"; do
   if port_in_use "$port"; then echo "port $port is already in use" >&2; exit 1; fi
@@ -332,7 +182,7 @@ done
 A[2]="$WORK/akkaimap-r1.json"; DV[2]="$WORK/dovecot-r1.json"
 scenario_rest "${A[@]}"
 scenario_rest "${DV[@]}"
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(load_avg)
 log "load average at end: $LOAD_AFTER"
 
 # --- report ------------------------------------------------------------------------------------

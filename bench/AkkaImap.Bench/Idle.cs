@@ -19,7 +19,7 @@ public static class Idle
         var first = o.Int("first-user", 1);
         var notify = o.Int("notify", 100);
         var settle = TimeSpan.FromSeconds(o.Double("settle", 8));
-        var label = o.Get("label", $"idle-{count}");
+        var label = o.Get("label", o.Tls ? $"idle-tls-{count}" : $"idle-{count}");
         var sampler = o.Sampler;
         var message = Messages.Small(424242);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(o.Int("timeout", 600)));
@@ -40,7 +40,7 @@ public static class Idle
             {
                 try
                 {
-                    var c = await ImapConnection.ConnectAsync(o.Server, o.Source(i), 1024, ct);
+                    var c = await ImapConnection.ConnectAsync(o.Server, o.Source(i), 1024, ct, o.Tls);
                     connections[i] = c;
                     var login = await c.LoginAsync(o.User(first + (i / perUser)), o.Password, ct);
                     var select = await c.CommandAsync("SELECT INBOX", ct);
@@ -54,7 +54,7 @@ public static class Idle
                     var slot = i;
                     readers[i] = ListenAsync(c, heard, slot, ct);
                 }
-                catch (Exception e) when (e is IOException or SocketException)
+                catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException)
                 {
                     if (connections[i] is { } broken)
                     {
@@ -74,6 +74,12 @@ public static class Idle
         Console.WriteLine($"{label}: {count - failures} connections idling after {setupSeconds:0.0} s; settling {settle.TotalSeconds} s");
         await Task.Delay(settle, ct);
         var idling = sampler.Sample();
+        if (o.Get("probe", string.Empty) is { Length: > 0 } probe)
+        {
+            // E.g. a heap snapshot of the server while the connections idle, after the sample above.
+            await Probe.RunAsync(probe, o.All("pid"), ct);
+        }
+
         Array.Clear(heard);
 
         // The appenders: one more connection per notified user, logged in before timing starts.
@@ -81,7 +87,7 @@ public static class Idle
         var appenders = new List<ImapConnection>();
         for (var u = 0; u < users; u++)
         {
-            var c = await ImapConnection.ConnectAsync(o.Server, o.Source(count + u), 16 * 1024, ct);
+            var c = await ImapConnection.ConnectAsync(o.Server, o.Source(count + u), 16 * 1024, ct, o.Tls);
             await c.LoginAsync(o.User(first + u), o.Password, ct);
             appenders.Add(c);
         }
@@ -154,7 +160,7 @@ public static class Idle
     {
         for (var i = 0; i < 20; i++)
         {
-            await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(i), 1024, ct);
+            await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(i), 1024, ct, o.Tls);
             await c.LoginAsync(o.User(first + (i % 2)), o.Password, ct);
             await c.CommandAsync("SELECT INBOX", ct);
             await c.SendAsync("IDLE", ct);

@@ -1,5 +1,7 @@
 using System.Buffers.Text;
+using System.IO.Compression;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -22,30 +24,44 @@ public readonly record struct TaggedReply(string Tag, string Status, string Text
 }
 
 /// <summary>
-/// A minimal raw-socket IMAP client: small buffers so that 10,000 of them are cheap, commands
-/// written as bytes, responses read line by line with literals skipped. No TLS: the bench runs
-/// on loopback only.
+/// A minimal IMAP client: small buffers so that 10,000 of them are cheap, commands written as
+/// bytes, responses read line by line with literals skipped. Implicit TLS (the server's
+/// certificate is not checked: loopback only) and COMPRESS=DEFLATE (RFC 4978) on request; the
+/// bytes that crossed the socket are counted either way.
 /// </summary>
 public sealed class ImapConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly WireCounter _wire;
+    private Stream _stream;
     private byte[] _buffer;
     private int _start;
     private int _end;
     private int _tagCounter;
 
-    private ImapConnection(Socket socket, int bufferSize)
+    private ImapConnection(Socket socket, Stream stream, WireCounter wire, int bufferSize)
     {
         _socket = socket;
+        _wire = wire;
+        _stream = stream;
         _buffer = new byte[bufferSize];
     }
 
-    public string Capabilities { get; private set; } = string.Empty;
+    /// <summary>Bytes received from the socket so far (compressed or encrypted as they travelled).</summary>
+    public long WireBytesReceived => _wire.Received;
+
+    /// <summary>Bytes sent to the socket so far.</summary>
+    public long WireBytesSent => _wire.Sent;
+
+    public string Capabilities { get; internal set; } = string.Empty;
 
     public bool LiteralPlus => Capabilities.Contains(" LITERAL+", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Connects, optionally from a given local address (spreads ephemeral ports over 127.0.0.x), and reads the greeting.</summary>
-    public static async Task<ImapConnection> ConnectAsync(IPEndPoint server, IPAddress? local, int bufferSize, CancellationToken ct)
+    /// <summary>
+    /// Connects, optionally from a given local address (spreads ephemeral ports over 127.0.0.x)
+    /// and over implicit TLS, and reads the greeting.
+    /// </summary>
+    public static async Task<ImapConnection> ConnectAsync(IPEndPoint server, IPAddress? local, int bufferSize, CancellationToken ct, bool tls = false)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -56,7 +72,16 @@ public sealed class ImapConnection : IAsyncDisposable
             }
 
             await socket.ConnectAsync(server, ct);
-            var connection = new ImapConnection(socket, bufferSize);
+            var wire = new WireCounter(new NetworkStream(socket, ownsSocket: false));
+            Stream stream = wire;
+            if (tls)
+            {
+                var ssl = new SslStream(wire, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, ct);
+                stream = ssl;
+            }
+
+            var connection = new ImapConnection(socket, stream, wire, bufferSize);
             var greeting = await connection.ReadLineAsync(ct);
             if (!greeting.Text.StartsWith("* OK", StringComparison.OrdinalIgnoreCase))
             {
@@ -86,11 +111,28 @@ public sealed class ImapConnection : IAsyncDisposable
 
     public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
-        while (!bytes.IsEmpty)
+        await _stream.WriteAsync(bytes, ct);
+        await _stream.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// COMPRESS DEFLATE (RFC 4978): after the tagged OK both directions are raw deflate streams.
+    /// Returns the server's reply; on anything but OK the connection stays uncompressed.
+    /// </summary>
+    public async Task<TaggedReply> CompressAsync(CancellationToken ct)
+    {
+        var reply = await CommandAsync("COMPRESS DEFLATE", ct);
+        if (reply.Ok)
         {
-            var sent = await _socket.SendAsync(bytes, SocketFlags.None, ct);
-            bytes = bytes[sent..];
+            if (_start != _end)
+            {
+                throw new IOException("bytes after COMPRESS's OK before compression started");
+            }
+
+            _stream = new DeflateDuplex(_stream);
         }
+
+        return reply;
     }
 
     /// <summary>Sends one command and waits for its tagged completion.</summary>
@@ -196,10 +238,17 @@ public sealed class ImapConnection : IAsyncDisposable
     /// <summary>Writes DONE to end IDLE (RFC 2177) without waiting.</summary>
     public Task DoneAsync(CancellationToken ct) => WriteAsync("DONE\r\n"u8.ToArray(), ct);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _socket.Dispose();
-        return ValueTask.CompletedTask;
+        try
+        {
+            await _stream.DisposeAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The socket is already gone: nothing left to flush.
+        }
     }
 
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
@@ -277,12 +326,128 @@ public sealed class ImapConnection : IAsyncDisposable
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), ct);
         if (read == 0)
         {
             throw new IOException("connection closed by server");
         }
 
         _end += read;
+    }
+}
+
+/// <summary>Counts the bytes that pass through to the socket, in both directions.</summary>
+internal sealed class WireCounter(Stream inner) : Stream
+{
+    public long Received { get; private set; }
+
+    public long Sent { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken);
+        Received += n;
+        return n;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Sent += buffer.Length;
+        return inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = inner.Read(buffer, offset, count);
+        Received += n;
+        return n;
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Sent += count;
+        inner.Write(buffer, offset, count);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Raw deflate both ways over one stream (RFC 4978 §4); each flush is a sync flush.</summary>
+internal sealed class DeflateDuplex(Stream inner) : Stream
+{
+    private readonly DeflateStream _reader = new(inner, CompressionMode.Decompress, leaveOpen: true);
+    private readonly DeflateStream _writer = new(inner, CompressionLevel.Optimal, leaveOpen: true);
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _reader.ReadAsync(buffer, cancellationToken);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _writer.WriteAsync(buffer, cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => _reader.Read(buffer, offset, count);
+
+    public override void Write(byte[] buffer, int offset, int count) => _writer.Write(buffer, offset, count);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _reader.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _writer.WriteAsync(buffer, offset, count, cancellationToken);
+
+    public override void Flush() => _writer.Flush();
+
+    // DeflateStream's flush is a Z_SYNC_FLUSH: the server can inflate the command at once.
+    public override Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _reader.Dispose();
+            _writer.Dispose();
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -120,14 +120,14 @@ public static class Large
         return 0;
     }
 
-    private static async Task<double> TimeAsync(Func<Task<TaggedReply>> action)
+    internal static async Task<double> TimeAsync(Func<Task<TaggedReply>> action)
     {
         var start = Stopwatch.GetTimestamp();
         await action();
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private static async Task<TaggedReply> RequireOk(Task<TaggedReply> reply, string what)
+    internal static async Task<TaggedReply> RequireOk(Task<TaggedReply> reply, string what)
     {
         var r = await reply;
         return r.Ok ? r : throw new IOException($"{what}: {r.Status} {r.Text}");

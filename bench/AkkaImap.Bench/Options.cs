@@ -48,6 +48,11 @@ public sealed class Options
 
     public double Double(string name, double fallback) => _values.TryGetValue(name, out var v) ? double.Parse(v[^1], CultureInfo.InvariantCulture) : fallback;
 
+    public bool Flag(string name) => _values.TryGetValue(name, out var v) && v[^1] is "true" or "on" or "1";
+
+    /// <summary><c>--tls</c>: connect with implicit TLS (the port must speak TLS from the first byte).</summary>
+    public bool Tls => Flag("tls");
+
     public IPEndPoint Server => new(IPAddress.Parse(Get("host", "127.0.0.1")), Int("port", 143));
 
     public string UserTemplate => Get("user", "user{0}@example.com");

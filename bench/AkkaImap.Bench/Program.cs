@@ -4,7 +4,7 @@ using AkkaImap.Bench;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: akkaimap-bench fill|mixed|idle|idle-cpu|large|report [--host H] [--port P] [--user TEMPLATE] [--password PW] [--pid PID] [--out FILE] ...");
+    Console.Error.WriteLine("usage: akkaimap-bench fill|mixed|idle|idle-cpu|large|protocol|report [--host H] [--port P] [--user TEMPLATE] [--password PW] [--pid PID] [--out FILE] ...");
     return 2;
 }
 
@@ -17,11 +17,12 @@ try
         "idle" => await Idle.RunAsync(options),
         "idle-cpu" => await IdleCpu.RunAsync(options),
         "large" => await Large.RunAsync(options),
+        "protocol" => await Protocol.RunAsync(options),
         "report" => Report.Run(options),
         _ => 2,
     };
 }
-catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
 {
     Console.Error.WriteLine($"{options.Verb} failed: {e.Message}");
     return 1;

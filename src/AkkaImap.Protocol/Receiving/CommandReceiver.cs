@@ -1,3 +1,4 @@
+using System.Buffers;
 using AkkaImap.Protocol.Parsing;
 
 namespace AkkaImap.Protocol.Receiving;
@@ -9,6 +10,9 @@ namespace AkkaImap.Protocol.Receiving;
 /// (or <see cref="NextLine"/> while an AUTHENTICATE exchange or IDLE is in progress) until it
 /// returns <see cref="NeedMoreData"/>. The events are the same however the bytes are chunked.
 /// Bare LF is accepted as a line end, as Dovecot does, for hand-typed sessions.
+/// Between commands, with nothing buffered, it holds no buffer: the first bytes of a command rent
+/// one from the shared pool and the end of the command returns it, so 10,000 idle sessions do not
+/// keep 4 KB each (issue 17).
 /// </summary>
 public sealed class CommandReceiver
 {
@@ -19,7 +23,8 @@ public sealed class CommandReceiver
     private const int TagScanLimit = 256;
 
     private readonly ReceiverLimits _limits;
-    private byte[] _buf = new byte[InitialSize];
+    private byte[] _buf = [];
+    private bool _pooled;    // _buf is the InitialSize buffer rented from ArrayPool<byte>.Shared
     private int _start;      // first byte of the current command (bytes before it are dropped)
     private int _pos;        // next byte to examine
     private int _end;        // end of the buffered bytes
@@ -38,6 +43,9 @@ public sealed class CommandReceiver
     /// <summary>Bytes held for the command in progress and not yet examined; for diagnostics and tests.</summary>
     public int BufferedBytes => _end - _start;
 
+    /// <summary>Whether a buffer is held: only while bytes of an unfinished command (or pipelined ones) are buffered.</summary>
+    public bool HoldsBuffer => _buf.Length > 0;
+
     /// <summary>Appends bytes received from the client. Call the <c>Next</c> methods until they need more data before appending again.</summary>
     public void Append(ReadOnlySpan<byte> data)
     {
@@ -51,7 +59,8 @@ public sealed class CommandReceiver
             {
                 // Double small buffers; grow large ones (a big literal's) only by a bounded step.
                 long size = Math.Max(needed, Math.Min(_buf.Length * 2L, needed + 1024L * 1024));
-                Move(new byte[Math.Min(size, Array.MaxLength)]);
+                if (size <= InitialSize) Move(ArrayPool<byte>.Shared.Rent(InitialSize), pooled: true);
+                else Move(new byte[Math.Min(size, Array.MaxLength)]);
             }
         }
         data.CopyTo(_buf.AsSpan(_end));
@@ -253,7 +262,7 @@ public sealed class CommandReceiver
     {
         int length = _pos - _start;
         RawCommand command;
-        if (length >= 64 * 1024 && length >= _buf.Length / 2)
+        if (length >= 64 * 1024 && length >= _buf.Length / 2 && !_pooled)
         {
             // Hand the buffer itself over: a large APPEND literal is then copied only once,
             // from the socket's bytes into this buffer.
@@ -290,14 +299,42 @@ public sealed class CommandReceiver
 
     private void Shrink()
     {
-        if (_buf.Length > 4 * InitialSize && _end - _start <= InitialSize) Move(new byte[InitialSize]);
+        if (_end == _start)
+        {
+            // Nothing buffered: the buffer goes back (or to the GC) until the next bytes arrive.
+            ReleaseBuffer();
+            _buf = [];
+            _start = _pos = _end = _lineStart = 0;
+        }
+        else if (_buf.Length > 4 * InitialSize && _end - _start <= InitialSize)
+        {
+            Move(ArrayPool<byte>.Shared.Rent(InitialSize), pooled: true);
+        }
     }
 
-    /// <summary>Moves the live bytes to the front of <paramref name="target"/> (which may be the current buffer).</summary>
-    private void Move(byte[] target)
+    private void ReleaseBuffer()
+    {
+        if (_pooled)
+        {
+            // Cleared: the next renter is another session, and this one may have held a password.
+            ArrayPool<byte>.Shared.Return(_buf, clearArray: true);
+            _pooled = false;
+        }
+    }
+
+    /// <summary>
+    /// Moves the live bytes to the front of <paramref name="target"/> (which may be the current
+    /// buffer; <paramref name="pooled"/>: a new one rented from the shared pool).
+    /// </summary>
+    private void Move(byte[] target, bool pooled = false)
     {
         int shift = _start;
         Buffer.BlockCopy(_buf, _start, target, 0, _end - _start);
+        if (!ReferenceEquals(target, _buf))
+        {
+            ReleaseBuffer();
+            _pooled = pooled;
+        }
         _buf = target;
         _start = 0;
         _pos -= shift;
