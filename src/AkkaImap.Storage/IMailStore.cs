@@ -77,11 +77,14 @@ public interface IMailStore
     /// </summary>
     Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default);
 
-    /// <summary>Copies messages (sharing the stored bytes) keeping flags and internal date; UIDs not present are skipped.</summary>
-    Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
+    /// <summary>
+    /// Copies messages (sharing the stored bytes) keeping internal date and the flags
+    /// <paramref name="keep"/> lets through (all when null); UIDs not present are skipped.
+    /// </summary>
+    Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default);
 
     /// <summary>Copy plus expunge of the originals, in one transaction (RFC 6851).</summary>
-    Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
+    Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default);
 
     /// <summary>
     /// STORE on a UID set with optional UNCHANGEDSINCE (RFC 7162 §3.1.3): messages whose modseq is

@@ -101,18 +101,18 @@ public sealed partial class SqliteStore
         return (stagedId, c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId)));
     }
 
-    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
         Write(c =>
         {
             _ = FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return CopyMessages(c, sourceFolderId, uids, targetFolderId);
+            return CopyMessages(c, sourceFolderId, uids, targetFolderId, keep);
         }, ct);
 
-    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
         Write(c =>
         {
             _ = FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return MoveMessages(c, sourceFolderId, uids, targetFolderId);
+            return MoveMessages(c, sourceFolderId, uids, targetFolderId, keep);
         }, ct);
 
     public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
@@ -191,7 +191,7 @@ public sealed partial class SqliteStore
         return folder;
     }
 
-    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, bool moving = false)
+    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep, bool moving = false)
     {
         var target = SelectableFolder(c, targetId);
         var modSeq = target.HighestModSeq + 1;
@@ -213,9 +213,10 @@ public sealed partial class SqliteStore
         // RFC 8474 EMAILID is shared) and get target UIDs in ascending source order.
         c.Exec("""
             INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags, keywords, @m, internal_date, internal_tz, size, @now, blob_id
+            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags & @mask, CASE WHEN @kw THEN keywords END, @m, internal_date, internal_tz, size, @now, blob_id
             FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))
-            """, ("@t", targetId), ("@first", (long)target.UidNext), ("@m", (long)modSeq), ("@now", now), ("@f", sourceId), ("@uids", json));
+            """, ("@t", targetId), ("@first", (long)target.UidNext), ("@mask", (long)(keep?.Flags ?? (MessageFlags)0xFF)), ("@kw", keep?.Keywords ?? true),
+            ("@m", (long)modSeq), ("@now", now), ("@f", sourceId), ("@uids", json));
         if (mapping.Count > 0)
             c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", next), ("@m", (long)modSeq), ("@f", targetId));
         return new CopyResult(target.UidValidity, mapping, mapping.Count > 0 ? modSeq : target.HighestModSeq);
@@ -224,9 +225,9 @@ public sealed partial class SqliteStore
     private static bool SameOwner(SqliteConnection c, long a, long b) =>
         c.Scalar<long>("SELECT COUNT(DISTINCT owner_kind || ':' || owner_id) FROM folders WHERE id IN (@a, @b)", ("@a", a), ("@b", b)) == 1;
 
-    private static MoveResult MoveMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    private static MoveResult MoveMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep)
     {
-        var copy = CopyMessages(c, sourceId, uids, targetId, moving: true);
+        var copy = CopyMessages(c, sourceId, uids, targetId, keep, moving: true);
         var source = FindFolder(c, sourceId)!;
         var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
         var highest = moved.Count > 0 ? ExpungeUids(c, source, moved) : source.HighestModSeq;
