@@ -137,6 +137,14 @@ public interface IMailStore
     Task<Search.IndexedMatches?> SearchIndexAsync(long folderId, Search.IndexedField field, string value, CancellationToken ct = default);
 
     /// <summary>
+    /// Indexes up to <paramref name="max"/> of the bodies stored while the index was off
+    /// (<see cref="StoreOptions.FullTextIndex"/>), in one write; returns how many it indexed (0: none
+    /// left). Until then <see cref="SearchIndexAsync"/> lists them with the unindexed ones, for the
+    /// scan, so the index never answers wrongly. <see cref="Search.IndexUpkeep"/> calls it in steps.
+    /// </summary>
+    Task<int> IndexPendingAsync(int max, CancellationToken ct = default);
+
+    /// <summary>
     /// A mailbox's effective quota limits and its use (every message of its folders; RFC 9208
     /// STORAGE and MESSAGE). APPEND and COPY into its folders that would go over a limit are
     /// refused inside their commit with <see cref="StoreError.OverQuota"/>. Null when no such account.

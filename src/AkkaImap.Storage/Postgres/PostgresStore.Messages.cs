@@ -38,7 +38,7 @@ public sealed partial class PostgresStore
                 }
                 else
                 {
-                    (blobId, size) = (await InsertBlob(c, analysed[i]!), analysed[i]!.Content.Length);
+                    (blobId, size) = (await InsertBlob(c, analysed[i]!, _options.FullTextIndex), analysed[i]!.Content.Length);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 await c.ExecAsync("""
@@ -61,11 +61,11 @@ public sealed partial class PostgresStore
         return analysed;
     }
 
-    private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a)
+    private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a, bool index)
     {
         var blobId = await c.ScalarAsync<long>(InsertBlobSql, ("@e", Db.NewObjectId('M')), ("@s", (long)a.Content.Length), ("@env", a.Envelope), ("@body", a.Body),
             ("@parts", a.Parts), ("@p", a.Preview), ("@c", a.Content));
-        await PgSearchIndex.AddAsync(c, blobId, a.Text);
+        await PgSearchIndex.AddAsync(c, blobId, a.Text, keepUp: index);
         return blobId;
     }
 
@@ -76,7 +76,7 @@ public sealed partial class PostgresStore
             // Bodies staged a day ago and never appended (their session went away) go now.
             var expired = await c.IdsAsync("DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
             await DeleteBlobsIfUnused(c, expired);
-            var blobId = await InsertBlob(c, a);
+            var blobId = await InsertBlob(c, a, _options.FullTextIndex);
             await c.ExecAsync("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
             return blobId;
         }, ct);

@@ -37,7 +37,7 @@ public sealed partial class SqliteStore
                 else
                 {
                     var a = analysed[i]!;
-                    (blobId, size) = (InsertBlob(c, insertBlob, a), a.Content.Length);
+                    (blobId, size) = (InsertBlob(c, insertBlob, a, _options.FullTextIndex), a.Content.Length);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 Set(insertMessage, folderId, uid, (int)(request.Flags & ~MessageFlags.Recent), Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
@@ -66,7 +66,7 @@ public sealed partial class SqliteStore
             var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
             DeleteBlobsIfUnused(c, expired);
             using var insertBlob = InsertBlobCommand(c);
-            var blobId = InsertBlob(c, insertBlob, a);
+            var blobId = InsertBlob(c, insertBlob, a, _options.FullTextIndex);
             c.Exec("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
             return blobId;
         }, ct);
@@ -81,7 +81,7 @@ public sealed partial class SqliteStore
     /// blob I/O): bound as a parameter, a body would be copied twice more in native memory (the
     /// bound value, then the record SQLite assembles), three times its size at once (issue 16).
     /// </summary>
-    private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a)
+    private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a, bool index)
     {
         Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview);
         var blobId = (long)insertBlob.ExecuteScalar()!;
@@ -89,7 +89,7 @@ public sealed partial class SqliteStore
         {
             blob.Write(a.Content.Span);
         }
-        SearchIndex.Add(c, blobId, a.Text);
+        SearchIndex.Add(c, blobId, a.Text, keepUp: index);
         return blobId;
     }
 
