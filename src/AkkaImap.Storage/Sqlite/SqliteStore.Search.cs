@@ -24,7 +24,7 @@ public sealed partial class SqliteStore
 /// <summary>
 /// The SQLite side of the full-text index. The header and body text (TEXT and BODY) are the bulk:
 /// they go into two contentless FTS5 tables with <c>detail=none</c>, which keep only which rows
-/// hold each trigram (no positions: about a twentieth of a positional index of the same text), and
+/// hold each trigram (no positions: an eighth of a positional index of the same text), and
 /// into <c>text_folded</c>, the same folded text deflated. A lookup takes the rows holding every
 /// trigram of the needle, then confirms the needle in each one's inflated text, so the answer is
 /// the exact substring test. The envelope fields (FROM, TO, CC, BCC, SUBJECT) are short: one
