@@ -10,6 +10,7 @@ using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Tls;
 using AkkaImap.Server.Transport;
 using AkkaImap.Storage;
+using AkkaImap.Storage.Search;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -103,6 +104,11 @@ internal static class ServerHosting
 
             store = await StoreAccess.OpenAsync(settings.Storage, ct);
             await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
+            if (settings.FullTextIndex)
+            {
+                // Bodies stored while the index was off: indexed in small steps while serving.
+                _ = CatchUpIndexAsync(store, log);
+            }
             // Before the actor system: /health/ready answers (not ready) while the server starts.
             telemetry = ServerTelemetry.Start(settings, store);
             if (telemetry.Endpoint is { } endpoint)
@@ -159,6 +165,20 @@ internal static class ServerHosting
     /// The CRAM-MD5 contexts and NT hashes are password equivalents, kept only while their
     /// mechanism is switched on (SPEC.md, Security): switching one off deletes them at start.
     /// </summary>
+    /// <summary>Runs <see cref="IndexUpkeep.CatchUpAsync"/> in the background; it ends by itself when the store closes.</summary>
+    private static async Task CatchUpIndexAsync(IStore store, ILogger log)
+    {
+        try
+        {
+            var indexed = await Task.Run(() => IndexUpkeep.CatchUpAsync(store, CancellationToken.None));
+            if (indexed > 0) log.LogInformation("Full-text index caught up: {Count} message bodies stored while it was off", indexed);
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Full-text index catch-up stopped; those messages stay scanned until the next start");
+        }
+    }
+
     private static async Task DropSecretsOfDisabledMechanismsAsync(IStore store, AuthSettings auth, ILogger log, CancellationToken ct)
     {
         var off = (PasswordSecrets.CramMd5 | PasswordSecrets.Ntlm) & ~Cli.MailboxCommands.ExtraSecrets(auth);

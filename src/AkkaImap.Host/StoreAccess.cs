@@ -18,7 +18,7 @@ internal static class StoreAccess
         var options = new StoreOptions
         {
             Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
-            PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters,
+            PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters, FullTextIndex = storage.FullTextIndex,
         };
         try
         {

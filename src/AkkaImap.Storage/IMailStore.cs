@@ -77,11 +77,14 @@ public interface IMailStore
     /// </summary>
     Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default);
 
-    /// <summary>Copies messages (sharing the stored bytes) keeping flags and internal date; UIDs not present are skipped.</summary>
-    Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
+    /// <summary>
+    /// Copies messages (sharing the stored bytes) keeping internal date and the flags
+    /// <paramref name="keep"/> lets through (all when null); UIDs not present are skipped.
+    /// </summary>
+    Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default);
 
     /// <summary>Copy plus expunge of the originals, in one transaction (RFC 6851).</summary>
-    Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default);
+    Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default);
 
     /// <summary>
     /// STORE on a UID set with optional UNCHANGEDSINCE (RFC 7162 §3.1.3): messages whose modseq is
@@ -132,6 +135,14 @@ public interface IMailStore
     /// fewer than three characters, among others): the caller scans.
     /// </summary>
     Task<Search.IndexedMatches?> SearchIndexAsync(long folderId, Search.IndexedField field, string value, CancellationToken ct = default);
+
+    /// <summary>
+    /// Indexes up to <paramref name="max"/> of the bodies stored while the index was off
+    /// (<see cref="StoreOptions.FullTextIndex"/>), in one write; returns how many it indexed (0: none
+    /// left). Until then <see cref="SearchIndexAsync"/> lists them with the unindexed ones, for the
+    /// scan, so the index never answers wrongly. <see cref="Search.IndexUpkeep"/> calls it in steps.
+    /// </summary>
+    Task<int> IndexPendingAsync(int max, CancellationToken ct = default);
 
     /// <summary>
     /// A mailbox's effective quota limits and its use (every message of its folders; RFC 9208

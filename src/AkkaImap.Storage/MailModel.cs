@@ -12,6 +12,13 @@ public readonly record struct MailboxOwner(OwnerKind Kind, long Id)
     public static MailboxOwner ForPublicFolders(long postOfficeId) => new(OwnerKind.PublicFolders, postOfficeId);
 }
 
+/// <summary>
+/// What of a message's flags a COPY or MOVE carries into its target: the system flags in
+/// <see cref="Flags"/>, and the keywords when <see cref="Keywords"/> (RFC 4314 §4: in a shared
+/// folder, what the copier may not set is dropped, not refused).
+/// </summary>
+public readonly record struct KeptFlags(MessageFlags Flags, bool Keywords);
+
 /// <summary>The IMAP system flags (RFC 9051 §2.3.2) as bits; keywords are kept as strings beside them.</summary>
 [Flags]
 public enum MessageFlags : byte

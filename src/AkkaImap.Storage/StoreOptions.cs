@@ -42,4 +42,11 @@ public sealed record StoreOptions
     /// writes always go to the same one.
     /// </summary>
     public int Writers { get; init; } = 4;
+
+    /// <summary>
+    /// <c>search.full-text-index</c>: on, an append writes the body's full-text index rows in its
+    /// transaction; off, it writes none (the index's upkeep stops with its use) and only notes the
+    /// body as pending, to be indexed by <see cref="IMailStore.IndexPendingAsync"/> once it is on.
+    /// </summary>
+    public bool FullTextIndex { get; init; } = true;
 }

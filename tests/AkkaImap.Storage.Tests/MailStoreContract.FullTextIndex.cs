@@ -45,6 +45,36 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task With_the_index_off_appends_write_no_rows_and_once_on_again_it_catches_up_in_steps()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var before = await AppendAsync(inbox.Id, Simple("before", "zebracorn before"));
+
+        await ReopenAsync(fullTextIndex: false);
+        var off = await AppendAsync(inbox.Id, Simple("off", "zebracorn while off"), Simple("other", "nothing here"), Simple("gone", "zebracorn gone"));
+        await Store.StoreFlagsAsync(inbox.Id, [off[2]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id, [off[2]]);
+        var whileOff = (await Store.SearchIndexAsync(inbox.Id, IndexedField.Body, "zebracorn"))!;
+        // No index rows for what came while off: the index does not find it, it lists it for the scan.
+        Assert.Equal(before, whileOff.Matches.Order());
+        Assert.Equal(off.Take(2), whileOff.Unindexed.Order());
+
+        await ReopenAsync(fullTextIndex: true);
+        var pending = (await Store.SearchIndexAsync(inbox.Id, IndexedField.Body, "zebracorn"))!;
+        Assert.Equal(before, pending.Matches.Order());
+        Assert.Equal(off.Take(2), pending.Unindexed.Order());
+        // Bounded steps: one body each, two pending (the expunged one went with its blob).
+        Assert.Equal(1, await Store.IndexPendingAsync(1));
+        Assert.Equal(1, await Store.IndexPendingAsync(1));
+        Assert.Equal(0, await IndexUpkeep.CatchUpAsync(Store, CancellationToken.None));
+        var caughtUp = (await Store.SearchIndexAsync(inbox.Id, IndexedField.Body, "zebracorn"))!;
+        Assert.Equal([before[0], off[0]], caughtUp.Matches.Order());
+        Assert.Empty(caughtUp.Unindexed);
+        Assert.Equal([off[1]], (await Store.SearchIndexAsync(inbox.Id, IndexedField.Text, "NOTHING HERE"))!.Matches);
+    }
+
+    [Fact]
     public async Task A_message_with_more_text_than_the_index_takes_is_left_to_the_scan()
     {
         var account = await NewAccountAsync();

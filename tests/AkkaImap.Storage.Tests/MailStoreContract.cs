@@ -13,8 +13,8 @@ public abstract partial class MailStoreContract : IAsyncLifetime
     protected string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "akkaimap-store-tests", Guid.NewGuid().ToString("N"));
     protected IStore Store { get; private set; } = null!;
 
-    /// <summary>Opens (creating when needed) the store kept in <paramref name="dataFolder"/>.</summary>
-    protected abstract Task<IStore> OpenStoreAsync(string dataFolder);
+    /// <summary>Opens (creating when needed) the store kept in <paramref name="dataFolder"/>, with the full-text index kept up or not.</summary>
+    protected abstract Task<IStore> OpenStoreAsync(string dataFolder, bool fullTextIndex = true);
     /// <summary>How many message bodies the store holds (copies share one).</summary>
     protected abstract Task<long> CountBlobsAsync(IStore store);
     /// <summary>How many write transactions the store has committed.</summary>
@@ -32,17 +32,17 @@ public abstract partial class MailStoreContract : IAsyncLifetime
     }
 
     /// <summary>A second, independent store on the same folder (as the CLI beside <c>serve</c>).</summary>
-    protected async Task<IStore> OpenAsync()
+    protected async Task<IStore> OpenAsync(bool fullTextIndex = true)
     {
-        var store = await OpenStoreAsync(DataFolder);
+        var store = await OpenStoreAsync(DataFolder, fullTextIndex);
         _opened.Add(store);
         return store;
     }
 
-    protected async Task ReopenAsync()
+    protected async Task ReopenAsync(bool fullTextIndex = true)
     {
         await Store.DisposeAsync();
-        Store = await OpenAsync();
+        Store = await OpenAsync(fullTextIndex);
     }
 
     protected async Task<Account> NewAccountAsync(string login = "alice@example.com", string password = "correct horse")

@@ -25,8 +25,8 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         return _connectionString;
     }
 
-    protected override async Task<IStore> OpenStoreAsync(string dataFolder) =>
-        await PostgresStore.OpenAsync(await ConnectionStringAsync());
+    protected override async Task<IStore> OpenStoreAsync(string dataFolder, bool fullTextIndex = true) =>
+        await PostgresStore.OpenAsync(await ConnectionStringAsync(), new StoreOptions { FullTextIndex = fullTextIndex });
 
     protected override Task<long> CountBlobsAsync(IStore store) => ((PostgresStore)store).CountBlobsAsync();
 
@@ -59,10 +59,10 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(5, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(6, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((5, 5), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((6, 6), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         await using (var raw = await RawAsync())
         {
             // Schema 3 as it was: no index, and the read-only switch instead of access control lists.
-            await ScalarAsync(raw, "DROP TABLE blob_text; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only boolean NOT NULL DEFAULT false; UPDATE schema_version SET version = 3");
+            await ScalarAsync(raw, "DROP TABLE blob_text_pending; DROP TABLE blob_text; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only boolean NOT NULL DEFAULT false; UPDATE schema_version SET version = 3");
         }
 
         await ReopenAsync();
@@ -94,7 +94,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 5), (refused.Found, refused.Known));
+        Assert.Equal((99, 6), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

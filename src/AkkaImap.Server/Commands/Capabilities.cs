@@ -53,9 +53,11 @@ public static class Capabilities
             // RFC 5032: OLDER/YOUNGER are evaluated by the SEARCH handler.
             list.Add("WITHIN");
         }
-        // RFC 5256 with RFC 5957's DISPLAYFROM/DISPLAYTO; ESORT (RFC 5267) is not offered.
+        // RFC 5256 with RFC 5957's DISPLAYFROM/DISPLAYTO and ESORT's RETURN options (RFC 5267 §3);
+        // CONTEXT=SEARCH/SORT (live UPDATE results, PARTIAL) is not offered.
         AddIf(list, registry.Handles<SortCommand>(), "SORT");
         AddIf(list, registry.Handles<SortCommand>(), "SORT=DISPLAY");
+        AddIf(list, registry.Handles<SortCommand>() && registry.Handles<SearchCommand>(), "ESORT");
         if (registry.Handles<ThreadCommand>())
         {
             list.AddRange(ThreadHandler.Algorithms.Select(a => "THREAD=" + a));

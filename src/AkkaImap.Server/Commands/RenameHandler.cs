@@ -1,12 +1,18 @@
 using AkkaImap.Protocol.Commands;
+using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Accounts;
+using AkkaImap.Server.PublicFolders;
 
 namespace AkkaImap.Server.Commands;
 
 /// <summary>
 /// RENAME (RFC 9051 §6.3.6): children move with their parent; renaming INBOX moves its messages
 /// into a new folder and leaves INBOX empty (the selected INBOX then sees EXPUNGEs). An existing
-/// target is <c>NO [ALREADYEXISTS]</c>, a missing source <c>NO [NONEXISTENT]</c>.
+/// target is <c>NO [ALREADYEXISTS]</c>, a missing source <c>NO [NONEXISTENT]</c>. A public folder
+/// is renamed by its post office's owner for a reader holding x on it and k on the new parent
+/// (RFC 4314 §4); its id, messages, UIDVALIDITY and ACL stay, and so do other sessions'
+/// selections of it, as for a personal folder. A folder never moves between the personal and the
+/// public namespace (<c>NO [CANNOT]</c>): its messages would change owner.
 /// </summary>
 internal sealed class RenameHandler : ICommandHandler<RenameCommand>
 {
@@ -17,22 +23,34 @@ internal sealed class RenameHandler : ICommandHandler<RenameCommand>
         {
             return refusal;
         }
-        if (PublicFolders.PublicFolderRouting.IsPublicName(from, out _) || PublicFolders.PublicFolderRouting.IsPublicName(to, out _))
+        bool fromPublic = PublicFolderRouting.IsPublicName(from, out var innerFrom);
+        bool toPublic = PublicFolderRouting.IsPublicName(to, out var innerTo);
+        if (fromPublic != toPublic)
         {
-            return CommandOutcome.No("Public folders are renamed by the administrator", Protocol.Responses.ResponseCode.NoPerm);
+            return CommandOutcome.No("A folder cannot move between personal and public folders", ResponseCode.Cannot);
         }
-        return CommandOutcome.AskAccount(new RenameFolder(from, to), reply =>
+        if (fromPublic)
         {
-            switch (reply)
+            if (!PublicFolderNames.IsFolderName(innerTo))
             {
-                case FolderRenamed renamed:
-                    context.Selected?.Enqueue(renamed);
-                    return CommandOutcome.Ok("RENAME completed");
-                case AccountCommandFailed failed:
-                    return CommandOutcome.No(failed.Text, failed.Code.ToResponseCode());
-                default:
-                    return CommandOutcome.ServerBug();
+                return CommandOutcome.No("Not a public folder name", ResponseCode.Cannot);
             }
-        });
+            return PublicFolderRouting.AskVisible(context, innerFrom, new RenameFolder(innerFrom, innerTo), reply => Answer(reply, context));
+        }
+        return CommandOutcome.AskAccount(new RenameFolder(from, to), reply => Answer(reply, context));
+    }
+
+    private static CommandOutcome Answer(IAccountReply reply, SessionContext context)
+    {
+        switch (reply)
+        {
+            case FolderRenamed renamed:
+                context.Selected?.Enqueue(renamed);
+                return CommandOutcome.Ok("RENAME completed");
+            case AccountCommandFailed failed:
+                return CommandOutcome.No(failed.Text, failed.Code.ToResponseCode());
+            default:
+                return CommandOutcome.ServerBug();
+        }
     }
 }

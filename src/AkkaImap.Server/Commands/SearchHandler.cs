@@ -2,7 +2,7 @@ using Akka.Event;
 using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Protocol.Search;
-using AkkaImap.Protocol.Sequences;
+using AkkaImap.Protocol.Writing;
 using AkkaImap.Server.Commands.Searching;
 using AkkaImap.Server.Sessions;
 
@@ -60,7 +60,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
         var options = command.Return;
         if (options is { } requested && requested.HasFlag(SearchReturnOptions.Save))
         {
-            context.SavedSearch.Save(view, ToSave(requested, matched));
+            context.SavedSearch.Save(view, ToSave(requested, matched.Select(m => m.Uid).ToList()));
         }
 
         if (options is null && !context.IsRev2)
@@ -74,7 +74,7 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
             var results = (options ?? SearchReturnOptions.All) & ~SearchReturnOptions.Save;
             if (results != SearchReturnOptions.None)
             {
-                context.Write(Esearch(command, results, numbers, modSeq));
+                context.Write(Esearch(command.Tag, command.IsUid, results, numbers, modSeq));
             }
         }
         // RFC 5530 §3: messages expunged elsewhere could not be searched; a NOOP will tell.
@@ -83,44 +83,46 @@ internal sealed class SearchHandler : ICommandHandler<SearchCommand>
 
     /// <summary>
     /// RFC 4731 §3.1: MIN, MAX and ALL are left out when nothing matched (the ESEARCH response is
-    /// still sent); COUNT is always given.
+    /// still sent); COUNT is always given. <paramref name="numbers"/> are in result order: ascending
+    /// for SEARCH, the sort order for SORT, where MIN and MAX are the first and last in that order
+    /// and ALL keeps it, only ascending runs written as ranges (RFC 5267 §3.1).
     /// </summary>
-    private static EsearchResponse Esearch(SearchCommand command, SearchReturnOptions results, uint[] numbers, ulong? modSeq)
+    internal static EsearchResponse Esearch(string tag, bool uid, SearchReturnOptions results, IReadOnlyList<uint> numbers, ulong? modSeq)
     {
-        bool any = numbers.Length > 0;
+        bool any = numbers.Count > 0;
         return new EsearchResponse
         {
-            Tag = command.Tag,
-            Uid = command.IsUid,
+            Tag = tag,
+            Uid = uid,
             Min = any && results.HasFlag(SearchReturnOptions.Min) ? numbers[0] : null,
             Max = any && results.HasFlag(SearchReturnOptions.Max) ? numbers[^1] : null,
-            All = any && results.HasFlag(SearchReturnOptions.All) ? SequenceSet.FromNumbers(numbers).ToString() : null,
-            Count = results.HasFlag(SearchReturnOptions.Count) ? (uint)numbers.Length : null,
+            All = any && results.HasFlag(SearchReturnOptions.All) ? SequenceSetFormatter.Format(numbers) : null,
+            Count = results.HasFlag(SearchReturnOptions.Count) ? (uint)numbers.Count : null,
             ModSeq = modSeq,
         };
     }
 
     /// <summary>
     /// RFC 5182 §2.4: SAVE with MIN and/or MAX (and neither ALL nor COUNT) saves only those
-    /// messages; otherwise the whole result is saved.
+    /// messages; otherwise the whole result is saved. <paramref name="uids"/> are in result order.
     /// </summary>
-    private static IEnumerable<uint> ToSave(SearchReturnOptions options, List<MessageRef> matched)
+    internal static IEnumerable<uint> ToSave(SearchReturnOptions options, IReadOnlyList<uint> uids)
     {
-        if (matched.Count == 0 || (options & (SearchReturnOptions.All | SearchReturnOptions.Count)) != 0
+        if (uids.Count == 0 || (options & (SearchReturnOptions.All | SearchReturnOptions.Count)) != 0
             || (options & (SearchReturnOptions.Min | SearchReturnOptions.Max)) == 0)
         {
-            return matched.Select(m => m.Uid);
+            return uids;
         }
-        var uids = new List<uint>(2);
+        var saved = new List<uint>(2);
         if (options.HasFlag(SearchReturnOptions.Min))
         {
-            uids.Add(matched[0].Uid);
+            saved.Add(uids[0]);
         }
         if (options.HasFlag(SearchReturnOptions.Max))
         {
-            uids.Add(matched[^1].Uid);
+            saved.Add(uids[^1]);
         }
-        return uids;
+        return saved;
     }
 
     /// <summary>

@@ -10,16 +10,15 @@ namespace AkkaImap.Server.Commands;
 /// SORT and UID SORT (RFC 5256 §3) with DISPLAYFROM/DISPLAYTO (RFC 5957): the search keys are
 /// SEARCH's (<see cref="SearchMatcher"/>); the matched messages' envelopes, sizes and dates are read
 /// on the worker pool and ordered by <see cref="MessageSorter"/>; the answer is <c>* SORT</c> with
-/// sequence numbers or UIDs. ESORT's RETURN options (RFC 5267) are not offered and are BAD.
+/// sequence numbers or UIDs. With RETURN options (ESORT, RFC 5267 §3.1) the answer is
+/// <c>* ESEARCH (TAG "t") [UID] ...</c> in sort order: MIN and MAX the first and last sorted message,
+/// ALL the sorted list (only ascending runs as ranges), COUNT; SAVE keeps the result for <c>$</c>
+/// (RFC 5182). PARTIAL, UPDATE and CONTEXT (RFC 5267 §4) are not offered and are BAD.
 /// </summary>
 internal sealed class SortHandler : ICommandHandler<SortCommand>
 {
     public CommandOutcome Handle(SortCommand command, SessionContext context)
     {
-        if (command.Return is not null)
-        {
-            return CommandOutcome.Bad("SORT RETURN (ESORT) is not supported", ResponseCode.ClientBug);
-        }
         if (SearchHandler.Unsupported(command.Search, context.Capabilities) is { } refusal)
         {
             return CommandOutcome.Bad(refusal);
@@ -32,6 +31,11 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
             if (found.Error is { } error)
             {
                 context.Log.Error(error, "{0} failed in folder {1}", verb, view.FolderId);
+                if (command.Return?.HasFlag(SearchReturnOptions.Save) == true)
+                {
+                    // RFC 5182 §2.1: a command with SAVE that fails leaves $ empty.
+                    context.SavedSearch.Clear();
+                }
                 return CommandOutcome.ServerBug();
             }
             var store = context.Store;
@@ -45,7 +49,23 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
                 ulong? highest = modSeq && sorted.Count > 0 && context.Selected is { } current
                     ? sorted.Max(e => current.MsnOf(e.Uid) is var msn and > 0 ? current[msn].ModSeq : 0)
                     : null;
-                context.Write(new SortResponse(numbers, highest));
+                if (command.Return is not { } options)
+                {
+                    context.Write(new SortResponse(numbers, highest));
+                }
+                else
+                {
+                    if (options.HasFlag(SearchReturnOptions.Save) && context.Selected is { } selected)
+                    {
+                        context.SavedSearch.Save(selected, SearchHandler.ToSave(options, sorted.Select(e => e.Uid).ToArray()));
+                    }
+                    // RFC 5182 §2.4: SAVE alone sends no ESEARCH.
+                    var results = options & ~SearchReturnOptions.Save;
+                    if (results != SearchReturnOptions.None)
+                    {
+                        context.Write(SearchHandler.Esearch(command.Tag, command.IsUid, results, numbers, highest));
+                    }
+                }
                 bool lost = found.LostMessages || sorted.Count < found.Messages.Count;
                 return CommandOutcome.Ok($"{verb} completed", lost ? ResponseCode.ExpungeIssued : null);
             });

@@ -93,6 +93,12 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
 
     /// <summary><c>storage.postgresql.writers</c>: group-committing writers, a connection each.</summary>
     public int PostgresWriters { get; init; } = 4;
+
+    /// <summary>
+    /// <c>search.full-text-index</c>, as the store needs it: off, appends write no index rows
+    /// (the same value as <see cref="ImapSettings.FullTextIndex"/>).
+    /// </summary>
+    public bool FullTextIndex { get; init; } = true;
 }
 
 /// <summary><c>auth</c>: SASL mechanisms, where plaintext login is allowed, failure delays and lockout.</summary>

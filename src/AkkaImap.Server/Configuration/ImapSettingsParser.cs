@@ -26,6 +26,8 @@ internal static class ImapSettingsParser
             throw r.Error("alternate-port.port", $"must differ from {r.Key("port")} ({port})", null);
         }
 
+        // Read once: the session decides whether SEARCH uses the index, the store whether append keeps it.
+        var fullTextIndex = Bool(r, "search.full-text-index", true);
         var settings = new ImapSettings(
             Threads: Int(r, "threads", 32, 1, 1024),
             Port: port,
@@ -40,7 +42,7 @@ internal static class ImapSettingsParser
             Xlist: Bool(r, "xlist", true),
             Bind: Addresses(r, "bind", ["*"]),
             Tls: Tls(r, baseDirectory),
-            Storage: Storage(r, baseDirectory),
+            Storage: Storage(r, baseDirectory) with { FullTextIndex = fullTextIndex },
             Auth: Auth(r),
             Limits: Limits(r),
             Cache: new CacheSettings(
@@ -52,7 +54,7 @@ internal static class ImapSettingsParser
         {
             Logging = Logging(r),
             ProxyProtocol = new ProxyProtocolSettings(Networks(r, "proxy-protocol.trusted-networks", [])),
-            FullTextIndex = Bool(r, "search.full-text-index", true),
+            FullTextIndex = fullTextIndex,
             CompressLevel = Int(r, "compress-level", 6, 0, 9),
         };
 

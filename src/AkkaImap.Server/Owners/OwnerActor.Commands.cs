@@ -173,10 +173,11 @@ public sealed partial class OwnerActor
     {
         var target = await _store.GetFolderAsync(_owner, targetName);
         if (target is null || target.NoSelect) return Fail(AccountFailure.TryCreate, "Target mailbox does not exist");
-        // RFC 4314 §4: COPY needs i on the target.
-        if (Lacking(target, await RightsIn(target, readerId), AclRight.Insert) is { } denied) return denied;
-        var result = await _store.CopyAsync(sourceId, uids, target.Id);
-        if (_policy.PerReaderSeen) await CarrySeen(readerId, await SeenIn(readerId, sourceId), result.Mapping, target.Id);
+        // RFC 4314 §4: COPY needs i on the target; the flags the reader may not set there are dropped.
+        var rights = await RightsIn(target, readerId);
+        if (Lacking(target, rights, AclRight.Insert) is { } denied) return denied;
+        var result = await _store.CopyAsync(sourceId, uids, target.Id, Kept(rights));
+        if (_policy.PerReaderSeen && (rights & AclRight.Seen) != 0) await CarrySeen(readerId, await SeenIn(readerId, sourceId), result.Mapping, target.Id);
         var changes = new List<FolderEvent>();
         if (result.Mapping.Count > 0 && _state.IsLoaded(target.Id))
             changes.Add(new FolderEvent(target.Id, await SyncNewMessages(target.Id)));
@@ -190,9 +191,10 @@ public sealed partial class OwnerActor
         if (await Writable(m.FolderId, r.ReaderId, AclRight.DeleteMessages | AclRight.Expunge) is { } refused) return refused;
         var target = await _store.GetFolderAsync(_owner, m.TargetName);
         if (target is null || target.NoSelect) return Fail(AccountFailure.TryCreate, "Target mailbox does not exist");
-        if (Lacking(target, await RightsIn(target, r.ReaderId), AclRight.Insert) is { } denied) return denied;
-        var seenBefore = _policy.PerReaderSeen ? await SeenIn(r.ReaderId, m.FolderId) : null;
-        var result = await _store.MoveAsync(m.FolderId, m.Uids, target.Id);
+        var rights = await RightsIn(target, r.ReaderId);
+        if (Lacking(target, rights, AclRight.Insert) is { } denied) return denied;
+        var seenBefore = _policy.PerReaderSeen && (rights & AclRight.Seen) != 0 ? await SeenIn(r.ReaderId, m.FolderId) : null;
+        var result = await _store.MoveAsync(m.FolderId, m.Uids, target.Id, Kept(rights));
         if (seenBefore is not null) await CarrySeen(r.ReaderId, seenBefore, result.Copy.Mapping, target.Id);
         // Read the target's new messages before the source's modseq moves on (they may be one folder).
         FolderEvent? added = null;
@@ -323,6 +325,19 @@ public sealed partial class OwnerActor
         if ((m.Flags & MessageFlags.Deleted) != 0) needed |= AclRight.DeleteMessages;
         if ((m.Flags & ~(MessageFlags.Seen | MessageFlags.Deleted | MessageFlags.Recent)) != 0 || m.Keywords.Count > 0) needed |= AclRight.Write;
         return needed;
+    }
+
+    /// <summary>
+    /// What a COPY or MOVE carries into a folder where the reader holds <paramref name="rights"/>:
+    /// the flags it may set (RFC 4314 §4), keywords only with w; with per-reader \Seen the shared
+    /// row never holds \Seen (the copier's own mark is carried separately). Null: everything.
+    /// </summary>
+    private KeptFlags? Kept(AclRight rights)
+    {
+        if (rights == AclRight.All && !_policy.PerReaderSeen) return null;
+        var flags = Settable(rights, MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft);
+        if (_policy.PerReaderSeen) flags &= ~MessageFlags.Seen;
+        return new KeptFlags(flags, (rights & AclRight.Write) != 0);
     }
 
     /// <summary>The flags of an APPEND or COPY the reader may set (RFC 4314 §4: the others are dropped, not refused).</summary>

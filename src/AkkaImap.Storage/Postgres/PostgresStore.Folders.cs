@@ -103,7 +103,7 @@ public sealed partial class PostgresStore
         await CreateMissingParents(c, owner, to);
         var targetId = await InsertFolder(c, owner, to, null);
         var uids = await c.UidListAsync("SELECT uid FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", inbox.Id));
-        if (uids.Count > 0) await MoveMessages(c, inbox.Id, uids, targetId);
+        if (uids.Count > 0) await MoveMessages(c, inbox.Id, uids, targetId, keep: null);
     }
 
     public Task SetSubscribedAsync(MailboxOwner owner, string name, bool subscribed, CancellationToken ct = default)

@@ -38,7 +38,7 @@ public sealed partial class PostgresStore
                 }
                 else
                 {
-                    (blobId, size) = (await InsertBlob(c, analysed[i]!), analysed[i]!.Content.Length);
+                    (blobId, size) = (await InsertBlob(c, analysed[i]!, _options.FullTextIndex), analysed[i]!.Content.Length);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 await c.ExecAsync("""
@@ -61,11 +61,11 @@ public sealed partial class PostgresStore
         return analysed;
     }
 
-    private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a)
+    private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a, bool index)
     {
         var blobId = await c.ScalarAsync<long>(InsertBlobSql, ("@e", Db.NewObjectId('M')), ("@s", (long)a.Content.Length), ("@env", a.Envelope), ("@body", a.Body),
             ("@parts", a.Parts), ("@p", a.Preview), ("@c", a.Content));
-        await PgSearchIndex.AddAsync(c, blobId, a.Text);
+        await PgSearchIndex.AddAsync(c, blobId, a.Text, keepUp: index);
         return blobId;
     }
 
@@ -76,7 +76,7 @@ public sealed partial class PostgresStore
             // Bodies staged a day ago and never appended (their session went away) go now.
             var expired = await c.IdsAsync("DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
             await DeleteBlobsIfUnused(c, expired);
-            var blobId = await InsertBlob(c, a);
+            var blobId = await InsertBlob(c, a, _options.FullTextIndex);
             await c.ExecAsync("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
             return blobId;
         }, ct);
@@ -89,18 +89,18 @@ public sealed partial class PostgresStore
         return (stagedId, await c.ScalarAsync<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId)));
     }
 
-    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
         Write(targetFolderId, async c =>
         {
             _ = await FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return await CopyMessages(c, sourceFolderId, uids, targetFolderId);
+            return await CopyMessages(c, sourceFolderId, uids, targetFolderId, keep);
         }, ct);
 
-    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
         Write(sourceFolderId, async c =>
         {
             _ = await FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return await MoveMessages(c, sourceFolderId, uids, targetFolderId);
+            return await MoveMessages(c, sourceFolderId, uids, targetFolderId, keep);
         }, ct);
 
     public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
@@ -180,7 +180,7 @@ public sealed partial class PostgresStore
         return folder;
     }
 
-    private static async Task<CopyResult> CopyMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, bool moving = false)
+    private static async Task<CopyResult> CopyMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep, bool moving = false)
     {
         var target = await SelectableFolder(c, targetId);
         var modSeq = target.HighestModSeq + 1;
@@ -202,17 +202,18 @@ public sealed partial class PostgresStore
             // The copies point at the same blobs (bytes stored once, RFC 8474 EMAILID shared).
             await c.ExecAsync("""
                 INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-                SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags, keywords, @m, internal_date, internal_tz, size, @now, blob_id
+                SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags & @mask, CASE WHEN @kw THEN keywords END, @m, internal_date, internal_tz, size, @now, blob_id
                 FROM messages WHERE folder_id = @f AND uid = ANY(@uids)
-                """, ("@t", targetId), ("@first", (long)target.UidNext), ("@m", (long)modSeq), ("@now", NowMs()), ("@f", sourceId), ("@uids", uidArray));
+                """, ("@t", targetId), ("@first", (long)target.UidNext), ("@mask", (int)(keep?.Flags ?? (MessageFlags)0xFF)), ("@kw", keep?.Keywords ?? true),
+                ("@m", (long)modSeq), ("@now", NowMs()), ("@f", sourceId), ("@uids", uidArray));
             await c.ExecAsync("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", (long)next), ("@m", (long)modSeq), ("@f", targetId));
         }
         return new CopyResult(target.UidValidity, mapping, mapping.Count > 0 ? modSeq : target.HighestModSeq);
     }
 
-    private static async Task<MoveResult> MoveMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    private static async Task<MoveResult> MoveMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep)
     {
-        var copy = await CopyMessages(c, sourceId, uids, targetId, moving: true);
+        var copy = await CopyMessages(c, sourceId, uids, targetId, keep, moving: true);
         var source = (await FindFolder(c, sourceId, forUpdate: true))!;
         var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
         var highest = moved.Count > 0 ? await ExpungeUids(c, source, moved) : source.HighestModSeq;

@@ -13,6 +13,10 @@ public sealed partial class PostgresStore
         if (IndexedDocument.NeedleFor(value) is not { } needle) return Task.FromResult<IndexedMatches?>(null);
         return Read<IndexedMatches?>(async c => await PgSearchIndex.FindAsync(c, folderId, field, needle), ct);
     }
+
+    // Any writer will do: the pending rows taken are locked (SKIP LOCKED), so nodes share the work.
+    public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) =>
+        Write(c => PgSearchIndex.IndexPendingAsync(c, max), ct);
 }
 
 /// <summary>
@@ -49,18 +53,53 @@ internal static class PgSearchIndex
         CREATE INDEX blob_text_unindexed ON blob_text(blob_id) WHERE unindexed;
         """;
 
-    public static async Task AddAsync(NpgsqlConnection c, long blobId, IndexedDocument? text) =>
+    // Version 6: bodies stored while search.full-text-index was off, not indexed yet. Until
+    // IndexPendingAsync takes them, lookups list them with the unindexed ones (the scan decides them).
+    public const string PendingSchema = """
+        CREATE TABLE blob_text_pending(blob_id bigint PRIMARY KEY REFERENCES blobs(id) ON DELETE CASCADE);
+        """;
+
+    /// <summary>Indexes a new blob; with the index off (<paramref name="keepUp"/> false) only notes it as pending.</summary>
+    public static async Task AddAsync(NpgsqlConnection c, long blobId, IndexedDocument? text, bool keepUp = true)
+    {
+        if (!keepUp)
+        {
+            await c.ExecAsync("INSERT INTO blob_text_pending(blob_id) VALUES (@b) ON CONFLICT DO NOTHING", ("@b", blobId)).ConfigureAwait(false);
+            return;
+        }
         await c.ExecAsync("""
             INSERT INTO blob_text(blob_id, unindexed, header, body, f_from, f_to, f_cc, f_bcc, subject)
             VALUES (@b, @u, @h, @t, @f, @to, @cc, @bcc, @s)
             """, ("@b", blobId), ("@u", text is null), ("@h", Pg.Text(text?.Header)), ("@t", Pg.Text(text?.Body)),
             ("@f", Pg.Text(text?.From)), ("@to", Pg.Text(text?.To)), ("@cc", Pg.Text(text?.Cc)), ("@bcc", Pg.Text(text?.Bcc)),
             ("@s", Pg.Text(text?.Subject))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Indexes up to <paramref name="max"/> pending blobs; how many. The rows are taken with SKIP
+    /// LOCKED, so several nodes catching up at once share the work instead of waiting on each other.
+    /// </summary>
+    public static async Task<int> IndexPendingAsync(NpgsqlConnection c, int max)
+    {
+        var ids = await c.IdsAsync("""
+            DELETE FROM blob_text_pending WHERE blob_id IN
+                (SELECT blob_id FROM blob_text_pending ORDER BY blob_id LIMIT @n FOR UPDATE SKIP LOCKED)
+            RETURNING blob_id
+            """, ("@n", max)).ConfigureAwait(false);
+        await IndexBlobsAsync(c, ids).ConfigureAwait(false);
+        return ids.Count;
+    }
 
     /// <summary>Indexes every blob of a store made before version 4, inside the migration's transaction.</summary>
     public static async Task BackfillAsync(NpgsqlConnection c)
     {
         var ids = await c.IdsAsync("SELECT id FROM blobs ORDER BY id").ConfigureAwait(false);
+        await IndexBlobsAsync(c, ids).ConfigureAwait(false);
+    }
+
+    /// <summary>Parses each blob as append would and writes its index row.</summary>
+    private static async Task IndexBlobsAsync(NpgsqlConnection c, List<long> ids)
+    {
         foreach (var id in ids)
         {
             var row = await c.ListAsync("SELECT envelope, content FROM blobs WHERE id = @b", r => ((byte[])r[0], (byte[])r[1]), ("@b", id)).ConfigureAwait(false);
@@ -98,6 +137,8 @@ internal static class PgSearchIndex
             """, ("@f", folderId), ("@p", pattern)).ConfigureAwait(false);
         var unindexed = await c.UidListAsync("""
             SELECT m.uid FROM blob_text t JOIN messages m ON m.blob_id = t.blob_id WHERE t.unindexed AND m.folder_id = @f
+            UNION ALL
+            SELECT m.uid FROM blob_text_pending p JOIN messages m ON m.blob_id = p.blob_id WHERE m.folder_id = @f
             """, ("@f", folderId)).ConfigureAwait(false);
         return new IndexedMatches(new HashSet<uint>(matches), new HashSet<uint>(unindexed));
     }

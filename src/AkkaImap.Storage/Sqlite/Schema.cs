@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -171,13 +171,12 @@ internal static class Schema
             if (current <= 3) c.Exec(V4);
             if (current <= 4) c.Exec(V5);
             if (current <= 5) c.Exec(V6);
-            // Version 7: the full-text index (SearchIndex.Schema), filled for the blobs already stored.
-            if (current <= 6)
-            {
-                c.Exec(SearchIndex.Schema);
-                SearchIndex.Backfill(c);
-            }
+            // Version 7: the full-text index (SearchIndex.Schema); version 9 replaces its tables and
+            // marks every stored body pending, so nothing is parsed here.
+            if (current <= 6) c.Exec(SearchIndex.Schema);
             if (current <= 7) c.Exec(V8);
+            // Version 9: the smaller index and its pending bodies (SearchIndex.CompactSchema).
+            if (current <= 8) c.Exec(SearchIndex.CompactSchema);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

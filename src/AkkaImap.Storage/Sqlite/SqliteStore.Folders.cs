@@ -110,7 +110,7 @@ public sealed partial class SqliteStore
         CreateMissingParents(c, owner, to);
         var targetId = InsertFolder(c, owner, to, null);
         var uids = ReadUids(c, "SELECT uid FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", inbox.Id));
-        if (uids.Count > 0) MoveMessages(c, inbox.Id, uids, targetId);
+        if (uids.Count > 0) MoveMessages(c, inbox.Id, uids, targetId, keep: null);
     }
 
     public Task SetSubscribedAsync(MailboxOwner owner, string name, bool subscribed, CancellationToken ct = default)

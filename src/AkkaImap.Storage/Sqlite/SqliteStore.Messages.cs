@@ -37,7 +37,7 @@ public sealed partial class SqliteStore
                 else
                 {
                     var a = analysed[i]!;
-                    (blobId, size) = (InsertBlob(c, insertBlob, a), a.Content.Length);
+                    (blobId, size) = (InsertBlob(c, insertBlob, a, _options.FullTextIndex), a.Content.Length);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 Set(insertMessage, folderId, uid, (int)(request.Flags & ~MessageFlags.Recent), Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
@@ -66,7 +66,7 @@ public sealed partial class SqliteStore
             var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
             DeleteBlobsIfUnused(c, expired);
             using var insertBlob = InsertBlobCommand(c);
-            var blobId = InsertBlob(c, insertBlob, a);
+            var blobId = InsertBlob(c, insertBlob, a, _options.FullTextIndex);
             c.Exec("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
             return blobId;
         }, ct);
@@ -81,7 +81,7 @@ public sealed partial class SqliteStore
     /// blob I/O): bound as a parameter, a body would be copied twice more in native memory (the
     /// bound value, then the record SQLite assembles), three times its size at once (issue 16).
     /// </summary>
-    private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a)
+    private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a, bool index)
     {
         Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview);
         var blobId = (long)insertBlob.ExecuteScalar()!;
@@ -89,7 +89,7 @@ public sealed partial class SqliteStore
         {
             blob.Write(a.Content.Span);
         }
-        SearchIndex.Add(c, blobId, a.Text);
+        SearchIndex.Add(c, blobId, a.Text, keepUp: index);
         return blobId;
     }
 
@@ -101,18 +101,18 @@ public sealed partial class SqliteStore
         return (stagedId, c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId)));
     }
 
-    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+    public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
         Write(c =>
         {
             _ = FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return CopyMessages(c, sourceFolderId, uids, targetFolderId);
+            return CopyMessages(c, sourceFolderId, uids, targetFolderId, keep);
         }, ct);
 
-    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, CancellationToken ct = default) =>
+    public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
         Write(c =>
         {
             _ = FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return MoveMessages(c, sourceFolderId, uids, targetFolderId);
+            return MoveMessages(c, sourceFolderId, uids, targetFolderId, keep);
         }, ct);
 
     public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
@@ -191,7 +191,7 @@ public sealed partial class SqliteStore
         return folder;
     }
 
-    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, bool moving = false)
+    private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep, bool moving = false)
     {
         var target = SelectableFolder(c, targetId);
         var modSeq = target.HighestModSeq + 1;
@@ -213,9 +213,10 @@ public sealed partial class SqliteStore
         // RFC 8474 EMAILID is shared) and get target UIDs in ascending source order.
         c.Exec("""
             INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags, keywords, @m, internal_date, internal_tz, size, @now, blob_id
+            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags & @mask, CASE WHEN @kw THEN keywords END, @m, internal_date, internal_tz, size, @now, blob_id
             FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))
-            """, ("@t", targetId), ("@first", (long)target.UidNext), ("@m", (long)modSeq), ("@now", now), ("@f", sourceId), ("@uids", json));
+            """, ("@t", targetId), ("@first", (long)target.UidNext), ("@mask", (long)(keep?.Flags ?? (MessageFlags)0xFF)), ("@kw", keep?.Keywords ?? true),
+            ("@m", (long)modSeq), ("@now", now), ("@f", sourceId), ("@uids", json));
         if (mapping.Count > 0)
             c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", next), ("@m", (long)modSeq), ("@f", targetId));
         return new CopyResult(target.UidValidity, mapping, mapping.Count > 0 ? modSeq : target.HighestModSeq);
@@ -224,9 +225,9 @@ public sealed partial class SqliteStore
     private static bool SameOwner(SqliteConnection c, long a, long b) =>
         c.Scalar<long>("SELECT COUNT(DISTINCT owner_kind || ':' || owner_id) FROM folders WHERE id IN (@a, @b)", ("@a", a), ("@b", b)) == 1;
 
-    private static MoveResult MoveMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId)
+    private static MoveResult MoveMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep)
     {
-        var copy = CopyMessages(c, sourceId, uids, targetId, moving: true);
+        var copy = CopyMessages(c, sourceId, uids, targetId, keep, moving: true);
         var source = FindFolder(c, sourceId)!;
         var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
         var highest = moved.Count > 0 ? ExpungeUids(c, source, moved) : source.HighestModSeq;

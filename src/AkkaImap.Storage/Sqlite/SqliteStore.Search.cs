@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using AkkaImap.Storage.Mime;
 using AkkaImap.Storage.Search;
@@ -5,8 +7,8 @@ using Microsoft.Data.Sqlite;
 
 namespace AkkaImap.Storage.Sqlite;
 
-// The full-text index (schema 7): FTS5 with the trigram tokenizer, one row per blob (copies share
-// it), written in the transaction that writes the blob and deleted with it.
+// The full-text index (schema 9, first built in 7): FTS5 with the trigram tokenizer, one row per
+// blob (copies share it), written in the transaction that writes the blob and deleted with it.
 public sealed partial class SqliteStore
 {
     public Task<IndexedMatches?> SearchIndexAsync(long folderId, IndexedField field, string value, CancellationToken ct = default)
@@ -14,20 +16,26 @@ public sealed partial class SqliteStore
         if (IndexedDocument.NeedleFor(value) is not { } needle) return Task.FromResult<IndexedMatches?>(null);
         return Read<IndexedMatches?>(c => SearchIndex.Find(c, folderId, field, needle), ct);
     }
+
+    public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) =>
+        Write(c => SearchIndex.IndexPending(c, max), ct);
 }
 
 /// <summary>
-/// The SQLite side of the full-text index. Two contentless FTS5 tables (the text is not stored a
-/// second time; <c>contentless_delete</c> lets rows go with their blob): <c>text_index</c> for
-/// TEXT and BODY, <c>address_index</c> for the envelope fields, so that a FROM search reads only
-/// the small doclists of addresses and subjects. <c>case_sensitive 1</c>: the text is already
-/// folded (<see cref="IndexedDocument.Fold"/>), and SQLite's own folding is not .NET's. A phrase
-/// of trigrams matches exactly where the needle occurs as a substring.
+/// The SQLite side of the full-text index. The header and body text (TEXT and BODY) are the bulk:
+/// they go into two contentless FTS5 tables with <c>detail=none</c>, which keep only which rows
+/// hold each trigram (no positions: an eighth of a positional index of the same text), and
+/// into <c>text_folded</c>, the same folded text deflated. A lookup takes the rows holding every
+/// trigram of the needle, then confirms the needle in each one's inflated text, so the answer is
+/// the exact substring test. The envelope fields (FROM, TO, CC, BCC, SUBJECT) are short: one
+/// positional FTS5 table, where a phrase of trigrams matches exactly where the needle occurs.
+/// <c>case_sensitive 1</c>: the text is already folded (<see cref="IndexedDocument.Fold"/>), and
+/// SQLite's own folding is not .NET's. Tables are contentless with <c>contentless_delete</c>, so
+/// rows go with their blob (which rules out <c>columnsize=0</c>: FTS5 needs the sizes to delete).
 /// </summary>
 internal static class SearchIndex
 {
-    // Version 7 (full-text SEARCH). A separate constant from any other change of the same version,
-    // so that merging renumbers it without touching its text.
+    // Version 7 (full-text SEARCH), as it was then; version 9 replaces its tables.
     public const string Schema = """
         CREATE VIRTUAL TABLE text_index USING fts5(header, body,
             tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1);
@@ -36,42 +44,75 @@ internal static class SearchIndex
         CREATE TABLE text_unindexed(blob_id INTEGER PRIMARY KEY);
         """;
 
-    /// <summary>Indexes a new blob (null text: the scan decides it, so it is listed as unindexed).</summary>
-    public static void Add(SqliteConnection c, long blobId, IndexedDocument? text)
+    // Version 9: the index at a fraction of its size (see the class), and text_pending: bodies not
+    // indexed yet, stored while search.full-text-index was off or before this version. Every body
+    // is pending after the upgrade and indexed in steps by serve (IndexUpkeep); meanwhile lookups
+    // list pending bodies with the unindexed ones, so the scan decides them and no answer is wrong.
+    // IF (NOT) EXISTS: a store may reach it from version 6, 7 or 8.
+    public const string CompactSchema = """
+        DROP TABLE IF EXISTS text_index;
+        DROP TABLE IF EXISTS address_index;
+        CREATE VIRTUAL TABLE IF NOT EXISTS text_header USING fts5(header,
+            tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1, detail = none);
+        CREATE VIRTUAL TABLE IF NOT EXISTS text_body USING fts5(body,
+            tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1, detail = none);
+        CREATE VIRTUAL TABLE address_index USING fts5(f_from, f_to, f_cc, f_bcc, subject,
+            tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1);
+        CREATE TABLE IF NOT EXISTS text_folded(blob_id INTEGER PRIMARY KEY, header BLOB NOT NULL, body BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS text_unindexed(blob_id INTEGER PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS text_pending(blob_id INTEGER PRIMARY KEY);
+        INSERT OR IGNORE INTO text_pending(blob_id) SELECT id FROM blobs WHERE id NOT IN (SELECT blob_id FROM text_unindexed);
+        """;
+
+    /// <summary>
+    /// Indexes a new blob (null text: the scan decides it, so it is listed as unindexed); with the
+    /// index off (<paramref name="keepUp"/> false) it is only noted as pending.
+    /// </summary>
+    public static void Add(SqliteConnection c, long blobId, IndexedDocument? text, bool keepUp = true)
     {
+        if (!keepUp)
+        {
+            c.Exec("INSERT OR IGNORE INTO text_pending(blob_id) VALUES (@b)", ("@b", blobId));
+            return;
+        }
         if (text is null)
         {
             c.Exec("INSERT OR IGNORE INTO text_unindexed(blob_id) VALUES (@b)", ("@b", blobId));
             return;
         }
-        c.Exec("INSERT INTO text_index(rowid, header, body) VALUES (@b, @h, @t)", ("@b", blobId), ("@h", text.Header), ("@t", text.Body));
+        c.Exec("INSERT INTO text_header(rowid, header) VALUES (@b, @h)", ("@b", blobId), ("@h", text.Header));
+        c.Exec("INSERT INTO text_body(rowid, body) VALUES (@b, @t)", ("@b", blobId), ("@t", text.Body));
+        c.Exec("INSERT INTO text_folded(blob_id, header, body) VALUES (@b, @h, @t)", ("@b", blobId), ("@h", Pack(text.Header)), ("@t", Pack(text.Body)));
         c.Exec("INSERT INTO address_index(rowid, f_from, f_to, f_cc, f_bcc, subject) VALUES (@b, @f, @t, @c, @bcc, @s)",
             ("@b", blobId), ("@f", text.From), ("@t", text.To), ("@c", text.Cc), ("@bcc", text.Bcc), ("@s", text.Subject));
     }
 
-    /// <summary>Removes the index rows of deleted blobs.</summary>
+    /// <summary>Removes the index rows of deleted blobs (and their pending or unindexed marks).</summary>
     public static void Remove(SqliteConnection c, List<long> blobIds)
     {
         if (blobIds.Count == 0) return;
         var ids = ("@ids", (object?)JsonSerializer.Serialize(blobIds, StorageJson.Default.ListInt64));
-        c.Exec("DELETE FROM text_index WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
+        c.Exec("DELETE FROM text_header WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
+        c.Exec("DELETE FROM text_body WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
+        c.Exec("DELETE FROM text_folded WHERE blob_id IN (SELECT value FROM json_each(@ids))", ids);
         c.Exec("DELETE FROM address_index WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
         c.Exec("DELETE FROM text_unindexed WHERE blob_id IN (SELECT value FROM json_each(@ids))", ids);
+        c.Exec("DELETE FROM text_pending WHERE blob_id IN (SELECT value FROM json_each(@ids))", ids);
     }
 
     /// <summary>
-    /// Indexes every blob of a store made before version 7, inside the migration's transaction:
-    /// each is parsed as append would, so the upgrade takes about as long as appending the store's
-    /// messages again, once.
+    /// Indexes up to <paramref name="max"/> pending blobs, each parsed as append would; how many.
+    /// Rows a blob may already have (a store that reached version 9 half-indexed) are replaced.
     /// </summary>
-    public static void Backfill(SqliteConnection c)
+    public static int IndexPending(SqliteConnection c, int max)
     {
         var ids = new List<long>();
-        using (var all = c.Cmd("SELECT id FROM blobs"))
-        using (var r = all.ExecuteReader())
+        using (var some = c.Cmd("SELECT blob_id FROM text_pending ORDER BY blob_id LIMIT @n", ("@n", max)))
+        using (var r = some.ExecuteReader())
         {
             while (r.Read()) ids.Add(r.GetInt64(0));
         }
+        Remove(c, ids);
         foreach (var id in ids)
         {
             byte[] envelope, content;
@@ -93,34 +134,98 @@ internal static class SearchIndex
             }
             Add(c, id, text);
         }
+        return ids.Count;
     }
 
     /// <summary>The folder's messages whose <paramref name="field"/> contains the folded <paramref name="needle"/>.</summary>
     public static IndexedMatches Find(SqliteConnection c, long folderId, IndexedField field, string needle)
     {
-        var (table, columns) = field switch
+        var matches = field switch
         {
-            IndexedField.Text => ("text_index", "header body"),
-            IndexedField.Body => ("text_index", "body"),
-            IndexedField.From => ("address_index", "f_from"),
-            IndexedField.To => ("address_index", "f_to"),
-            IndexedField.Cc => ("address_index", "f_cc"),
-            IndexedField.Bcc => ("address_index", "f_bcc"),
-            _ => ("address_index", "subject"),
+            IndexedField.Text => FindText(c, folderId, needle, "text_header", "header", FindText(c, folderId, needle, "text_body", "body", [])),
+            IndexedField.Body => FindText(c, folderId, needle, "text_body", "body", []),
+            _ => FindEnvelope(c, folderId, field, needle),
         };
-        // An FTS5 string: the needle in double quotes, its own double quotes doubled; the trigram
-        // tokenizer makes it a phrase of its trigrams. The FTS table drives the join (CROSS JOIN
-        // keeps that order): its matches are looked up in messages_blob, which holds the folder
-        // and UID as the table's key.
-        var query = "{" + columns + "} : \"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        var matches = Uids(c, $"""
-            SELECT m.uid FROM {table} CROSS JOIN messages m ON m.blob_id = {table}.rowid
-            WHERE {table} MATCH @q AND m.folder_id = @f
-            """, ("@q", query), ("@f", folderId));
         var unindexed = Uids(c, """
-            SELECT m.uid FROM text_unindexed u CROSS JOIN messages m ON m.blob_id = u.blob_id WHERE m.folder_id = @f
+            SELECT m.uid FROM (SELECT blob_id FROM text_unindexed UNION ALL SELECT blob_id FROM text_pending) u
+            CROSS JOIN messages m ON m.blob_id = u.blob_id WHERE m.folder_id = @f
             """, ("@f", folderId));
         return new IndexedMatches(matches, unindexed);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="found"/> the folder's messages whose header or body text (one table
+    /// and its column) contains <paramref name="needle"/>: the rows holding all its trigrams, each
+    /// confirmed in its deflated text unless the needle is one trigram (then holding it is containing it).
+    /// </summary>
+    private static HashSet<uint> FindText(SqliteConnection c, long folderId, string needle, string table, string column, HashSet<uint> found)
+    {
+        var trigrams = Trigrams(needle);
+        // FTS5 strings, double quotes doubled; without positions a query is a set of trigrams.
+        var query = string.Join(" AND ", trigrams.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        bool confirm = trigrams.Count > 1 || needle.EnumerateRunes().Count() > 3;
+        // The FTS table drives the join (CROSS JOIN keeps that order); text_folded is read by its key.
+        using var cmd = c.Cmd($"""
+            SELECT m.uid, f.{column} FROM {table} CROSS JOIN messages m ON m.blob_id = {table}.rowid
+            JOIN text_folded f ON f.blob_id = m.blob_id
+            WHERE {table} MATCH @q AND m.folder_id = @f
+            """, ("@q", query), ("@f", folderId));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var uid = (uint)r.GetInt64(0);
+            if (found.Contains(uid)) continue;
+            if (!confirm || Unpack((byte[])r[1]).Contains(needle, StringComparison.Ordinal)) found.Add(uid);
+        }
+        return found;
+    }
+
+    /// <summary>The envelope fields: a phrase of trigrams in the positional table matches exactly where the needle occurs.</summary>
+    private static HashSet<uint> FindEnvelope(SqliteConnection c, long folderId, IndexedField field, string needle)
+    {
+        var column = field switch
+        {
+            IndexedField.From => "f_from",
+            IndexedField.To => "f_to",
+            IndexedField.Cc => "f_cc",
+            IndexedField.Bcc => "f_bcc",
+            _ => "subject",
+        };
+        var query = "{" + column + "} : \"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return Uids(c, """
+            SELECT m.uid FROM address_index CROSS JOIN messages m ON m.blob_id = address_index.rowid
+            WHERE address_index MATCH @q AND m.folder_id = @f
+            """, ("@q", query), ("@f", folderId));
+    }
+
+    /// <summary>The distinct trigrams of the needle as the trigram tokenizer cuts text: three code points each.</summary>
+    internal static List<string> Trigrams(string needle)
+    {
+        var runes = needle.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        var trigrams = new List<string>();
+        for (int i = 0; i + 3 <= runes.Length; i++)
+        {
+            var trigram = runes[i] + runes[i + 1] + runes[i + 2];
+            if (!trigrams.Contains(trigram, StringComparer.Ordinal)) trigrams.Add(trigram);
+        }
+        return trigrams;
+    }
+
+    private static byte[] Pack(string text)
+    {
+        using var packed = new MemoryStream();
+        using (var deflate = new DeflateStream(packed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            deflate.Write(Encoding.UTF8.GetBytes(text));
+        }
+        return packed.ToArray();
+    }
+
+    private static string Unpack(byte[] packed)
+    {
+        using var deflate = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
+        using var reader = new StreamReader(deflate, Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 
     private static HashSet<uint> Uids(SqliteConnection c, string sql, params (string, object?)[] args)

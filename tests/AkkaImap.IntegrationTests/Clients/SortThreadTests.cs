@@ -1,6 +1,7 @@
 using AkkaImap.IntegrationTests.Infrastructure;
 using AkkaImap.IntegrationTests.Protocol;
 using MailKit;
+using MailKit.Net.Imap;
 using MailKit.Search;
 using Xunit;
 
@@ -28,7 +29,7 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
     {
         var folder = await FolderAsync();
         await using var client = await RawImapClient.LoginAsync(server.Port, Alice, server.Users[Alice]);
-        Assert.Contains(client.Received, l => l.Contains(" SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES", StringComparison.Ordinal));
+        Assert.Contains(client.Received, l => l.Contains(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES", StringComparison.Ordinal));
         await client.OkAsync("s", "SELECT " + folder);
 
         Assert.Contains("* SORT 3 4 1 2 5 6", await client.OkAsync("a", "SORT (SUBJECT) UTF-8 ALL"));
@@ -40,6 +41,52 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
         // The search keys are SEARCH's: only the lunch messages, the latest to arrive first.
         Assert.Contains("* SORT 5 2 1", await client.OkAsync("g", "SORT (REVERSE ARRIVAL) UTF-8 SUBJECT lunch"));
         Assert.Contains("* SORT 5 2 1", await client.OkAsync("h", "UID SORT (REVERSE ARRIVAL) UTF-8 SUBJECT lunch"));
+    }
+
+    [Fact]
+    public async Task Esort_answers_esearch_in_sort_order()
+    {
+        var folder = await FolderAsync();
+        await using var client = await RawImapClient.LoginAsync(server.Port, Alice, server.Users[Alice]);
+        await client.OkAsync("s", "SELECT " + folder);
+
+        // RFC 5267 §3.1: by subject the order is 3 4 1 2 5 6; MIN and MAX are its first and last.
+        Assert.Contains("* ESEARCH (TAG \"a\") MIN 3 MAX 6 COUNT 6", await client.OkAsync("a", "SORT RETURN (MIN MAX COUNT) (SUBJECT) UTF-8 ALL"));
+        // ALL keeps the sort order; only ascending runs become ranges.
+        Assert.Contains("* ESEARCH (TAG \"b\") ALL 3:4,1:2,5:6", await client.OkAsync("b", "SORT RETURN (ALL) (SUBJECT) UTF-8 ALL"));
+        // An empty RETURN list means ALL (RFC 4731 §3.1).
+        Assert.Contains("* ESEARCH (TAG \"c\") ALL 6,5,2,1,4,3", await client.OkAsync("c", "SORT RETURN () (REVERSE DATE) UTF-8 ALL"));
+        Assert.Contains("* ESEARCH (TAG \"d\") UID MIN 5 MAX 1", await client.OkAsync("d", "UID SORT RETURN (MIN MAX) (REVERSE ARRIVAL) UTF-8 SUBJECT lunch"));
+        // Nothing matched: MIN, MAX and ALL are left out, COUNT is 0.
+        var none = await client.OkAsync("e", "UID SORT RETURN (MIN ALL COUNT) (DATE) UTF-8 SUBJECT nowhere");
+        Assert.Contains("* ESEARCH (TAG \"e\") UID COUNT 0", none);
+        // SAVE alone answers no ESEARCH and keeps the result for $ (RFC 5182).
+        var saved = await client.OkAsync("f", "SORT RETURN (SAVE) (SUBJECT) UTF-8 SUBJECT budget");
+        Assert.DoesNotContain(saved, l => l.StartsWith("* ESEARCH", StringComparison.Ordinal));
+        Assert.Contains("* SEARCH 3 4", await client.OkAsync("g", "UID SEARCH UID $"));
+        // PARTIAL and UPDATE belong to CONTEXT=SORT, which is not offered.
+        Assert.StartsWith("h BAD ", (await client.RunAsync("h", "SORT RETURN (PARTIAL 1:2) (SUBJECT) UTF-8 ALL"))[^1]);
+        Assert.StartsWith("i BAD ", (await client.RunAsync("i", "SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL"))[^1]);
+    }
+
+    [Fact]
+    public async Task MailKit_sorts_with_return_options()
+    {
+        var folder = await FolderAsync();
+        using var client = await server.ConnectAsync();
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.ESort));
+        var mailbox = await client.GetFolderAsync(folder);
+        await mailbox.OpenAsync(FolderAccess.ReadOnly);
+
+        var results = await mailbox.SortAsync(SearchOptions.All | SearchOptions.Count | SearchOptions.Min | SearchOptions.Max,
+            SearchQuery.All, [OrderBy.Subject, OrderBy.ReverseDate]);
+        Assert.Equal(6, results.Count);
+        Assert.Equal(4u, results.Min!.Value.Id);
+        Assert.Equal(6u, results.Max!.Value.Id);
+        Assert.Equal([4u, 3u, 5u, 2u, 1u, 6u], results.UniqueIds.Select(u => u.Id));
+        var lunch = await mailbox.SortAsync(SearchOptions.Count, SearchQuery.SubjectContains("lunch"), [OrderBy.Arrival]);
+        Assert.Equal(3, lunch.Count);
+        await client.DisconnectAsync(true);
     }
 
     [Fact]

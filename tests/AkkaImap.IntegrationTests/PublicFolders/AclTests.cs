@@ -246,6 +246,82 @@ public sealed class AclTests(PublicFolderServer server) : IClassFixture<PublicFo
         }
     }
 
+    /// <summary>
+    /// RFC 4314 §4: RENAME of a public folder needs x on it and k on the new parent; the folder keeps
+    /// its messages and its ACL, and a session that has it selected goes on using it.
+    /// </summary>
+    [Fact]
+    public async Task Rename_of_a_public_folder_needs_x_on_it_and_k_on_the_new_parent()
+    {
+        var name = await NewFolderAsync();
+        var parent = await NewFolderAsync();
+        foreach (var folder in new[] { name, parent })
+        {
+            await Cli("publicfolder", "revoke", "example.com", Inner(folder), "anyone", "all");
+            await Cli("publicfolder", "grant", "example.com", Inner(folder), Bob, "lr");
+        }
+        var acl = await AclOf(name);
+        await using var bob = await BobRawAsync();
+        await using var watcher = await BobRawAsync();
+        await watcher.OkAsync("s", $"SELECT \"{name}\"");
+
+        Refused(await bob.RunAsync("r1", $"RENAME \"{name}\" \"{name}X\""), "r1");
+        await Cli("publicfolder", "grant", "example.com", Inner(name), Bob, "x");
+        Ok(await bob.RunAsync("r2", $"RENAME \"{name}\" \"{name}X\""), "r2");
+        Refused(await bob.RunAsync("r3", $"RENAME \"{name}X\" \"{parent}/Sub\""), "r3");
+        await Cli("publicfolder", "grant", "example.com", Inner(parent), Bob, "k");
+        Ok(await bob.RunAsync("r4", $"RENAME \"{name}X\" \"{parent}/Sub\""), "r4");
+
+        var listed = await bob.OkAsync("l", "LIST \"\" \"Public Folders/*\"");
+        Assert.Contains(listed, l => l.EndsWith($"\"{parent}/Sub\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(listed, l => l.EndsWith($"\"{name}\"", StringComparison.Ordinal) || l.EndsWith($"\"{name}X\"", StringComparison.Ordinal));
+        // The list went with the folder, x included; the old name has none.
+        Assert.Equal(acl.Select(e => e.StartsWith("bob", StringComparison.Ordinal) ? e + "x" : e), await AclOf($"{parent}/Sub"));
+        Assert.Contains(await bob.OkAsync("g", $"MYRIGHTS \"{parent}/Sub\""), l => l.StartsWith("* MYRIGHTS ", StringComparison.Ordinal) && l.EndsWith(" lrx", StringComparison.Ordinal));
+        // The session that had it selected still reads the same message under the same UID.
+        await watcher.OkAsync("n", "NOOP");
+        Assert.Contains(await watcher.OkAsync("f", "UID FETCH 1 (UID)"), l => l.StartsWith("* 1 FETCH (UID 1)", StringComparison.Ordinal));
+        Assert.Contains(await bob.OkAsync("t", $"STATUS \"{parent}/Sub\" (MESSAGES)"), l => l.Contains("(MESSAGES 1)", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// RFC 4314 §4: flags of an APPEND, COPY or MOVE into a public folder that the reader may not
+    /// set are dropped and the command succeeds: \Seen needs s, \Deleted t, the rest and keywords w.
+    /// </summary>
+    [Theory]
+    [InlineData("lri", "")]
+    [InlineData("lrsti", "\\Seen \\Deleted")]
+    [InlineData("lrswi", "\\Seen \\Answered \\Flagged Later")]
+    [InlineData("lrswit", "\\Seen \\Answered \\Flagged \\Deleted Later")]
+    public async Task Flags_the_reader_may_not_set_are_dropped_from_append_copy_and_move(string rights, string kept)
+    {
+        var name = await NewFolderAsync();
+        var inner = Inner(name);
+        await Cli("publicfolder", "revoke", "example.com", inner, "anyone", "all");
+        await Cli("publicfolder", "grant", "example.com", inner, Bob, rights);
+        await using var bob = await BobRawAsync();
+        var own = "F" + Guid.NewGuid().ToString("N")[..8];
+        await bob.OkAsync("c", "CREATE " + own);
+        const string flags = "(\\Seen \\Answered \\Flagged \\Deleted Later)";
+        await bob.OkAsync("a1", $"APPEND {own} {flags} {{5+}}\r\nHello");
+        await bob.OkAsync("a2", $"APPEND {own} {flags} {{5+}}\r\nHello");
+        await bob.OkAsync("s", "SELECT " + own);
+
+        Ok(await bob.RunAsync("a", $"APPEND \"{name}\" {flags} {{5+}}\r\nHello"), "a");
+        Ok(await bob.RunAsync("c", $"COPY 1 \"{name}\""), "c");
+        Ok(await bob.RunAsync("m", $"MOVE 2 \"{name}\""), "m");
+
+        await bob.OkAsync("p", $"EXAMINE \"{name}\"");
+        var fetched = (await bob.OkAsync("f", "FETCH 2:* (FLAGS)")).Where(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, fetched.Count);
+        foreach (var line in fetched)
+        {
+            var inside = line[(line.IndexOf("FLAGS (", StringComparison.Ordinal) + 7)..];
+            var shown = inside[..inside.IndexOf(')', StringComparison.Ordinal)].Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(f => f != "\\Recent");
+            Assert.Equal(kept.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(), shown.Order());
+        }
+    }
+
     [Fact]
     public async Task Revoking_read_ends_the_sessions_that_have_the_folder_selected()
     {

@@ -219,13 +219,16 @@ public sealed class PublicFolderTests(PublicFolderServer server) : IClassFixture
         await using var raw = await RawImapClient.LoginAsync(server.Port, "alice@example.com", server.Users["alice@example.com"]);
 
         var delete = await raw.RunAsync("d", "DELETE \"Public Folders/News\"");
-        var rename = await raw.RunAsync("r", "RENAME \"Public Folders/News\" Mine");
+        // Renaming needs x (RFC 4314 §4), which anyone does not hold; across namespaces it never works.
+        var rename = await raw.RunAsync("r", "RENAME \"Public Folders/News\" \"Public Folders/Mine\"");
+        var outOf = await raw.RunAsync("o", "RENAME \"Public Folders/News\" Mine");
         var into = await raw.RunAsync("i", "RENAME Archive \"Public Folders/Archive\"");
         var use = await raw.RunAsync("u", "CREATE \"Public Folders/Outbox\" (USE (\\Sent))");
 
         Assert.StartsWith("d NO [NOPERM]", Assert.Single(delete));
         Assert.StartsWith("r NO [NOPERM]", Assert.Single(rename));
-        Assert.StartsWith("i NO [NOPERM]", Assert.Single(into));
+        Assert.StartsWith("o NO [CANNOT]", Assert.Single(outOf));
+        Assert.StartsWith("i NO [CANNOT]", Assert.Single(into));
         Assert.StartsWith("u NO [USEATTR]", Assert.Single(use));
         Assert.Contains(await raw.OkAsync("l", "LIST \"\" \"Public Folders/%\""), l => l.EndsWith("\"Public Folders/News\"", StringComparison.Ordinal));
     }
