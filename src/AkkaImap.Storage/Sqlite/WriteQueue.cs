@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace AkkaImap.Storage.Sqlite;
@@ -8,10 +7,18 @@ namespace AkkaImap.Storage.Sqlite;
 /// operations as are waiting, runs them in ONE transaction (each inside its own savepoint so a
 /// refused operation does not undo the others), commits once and then completes every caller.
 /// Many concurrent APPENDs therefore cost one fsync (FACTS.md: batching is 30-150x cheaper).
+/// <para>
+/// The queue is a monitor the writer thread sleeps on, as <see cref="ReaderPool"/>'s: an enqueue
+/// wakes the writer directly. (It was a <c>Channel</c> waited on with
+/// <c>WaitToReadAsync().GetResult()</c>, whose waiter completes through a .NET pool work item: every
+/// write that found the writer asleep woke a pool worker only for it to wake the writer, issue 17.)
+/// </para>
 /// </summary>
 internal sealed class WriteQueue : IDisposable
 {
-    private readonly Channel<WriteOp> _channel = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<WriteOp> _queue = new();
+    private readonly object _gate = new();
+    private bool _closed;
     private readonly SqliteConnection _connection;
     private readonly int _maxBatch;
     private readonly Action<bool>? _batchEnded;
@@ -40,20 +47,39 @@ internal sealed class WriteQueue : IDisposable
     {
         ct.ThrowIfCancellationRequested();
         var op = new WriteOp<T>(work);
-        if (!_channel.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteStore));
+        lock (_gate)
+        {
+            if (_closed) throw new ObjectDisposedException(nameof(SqliteStore));
+            _queue.Enqueue(op);
+            // Only the writer waits on the gate, and only when the queue was empty.
+            if (_queue.Count == 1) Monitor.Pulse(_gate);
+        }
         return op.Task;
     }
 
     private void Run()
     {
         var batch = new List<WriteOp>(_maxBatch);
-        var reader = _channel.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (Take(batch))
         {
-            batch.Clear();
-            while (batch.Count < _maxBatch && reader.TryRead(out var op)) batch.Add(op);
             RunBatch(batch);
         }
+    }
+
+    /// <summary>Waits for work and takes what is queued, up to a batch; false once disposed and drained.</summary>
+    private bool Take(List<WriteOp> batch)
+    {
+        batch.Clear();
+        lock (_gate)
+        {
+            while (_queue.Count == 0)
+            {
+                if (_closed) return false;
+                Monitor.Wait(_gate);
+            }
+            while (batch.Count < _maxBatch && _queue.TryDequeue(out var op)) batch.Add(op);
+        }
+        return true;
     }
 
     private void RunBatch(List<WriteOp> batch)
@@ -93,7 +119,11 @@ internal sealed class WriteQueue : IDisposable
 
     public void Dispose()
     {
-        _channel.Writer.TryComplete();
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
         _thread.Join();
     }
 
