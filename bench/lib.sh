@@ -117,9 +117,18 @@ need_packages() { # COMMAND PACKAGE...
 # user{FIRST..LAST}@example.com with PASSWORD as SCRAM-SHA-256 with 4096 PBKDF2 iterations (the
 # cost of AkkaImap's secrets; one salt for all, so every LOGIN costs the same), an authentication
 # cache, processes reused and limits raised for many connections, as its documentation advises.
-# Writes DIR/dovecot.conf; EXTRA is appended (plugins, for instance).
-dovecot_conf() { # DIR PORT FIRST LAST PASSWORD [EXTRA]
-  local d=$1 port=$2 extra=${6:-} hash mail_uid mail_gid
+# Writes DIR/dovecot.conf; EXTRA is appended (plugins, for instance). With TLS-PORT, CERT and KEY:
+# implicit TLS on TLS-PORT and STARTTLS on PORT with that certificate.
+dovecot_conf() { # DIR PORT FIRST LAST PASSWORD [EXTRA [TLS-PORT CERT KEY]]
+  local d=$1 port=$2 extra=${6:-} ssl="ssl = no" imaps="port = 0" hash mail_uid mail_gid
+  if [ -n "${8:-}" ]; then
+    ssl="ssl = yes
+ssl_cert = <$8
+ssl_key = <$9"
+    imaps="address = 127.0.0.1
+    port = $7
+    ssl = yes"
+  fi
   mkdir -p "$d/run" "$d/mail"
   chown mail:mail "$d/mail"
   hash=$(doveadm pw -s SCRAM-SHA-256 -p "$5")
@@ -134,7 +143,7 @@ listen = 127.0.0.1
 base_dir = $d/run
 state_dir = $d/state
 log_path = $d/dovecot.log
-ssl = no
+$ssl
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = $mail_uid
@@ -167,7 +176,7 @@ service imap-login {
     port = $port
   }
   inet_listener imaps {
-    port = 0
+    $imaps
   }
   # High-performance mode: a few login processes, each serving many connections.
   service_count = 0

@@ -11,6 +11,8 @@
 # which server goes first; the table gives medians and spreads. The last line printed is
 #   mixed-ratio=R mixed-nologin-ratio=N mixed-tls-ratio=T p50-worst-ratio=W idle-kb-per-conn=K
 #   idle-p99-ms=P select-100k-ms=S fetch-flags-100k-ms=F idle-cpu-pct=C search-body-100k-ms=B
+#   mixed-starttls-ratio=T2
+# (mixed-tls-ratio: implicit TLS; mixed-starttls-ratio: STARTTLS; both with LOGIN in the loop, 50 clients.)
 # Full run: 60 s with no connections, mixed at 50 and 200 clients, 10,000 IDLE connections, a
 # 100,000-message folder (about 35 min on 2 cores). --quick: 20 s with no connections, 50
 # clients, 1,000 IDLE connections, 10,000 messages (about 12 min).
@@ -44,6 +46,11 @@ PASSWORD="bench-Secret-1"
 AKKA_PORT=${AKKA_PORT:-$(free_port)}
 DOVECOT_PORT=${DOVECOT_PORT:-$(free_port)}
 while [ "$DOVECOT_PORT" = "$AKKA_PORT" ]; do DOVECOT_PORT=$(free_port); done
+# Implicit TLS (RFC 8314) on a second port of each server; the main port offers STARTTLS.
+AKKA_TLS_PORT=${AKKA_TLS_PORT:-$(free_port)}
+while [ "$AKKA_TLS_PORT" = "$AKKA_PORT" ] || [ "$AKKA_TLS_PORT" = "$DOVECOT_PORT" ]; do AKKA_TLS_PORT=$(free_port); done
+DOVECOT_TLS_PORT=${DOVECOT_TLS_PORT:-$(free_port)}
+while [ "$DOVECOT_TLS_PORT" = "$AKKA_PORT" ] || [ "$DOVECOT_TLS_PORT" = "$DOVECOT_PORT" ] || [ "$DOVECOT_TLS_PORT" = "$AKKA_TLS_PORT" ]; do DOVECOT_TLS_PORT=$(free_port); done
 GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 ROUNDS=${ROUNDS:-3}
 SOURCES=8   # client source addresses 127.0.0.2-9: 8 ephemeral port ranges for 10,000+ connections
@@ -67,6 +74,10 @@ log "building AkkaImap and the load tool (Release)"
 build_akkaimap --r2r
 build_bench
 python3 "$GEN_MBOX" "$WORK/sample.mbox" 400 20240601 >/dev/null
+# One throwaway certificate for both servers (same key type and size: the same handshake cost).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+  -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" >/dev/null 2>&1
+chmod 644 "$WORK/tls-key.pem" "$WORK/tls-cert.pem"
 
 # --- AkkaImap setup ----------------------------------------------------------------------------
 AKKA_CONF="$WORK/akkaimap.conf"
@@ -74,6 +85,8 @@ cat >"$AKKA_CONF" <<EOF
 akka-imap {
   port = $AKKA_PORT
   bind = ["127.0.0.1"]
+  alternate-port { enabled = on, port = $AKKA_TLS_PORT, ssl = on }
+  tls { certificate = "$WORK/tls-cert.pem", key = "$WORK/tls-key.pem" }
   storage { path = "$WORK/akkaimap-data", fsync = on }
 }
 EOF
@@ -92,7 +105,7 @@ if [ "$(cat /proc/sys/fs/inotify/max_user_watches)" -lt "$((NEED_INOTIFY * 8))" 
   echo "$((NEED_INOTIFY * 8))" >/proc/sys/fs/inotify/max_user_watches || echo "warning: cannot raise fs.inotify.max_user_watches" >&2
 fi
 D="$WORK/dovecot"
-dovecot_conf "$D" "$DOVECOT_PORT" 0 "$USERS" "$PASSWORD"
+dovecot_conf "$D" "$DOVECOT_PORT" 0 "$USERS" "$PASSWORD" "" "$DOVECOT_TLS_PORT" "$WORK/tls-cert.pem" "$WORK/tls-key.pem"
 
 # --- scenarios ---------------------------------------------------------------------------------
 # Each scenario runs on a freshly started server, so that one scenario's leftovers (heap, cached
@@ -113,10 +126,11 @@ scenario_idle_cpu() { # NAME PORT OUT START-FUNCTION
 }
 
 FILLED=""
-scenario_mixed() { # NAME PORT OUT START-FUNCTION ROUND
-  local name=$1 port=$2 out=$3 start=$4 round=$5
-  local common
+scenario_mixed() { # NAME PORT OUT START-FUNCTION ROUND TLS-PORT
+  local name=$1 port=$2 out=$3 start=$4 round=$5 tls_port=$6
+  local common tls_common
   read -r -a common <<<"$(common_args "$port" "$out")"
+  read -r -a tls_common <<<"$(common_args "$tls_port" "$out")"
   "$start"
   if [[ " $FILLED " != *" $name "* ]]; then
     log "$name: filling $MAX_CLIENTS INBOXes with 30 messages each"
@@ -131,6 +145,13 @@ scenario_mixed() { # NAME PORT OUT START-FUNCTION ROUND
     log "$name (round $round): mixed load, long-lived sessions (no LOGIN), $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
     "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --no-login
   done
+  # Over TLS, as real clients connect, at the lowest client count: the LOGIN loop, a new
+  # connection (and handshake) per session, on the implicit-TLS port and with STARTTLS.
+  clients=${MIXED_CLIENTS%% *}
+  log "$name (round $round): mixed load over implicit TLS, $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
+  "${BENCH[@]}" mixed "${tls_common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --tls implicit
+  log "$name (round $round): mixed load over STARTTLS, $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
+  "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --tls starttls
   stop_both
 }
 
@@ -158,30 +179,35 @@ start_dovecot() {
   start_dovecot_conf "$D" "$DOVECOT_PORT"
 }
 
-# Every process of the server's session, then both ports, must be gone before the next start.
-stop_both() { stop_server "$AKKA_PORT" "$DOVECOT_PORT"; }
+# Every process of the server's session, then its ports, must be gone before the next start.
+stop_both() { stop_server "$AKKA_PORT" "$DOVECOT_PORT" "$AKKA_TLS_PORT" "$DOVECOT_TLS_PORT"; }
 
-for port in "$AKKA_PORT" "$DOVECOT_PORT"; do
+for port in "$AKKA_PORT" "$DOVECOT_PORT" "$AKKA_TLS_PORT" "$DOVECOT_TLS_PORT"; do
   if port_in_use "$port"; then echo "port $port is already in use" >&2; exit 1; fi
 done
 
 A=(AkkaImap "$AKKA_PORT" "$WORK/akkaimap-r1.json" start_akkaimap)
 DV=(Dovecot "$DOVECOT_PORT" "$WORK/dovecot-r1.json" start_dovecot)
-scenario_idle_cpu "${A[@]}"
-scenario_idle_cpu "${DV[@]}"
+ONLY=${ONLY:-}   # ONLY=mixed: only the mixed scenarios (with TLS), for a quick before/after
+if [ "$ONLY" != mixed ]; then
+  scenario_idle_cpu "${A[@]}"
+  scenario_idle_cpu "${DV[@]}"
+fi
 AKKA_RUNS=""; DOVECOT_RUNS=""
 for round in $(seq 1 "$ROUNDS"); do
   A[2]="$WORK/akkaimap-r$round.json"; DV[2]="$WORK/dovecot-r$round.json"
   AKKA_RUNS="$AKKA_RUNS${AKKA_RUNS:+,}${A[2]}"; DOVECOT_RUNS="$DOVECOT_RUNS${DOVECOT_RUNS:+,}${DV[2]}"
   if [ $((round % 2)) = 1 ]; then
-    scenario_mixed "${A[@]}" "$round"; scenario_mixed "${DV[@]}" "$round"
+    scenario_mixed "${A[@]}" "$round" "$AKKA_TLS_PORT"; scenario_mixed "${DV[@]}" "$round" "$DOVECOT_TLS_PORT"
   else
-    scenario_mixed "${DV[@]}" "$round"; scenario_mixed "${A[@]}" "$round"
+    scenario_mixed "${DV[@]}" "$round" "$DOVECOT_TLS_PORT"; scenario_mixed "${A[@]}" "$round" "$AKKA_TLS_PORT"
   fi
 done
 A[2]="$WORK/akkaimap-r1.json"; DV[2]="$WORK/dovecot-r1.json"
-scenario_rest "${A[@]}"
-scenario_rest "${DV[@]}"
+if [ "$ONLY" != mixed ]; then
+  scenario_rest "${A[@]}"
+  scenario_rest "${DV[@]}"
+fi
 LOAD_AFTER=$(load_avg)
 log "load average at end: $LOAD_AFTER"
 

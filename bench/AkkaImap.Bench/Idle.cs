@@ -19,7 +19,7 @@ public static class Idle
         var first = o.Int("first-user", 1);
         var notify = o.Int("notify", 100);
         var settle = TimeSpan.FromSeconds(o.Double("settle", 8));
-        var label = o.Get("label", o.Tls ? $"idle-tls-{count}" : $"idle-{count}");
+        var label = o.Get("label", o.Tls != TlsMode.None ? $"idle-tls-{count}" : $"idle-{count}");
         var sampler = o.Sampler;
         var message = Messages.Small(424242);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(o.Int("timeout", 600)));

@@ -23,11 +23,19 @@ public readonly record struct TaggedReply(string Tag, string Status, string Text
     public bool Ok => Status == "OK";
 }
 
+/// <summary>How a connection reaches IMAP: plain text, TLS from the first byte (RFC 8314 §3.3), or STARTTLS (RFC 9051 §6.2.1).</summary>
+public enum TlsMode
+{
+    None,
+    Implicit,
+    StartTls,
+}
+
 /// <summary>
 /// A minimal IMAP client: small buffers so that 10,000 of them are cheap, commands written as
-/// bytes, responses read line by line with literals skipped. Implicit TLS (the server's
-/// certificate is not checked: loopback only) and COMPRESS=DEFLATE (RFC 4978) on request; the
-/// bytes that crossed the socket are counted either way.
+/// bytes, responses read line by line with literals skipped. Plain text, or TLS (<see cref="TlsMode"/>:
+/// the server's certificate is not checked, loopback only), and COMPRESS=DEFLATE (RFC 4978) on
+/// request; the bytes that crossed the socket are counted either way.
 /// </summary>
 public sealed class ImapConnection : IAsyncDisposable
 {
@@ -47,6 +55,17 @@ public sealed class ImapConnection : IAsyncDisposable
         _buffer = new byte[bufferSize];
     }
 
+    /// <summary>
+    /// <c>--tls implicit|starttls</c>, none when absent (<c>--port</c> then names the port that speaks it).
+    /// </summary>
+    public static TlsMode ParseTls(string value) => value switch
+    {
+        "" or "none" or "off" => TlsMode.None,
+        "implicit" => TlsMode.Implicit,
+        "starttls" => TlsMode.StartTls,
+        _ => throw new ArgumentException($"--tls {value}: use implicit or starttls"),
+    };
+
     /// <summary>Bytes received from the socket so far (compressed or encrypted as they travelled).</summary>
     public long WireBytesReceived => _wire.Received;
 
@@ -59,9 +78,9 @@ public sealed class ImapConnection : IAsyncDisposable
 
     /// <summary>
     /// Connects, optionally from a given local address (spreads ephemeral ports over 127.0.0.x)
-    /// and over implicit TLS, and reads the greeting.
+    /// over TLS as asked, and reads the greeting.
     /// </summary>
-    public static async Task<ImapConnection> ConnectAsync(IPEndPoint server, IPAddress? local, int bufferSize, CancellationToken ct, bool tls = false)
+    public static async Task<ImapConnection> ConnectAsync(IPEndPoint server, IPAddress? local, int bufferSize, CancellationToken ct, TlsMode tls = TlsMode.None)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -73,15 +92,12 @@ public sealed class ImapConnection : IAsyncDisposable
 
             await socket.ConnectAsync(server, ct);
             var wire = new WireCounter(new NetworkStream(socket, ownsSocket: false));
-            Stream stream = wire;
-            if (tls)
+            var connection = new ImapConnection(socket, wire, wire, bufferSize);
+            if (tls == TlsMode.Implicit)
             {
-                var ssl = new SslStream(wire, leaveInnerStreamOpen: false, (_, _, _, _) => true);
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, ct);
-                stream = ssl;
+                await connection.StartTlsAsync(ct);
             }
 
-            var connection = new ImapConnection(socket, stream, wire, bufferSize);
             var greeting = await connection.ReadLineAsync(ct);
             if (!greeting.Text.StartsWith("* OK", StringComparison.OrdinalIgnoreCase))
             {
@@ -90,6 +106,18 @@ public sealed class ImapConnection : IAsyncDisposable
             }
 
             connection.Capabilities = greeting.Text;
+            if (tls == TlsMode.StartTls)
+            {
+                var reply = await connection.CommandAsync("STARTTLS", ct);
+                if (!reply.Ok || connection._end > connection._start)
+                {
+                    await connection.DisposeAsync();
+                    throw new IOException("STARTTLS refused: " + reply.Status + " " + reply.Text);
+                }
+
+                await connection.StartTlsAsync(ct);
+            }
+
             return connection;
         }
         catch
@@ -97,6 +125,17 @@ public sealed class ImapConnection : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    private async Task StartTlsAsync(CancellationToken ct)
+    {
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        }, ct);
+        _stream = tls;
     }
 
     public string NextTag() => "a" + (++_tagCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -12,6 +12,9 @@ namespace AkkaImap.Bench;
 /// With <c>--no-login</c> each client logs in and selects INBOX once, untimed, and then loops over
 /// the same commands without LOGIN, SELECT and LOGOUT (a NOOP instead, as a client that keeps its
 /// session polls): what long-lived desktop and mobile sessions do.
+/// <c>--tls implicit|starttls</c> runs the same over TLS (labels <c>mixed-tls-N</c> and
+/// <c>mixed-starttls-N</c>, with <c>-nologin</c> for long-lived sessions); with LOGIN in the loop each
+/// session is a new connection, so its handshake counts.
 /// </summary>
 public static class Mixed
 {
@@ -22,13 +25,15 @@ public static class Mixed
         var warmup = TimeSpan.FromSeconds(o.Double("warmup", 5));
         var measure = TimeSpan.FromSeconds(o.Double("seconds", 20));
         var noLogin = o.Get("no-login", "false") == "true";
-        var label = o.Get("label", noLogin ? $"mixed-nologin-{clients}" : $"mixed-{clients}");
+        var tls = o.Tls;
+        var prefix = tls switch { TlsMode.Implicit => "mixed-tls", TlsMode.StartTls => "mixed-starttls", _ => "mixed" };
+        var label = o.Get("label", noLogin ? $"{prefix}-nologin-{clients}" : $"{prefix}-{clients}");
         var appendMessages = Messages.ReadMbox(o.Get("mbox", "sample.mbox")).Where(m => m.Length < 64 * 1024).Take(50).ToList();
         var sampler = o.Sampler;
         var run = new RunState();
         using var hardStop = new CancellationTokenSource(warmup + measure + TimeSpan.FromSeconds(60));
 
-        var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(o, i, first + i, appendMessages, run, noLogin, hardStop.Token))).ToList();
+        var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(o, i, first + i, appendMessages, run, noLogin, tls, hardStop.Token))).ToList();
         await Task.Delay(warmup);
         var before = sampler.Sample();
         var clock = Stopwatch.StartNew();
@@ -83,7 +88,7 @@ public static class Mixed
         }
     }
 
-    private static async Task<Latencies> ClientLoopAsync(Options o, int client, int userIndex, List<byte[]> appendMessages, RunState run, bool noLogin, CancellationToken ct)
+    private static async Task<Latencies> ClientLoopAsync(Options o, int client, int userIndex, List<byte[]> appendMessages, RunState run, bool noLogin, TlsMode tls, CancellationToken ct)
     {
         var latencies = new Latencies();
         var rnd = new Random(client);
@@ -92,10 +97,10 @@ public static class Mixed
         {
             try
             {
-                await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(client), 16 * 1024, ct);
+                await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(client), 16 * 1024, ct, tls);
                 await SessionAsync(c, user, o.Password, rnd, appendMessages, latencies, run, noLogin, ct);
             }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
             {
                 if (!ct.IsCancellationRequested)
                 {

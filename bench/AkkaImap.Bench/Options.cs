@@ -50,8 +50,11 @@ public sealed class Options
 
     public bool Flag(string name) => _values.TryGetValue(name, out var v) && v[^1] is "true" or "on" or "1";
 
-    /// <summary><c>--tls</c>: connect with implicit TLS (the port must speak TLS from the first byte).</summary>
-    public bool Tls => Flag("tls");
+    /// <summary>
+    /// <c>--tls implicit|starttls</c> (<c>--tls</c> alone is implicit: the port must speak TLS from
+    /// the first byte); plain text when absent.
+    /// </summary>
+    public TlsMode Tls => ImapConnection.ParseTls(Get("tls", "none") is "true" ? "implicit" : Get("tls", "none"));
 
     public IPEndPoint Server => new(IPAddress.Parse(Get("host", "127.0.0.1")), Int("port", 143));
 

@@ -63,7 +63,7 @@ public static class Report
                                        && !r.Name.EndsWith("latency p50 all", StringComparison.Ordinal) && double.IsFinite(r.Akka) && double.IsFinite(r.Dovecot) && r.Dovecot > 0)
             .Select(r => r.Akka / r.Dovecot).DefaultIfEmpty(double.NaN).Max();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"mixed-ratio={CpuRatio("mixed-50"):0.00} mixed-nologin-ratio={CpuRatio(nologinLabel):0.00} mixed-tls-ratio={CpuRatio("mixed-tls-50"):0.00} p50-worst-ratio={p50Worst:0.00} idle-kb-per-conn={Find("memory per connection (PSS delta)", true):0.0} idle-p99-ms={Find("EXISTS heard p99", true):0.0} select-100k-ms={Find(": SELECT (first)", true):0.0} fetch-flags-100k-ms={Find(": FETCH 1:* (UID FLAGS)", true):0.0} idle-cpu-pct={Find(": CPU with no connections", true):0.00} search-body-100k-ms={Find(": SEARCH BODY", true):0.0}"));
+            $"mixed-ratio={CpuRatio("mixed-50"):0.00} mixed-nologin-ratio={CpuRatio(nologinLabel):0.00} mixed-tls-ratio={CpuRatio("mixed-tls-50"):0.00} p50-worst-ratio={p50Worst:0.00} idle-kb-per-conn={Find("memory per connection (PSS delta)", true):0.0} idle-p99-ms={Find("EXISTS heard p99", true):0.0} select-100k-ms={Find(": SELECT (first)", true):0.0} fetch-flags-100k-ms={Find(": FETCH 1:* (UID FLAGS)", true):0.0} idle-cpu-pct={Find(": CPU with no connections", true):0.00} search-body-100k-ms={Find(": SEARCH BODY", true):0.0} mixed-starttls-ratio={CpuRatio("mixed-starttls-50"):0.00}"));
         return 0;
     }
 
