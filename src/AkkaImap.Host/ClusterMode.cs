@@ -34,8 +34,16 @@ internal static class ClusterMode
 
     private const string ContactPointDiscovery = "akka.management.cluster.bootstrap.contact-point-discovery";
 
-    /// <summary>The discovery methods built and shipped (Akka.Discovery's config, Akka.Discovery.KubernetesApi).</summary>
-    public static readonly IReadOnlyList<string> DiscoveryMethods = ["config", "kubernetes-api"];
+    /// <summary>The discovery methods built and proven: Akka.Discovery's config.</summary>
+    public static readonly IReadOnlyList<string> DiscoveryMethods = ["config"];
+
+    /// <summary>
+    /// Akka.Discovery.KubernetesApi 1.5.73 is built against KubernetesClient 17.0.14, which NuGet here
+    /// does not serve; with the 19.0.2 it serves, its first lookup fails with MissingMethodException
+    /// (V1PodList's constructor) and the node never joins. Refused rather than accepted and stuck.
+    /// </summary>
+    private const string KubernetesApiRefusal =
+        "is not available: Akka.Discovery.KubernetesApi 1.5.73 needs KubernetesClient 17, and the 19.0.2 served here fails at its first lookup; use config (in Kubernetes, the StatefulSet's stable pod names: deploy/k8s)";
 
     /// <summary>The seed nodes the configuration lists (none for the embedded cluster of one).</summary>
     public static IReadOnlyList<string> SeedNodes(Config config) =>
@@ -66,8 +74,9 @@ internal static class ClusterMode
 
         if (method is not null && !DiscoveryMethods.Contains(method, StringComparer.Ordinal))
         {
-            throw new OperatorException(
-                $"{DiscoveryMethodKey} = {method} is not available; use {string.Join(" or ", DiscoveryMethods)}");
+            throw new OperatorException(method == "kubernetes-api"
+                ? $"{DiscoveryMethodKey} = {method} {KubernetesApiRefusal}"
+                : $"{DiscoveryMethodKey} = {method} is not available; use {string.Join(" or ", DiscoveryMethods)}");
         }
 
         if (method == "config")

@@ -107,7 +107,7 @@ public sealed class ClusterDeployFilesTests
     {
         var docs = await K8sManifestsAsync();
 
-        Assert.Equal(["ConfigMap", "Role", "RoleBinding", "Service", "Service", "ServiceAccount", "StatefulSet"], docs.Select(d => d["kind"]!.GetValue<string>()).Order());
+        Assert.Equal(["ConfigMap", "Service", "Service", "StatefulSet"], docs.Select(d => d["kind"]!.GetValue<string>()).Order());
         var set = docs.Single(d => d["kind"]!.GetValue<string>() == "StatefulSet");
         Assert.Equal("akkaimap-remoting", set["spec"]!["serviceName"]!.GetValue<string>());
         var container = set["spec"]!["template"]!["spec"]!["containers"]![0]!;
@@ -129,14 +129,14 @@ public sealed class ClusterDeployFilesTests
             var config = docs.Single(d => d["kind"]!.GetValue<string>() == "ConfigMap")["data"]!["akkaimap.conf"]!.GetValue<string>();
             config = config.Replace("/etc/akkaimap/tls/", scratch + "/", StringComparison.Ordinal) +
                      "akka.remote.dot-netty.tcp.public-hostname = \"akkaimap-0.akkaimap-remoting\"\n" +
-                     "akka.management.http.hostname = \"10.1.2.3\"\n" +
+                     "akka.management.http.hostname = \"akkaimap-0.akkaimap-remoting\"\n" +
                      "akka-imap.storage.postgresql.connection-string = \"Host=db;Database=akkaimap;Username=akkaimap;Password=x\"\n";
 
             var result = await ConfigCheckAsync(config);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", result.StdoutLines);
-            Assert.Contains("# cluster membership: Cluster Bootstrap, contact points from akka.discovery.method = kubernetes-api (service akkaimap), at least 3 before a new cluster forms", result.StdoutLines);
+            Assert.Contains("# cluster membership: Cluster Bootstrap, contact points from akka.discovery.method = config (service akkaimap), at least 3 before a new cluster forms", result.StdoutLines);
         }
         finally
         {
@@ -145,39 +145,28 @@ public sealed class ClusterDeployFilesTests
     }
 
     [Fact]
-    public async Task The_k8s_pods_find_each_other_through_the_Kubernetes_API_as_a_service_account_that_may_list_pods()
+    public async Task The_k8s_pods_find_each_other_by_cluster_bootstrap_over_their_stable_names()
     {
         var docs = await K8sManifestsAsync();
-        JsonNode Kind(string kind) => docs.Single(d => d["kind"]!.GetValue<string>() == kind);
+        var set = docs.Single(d => d["kind"]!.GetValue<string>() == "StatefulSet")["spec"]!;
+        var replicas = set["replicas"]!.GetValue<int>();
+        var config = docs.Single(d => d["kind"]!.GetValue<string>() == "ConfigMap")["data"]!["akkaimap.conf"]!.GetValue<string>();
+        var container = set["template"]!["spec"]!["containers"]![0]!;
+        var port = container["ports"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "management")!["containerPort"]!.GetValue<int>();
 
-        var set = Kind("StatefulSet")["spec"]!;
-        var pod = set["template"]!;
-        var config = Kind("ConfigMap")["data"]!["akkaimap.conf"]!.GetValue<string>();
-        // Discovery instead of seed nodes: pods labelled as the StatefulSet's, on the port named "management".
+        // Discovery instead of seed nodes: every pod's management endpoint by its stable name in the
+        // headless Service, all of them before the first cluster forms, the pods started together.
         Assert.DoesNotContain("seed-nodes", config, StringComparison.Ordinal);
-        Assert.Contains("method = kubernetes-api", config, StringComparison.Ordinal);
-        var label = pod["metadata"]!["labels"]!["app.kubernetes.io/name"]!.GetValue<string>();
-        Assert.Contains($"pod-label-selector = \"app.kubernetes.io/name={{0}}\"", config, StringComparison.Ordinal);
-        Assert.Equal("akkaimap", label);
-        Assert.Contains("port-name = management", config, StringComparison.Ordinal);
-        Assert.Contains($"required-contact-point-nr = {set["replicas"]!.GetValue<int>()}", config, StringComparison.Ordinal);
+        Assert.Contains("method = config", config, StringComparison.Ordinal);
+        for (var n = 0; n < replicas; n++)
+        {
+            Assert.Contains($"\"akkaimap-{n}.{set["serviceName"]!.GetValue<string>()}:{port}\"", config, StringComparison.Ordinal);
+        }
+        Assert.Contains($"http {{ port = {port}, bind-hostname = \"0.0.0.0\" }}", config, StringComparison.Ordinal);
+        Assert.Contains($"required-contact-point-nr = {replicas}", config, StringComparison.Ordinal);
         Assert.Equal("Parallel", set["podManagementPolicy"]!.GetValue<string>());
-        var container = pod["spec"]!["containers"]![0]!;
-        var management = container["ports"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "management")!;
-        Assert.Contains($"http {{ port = {management["containerPort"]!.GetValue<int>()}, bind-hostname = \"0.0.0.0\" }}", config, StringComparison.Ordinal);
-        Assert.Contains("status.podIP", container["env"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains("akka.management.http.hostname", container["command"]!.ToJsonString(), StringComparison.Ordinal);
-
-        // The pods' ServiceAccount may list pods, through the Role bound to it.
-        var account = pod["spec"]!["serviceAccountName"]!.GetValue<string>();
-        Assert.Equal(account, Kind("ServiceAccount")["metadata"]!["name"]!.GetValue<string>());
-        var role = Kind("Role");
-        var rule = Assert.Single(role["rules"]!.AsArray())!;
-        Assert.Equal(["pods"], rule["resources"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.Contains("list", rule["verbs"]!.AsArray().Select(v => v!.GetValue<string>()));
-        var binding = Kind("RoleBinding");
-        Assert.Equal(role["metadata"]!["name"]!.GetValue<string>(), binding["roleRef"]!["name"]!.GetValue<string>());
-        Assert.Equal(account, Assert.Single(binding["subjects"]!.AsArray())!["name"]!.GetValue<string>());
+        // Each pod knows itself among them by the name the entrypoint appends.
+        Assert.Contains("akka.management.http.hostname = \"%s.akkaimap-remoting\"", container["command"]!.AsArray().Last()!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     private static async Task<List<JsonNode>> K8sManifestsAsync()
