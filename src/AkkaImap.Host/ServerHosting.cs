@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
+using Akka.Management.Cluster.Bootstrap;
 using AkkaImap.Host.Telemetry;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Owners;
@@ -310,9 +311,9 @@ internal static class ServerHosting
         akka.remote.watch-failure-detector.acceptable-heartbeat-pause = 30s
         """;
 
-    /// <summary>True for the embedded default: no seed nodes, and neither remoting host nor port set in the file.</summary>
+    /// <summary>True for the embedded default: no seed nodes, no discovery, and neither remoting host nor port set in the file.</summary>
     internal static bool IsClusterOfOne(Config config) =>
-        !(config.HasPath("akka.cluster.seed-nodes") && config.GetStringList("akka.cluster.seed-nodes").Count > 0)
+        ClusterMode.Of(config) == Membership.OneNode
         && !config.HasPath("akka.remote.dot-netty.tcp.hostname")
         && !config.HasPath("akka.remote.dot-netty.tcp.port");
 
@@ -320,19 +321,38 @@ internal static class ServerHosting
     private sealed class OwnerRegion;
 
     /// <summary>
-    /// Joins the cluster: the configured seed nodes, or this node alone when there are none (the
-    /// embedded default), and completes once this node is Up, so owners can be reached.
+    /// Joins the cluster: the configured seed nodes (Akka joins them by itself), Cluster Bootstrap
+    /// (Akka.Management's HTTP endpoint, which the other nodes probe, then the contact points from
+    /// discovery), or this node alone (the embedded default); completes once this node is Up, so
+    /// owners can be reached.
     /// </summary>
-    private static Task JoinClusterAsync(ActorSystem system, CancellationToken ct)
+    private static async Task JoinClusterAsync(ActorSystem system, Membership membership, CancellationToken ct)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        if (cluster.Settings.SeedNodes.Count == 0)
+        switch (membership)
         {
-            cluster.Join(cluster.SelfAddress);
+            case Membership.OneNode:
+                cluster.Join(cluster.SelfAddress);
+                break;
+            case Membership.Bootstrap:
+                await StartBootstrapAsync(system).WaitAsync(ct);
+                break;
         }
-        return up.Task.WaitAsync(ct);
+
+        await up.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Binds Akka.Management's HTTP endpoint (<see cref="ManagementEndpoint"/>; one it cannot bind
+    /// stops start-up with one line) and starts Cluster Bootstrap, which looks up the contact points
+    /// and joins or forms the cluster by itself.
+    /// </summary>
+    private static async Task StartBootstrapAsync(ActorSystem system)
+    {
+        await ManagementEndpoint.StartAsync(system);
+        await ClusterBootstrap.Get(system).Start();
     }
 
     /// <summary>
@@ -378,7 +398,7 @@ internal static class ServerHosting
             }
 
             telemetry.Readiness.Attach(system);
-            await JoinClusterAsync(system, cancellationToken);
+            await JoinClusterAsync(system, ClusterMode.Of(system.Settings.Config), cancellationToken);
             var region = await owners.GetAsync(cancellationToken);
             telemetry.Attach(system, region);
             _server = await StartImapAsync(system, settings, store, identity, region, cancellationToken);

@@ -21,6 +21,7 @@ internal static class ConfigCommands
             }
 
             Console.WriteLine($"# {(config.File is null ? "built-in defaults (no --config file)" : config.File)}");
+            Console.WriteLine($"# {ClusterMode.Describe(config.Config)}");
             foreach (var line in SettingsListing.Describe(config.Settings))
             {
                 Console.WriteLine(line.MailEnableName is null

@@ -8,13 +8,14 @@ using Xunit;
 namespace AkkaImap.IntegrationTests.Cluster;
 
 /// <summary>
-/// One node of <see cref="ClusterFixture"/>: a real <c>akkaimap serve</c> on loopback with its own
-/// data folder, IMAP, remoting and telemetry ports, storing in the cluster's PostgreSQL and joining
-/// the others through <c>akka.cluster.seed-nodes</c>, with failure detection and the Split Brain
-/// Resolver shortened so a killed node is downed within seconds. <paramref name="settings"/> are more
-/// <c>akka-imap</c> keys (the fixture's <see cref="ClusterFixture.NodeSettings"/>).
+/// One node of <see cref="ClusterFixture"/> (or <see cref="BootstrapClusterFixture"/>): a real
+/// <c>akkaimap serve</c> on loopback with its own data folder, IMAP, remoting and telemetry ports,
+/// storing in the cluster's PostgreSQL and joining the others through <c>akka.cluster.seed-nodes</c>
+/// (or the <paramref name="membership"/> HOCON given in their place), with failure detection and the
+/// Split Brain Resolver shortened so a killed node is downed within seconds. <paramref name="settings"/>
+/// are more <c>akka-imap</c> keys (the fixture's <see cref="ClusterFixture.NodeSettings"/>).
 /// </summary>
-public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnlyList<int> remotingPorts, IReadOnlyDictionary<string, string> users, string settings = "") : ServerFixture
+public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnlyList<int> remotingPorts, IReadOnlyDictionary<string, string> users, string settings = "", string? membership = null) : ServerFixture
 {
     public int Index { get; } = index;
 
@@ -41,8 +42,8 @@ public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnly
         # and the shard coordinator singleton moves back and forth).
         akka.actor.serialize-messages = off
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = {{RemotingPort}} }
+        {{membership ?? $"akka.cluster.seed-nodes = [{string.Join(", ", remotingPorts.Select(p => $"\"akka.tcp://akkaimap@127.0.0.1:{p}\""))}]"}}
         akka.cluster {
-          seed-nodes = [{{string.Join(", ", remotingPorts.Select(p => $"\"akka.tcp://akkaimap@127.0.0.1:{p}\""))}}]
           seed-node-timeout = 2s
           failure-detector.acceptable-heartbeat-pause = 4s
           split-brain-resolver.stable-after = 3s
@@ -54,9 +55,11 @@ public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnly
     public async Task<PrometheusScrape> ScrapeAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var text = await http.GetStringAsync($"http://127.0.0.1:{MetricsPort.ToString(CultureInfo.InvariantCulture)}/metrics");
-        return new PrometheusScrape(text);
+        return new PrometheusScrape(await http.GetStringAsync(TelemetryUrl("/metrics")));
     }
+
+    /// <summary>A path on this node's telemetry endpoint (/metrics, /health/ready).</summary>
+    public string TelemetryUrl(string path) => $"http://127.0.0.1:{MetricsPort.ToString(CultureInfo.InvariantCulture)}{path}";
 }
 
 /// <summary>

@@ -80,6 +80,16 @@ public class ServerFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        await PrepareAsync();
+        await StartAsync();
+    }
+
+    /// <summary>
+    /// Writes the configuration file and, when <see cref="Provisions"/>, makes the post office and
+    /// <see cref="Users"/>; starts nothing (<see cref="InitializeAsync"/> then starts the server).
+    /// </summary>
+    public async Task PrepareAsync()
+    {
         File.WriteAllText(ConfigFile, $$"""
             akka-imap {
               port = {{Port}}
@@ -102,8 +112,6 @@ public class ServerFixture : IAsyncLifetime
                 await CliAsync(password + "\n", "mailbox", "add", login, "--password-stdin");
             }
         }
-
-        await StartAsync();
     }
 
     /// <summary>Runs an admin command against this server's store; fails the test on a non-zero exit.</summary>
@@ -118,8 +126,8 @@ public class ServerFixture : IAsyncLifetime
         return result;
     }
 
-    /// <summary>Starts <c>akkaimap serve</c> and returns once it says it listens.</summary>
-    public async Task StartAsync()
+    /// <summary>Starts <c>akkaimap serve</c> and returns once it says it listens (within <paramref name="timeout"/>, by default 60 s).</summary>
+    public async Task StartAsync(TimeSpan? timeout = null)
     {
         var process = Process.Start(AkkaImapExecutable.StartInfoWithUmask(Umask, "serve", "--config", ConfigFile))
             ?? throw new InvalidOperationException("dotnet did not start");
@@ -132,7 +140,7 @@ public class ServerFixture : IAsyncLifetime
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("akkaimap serve exited: " + Output));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await listening.Task.WaitAsync(StartTimeout);
+        await listening.Task.WaitAsync(timeout ?? StartTimeout);
     }
 
     /// <summary>

@@ -105,12 +105,7 @@ public sealed class ClusterDeployFilesTests
     [Fact]
     public async Task The_k8s_manifests_are_a_statefulset_with_readiness_on_health_ready_a_headless_and_an_imap_service()
     {
-        var k8s = Path.Combine(Deploy, "k8s");
-        var docs = new List<JsonNode>();
-        foreach (var file in Directory.GetFiles(k8s, "*.yaml").Order())
-        {
-            docs.AddRange((await YamlAsync(file)).Select(d => d!));
-        }
+        var docs = await K8sManifestsAsync();
 
         Assert.Equal(["ConfigMap", "Service", "Service", "StatefulSet"], docs.Select(d => d["kind"]!.GetValue<string>()).Order());
         var set = docs.Single(d => d["kind"]!.GetValue<string>() == "StatefulSet");
@@ -132,23 +127,56 @@ public sealed class ClusterDeployFilesTests
                  "-keyout", Path.Combine(scratch, "tls.key"), "-out", Path.Combine(scratch, "tls.crt")]);
             Assert.True(openssl.ExitCode == 0, openssl.ToString());
             var config = docs.Single(d => d["kind"]!.GetValue<string>() == "ConfigMap")["data"]!["akkaimap.conf"]!.GetValue<string>();
-            for (var n = 0; n < 3; n++)
-            {
-                Assert.Contains($"akka.tcp://akkaimap@akkaimap-{n}.akkaimap-remoting:4053", config);
-            }
-
             config = config.Replace("/etc/akkaimap/tls/", scratch + "/", StringComparison.Ordinal) +
                      "akka.remote.dot-netty.tcp.public-hostname = \"akkaimap-0.akkaimap-remoting\"\n" +
+                     "akka.management.http.hostname = \"akkaimap-0.akkaimap-remoting\"\n" +
                      "akka-imap.storage.postgresql.connection-string = \"Host=db;Database=akkaimap;Username=akkaimap;Password=x\"\n";
 
             var result = await ConfigCheckAsync(config);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", result.StdoutLines);
+            Assert.Contains("# cluster membership: Cluster Bootstrap, contact points from akka.discovery.method = config (service akkaimap), at least 3 before a new cluster forms", result.StdoutLines);
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_k8s_pods_find_each_other_by_cluster_bootstrap_over_their_stable_names()
+    {
+        var docs = await K8sManifestsAsync();
+        var set = docs.Single(d => d["kind"]!.GetValue<string>() == "StatefulSet")["spec"]!;
+        var replicas = set["replicas"]!.GetValue<int>();
+        var config = docs.Single(d => d["kind"]!.GetValue<string>() == "ConfigMap")["data"]!["akkaimap.conf"]!.GetValue<string>();
+        var container = set["template"]!["spec"]!["containers"]![0]!;
+        var port = container["ports"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "management")!["containerPort"]!.GetValue<int>();
+
+        // Discovery instead of seed nodes: every pod's management endpoint by its stable name in the
+        // headless Service, all of them before the first cluster forms, the pods started together.
+        Assert.DoesNotContain("seed-nodes", config, StringComparison.Ordinal);
+        Assert.Contains("method = config", config, StringComparison.Ordinal);
+        for (var n = 0; n < replicas; n++)
+        {
+            Assert.Contains($"\"akkaimap-{n}.{set["serviceName"]!.GetValue<string>()}:{port}\"", config, StringComparison.Ordinal);
+        }
+        Assert.Contains($"http {{ port = {port}, bind-hostname = \"0.0.0.0\" }}", config, StringComparison.Ordinal);
+        Assert.Contains($"required-contact-point-nr = {replicas}", config, StringComparison.Ordinal);
+        Assert.Equal("Parallel", set["podManagementPolicy"]!.GetValue<string>());
+        // Each pod knows itself among them by the name the entrypoint appends.
+        Assert.Contains("akka.management.http.hostname = \"%s.akkaimap-remoting\"", container["command"]!.AsArray().Last()!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static async Task<List<JsonNode>> K8sManifestsAsync()
+    {
+        var docs = new List<JsonNode>();
+        foreach (var file in Directory.GetFiles(Path.Combine(Deploy, "k8s"), "*.yaml").Order())
+        {
+            docs.AddRange((await YamlAsync(file)).Select(d => d!));
+        }
+
+        return docs;
     }
 }
