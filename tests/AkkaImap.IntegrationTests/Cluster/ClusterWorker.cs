@@ -67,8 +67,12 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
                     {
                         client?.Dispose();
                         client = await ConnectAsync();
-                        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
                         trash = await client.GetFolderAsync("Trash");
+                    }
+                    // A SELECT answered NO while the node died leaves no folder selected (RFC 9051 §6.3.2).
+                    if (client.Inbox is not { IsOpen: true, Access: FolderAccess.ReadWrite })
+                    {
+                        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
                     }
                     await _changes.MakeAsync(client, round, archive: null, trash!);
                     Interlocked.Increment(ref Acknowledged);
