@@ -150,9 +150,10 @@ internal sealed class PgWriter : IAsyncDisposable
         // Statements first, in one round trip; then the closures, if any. Operations taken together
         // were queued concurrently (a caller awaits each of its writes), so either order is theirs.
         var statements = batch.OfType<IStatementOp>().ToList();
-        if (statements.Count > 0) await RunStatementsAsync(statements).ConfigureAwait(false);
-        if (statements.Count == batch.Count) return;
         var closures = statements.Count == 0 ? batch : batch.Where(op => op is not IStatementOp).ToList();
+        // RunStatementsAsync takes the refused ones out of the list it is given.
+        if (statements.Count > 0) await RunStatementsAsync(statements).ConfigureAwait(false);
+        if (closures.Count == 0) return;
         if (closures.Count == 1)
         {
             await RunAloneAsync(closures[0]).ConfigureAwait(false);
