@@ -62,12 +62,16 @@ fi
 if [ "$(id -u)" -eq 0 ] && ! id -u akkaimap-test >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin akkaimap-test
 fi
-log "building AkkaImap and the load tool (Release)"
 OUT="$HERE/.build"
+if [ "${SKIP_BUILD:-0}" = 1 ] && [ -f "$OUT/akkaimap/akkaimap.dll" ] && [ -f "$OUT/bench/akkaimap-bench.dll" ]; then
+  log "SKIP_BUILD=1: using the build already in $OUT"
+else
+log "building AkkaImap and the load tool (Release)"
 dotnet publish -c Release "$REPO/src/AkkaImap.Host" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$OUT/akkaimap" -v quiet -nologo >/dev/null 2>&1 \
   || dotnet publish -c Release "$REPO/src/AkkaImap.Host" -o "$OUT/akkaimap" -v quiet -nologo >/dev/null
 dotnet publish -c Release "$REPO/bench/AkkaImap.Bench" -o "$OUT/bench" -v quiet -nologo >/dev/null
+fi
 BENCH=(dotnet "$OUT/bench/akkaimap-bench.dll")
 AKKAIMAP=(dotnet "$OUT/akkaimap/akkaimap.dll")
 BASELINE_AKKAIMAP=()
@@ -97,7 +101,7 @@ PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
 psql_pg() { PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
 psql_pg -qc "CREATE DATABASE akkaimap" >/dev/null
 if [ -n "$BASELINE" ]; then psql_pg -qc "CREATE DATABASE akkaimap_baseline" >/dev/null; fi
-if [ "$PROFILE" = 1 ]; then psql_pg -qc "CREATE EXTENSION pg_stat_statements" >/dev/null; fi
+if [ "$PROFILE" = 1 ]; then psql_pg -d akkaimap -qc "CREATE EXTENSION pg_stat_statements" >/dev/null; fi
 
 # --- one run per store -----------------------------------------------------------------------------
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
