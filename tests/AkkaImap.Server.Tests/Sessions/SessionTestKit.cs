@@ -89,7 +89,8 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         var account = (await Store.FindAccountAsync(Login))!;
         var probe = CreateTestProbe();
         Region.Tell(new AccountEnvelope(account.Id, new AppendMessages(folder, messages)), probe.Ref);
-        var appended = probe.ExpectMsg<MessagesAppended>(Wait);
+        // A bulk append (2,000 messages: MIME analysis and index rows for each) takes seconds on a loaded machine.
+        var appended = probe.ExpectMsg<MessagesAppended>(Wait + TimeSpan.FromMilliseconds(10 * messages.Length));
         Region.Tell(new AccountEnvelope(account.Id, new CountSubscribers(appended.FolderId)), probe.Ref);
         probe.ExpectMsg<SubscriberCount>(Wait);
         return appended;
