@@ -162,10 +162,6 @@ internal static class ServerHosting
         }
     }
 
-    /// <summary>
-    /// The CRAM-MD5 contexts and NT hashes are password equivalents, kept only while their
-    /// mechanism is switched on (SPEC.md, Security): switching one off deletes them at start.
-    /// </summary>
     /// <summary>Runs <see cref="IndexUpkeep.CatchUpAsync"/> in the background; it ends by itself when the store closes.</summary>
     private static async Task CatchUpIndexAsync(IStore store, ILogger log)
     {
@@ -180,6 +176,10 @@ internal static class ServerHosting
         }
     }
 
+    /// <summary>
+    /// The CRAM-MD5 contexts and NT hashes are password equivalents, kept only while their
+    /// mechanism is switched on (SPEC.md, Security): switching one off deletes them at start.
+    /// </summary>
     private static async Task DropSecretsOfDisabledMechanismsAsync(IStore store, AuthSettings auth, ILogger log, CancellationToken ct)
     {
         var off = (PasswordSecrets.CramMd5 | PasswordSecrets.Ntlm) & ~Cli.MailboxCommands.ExtraSecrets(auth);

@@ -386,7 +386,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             props = props.WithDispatcher(dispatcher);
         }
 
-        _session = Context.ActorOf(LeanMailbox.On(props, Context.System), "session");
+        _session = Context.ActorOf(props, "session");
         Context.Watch(_session);
     }
 

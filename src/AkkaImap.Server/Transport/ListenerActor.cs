@@ -112,7 +112,7 @@ internal sealed class ListenerActor : UntypedActor
 
         try
         {
-            var connection = Context.ActorOf(LeanMailbox.On(ConnectionActor.Props(Sender, connected, _endpoint, _sessions), Context.System));
+            var connection = Context.ActorOf(ConnectionActor.Props(Sender, connected, _endpoint, _sessions));
             Context.Watch(connection);
         }
         catch
