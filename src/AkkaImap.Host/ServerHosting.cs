@@ -49,9 +49,9 @@ internal static class ServerHosting
         }
         catch (Exception ex) when (ex is StoppedDuringStartException || (ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            // SIGTERM or SIGINT before the listeners were bound (a node still joining its cluster):
-            // nothing was served, nothing is left to drain; StartAsync closed what it opened.
-            log.LogInformation("AkkaImap stopped before it served: asked to stop during start-up");
+            // SIGTERM or SIGINT before start-up finished (a node still joining its cluster): StartAsync
+            // drained what already served and closed what it opened.
+            log.LogInformation("AkkaImap stopped: asked to stop during start-up");
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -127,12 +127,18 @@ internal static class ServerHosting
                 // SIGTERM (SignalLifetime) stops the application, which cancels the hosted services' start.
                 var stopAsked = ct.IsCancellationRequested
                     || host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
-                await StopQuietly(host);
-                host.Dispose();
                 if (ex is OperationCanceledException && stopAsked)
                 {
+                    // Asked to stop before start-up finished: what already serves (the listener
+                    // binds before the last hosted service has started) drains as on any stop, within
+                    // shutdown.drain-timeout, and a second signal still exits at once.
+                    await host.StopAsync(CancellationToken.None);
+                    host.Dispose();
                     throw new StoppedDuringStartException(ex);
                 }
+
+                await StopQuietly(host);
+                host.Dispose();
 
                 // Bind and configuration failures already read as the one line naming the fix.
                 throw ex switch

@@ -79,7 +79,7 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
             lock (output) printed = output.ToString();
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{printed}");
             Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
-            Assert.Contains("stopped before it served", printed, StringComparison.Ordinal);
+            Assert.Contains("AkkaImap stopped: asked to stop during start-up", printed, StringComparison.Ordinal);
         }
         finally
         {
