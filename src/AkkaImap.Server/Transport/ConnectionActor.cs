@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 using Akka.IO;
-using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
 
@@ -64,7 +63,6 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         var props = Akka.Actor.Props.Create(() => new ConnectionActor(tcp, connected, endpoint, sessions));
         return endpoint.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
-
     }
 
     protected override void PreStart()

@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using AkkaImap.Server.Configuration;
 
 namespace AkkaImap.Server.Transport;
 
