@@ -43,27 +43,8 @@ internal static class ClusterChecks
     }
 
     /// <summary>An account's folders as <paramref name="node"/> shows them, only this round's messages, keyed "login/folder".</summary>
-    public static async Task<Dictionary<string, FolderState>> ScanAsync(ServerFixture node, string login, string round)
-    {
-        var states = new Dictionary<string, FolderState>();
-        using var client = await node.ConnectAsync(login);
-        foreach (var name in Folders)
-        {
-            var folder = name == "INBOX" ? client.Inbox : await client.GetFolderAsync(name);
-            await folder.OpenAsync(FolderAccess.ReadOnly);
-            var summaries = folder.Count == 0
-                ? []
-                : await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags);
-            var messages = summaries
-                .Select(s => (s.UniqueId.Id, (s.Envelope?.MessageId ?? "(none)").Trim('<', '>'), s.Flags?.HasFlag(MessageFlags.Flagged) == true))
-                .Where(m => m.Item2.StartsWith($"cluster-{round}-", StringComparison.Ordinal))
-                .ToList();
-            states[$"{login}/{name}"] = new FolderState(folder.UidValidity, folder.UidNext?.Id ?? 0, messages);
-            await folder.CloseAsync();
-        }
-        await client.DisconnectAsync(true);
-        return states;
-    }
+    public static Task<Dictionary<string, FolderState>> ScanAsync(ServerFixture node, string login, string round) =>
+        FolderState.ScanAsync(node, login, Folders, id => id.StartsWith($"cluster-{round}-", StringComparison.Ordinal));
 
     /// <summary>The node hosting the most owner entities (at least one), after every account was opened through the first.</summary>
     public static async Task<ClusterNode> BusiestNodeAsync(IReadOnlyList<ClusterNode> nodes, ITestOutputHelper output)
@@ -82,6 +63,36 @@ internal static class ClusterChecks
         var busiest = counts.MaxBy(c => c.Entities);
         Assert.True(busiest.Entities >= 1, "no node hosts an owner");
         return busiest.Node;
+    }
+
+    /// <summary>
+    /// Runs the <paramref name="workers"/>' load; once <paramref name="first"/> changes are
+    /// acknowledged, tells them the cluster is disturbed and runs <paramref name="disturb"/> (a kill,
+    /// a node leaving), then waits until every worker has had <paramref name="afterwards"/> more
+    /// acknowledged (<paramref name="carryingOn"/> names that wait); stops the load, and no worker failed.
+    /// </summary>
+    public static async Task LoadThroughAsync(IReadOnlyList<ClusterWorker> workers, string round, Func<Task> disturb, string carryingOn, ITestOutputHelper output, int first = 30, int afterwards = 5)
+    {
+        var disturbed = false;
+        using var stop = new CancellationTokenSource();
+        var load = workers.Select(w => Task.Run(() => w.RunAsync(round, stop.Token, () => Volatile.Read(ref disturbed)))).ToArray();
+        try
+        {
+            await Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= first || workers.Any(w => w.Failure is not null)), $"{first} changes first");
+            Volatile.Write(ref disturbed, true);
+            var clock = Stopwatch.StartNew();
+            await disturb();
+            var before = workers.Select(w => Volatile.Read(ref w.Acknowledged)).ToArray();
+            await Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= before[i] + afterwards).All(x => x) || workers.Any(w => w.Failure is not null)), carryingOn);
+            output.WriteLine($"{carryingOn}: every client had {afterwards} more changes acknowledged {clock.Elapsed.TotalSeconds:F1} s after the disturbance began (machine load {File.ReadAllText("/proc/loadavg").Trim()})");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+        }
+        Assert.All(workers, w => Assert.True(w.Failure is null, w.Failure));
+        output.WriteLine($"acknowledged {workers.Sum(w => w.Acknowledged)}, interrupted {workers.Sum(w => w.Interrupted)}, reconnected {workers.Sum(w => w.Reconnects)}");
     }
 
     /// <summary>Polls <paramref name="done"/> every 100 ms, for at most <see cref="Bound"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using AkkaImap.IntegrationTests.Clients;
@@ -134,28 +133,8 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
             }
 
             var workers = ClusterFixture.Loaded.Select((login, i) => new ClusterWorker(i, login, survivors[i % 2])).ToArray();
-            var disturbed = false;
-            using var stop = new CancellationTokenSource();
-            var load = workers.Select(w => Task.Run(() => w.RunAsync(Round, stop.Token, () => Volatile.Read(ref disturbed)))).ToArray();
-            try
-            {
-                await ClusterChecks.Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= 30 || workers.Any(w => w.Failure is not null)), "30 changes before the kill");
-                Volatile.Write(ref disturbed, true);
-                var atKill = workers.Select(w => Volatile.Read(ref w.Acknowledged)).ToArray();
-                var clock = Stopwatch.StartNew();
-                await victim.KillAsync();
-                // Every account serves again from the survivors: each worker gets changes acknowledged.
-                await ClusterChecks.Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= atKill[i] + 5).All(x => x) || workers.Any(w => w.Failure is not null)),
-                    "every account serving again after the kill");
-                output.WriteLine($"every account had 5 changes acknowledged {clock.Elapsed.TotalSeconds:F1} s after the kill (machine load {File.ReadAllText("/proc/loadavg").Trim()})");
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                await Task.WhenAll(load);
-            }
-            Assert.All(workers, w => Assert.True(w.Failure is null, w.Failure));
-            output.WriteLine($"acknowledged {workers.Sum(w => w.Acknowledged)}, interrupted {workers.Sum(w => w.Interrupted)}");
+            // Every account serves again from the survivors: each worker gets changes acknowledged.
+            await ClusterChecks.LoadThroughAsync(workers, Round, victim.KillAsync, "every account serving again after the kill", output);
             await ClusterChecks.CheckAsync(ledger, workers, Round, survivors[1], output);
 
             // IDLE clients on the survivors keep hearing new mail, whichever node owned their account.
@@ -214,26 +193,12 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
             new ClusterWorker(2 * i, login, leaving) { Reconnect = staying[i % 2] },
             new ClusterWorker(2 * i + 1, login, staying[(i + 1) % 2]),
         }).ToArray();
-        var disturbed = false;
-        using var stop = new CancellationTokenSource();
-        var load = workers.Select(w => Task.Run(() => w.RunAsync(Round, stop.Token, () => Volatile.Read(ref disturbed)))).ToArray();
-        try
-        {
-            await ClusterChecks.Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= 40 || workers.Any(w => w.Failure is not null)), "40 changes before SIGTERM");
-            Volatile.Write(ref disturbed, true);
-            await leaving.SignalAsync("TERM");
-            Assert.Equal(0, await leaving.WaitForExitAsync());
-            var afterExit = workers.Select(w => Volatile.Read(ref w.Acknowledged)).ToArray();
-            await ClusterChecks.Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= afterExit[i] + 3).All(x => x) || workers.Any(w => w.Failure is not null)),
-                "every account serving after the node left");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(load);
-        }
-        Assert.All(workers, w => Assert.True(w.Failure is null, w.Failure));
-        output.WriteLine($"acknowledged {workers.Sum(w => w.Acknowledged)}, interrupted {workers.Sum(w => w.Interrupted)}, reconnected {workers.Sum(w => w.Reconnects)}");
+        await ClusterChecks.LoadThroughAsync(workers, Round, async () =>
+            {
+                await leaving.SignalAsync("TERM");
+                Assert.Equal(0, await leaving.WaitForExitAsync());
+            },
+            "every account serving after the node left", output, first: 40, afterwards: 3);
         foreach (var bye in byes)
         {
             Assert.StartsWith("* BYE", await bye);

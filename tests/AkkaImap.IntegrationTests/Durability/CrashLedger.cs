@@ -1,3 +1,5 @@
+using AkkaImap.IntegrationTests.Infrastructure;
+using MailKit;
 using Xunit;
 
 namespace AkkaImap.IntegrationTests.Durability;
@@ -159,4 +161,32 @@ internal sealed class CrashLedger
 }
 
 /// <summary>One folder as found after a restart.</summary>
-internal sealed record FolderState(uint UidValidity, uint UidNext, IReadOnlyList<(uint Uid, string MessageId, bool Flagged)> Messages);
+internal sealed record FolderState(uint UidValidity, uint UidNext, IReadOnlyList<(uint Uid, string MessageId, bool Flagged)> Messages)
+{
+    /// <summary>
+    /// An account's <paramref name="folders"/> as <paramref name="server"/> shows them, keyed
+    /// "login/folder", with only the messages whose Message-Id <paramref name="keep"/> accepts (all by default).
+    /// </summary>
+    public static async Task<Dictionary<string, FolderState>> ScanAsync(ServerFixture server, string login, IEnumerable<string> folders, Func<string, bool>? keep = null)
+    {
+        var states = new Dictionary<string, FolderState>();
+        using var client = await server.ConnectAsync(login);
+        foreach (var name in folders)
+        {
+            var folder = name == "INBOX" ? client.Inbox : await client.GetFolderAsync(name);
+            await folder.OpenAsync(FolderAccess.ReadOnly);
+            var summaries = folder.Count == 0
+                ? []
+                : await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags);
+            var messages = summaries
+                .Select(s => (s.UniqueId.Id, (s.Envelope?.MessageId ?? "(none)").Trim('<', '>'), s.Flags?.HasFlag(MessageFlags.Flagged) == true))
+                .Where(m => keep?.Invoke(m.Item2) ?? true)
+                .ToList();
+            states[$"{login}/{name}"] = new FolderState(folder.UidValidity, folder.UidNext?.Id ?? 0, messages);
+            await folder.CloseAsync();
+        }
+
+        await client.DisconnectAsync(true);
+        return states;
+    }
+}

@@ -1,5 +1,4 @@
 using AkkaImap.IntegrationTests.Infrastructure;
-using MailKit;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -29,7 +28,7 @@ public sealed class RepeatedCrashTests(ServerFixture server, ITestOutputHelper o
             .ToArray();
         foreach (var login in workers.Select(w => w.Login).Distinct())
         {
-            ledger.Check("before the first round", await ScanAsync(login), []);
+            ledger.Check("before the first round", await FolderState.ScanAsync(server, login, Folders), []);
         }
 
         for (int round = 1; round <= Rounds; round++)
@@ -69,7 +68,7 @@ public sealed class RepeatedCrashTests(ServerFixture server, ITestOutputHelper o
             ledger.Settled.Clear();
             foreach (var login in workers.Select(w => w.Login).Distinct())
             {
-                ledger.Check(name, await ScanAsync(login), workers.Where(w => w.Login == login).SelectMany(w => w.Messages));
+                ledger.Check(name, await FolderState.ScanAsync(server, login, Folders), workers.Where(w => w.Login == login).SelectMany(w => w.Messages));
             }
 
             output.WriteLine($"{name}: after the restart, [{string.Join(", ", ledger.Settled)}]");
@@ -81,28 +80,5 @@ public sealed class RepeatedCrashTests(ServerFixture server, ITestOutputHelper o
         Assert.Contains(all, m => m.Instances.Any(i => i.Folder == "Trash"));
         Assert.Contains(all, m => m.Flagged);
         Assert.Contains(all, m => m.Instances.Count == 0);
-    }
-
-    /// <summary>The account's folders as the restarted server shows them, keyed "login/folder".</summary>
-    private async Task<Dictionary<string, FolderState>> ScanAsync(string login)
-    {
-        var states = new Dictionary<string, FolderState>();
-        using var client = await server.ConnectAsync(login);
-        foreach (var name in Folders)
-        {
-            var folder = name == "INBOX" ? client.Inbox : await client.GetFolderAsync(name);
-            await folder.OpenAsync(FolderAccess.ReadOnly);
-            var summaries = folder.Count == 0
-                ? []
-                : await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags);
-            var messages = summaries
-                .Select(s => (s.UniqueId.Id, (s.Envelope?.MessageId ?? "(none)").Trim('<', '>'), s.Flags?.HasFlag(MessageFlags.Flagged) == true))
-                .ToList();
-            states[$"{login}/{name}"] = new FolderState(folder.UidValidity, folder.UidNext?.Id ?? 0, messages);
-            await folder.CloseAsync();
-        }
-
-        await client.DisconnectAsync(true);
-        return states;
     }
 }
