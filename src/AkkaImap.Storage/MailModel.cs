@@ -124,6 +124,13 @@ public sealed record StoreResult(IReadOnlyList<MessageFlagState> Changed, IReadO
 public sealed record ExpungeResult(IReadOnlyList<uint> ExpungedUids, ulong HighestModSeq);
 
 /// <summary>
+/// What SORT and THREAD (RFC 5256) compare about one message, read without its BODYSTRUCTURE,
+/// preview or bytes: the internal date, the size and, when asked for, the stored ENVELOPE
+/// (null when the caller's sort keys need none of it).
+/// </summary>
+public sealed record MessageSortFacts(uint Uid, DateTimeOffset InternalDate, long Size, Envelope? Envelope);
+
+/// <summary>
 /// Everything FETCH needs about one message besides its bytes, computed once at append time.
 /// <see cref="Body"/> and <see cref="Parts"/> are decoded when first used: a SEARCH over a large
 /// folder reads the envelope, dates and size of every message and needs neither.

@@ -49,6 +49,39 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Sort_facts_carry_the_same_dates_size_and_envelope_as_the_full_record_and_skip_missing_uids()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var date = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.FromHours(5.5));
+        var result = await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("first")), MessageFlags.None, [], date),
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("second", "A longer body than the first one.")), MessageFlags.None, [], date.AddDays(1)),
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("third"))),
+        ]);
+        var uids = result.Uids;
+        await Store.StoreFlagsAsync(inbox.Id, [uids[1]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id);
+        uint[] asked = [uids[2], 99, uids[0], uids[1]];
+
+        var facts = await Store.GetSortFactsAsync(inbox.Id, asked, withEnvelope: true);
+        var bare = await Store.GetSortFactsAsync(inbox.Id, asked, withEnvelope: false);
+
+        var infos = await Store.GetMessagesAsync(inbox.Id, asked);
+        Assert.Equal([uids[0], uids[2]], facts.Select(f => f.Uid));
+        Assert.Equal(infos.Select(i => i.Uid), facts.Select(f => f.Uid));
+        Assert.Equal(infos.Select(i => i.InternalDate), facts.Select(f => f.InternalDate));
+        Assert.Equal(infos.Select(i => i.InternalDate.Offset), facts.Select(f => f.InternalDate.Offset));
+        Assert.Equal(date, facts[0].InternalDate);
+        Assert.Equal(infos.Select(i => i.Size), facts.Select(f => f.Size));
+        Assert.Equivalent(infos.Select(i => i.Envelope).ToList(), facts.Select(f => f.Envelope).ToList(), strict: true);
+        Assert.Equal("first", facts[0].Envelope!.Subject);
+        Assert.Equal(facts.Select(f => (f.Uid, f.InternalDate, f.Size)), bare.Select(f => (f.Uid, f.InternalDate, f.Size)));
+        Assert.All(bare, f => Assert.Null(f.Envelope));
+        Assert.Empty(await Store.GetSortFactsAsync(inbox.Id, [], withEnvelope: true));
+    }
+
+    [Fact]
     public async Task Recent_messages_are_those_from_the_first_recent_uid_on_and_the_mark_only_rises()
     {
         var account = await NewAccountAsync();

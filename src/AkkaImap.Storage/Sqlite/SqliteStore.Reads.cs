@@ -25,6 +25,29 @@ public sealed partial class SqliteStore
     public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
         Read(c => ReadInfos(c, folderId, $"[{uid}]").FirstOrDefault(), ct);
 
+    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, bool withEnvelope, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageSortFacts>>(c =>
+        {
+            // Without the envelope the blobs row is not even joined: the message row has the rest.
+            using var cmd = c.Cmd(withEnvelope
+                ? """
+                  SELECT m.uid, m.internal_date, m.internal_tz, m.size, b.envelope FROM messages m JOIN blobs b ON b.id = m.blob_id
+                  WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
+                  """
+                : """
+                  SELECT m.uid, m.internal_date, m.internal_tz, m.size FROM messages m
+                  WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
+                  """, ("@f", folderId), ("@uids", UidJson(uids)));
+            using var r = cmd.ExecuteReader();
+            var list = new List<MessageSortFacts>(uids.Count);
+            while (r.Read())
+            {
+                list.Add(new MessageSortFacts((uint)r.GetInt64(0), Db.FromMs(r.GetInt64(1)).ToOffset(TimeSpan.FromMinutes(r.GetInt32(2))), r.GetInt64(3),
+                    withEnvelope ? ModelCodec.ReadEnvelope((byte[])r[4]) : null));
+            }
+            return list;
+        }, ct);
+
     public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
     {
         if (offset < 0 || length < 0) throw new ArgumentOutOfRangeException(nameof(offset), "offset and length must not be negative");
