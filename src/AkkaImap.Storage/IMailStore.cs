@@ -114,10 +114,10 @@ public interface IMailStore
     Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default);
     /// <summary>
     /// SORT/THREAD keys for the given UIDs (missing ones are skipped), ascending UID: one narrow
-    /// query over the message rows and, with <paramref name="withEnvelope"/>, the stored ENVELOPE;
-    /// never the BODYSTRUCTURE, preview or message bytes.
+    /// query over the message rows and, as <paramref name="need"/> says, the stored sent date and
+    /// ENVELOPE; never the BODYSTRUCTURE, preview or message bytes.
     /// </summary>
-    Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, bool withEnvelope, CancellationToken ct = default);
+    Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default);
 
     /// <summary>
     /// The raw bytes of a message, whole or the range [offset, offset+length) clipped to the

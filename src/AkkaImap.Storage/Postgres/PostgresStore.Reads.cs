@@ -27,18 +27,13 @@ public sealed partial class PostgresStore
     public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
         Read(async c => (await ReadInfos(c, folderId, [uid])).FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, bool withEnvelope, CancellationToken ct = default) =>
-        // Without the envelope the blobs row is not even joined: the message row has the rest.
-        Read<IReadOnlyList<MessageSortFacts>>(async c => await c.ListAsync(withEnvelope
-            ? """
-              SELECT m.uid, m.internal_date, m.internal_tz, m.size, b.envelope FROM messages m JOIN blobs b ON b.id = m.blob_id
-              WHERE m.folder_id = @f AND m.uid = ANY(@uids) ORDER BY m.uid
-              """
-            : """
-              SELECT m.uid, m.internal_date, m.internal_tz, m.size FROM messages m
-              WHERE m.folder_id = @f AND m.uid = ANY(@uids) ORDER BY m.uid
-              """, r => new MessageSortFacts((uint)r.GetInt64(0), FromMs(r.GetInt64(1)).ToOffset(TimeSpan.FromMinutes(r.GetInt32(2))), r.GetInt64(3),
-                withEnvelope ? ModelCodec.ReadEnvelope((byte[])r[4]) : null),
+    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageSortFacts>>(async c => await c.ListAsync($"""
+            SELECT m.uid, m.internal_date, m.internal_tz, m.size, {SqliteStore.SortFactsColumns(need)}
+            FROM messages m {(need == SortFactsNeed.Row ? "" : "JOIN blobs b ON b.id = m.blob_id")}
+            WHERE m.folder_id = @f AND m.uid = ANY(@uids) ORDER BY m.uid
+            """, r => new MessageSortFacts((uint)r.GetInt64(0), FromMs(r.GetInt64(1)).ToOffset(TimeSpan.FromMinutes(r.GetInt32(2))), r.GetInt64(3),
+                r.IsDBNull(4) ? null : FromMs(r.GetInt64(4)), r.IsDBNull(5) ? null : ModelCodec.ReadEnvelope((byte[])r[5])),
             ("@f", folderId), ("@uids", Pg.Uids(uids))), ct);
 
     public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)

@@ -25,28 +25,35 @@ public sealed partial class SqliteStore
     public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
         Read(c => ReadInfos(c, folderId, $"[{uid}]").FirstOrDefault(), ct);
 
-    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, bool withEnvelope, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default) =>
         Read<IReadOnlyList<MessageSortFacts>>(c =>
         {
-            // Without the envelope the blobs row is not even joined: the message row has the rest.
-            using var cmd = c.Cmd(withEnvelope
-                ? """
-                  SELECT m.uid, m.internal_date, m.internal_tz, m.size, b.envelope FROM messages m JOIN blobs b ON b.id = m.blob_id
-                  WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
-                  """
-                : """
-                  SELECT m.uid, m.internal_date, m.internal_tz, m.size FROM messages m
-                  WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
-                  """, ("@f", folderId), ("@uids", UidJson(uids)));
+            using var cmd = c.Cmd($"""
+                SELECT m.uid, m.internal_date, m.internal_tz, m.size, {SortFactsColumns(need)}
+                FROM messages m {(need == SortFactsNeed.Row ? "" : "JOIN blobs b ON b.id = m.blob_id")}
+                WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
+                """, ("@f", folderId), ("@uids", UidJson(uids)));
             using var r = cmd.ExecuteReader();
             var list = new List<MessageSortFacts>(uids.Count);
             while (r.Read())
             {
                 list.Add(new MessageSortFacts((uint)r.GetInt64(0), Db.FromMs(r.GetInt64(1)).ToOffset(TimeSpan.FromMinutes(r.GetInt32(2))), r.GetInt64(3),
-                    withEnvelope ? ModelCodec.ReadEnvelope((byte[])r[4]) : null));
+                    r.IsDBNull(4) ? null : Db.FromMs(r.GetInt64(4)), r.IsDBNull(5) ? null : ModelCodec.ReadEnvelope((byte[])r[5])));
             }
             return list;
         }, ct);
+
+    /// <summary>
+    /// The sent date and envelope columns of a sort-facts query (both stores): without the
+    /// envelope the blobs row is not joined at all; for the sent date alone the envelope comes
+    /// only where no sent date is stored (a message without a readable Date, or stored before it was kept).
+    /// </summary>
+    internal static string SortFactsColumns(SortFactsNeed need) => need switch
+    {
+        SortFactsNeed.Row => "NULL, NULL",
+        SortFactsNeed.SentDate => "b.sent_date, CASE WHEN b.sent_date IS NULL THEN b.envelope END",
+        _ => "b.sent_date, b.envelope",
+    };
 
     public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
     {

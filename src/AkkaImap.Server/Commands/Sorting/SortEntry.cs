@@ -33,14 +33,17 @@ internal sealed record SortEntry(
     /// <summary>
     /// SORT's facts of the matched messages still in the store (an expunged one is left out), in
     /// sequence order: only the keys <paramref name="criteria"/> name are worked out (the others
-    /// stay empty), and the envelope is not read at all when they name only ARRIVAL and SIZE.
+    /// stay empty); the envelope is not read when they name only ARRIVAL, SIZE and DATE (the sent
+    /// date stored at append), except for a message stored without one.
     /// </summary>
     public static async Task<List<SortEntry>> LoadAsync(IMailStore store, long folderId, IReadOnlyList<MessageRef> messages, IReadOnlyList<SortCriterion> criteria)
     {
         var keys = criteria.Select(c => c.Key).ToHashSet();
-        bool withEnvelope = keys.Any(k => k is not (SortKey.Arrival or SortKey.Size));
+        var need = keys.Any(k => k is not (SortKey.Arrival or SortKey.Size or SortKey.Date)) ? SortFactsNeed.Envelope
+            : keys.Contains(SortKey.Date) ? SortFactsNeed.SentDate
+            : SortFactsNeed.Row;
         var msnOf = MsnOf(messages);
-        var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], withEnvelope).ConfigureAwait(false);
+        var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], need).ConfigureAwait(false);
         return InSequence(facts.Select(f => Of(msnOf[f.Uid], f, keys, [])));
     }
 
@@ -55,14 +58,14 @@ internal sealed record SortEntry(
         var entries = new List<SortEntry>(msnOf.Count);
         if (!withReferences)
         {
-            var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], withEnvelope: true).ConfigureAwait(false);
+            var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], SortFactsNeed.Envelope).ConfigureAwait(false);
             return InSequence(facts.Select(f => Of(msnOf[f.Uid], f, keys: null, [])));
         }
         // The header's length is in the BODYSTRUCTURE: the full record is read for it.
         foreach (var info in await store.GetMessagesAsync(folderId, [.. msnOf.Keys]).ConfigureAwait(false))
         {
             var header = await store.ReadMessageAsync(folderId, info.Uid, 0, Math.Min(info.Parts.BodyStart, info.Size)).ConfigureAwait(false);
-            var facts = new MessageSortFacts(info.Uid, info.InternalDate, info.Size, info.Envelope);
+            var facts = new MessageSortFacts(info.Uid, info.InternalDate, info.Size, null, info.Envelope);
             entries.Add(Of(msnOf[info.Uid], facts, keys: null, header is null ? [] : ReferencesIn(header)));
         }
         return InSequence(entries);
@@ -84,7 +87,7 @@ internal sealed record SortEntry(
         var envelope = facts.Envelope;
         if (envelope is null)
         {
-            return new SortEntry(msn, facts.Uid, facts.InternalDate, facts.InternalDate, facts.Size, string.Empty, false,
+            return new SortEntry(msn, facts.Uid, facts.InternalDate, facts.SentDate ?? facts.InternalDate, facts.Size, string.Empty, false,
                 string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, null, references);
         }
         string baseSubject = string.Empty;
@@ -95,7 +98,7 @@ internal sealed record SortEntry(
             baseSubject = Protocol.Search.BaseSubject.Extract(subject, out reply);
         }
         // RFC 5256 §2.2: the sent date is the Date header, or the internal date when it is missing or unreadable.
-        var sent = Needs(SortKey.Date) && envelope.Date is { } date && DateUtils.TryParse(date, out var parsed) ? parsed : facts.InternalDate;
+        var sent = facts.SentDate ?? (Needs(SortKey.Date) ? SortDates.SentDate(envelope) : null) ?? facts.InternalDate;
         string? messageId = null;
         if (keys is null)
         {
