@@ -112,6 +112,12 @@ public interface IMailStore
     /// <summary>FETCH metadata for the given UIDs (missing ones are skipped), ascending UID.</summary>
     Task<IReadOnlyList<MessageInfo>> GetMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
     Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default);
+    /// <summary>
+    /// SORT/THREAD keys for the given UIDs (missing ones are skipped), ascending UID: one narrow
+    /// query over the message rows and, as <paramref name="need"/> says, the stored sent date and
+    /// ENVELOPE; never the BODYSTRUCTURE, preview or message bytes.
+    /// </summary>
+    Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default);
 
     /// <summary>
     /// The raw bytes of a message, whole or the range [offset, offset+length) clipped to the

@@ -124,6 +124,33 @@ public sealed record StoreResult(IReadOnlyList<MessageFlagState> Changed, IReadO
 public sealed record ExpungeResult(IReadOnlyList<uint> ExpungedUids, ulong HighestModSeq);
 
 /// <summary>
+/// What SORT and THREAD (RFC 5256) compare about one message, read without its BODYSTRUCTURE,
+/// preview or bytes: the internal date, the size, the sent date worked out at append (null when
+/// the Date header is missing or unreadable, or for a message stored before schema 10 / 7) and
+/// the stored ENVELOPE (null unless asked for; see <see cref="SortFactsNeed"/>).
+/// </summary>
+public sealed record MessageSortFacts(uint Uid, DateTimeOffset InternalDate, long Size, DateTimeOffset? SentDate, Envelope? Envelope);
+
+/// <summary>How much of a message SORT/THREAD read (<see cref="IMailStore.GetSortFactsAsync"/>).</summary>
+public enum SortFactsNeed
+{
+    /// <summary>UID, internal date and size only (SORT by ARRIVAL and SIZE): the message row alone.</summary>
+    Row,
+    /// <summary>Also the stored sent date; the ENVELOPE only for a message without one, so the caller can try its Date itself.</summary>
+    SentDate,
+    /// <summary>Also the sent date and the ENVELOPE of every message (subjects, addresses, ids).</summary>
+    Envelope,
+}
+
+/// <summary>The sent date of RFC 5256 §2.2, worked out the same way at append and at SORT.</summary>
+public static class SortDates
+{
+    /// <summary>The ENVELOPE's Date as MimeKit reads it; null when missing or unreadable.</summary>
+    public static DateTimeOffset? SentDate(Envelope envelope) =>
+        envelope.Date is { } date && MimeKit.Utils.DateUtils.TryParse(date, out var parsed) ? parsed : null;
+}
+
+/// <summary>
 /// Everything FETCH needs about one message besides its bytes, computed once at append time.
 /// <see cref="Body"/> and <see cref="Parts"/> are decoded when first used: a SEARCH over a large
 /// folder reads the envelope, dates and size of every message and needs neither.

@@ -49,6 +49,50 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Sort_facts_carry_the_same_dates_size_and_envelope_as_the_full_record_and_skip_missing_uids()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var date = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.FromHours(5.5));
+        var result = await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("first")), MessageFlags.None, [], date),
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("second", "A longer body than the first one.")), MessageFlags.None, [], date.AddDays(1)),
+            new AppendRequest(Encoding.UTF8.GetBytes("From: a@example.com\r\nSubject: undated\r\n\r\nNo Date header.\r\n")),
+        ]);
+        var uids = result.Uids;
+        await Store.StoreFlagsAsync(inbox.Id, [uids[1]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id);
+        uint[] asked = [uids[2], 99, uids[0], uids[1]];
+
+        var full = await Store.GetSortFactsAsync(inbox.Id, asked, SortFactsNeed.Envelope);
+        var dated = await Store.GetSortFactsAsync(inbox.Id, asked, SortFactsNeed.SentDate);
+        var bare = await Store.GetSortFactsAsync(inbox.Id, asked, SortFactsNeed.Row);
+
+        var infos = await Store.GetMessagesAsync(inbox.Id, asked);
+        Assert.Equal([uids[0], uids[2]], full.Select(f => f.Uid));
+        Assert.Equal(infos.Select(i => i.Uid), full.Select(f => f.Uid));
+        Assert.Equal(infos.Select(i => i.InternalDate), full.Select(f => f.InternalDate));
+        Assert.Equal(infos.Select(i => i.InternalDate.Offset), full.Select(f => f.InternalDate.Offset));
+        Assert.Equal(date, full[0].InternalDate);
+        Assert.Equal(infos.Select(i => i.Size), full.Select(f => f.Size));
+        Assert.Equivalent(infos.Select(i => i.Envelope).ToList(), full.Select(f => f.Envelope).ToList(), strict: true);
+        // The sent date of RFC 5256 §2.2 is the Date header (Simple's: Mon, 7 Feb 1994 21:52:25 -0800); none without one.
+        Assert.Equal(new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero), full[0].SentDate);
+        Assert.Null(full[1].SentDate);
+        foreach (var facts in new[] { dated, bare })
+        {
+            Assert.Equal(full.Select(f => (f.Uid, f.InternalDate, f.Size)), facts.Select(f => (f.Uid, f.InternalDate, f.Size)));
+        }
+        Assert.Equal(full.Select(f => f.SentDate), dated.Select(f => f.SentDate));
+        // For the sent date alone, the envelope comes only where no sent date is stored.
+        Assert.Null(dated[0].Envelope);
+        Assert.Equal("undated", dated[1].Envelope!.Subject);
+        Assert.All(bare, f => Assert.Null(f.SentDate));
+        Assert.All(bare, f => Assert.Null(f.Envelope));
+        Assert.Empty(await Store.GetSortFactsAsync(inbox.Id, [], SortFactsNeed.Envelope));
+    }
+
+    [Fact]
     public async Task Recent_messages_are_those_from_the_first_recent_uid_on_and_the_mark_only_rises()
     {
         var account = await NewAccountAsync();

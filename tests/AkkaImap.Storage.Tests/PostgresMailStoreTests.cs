@@ -59,10 +59,32 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(6, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(7, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((6, 6), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((7, 7), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_sent_date_column_gives_its_old_messages_envelopes_for_sort()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var old = (await AppendAsync(inbox.Id, Simple("old")))[0];
+        await Store.DisposeAsync();
+        await using (var raw = await RawAsync())
+        {
+            await ScalarAsync(raw, "ALTER TABLE blobs DROP COLUMN sent_date; UPDATE schema_version SET version = 6");
+        }
+
+        await ReopenAsync();
+
+        var added = (await AppendAsync(inbox.Id, Simple("new")))[0];
+        var facts = await Store.GetSortFactsAsync(inbox.Id, [old, added], SortFactsNeed.SentDate);
+        Assert.Null(facts[0].SentDate);
+        Assert.Equal("old", facts[0].Envelope!.Subject);
+        Assert.Equal(new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero), facts[1].SentDate);
+        Assert.Null(facts[1].Envelope);
     }
 
     [Fact]
@@ -75,7 +97,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         await using (var raw = await RawAsync())
         {
             // Schema 3 as it was: no index, and the read-only switch instead of access control lists.
-            await ScalarAsync(raw, "DROP TABLE blob_text_pending; DROP TABLE blob_text; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only boolean NOT NULL DEFAULT false; UPDATE schema_version SET version = 3");
+            await ScalarAsync(raw, "DROP TABLE blob_text_pending; DROP TABLE blob_text; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only boolean NOT NULL DEFAULT false; ALTER TABLE blobs DROP COLUMN sent_date; UPDATE schema_version SET version = 3");
         }
 
         await ReopenAsync();
@@ -94,7 +116,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 6), (refused.Found, refused.Known));
+        Assert.Equal((99, 7), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

@@ -22,11 +22,36 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("9", await store.PragmaAsync("user_version"));
+        Assert.Equal("10", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
         Assert.Equal("1", await relaxed.PragmaAsync("synchronous")); // NORMAL
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_sent_date_column_gives_its_old_messages_envelopes_for_sort()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var old = (await AppendAsync(inbox.Id, Simple("old")))[0];
+        await Store.DisposeAsync();
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            raw.Open();
+            using var back = raw.CreateCommand();
+            back.CommandText = "ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 9";
+            back.ExecuteNonQuery();
+        }
+
+        await ReopenAsync();
+
+        var added = (await AppendAsync(inbox.Id, Simple("new")))[0];
+        var facts = await Store.GetSortFactsAsync(inbox.Id, [old, added], SortFactsNeed.SentDate);
+        Assert.Null(facts[0].SentDate);
+        Assert.Equal("old", facts[0].Envelope!.Subject);
+        Assert.Equal(new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero), facts[1].SentDate);
+        Assert.Null(facts[1].Envelope);
     }
 
     [Fact]
@@ -41,7 +66,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
             // Schema 6 as it was: no index, and the read-only switch instead of access control lists.
             raw.Open();
             using var old = raw.CreateCommand();
-            old.CommandText = "DROP TABLE text_header; DROP TABLE text_body; DROP TABLE text_folded; DROP TABLE text_pending; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; PRAGMA user_version = 6";
+            old.CommandText = "DROP TABLE text_header; DROP TABLE text_body; DROP TABLE text_folded; DROP TABLE text_pending; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 6";
             old.ExecuteNonQuery();
         }
 
@@ -71,6 +96,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
                 DROP TABLE acl;
                 ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
                 UPDATE folders SET read_only = 1 WHERE id = {news.Id};
+                ALTER TABLE blobs DROP COLUMN sent_date;
                 PRAGMA user_version = 7;
                 """;
             back.ExecuteNonQuery();
@@ -98,7 +124,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 9), (refused.Found, refused.Known));
+        Assert.Equal((99, 10), (refused.Found, refused.Known));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
             var store = context.Store;
             var folderId = view.FolderId;
             var work = context.RunOnWorkerAsync(async () =>
-                MessageSorter.Sort(await SortEntry.LoadAsync(store, folderId, found.Messages, withReferences: false).ConfigureAwait(false), command.Criteria));
+                MessageSorter.Sort(await SortEntry.LoadAsync(store, folderId, found.Messages, command.Criteria).ConfigureAwait(false), command.Criteria));
             return CommandOutcome.Await(work, sorted =>
             {
                 var numbers = sorted.Select(e => command.IsUid ? e.Uid : e.Msn).ToArray();

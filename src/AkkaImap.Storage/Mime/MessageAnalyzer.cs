@@ -10,7 +10,14 @@ namespace AkkaImap.Storage.Mime;
 /// What append stores for one message besides its flags; <see cref="Text"/> goes to the full-text
 /// index (null: its text could not be read, so SEARCH scans it).
 /// </summary>
-internal sealed record AnalysedMessage(ReadOnlyMemory<byte> Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview, IndexedDocument? Text);
+internal sealed record AnalysedMessage(ReadOnlyMemory<byte> Content, byte[] Envelope, byte[] Body, byte[] Parts, string Preview, IndexedDocument? Text)
+{
+    /// <summary>
+    /// SORT's sent date (RFC 5256 §2.2), Unix milliseconds: the Date header as MimeKit reads it;
+    /// null when it is missing or unreadable (SORT then takes the internal date).
+    /// </summary>
+    public long? SentDate { get; init; }
+}
 
 /// <summary>
 /// Parses a message once, at append time, with MimeKit's offset-reporting parser events, and
@@ -57,7 +64,10 @@ internal static class MessageAnalyzer
             (parts, envelope, body, preview) = Fallback(content.Span);
             text = FallbackText(content, envelope);
         }
-        return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview, text);
+        return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview, text)
+        {
+            SentDate = SortDates.SentDate(envelope)?.ToUnixTimeMilliseconds(),
+        };
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -151,8 +151,13 @@ internal static class PostgresSchema
         ALTER TABLE folders DROP COLUMN read_only;
         """;
 
+    // Version 7: SORT's sent date, as the SQLite store's schema 10 (NULL: none readable, or stored before).
+    private const string V7 = """
+        ALTER TABLE blobs ADD COLUMN sent_date bigint;
+        """;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

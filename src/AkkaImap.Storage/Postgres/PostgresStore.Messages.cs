@@ -9,8 +9,8 @@ namespace AkkaImap.Storage.Postgres;
 public sealed partial class PostgresStore
 {
     private const string InsertBlobSql = """
-        INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
-        VALUES (@e, NULL, @s, @env, @body, @parts, @p, @c) RETURNING id
+        INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, sent_date, content)
+        VALUES (@e, NULL, @s, @env, @body, @parts, @p, @sent, @c) RETURNING id
         """;
 
     public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default) =>
@@ -64,7 +64,7 @@ public sealed partial class PostgresStore
     private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a, bool index)
     {
         var blobId = await c.ScalarAsync<long>(InsertBlobSql, ("@e", Db.NewObjectId('M')), ("@s", (long)a.Content.Length), ("@env", a.Envelope), ("@body", a.Body),
-            ("@parts", a.Parts), ("@p", a.Preview), ("@c", a.Content));
+            ("@parts", a.Parts), ("@p", a.Preview), ("@sent", a.SentDate), ("@c", a.Content));
         await PgSearchIndex.AddAsync(c, blobId, a.Text, keepUp: index);
         return blobId;
     }

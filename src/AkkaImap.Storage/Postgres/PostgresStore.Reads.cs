@@ -27,6 +27,15 @@ public sealed partial class PostgresStore
     public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
         Read(async c => (await ReadInfos(c, folderId, [uid])).FirstOrDefault(), ct);
 
+    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageSortFacts>>(async c => await c.ListAsync($"""
+            SELECT m.uid, m.internal_date, m.internal_tz, m.size, {SqliteStore.SortFactsColumns(need)}
+            FROM messages m {(need == SortFactsNeed.Row ? "" : "JOIN blobs b ON b.id = m.blob_id")}
+            WHERE m.folder_id = @f AND m.uid = ANY(@uids) ORDER BY m.uid
+            """, r => new MessageSortFacts((uint)r.GetInt64(0), FromMs(r.GetInt64(1)).ToOffset(TimeSpan.FromMinutes(r.GetInt32(2))), r.GetInt64(3),
+                r.IsDBNull(4) ? null : FromMs(r.GetInt64(4)), r.IsDBNull(5) ? null : ModelCodec.ReadEnvelope((byte[])r[5])),
+            ("@f", folderId), ("@uids", Pg.Uids(uids))), ct);
+
     public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
     {
         if (offset < 0 || length < 0) throw new ArgumentOutOfRangeException(nameof(offset), "offset and length must not be negative");

@@ -5,7 +5,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -154,6 +154,14 @@ internal static class Schema
         ALTER TABLE folders DROP COLUMN read_only;
         """;
 
+    // Version 10: SORT's sent date (RFC 5256 §2.2), Unix milliseconds, worked out at append
+    // (MessageAnalyzer) so that SORT (DATE) reads a column instead of decoding every envelope.
+    // NULL when the Date header is missing or unreadable, and for blobs stored before: SORT then
+    // reads the envelope (SortFactsNeed.SentDate), so no backfill is needed.
+    private const string V10 = """
+        ALTER TABLE blobs ADD COLUMN sent_date INTEGER;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -177,6 +185,7 @@ internal static class Schema
             if (current <= 7) c.Exec(V8);
             // Version 9: the smaller index and its pending bodies (SearchIndex.CompactSchema).
             if (current <= 8) c.Exec(SearchIndex.CompactSchema);
+            if (current <= 9) c.Exec(V10);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

@@ -72,9 +72,9 @@ public sealed partial class SqliteStore
         }, ct);
 
     private static Db.Statement InsertBlobCommand(SqliteConnection c) => c.Cmd("""
-        INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, content)
-        VALUES (@e, NULL, @s, @env, @body, @parts, @p, zeroblob(@s)) RETURNING id
-        """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null));
+        INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, sent_date, content)
+        VALUES (@e, NULL, @s, @env, @body, @parts, @p, @sent, zeroblob(@s)) RETURNING id
+        """, ("@e", null), ("@s", null), ("@env", null), ("@body", null), ("@parts", null), ("@p", null), ("@sent", null));
 
     /// <summary>
     /// Inserts a message's row and writes its bytes into the row in place (SQLite's incremental
@@ -83,7 +83,7 @@ public sealed partial class SqliteStore
     /// </summary>
     private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a, bool index)
     {
-        Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview);
+        Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.SentDate);
         var blobId = (long)insertBlob.ExecuteScalar()!;
         using (var blob = new SqliteBlob(c, "blobs", "content", blobId))
         {

@@ -25,6 +25,36 @@ public sealed partial class SqliteStore
     public Task<MessageInfo?> GetMessageAsync(long folderId, uint uid, CancellationToken ct = default) =>
         Read(c => ReadInfos(c, folderId, $"[{uid}]").FirstOrDefault(), ct);
 
+    public Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default) =>
+        Read<IReadOnlyList<MessageSortFacts>>(c =>
+        {
+            using var cmd = c.Cmd($"""
+                SELECT m.uid, m.internal_date, m.internal_tz, m.size, {SortFactsColumns(need)}
+                FROM messages m {(need == SortFactsNeed.Row ? "" : "JOIN blobs b ON b.id = m.blob_id")}
+                WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
+                """, ("@f", folderId), ("@uids", UidJson(uids)));
+            using var r = cmd.ExecuteReader();
+            var list = new List<MessageSortFacts>(uids.Count);
+            while (r.Read())
+            {
+                list.Add(new MessageSortFacts((uint)r.GetInt64(0), Db.FromMs(r.GetInt64(1)).ToOffset(TimeSpan.FromMinutes(r.GetInt32(2))), r.GetInt64(3),
+                    r.IsDBNull(4) ? null : Db.FromMs(r.GetInt64(4)), r.IsDBNull(5) ? null : ModelCodec.ReadEnvelope((byte[])r[5])));
+            }
+            return list;
+        }, ct);
+
+    /// <summary>
+    /// The sent date and envelope columns of a sort-facts query (both stores): without the
+    /// envelope the blobs row is not joined at all; for the sent date alone the envelope comes
+    /// only where no sent date is stored (a message without a readable Date, or stored before it was kept).
+    /// </summary>
+    internal static string SortFactsColumns(SortFactsNeed need) => need switch
+    {
+        SortFactsNeed.Row => "NULL, NULL",
+        SortFactsNeed.SentDate => "b.sent_date, CASE WHEN b.sent_date IS NULL THEN b.envelope END",
+        _ => "b.sent_date, b.envelope",
+    };
+
     public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
     {
         if (offset < 0 || length < 0) throw new ArgumentOutOfRangeException(nameof(offset), "offset and length must not be negative");

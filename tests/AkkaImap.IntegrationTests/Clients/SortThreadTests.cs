@@ -38,6 +38,9 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
         Assert.Contains("* SORT 6 5 2 1 4 3", await client.OkAsync("d", "SORT (REVERSE DATE) UTF-8 ALL"));
         Assert.Contains("* SORT 2 3 1 4 5 6", await client.OkAsync("e", "SORT (FROM) UTF-8 ALL"));
         Assert.Contains("* SORT 3 1 4 5 6 2", await client.OkAsync("f", "SORT (DISPLAYFROM) UTF-8 ALL"));
+        // Sizes (octets as appended): 6 109, 4 139, 1 153, 3 166, 5 194, 2 214. SIZE and ARRIVAL alone read no envelope.
+        Assert.Contains("* SORT 6 4 1 3 5 2", await client.OkAsync("i", "SORT (SIZE) UTF-8 ALL"));
+        Assert.Contains("* SORT 2 5 3 1 4 6", await client.OkAsync("j", "SORT (REVERSE SIZE ARRIVAL) UTF-8 ALL"));
         // The search keys are SEARCH's: only the lunch messages, the latest to arrive first.
         Assert.Contains("* SORT 5 2 1", await client.OkAsync("g", "SORT (REVERSE ARRIVAL) UTF-8 SUBJECT lunch"));
         Assert.Contains("* SORT 5 2 1", await client.OkAsync("h", "UID SORT (REVERSE ARRIVAL) UTF-8 SUBJECT lunch"));

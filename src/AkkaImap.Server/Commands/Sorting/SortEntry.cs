@@ -1,4 +1,5 @@
 using System.Text;
+using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Model;
 using AkkaImap.Protocol.Search;
 using AkkaImap.Server.Commands.Searching;
@@ -29,42 +30,92 @@ internal sealed record SortEntry(
     string? MessageId,
     IReadOnlyList<string> References)
 {
-    /// <summary>The facts of the matched messages still in the store (an expunged one is left out), in sequence order.</summary>
-    public static async Task<List<SortEntry>> LoadAsync(IMailStore store, long folderId, IReadOnlyList<MessageRef> messages, bool withReferences)
+    /// <summary>
+    /// SORT's facts of the matched messages still in the store (an expunged one is left out), in
+    /// sequence order: only the keys <paramref name="criteria"/> name are worked out (the others
+    /// stay empty); the envelope is not read when they name only ARRIVAL, SIZE and DATE (the sent
+    /// date stored at append), except for a message stored without one.
+    /// </summary>
+    public static async Task<List<SortEntry>> LoadAsync(IMailStore store, long folderId, IReadOnlyList<MessageRef> messages, IReadOnlyList<SortCriterion> criteria)
     {
-        var msnOf = messages.ToDictionary(m => m.Uid, m => m.Msn);
-        var infos = await store.GetMessagesAsync(folderId, [.. msnOf.Keys]).ConfigureAwait(false);
-        var entries = new List<SortEntry>(infos.Count);
-        foreach (var info in infos)
-        {
-            IReadOnlyList<string> references = [];
-            if (withReferences)
-            {
-                var header = await store.ReadMessageAsync(folderId, info.Uid, 0, Math.Min(info.Parts.BodyStart, info.Size)).ConfigureAwait(false);
-                references = header is null ? [] : ReferencesIn(header);
-            }
-            entries.Add(Of(msnOf[info.Uid], info, references));
-        }
-        entries.Sort((a, b) => a.Msn.CompareTo(b.Msn));
-        return entries;
+        var keys = criteria.Select(c => c.Key).ToHashSet();
+        var need = keys.Any(k => k is not (SortKey.Arrival or SortKey.Size or SortKey.Date)) ? SortFactsNeed.Envelope
+            : keys.Contains(SortKey.Date) ? SortFactsNeed.SentDate
+            : SortFactsNeed.Row;
+        var msnOf = MsnOf(messages);
+        var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], need).ConfigureAwait(false);
+        return InSequence(facts.Select(f => Of(msnOf[f.Uid], f, keys, [])));
     }
 
-    private static SortEntry Of(uint msn, MessageInfo info, IReadOnlyList<string> references)
+    /// <summary>
+    /// THREAD's facts of the matched messages still in the store, every key worked out, in
+    /// sequence order; with <paramref name="withReferences"/> also each message's References
+    /// header, read from its header bytes.
+    /// </summary>
+    public static async Task<List<SortEntry>> LoadAsync(IMailStore store, long folderId, IReadOnlyList<MessageRef> messages, bool withReferences)
     {
-        var envelope = info.Envelope;
-        var subject = envelope.Subject is { } raw ? EnvelopeText.DecodeText(raw) : null;
-        var baseSubject = Protocol.Search.BaseSubject.Extract(subject, out bool reply);
-        // RFC 5256 §2.2: the sent date is the Date header, or the internal date when it is missing or unreadable.
-        var sent = envelope.Date is { } date && DateUtils.TryParse(date, out var parsed) ? parsed : info.InternalDate;
-        var messageId = envelope.MessageId is { } id ? MimeUtils.EnumerateReferences(id).FirstOrDefault() : null;
-        // Without References, the first message id of In-Reply-To is the parent (RFC 5256 §2.2 REFERENCES step 1A).
-        if (references.Count == 0 && envelope.InReplyTo is { } inReplyTo && MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() is { } parent)
+        var msnOf = MsnOf(messages);
+        var entries = new List<SortEntry>(msnOf.Count);
+        if (!withReferences)
         {
-            references = [parent];
+            var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], SortFactsNeed.Envelope).ConfigureAwait(false);
+            return InSequence(facts.Select(f => Of(msnOf[f.Uid], f, keys: null, [])));
         }
-        return new SortEntry(msn, info.Uid, info.InternalDate, sent, info.Size, baseSubject, reply,
-            Mailbox(envelope.From), Mailbox(envelope.To), Mailbox(envelope.Cc),
-            Display(envelope.From), Display(envelope.To), messageId, references);
+        // The header's length is in the BODYSTRUCTURE: the full record is read for it.
+        foreach (var info in await store.GetMessagesAsync(folderId, [.. msnOf.Keys]).ConfigureAwait(false))
+        {
+            var header = await store.ReadMessageAsync(folderId, info.Uid, 0, Math.Min(info.Parts.BodyStart, info.Size)).ConfigureAwait(false);
+            var facts = new MessageSortFacts(info.Uid, info.InternalDate, info.Size, null, info.Envelope);
+            entries.Add(Of(msnOf[info.Uid], facts, keys: null, header is null ? [] : ReferencesIn(header)));
+        }
+        return InSequence(entries);
+    }
+
+    private static Dictionary<uint, uint> MsnOf(IReadOnlyList<MessageRef> messages) => messages.ToDictionary(m => m.Uid, m => m.Msn);
+
+    private static List<SortEntry> InSequence(IEnumerable<SortEntry> entries)
+    {
+        var list = entries.ToList();
+        list.Sort((a, b) => a.Msn.CompareTo(b.Msn));
+        return list;
+    }
+
+    /// <summary>The entry of one message; <paramref name="keys"/> null works out every key (THREAD), else only those named.</summary>
+    private static SortEntry Of(uint msn, MessageSortFacts facts, IReadOnlySet<SortKey>? keys, IReadOnlyList<string> references)
+    {
+        bool Needs(SortKey key) => keys is null || keys.Contains(key);
+        var envelope = facts.Envelope;
+        if (envelope is null)
+        {
+            return new SortEntry(msn, facts.Uid, facts.InternalDate, facts.SentDate ?? facts.InternalDate, facts.Size, string.Empty, false,
+                string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, null, references);
+        }
+        string baseSubject = string.Empty;
+        bool reply = false;
+        if (Needs(SortKey.Subject))
+        {
+            var subject = envelope.Subject is { } raw ? EnvelopeText.DecodeText(raw) : null;
+            baseSubject = Protocol.Search.BaseSubject.Extract(subject, out reply);
+        }
+        // RFC 5256 §2.2: the sent date is the Date header, or the internal date when it is missing or unreadable.
+        var sent = facts.SentDate ?? (Needs(SortKey.Date) ? SortDates.SentDate(envelope) : null) ?? facts.InternalDate;
+        string? messageId = null;
+        if (keys is null)
+        {
+            messageId = envelope.MessageId is { } id ? MimeUtils.EnumerateReferences(id).FirstOrDefault() : null;
+            // Without References, the first message id of In-Reply-To is the parent (RFC 5256 §2.2 REFERENCES step 1A).
+            if (references.Count == 0 && envelope.InReplyTo is { } inReplyTo && MimeUtils.EnumerateReferences(inReplyTo).FirstOrDefault() is { } parent)
+            {
+                references = [parent];
+            }
+        }
+        return new SortEntry(msn, facts.Uid, facts.InternalDate, sent, facts.Size, baseSubject, reply,
+            Needs(SortKey.From) ? Mailbox(envelope.From) : string.Empty,
+            Needs(SortKey.To) ? Mailbox(envelope.To) : string.Empty,
+            Needs(SortKey.Cc) ? Mailbox(envelope.Cc) : string.Empty,
+            Needs(SortKey.DisplayFrom) ? Display(envelope.From) : string.Empty,
+            Needs(SortKey.DisplayTo) ? Display(envelope.To) : string.Empty,
+            messageId, references);
     }
 
     /// <summary>RFC 5256 §3 FROM/TO/CC: the addr-mailbox (local part) of the first address, empty when none.</summary>
