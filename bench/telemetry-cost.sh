@@ -13,22 +13,26 @@
 #   inherits the appends, expunges and index merges of the runs before it;
 # - which server starts first alternates by round; one warm-up round is not counted;
 # - the answer is the median of the rounds' costs, with their spread (lowest-highest) beside it.
+# With --one-at-a-time, each round runs off and on one after the other (order alternating by round),
+# each server alone on the machine: on a quiet machine that is the fairer comparison, since two
+# servers side by side on 2 cores saturate them and pull on each other (see README.md).
 #
-#   bench/telemetry-cost.sh [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S]
+#   bench/telemetry-cost.sh [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S] [--one-at-a-time]
 #
 # Writes the table between the telemetry markers of bench/RESULTS.md (BENCH_RESULTS=DIR: there).
 set -euo pipefail
 trap 'echo "telemetry-cost.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 . "$(dirname "$0")/lib.sh"
-ROUNDS=6; WARMUP_ROUNDS=1; CLIENTS=50; SECONDS_MEASURED=20; WARMUP=10
+ROUNDS=6; WARMUP_ROUNDS=1; CLIENTS=50; SECONDS_MEASURED=20; WARMUP=10; TOGETHER=side-by-side
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --warmup-rounds) WARMUP_ROUNDS=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --seconds) SECONDS_MEASURED=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S]" >&2; exit 2 ;;
+    --one-at-a-time) TOGETHER=one-at-a-time; shift ;;
+    *) echo "usage: $0 [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S] [--one-at-a-time]" >&2; exit 2 ;;
   esac
 done
 PASSWORD="bench-Secret-1"
@@ -147,20 +151,28 @@ for round in $(seq $((1 - WARMUP_ROUNDS)) "$ROUNDS"); do
   LOAD[$round]=$(cut -d' ' -f1 /proc/loadavg)
   if [ $(( (round + 2) % 2 )) -eq 1 ]; then order="off on"; else order="on off"; fi
   if [ "$round" -le 0 ]; then what="warm-up round (not counted)"; else what="round $round"; fi
-  log "$what: off and on side by side, $order started in that order; mixed load, $CLIENTS clients each, ${WARMUP}s warm-up + ${SECONDS_MEASURED}s"
+  log "$what: off and on ($TOGETHER), $order in that order; mixed load, $CLIENTS clients each, ${WARMUP}s warm-up + ${SECONDS_MEASURED}s"
   before=$(awk '{print $2" "$3}' "$WORK/otlp")
+  run_load() { # MODE: in the background, its pid in LOADS
+    "${BENCH[@]}" mixed $(common "$1") --out "$WORK/$1-$round.json" --pid "${PID[$1]}" --clients "$CLIENTS" --first-user 1 \
+      --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --label "$1" >"$WORK/$1-$round.out" 2>&1 & LOADS+=($!)
+  }
+  LOADS=()
   for mode in $order; do
     rm -rf "$WORK/data-$mode"; cp -a "$WORK/filled" "$WORK/data-$mode"
     start_server "$mode"
+    if [ "$TOGETHER" = one-at-a-time ]; then
+      run_load "$mode"; wait "${LOADS[-1]}"
+      if [ "$mode" = on ]; then served=$(commands_total); fi
+      stop_servers   # the tracer flushes what it still holds on the way out
+    fi
   done
-  loads=()
-  for mode in $order; do
-    "${BENCH[@]}" mixed $(common "$mode") --out "$WORK/$mode-$round.json" --pid "${PID[$mode]}" --clients "$CLIENTS" --first-user 1 \
-      --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --label "$mode" >"$WORK/$mode-$round.out" 2>&1 & loads+=($!)
-  done
-  for pid in "${loads[@]}"; do wait "$pid"; done
-  served=$(commands_total)
-  stop_servers   # the tracer flushes what it still holds on the way out
+  if [ "$TOGETHER" = side-by-side ]; then
+    for mode in $order; do run_load "$mode"; done
+    for pid in "${LOADS[@]}"; do wait "$pid"; done
+    served=$(commands_total)
+    stop_servers   # the tracer flushes what it still holds on the way out
+  fi
   after=$(awk '{print $2" "$3}' "$WORK/otlp")
   for mode in off on; do
     # "on: 31234 commands in 20.0 s, server CPU 17.21 s, errors 0"
@@ -196,8 +208,9 @@ TABLE="<!-- telemetry-cost: begin (bench/telemetry-cost.sh writes this section) 
 ## Telemetry cost (issue 13)
 
 Mixed load (as above), AkkaImap alone, $CLIENTS clients per server, ${WARMUP} s warm-up then ${SECONDS_MEASURED} s measured per
-round. In each round two servers run side by side over the same seconds, off and on, each with its own
-load tool and its own copy of one filled store, freshly started (off first in odd rounds, on first
+round. $( [ "$TOGETHER" = side-by-side ] && echo "In each round two servers run side by side over the same seconds, off and on, each with its own
+load tool" || echo "In each round two servers run one after the other, off and on, each alone on the machine with its
+load tool") and its own copy of one filled store, freshly started (off first in odd rounds, on first
 in even ones), after $WARMUP_ROUNDS warm-up round(s) not counted. **Off**: no telemetry keys. **On**: the defaults with both set: \`/metrics\` scraped every 5 s, and every
 command traced (\`sample-ratio = 1\`), its command, owner and store spans exported over OTLP
 http/protobuf to a local sink, which received $sum_spans spans ($PER_COMMAND per command, $OTLP_BYTES bytes in all
@@ -211,7 +224,7 @@ makes every figure noisier, the ratio less so).
 ${ROWS}
 **Cost of metrics + traces (every command exported): median ${MEDIAN}% of commands per server
 CPU-second over $ROUNDS rounds (spread ${LOWEST}% to ${HIGHEST}%; all rounds summed ${SUMMED}%); target ≤ 5%: ${VERDICT}.**
-Produced by \`bench/telemetry-cost.sh --rounds $ROUNDS --warmup-rounds $WARMUP_ROUNDS --clients $CLIENTS --seconds $SECONDS_MEASURED\`.
+Produced by \`bench/telemetry-cost.sh --rounds $ROUNDS --warmup-rounds $WARMUP_ROUNDS --clients $CLIENTS --seconds $SECONDS_MEASURED$( [ "$TOGETHER" = one-at-a-time ] && echo " --one-at-a-time")\`.
 <!-- telemetry-cost: end -->"
 RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS.md
 mkdir -p "$(dirname "$RESULTS")"; touch "$RESULTS"
