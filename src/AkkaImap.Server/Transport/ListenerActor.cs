@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using AkkaImap.Server.Configuration;
 
 namespace AkkaImap.Server.Transport;
 
@@ -112,7 +111,7 @@ internal sealed class ListenerActor : UntypedActor
 
         try
         {
-            var connection = Context.ActorOf(LeanMailbox.On(ConnectionActor.Props(Sender, connected, _endpoint, _sessions), Context.System));
+            var connection = Context.ActorOf(ConnectionActor.Props(Sender, connected, _endpoint, _sessions));
             Context.Watch(connection);
         }
         catch
