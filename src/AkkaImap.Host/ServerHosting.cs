@@ -266,6 +266,12 @@ internal static class ServerHosting
                         PassivateIdleEntityAfter = settings.Cache.AccountIdle,
                         ShouldPassivateIdleEntities = true,
                         RememberEntities = false,
+                        // Shard allocations live in distributed data, replicated to every node.
+                        // Akka's default (persistence) kept them in the coordinator node's in-memory
+                        // journal (and an empty ./snapshots folder): a new coordinator after a kill
+                        // or a leave knew none of them and could start an account's owner on a
+                        // second node beside the one still running, each with its own cache.
+                        StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData,
                     })
                 .ConfigureLoggers(loggers =>
                 {

@@ -14,7 +14,11 @@ public sealed class ServeTests(CliFolder folder) : IClassFixture<CliFolder>
         var port = FreePort();
         // At debug level Akka.NET's own informational lines are written too (at info they are not).
         var config = folder.Write("serve.conf", $"akka-imap {{ port = {port}, bind = [\"127.0.0.1\"], storage.path = serve-data, logging.level = debug }}\n");
-        using var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", config))!;
+        // Run from a folder of its own, to see that it writes nothing there.
+        var cwd = Directory.CreateDirectory(Path.Combine(folder.Path, "cwd")).FullName;
+        var start = AkkaImapExecutable.StartInfo("serve", "--config", config);
+        start.WorkingDirectory = cwd;
+        using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -46,6 +50,9 @@ public sealed class ServeTests(CliFolder folder) : IClassFixture<CliFolder>
             Assert.Contains(all, l => l.Contains(" dbug: Akka[0] akka", StringComparison.Ordinal)
                 && l.TrimEnd().EndsWith($"/system/IO-TCP/tcp-listener-0: Binding TCP channel on endpoint [127.0.0.1:{port}]", StringComparison.Ordinal));
             Assert.DoesNotContain(all, l => l.Contains("[INFO][", StringComparison.Ordinal));
+            // Nothing in the folder it was started from: shard allocations are in distributed data,
+            // not in Akka.Persistence's default snapshot store (a ./snapshots folder).
+            Assert.Empty(Directory.EnumerateFileSystemEntries(cwd));
         }
         finally
         {
