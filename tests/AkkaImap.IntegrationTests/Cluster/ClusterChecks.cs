@@ -78,12 +78,12 @@ internal static class ClusterChecks
         var load = workers.Select(w => Task.Run(() => w.RunAsync(round, stop.Token, () => Volatile.Read(ref disturbed)))).ToArray();
         try
         {
-            await Until(() => Task.FromResult(workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= first || workers.Any(w => w.Failure is not null)), $"{first} changes first");
+            await UntilWorkers(workers, () => workers.Sum(w => Volatile.Read(ref w.Acknowledged)) >= first, $"{first} changes first");
             Volatile.Write(ref disturbed, true);
             var clock = Stopwatch.StartNew();
             await disturb();
             var before = workers.Select(w => Volatile.Read(ref w.Acknowledged)).ToArray();
-            await Until(() => Task.FromResult(workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= before[i] + afterwards).All(x => x) || workers.Any(w => w.Failure is not null)), carryingOn);
+            await UntilWorkers(workers, () => workers.Select((w, i) => Volatile.Read(ref w.Acknowledged) >= before[i] + afterwards).All(x => x), carryingOn);
             output.WriteLine($"{carryingOn}: every client had {afterwards} more changes acknowledged {clock.Elapsed.TotalSeconds:F1} s after the disturbance began (machine load {File.ReadAllText("/proc/loadavg").Trim()})");
         }
         finally
@@ -95,7 +95,40 @@ internal static class ClusterChecks
         output.WriteLine($"acknowledged {workers.Sum(w => w.Acknowledged)}, interrupted {workers.Sum(w => w.Interrupted)}, reconnected {workers.Sum(w => w.Reconnects)}");
     }
 
-    /// <summary>Polls <paramref name="done"/> every 100 ms, for at most <see cref="Bound"/>.</summary>
+    /// <summary>
+    /// Completes once <paramref name="reached"/> holds or a worker has failed, looked at whenever a
+    /// worker reports progress (<see cref="ClusterWorker.Progressed"/>), for at most <see cref="Bound"/>;
+    /// <paramref name="what"/> names the wait in the failure.
+    /// </summary>
+    private static async Task UntilWorkers(IReadOnlyList<ClusterWorker> workers, Func<bool> reached, string what)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Look()
+        {
+            if (reached() || workers.Any(w => w.Failure is not null)) seen.TrySetResult();
+        }
+
+        foreach (var worker in workers) worker.Progressed += Look;
+        try
+        {
+            // What happened before the subscription counts too.
+            Look();
+            await seen.Task.WaitAsync(Bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"never saw {what}");
+        }
+        finally
+        {
+            foreach (var worker in workers) worker.Progressed -= Look;
+        }
+    }
+
+    /// <summary>
+    /// Polls <paramref name="done"/> every 100 ms, for at most <see cref="Bound"/>: only for state
+    /// outside this process (a node's answer, its log), which raises no event here.
+    /// </summary>
     public static async Task Until(Func<Task<bool>> done, string what)
     {
         var clock = Stopwatch.StartNew();

@@ -52,6 +52,9 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
     /// <summary>What went wrong beyond what a dying or leaving node explains.</summary>
     public string? Failure { get; private set; }
 
+    /// <summary>Raised on the worker's own thread after each acknowledged change and when it fails (the waits listen instead of polling).</summary>
+    public event Action? Progressed;
+
     /// <summary>Changes until <paramref name="stop"/>; NO and lost connections are allowed only while <paramref name="disturbed"/> says so.</summary>
     public async Task RunAsync(string round, CancellationToken stop, Func<bool> disturbed)
     {
@@ -76,6 +79,7 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
                     }
                     await _changes.MakeAsync(client, round, archive: null, trash!);
                     Interlocked.Increment(ref Acknowledged);
+                    Progressed?.Invoke();
                 }
                 catch (ImapCommandException e) when (disturbed())
                 {
@@ -97,6 +101,7 @@ internal sealed class ClusterWorker(int index, string login, ServerFixture node)
         catch (Exception e)
         {
             Failure ??= $"worker {index} ({Login}) on node {Node.Port}, {round}: {e.GetType().Name}: {e.Message}";
+            Progressed?.Invoke();
         }
         finally
         {
