@@ -23,36 +23,27 @@ public sealed class ClusterConfigTests(CliFolder folder) : IClassFixture<CliFold
     private static string SeedNodes => $"akka.cluster.seed-nodes = [\"akka.tcp://akkaimap@127.0.0.1:{ServerFixture.FreePort()}\"]";
 
     [Theory]
-    [InlineData("serve")]
-    [InlineData("config check")]
-    public async Task Seed_nodes_with_the_SQLite_store_are_refused_with_one_line(string command)
+    [InlineData("serve", "sqlite-cluster")]
+    [InlineData("config check", "sqlite-cluster")]
+    [InlineData("serve", "sqlite-bootstrap")]
+    [InlineData("config check", "sqlite-bootstrap")]
+    [InlineData("serve", "both")]
+    [InlineData("config check", "both")]
+    public async Task A_way_of_joining_that_cannot_work_is_refused_with_one_line(string command, string joining)
     {
-        var line = await RefusedAsync(command, "sqlite-cluster", SeedNodes);
+        const string SharedStore = "a cluster needs a store every node shares; set akka-imap.storage.provider = postgresql (with storage.postgresql.connection-string) or remove";
+        var (akka, problem, fix) = joining switch
+        {
+            "sqlite-cluster" => (SeedNodes, $"akka.cluster.seed-nodes: {SharedStore}", "the seed nodes"),
+            "sqlite-bootstrap" => (Discovery, $"akka.discovery.method: {SharedStore}", "the discovery method"),
+            "both" => ($"{Postgres}\n{SeedNodes}\n{Discovery}", "akka.cluster.seed-nodes and akka.discovery.method are both set", "remove one of them"),
+            _ => throw new ArgumentOutOfRangeException(nameof(joining), joining, null),
+        };
 
-        Assert.Contains("akka.cluster.seed-nodes", line, StringComparison.Ordinal);
-        Assert.Contains("storage.provider = postgresql", line, StringComparison.Ordinal);
-    }
+        var line = await RefusedAsync(command, joining, akka);
 
-    [Theory]
-    [InlineData("serve")]
-    [InlineData("config check")]
-    public async Task Discovery_with_the_SQLite_store_is_refused_with_one_line(string command)
-    {
-        var line = await RefusedAsync(command, "sqlite-bootstrap", Discovery);
-
-        Assert.StartsWith("akka.discovery.method: a cluster needs a store every node shares", line, StringComparison.Ordinal);
-        Assert.Contains("storage.provider = postgresql", line, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("serve")]
-    [InlineData("config check")]
-    public async Task Seed_nodes_and_discovery_together_are_refused_with_one_line(string command)
-    {
-        var line = await RefusedAsync(command, "both", $"{Postgres}\n{SeedNodes}\n{Discovery}");
-
-        Assert.StartsWith("akka.cluster.seed-nodes and akka.discovery.method are both set", line, StringComparison.Ordinal);
-        Assert.EndsWith("remove one of them", line, StringComparison.Ordinal);
+        Assert.StartsWith(problem, line, StringComparison.Ordinal);
+        Assert.EndsWith(fix, line, StringComparison.Ordinal);
     }
 
     [Theory]
