@@ -27,10 +27,8 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Sort_orders_by_base_subject_date_and_addresses_with_ties_in_mailbox_order()
     {
-        var folder = await FolderAsync();
-        await using var client = await RawImapClient.LoginAsync(server.Port, Alice, server.Users[Alice]);
+        await using var client = await SelectedAsync();
         Assert.Contains(client.Received, l => l.Contains(" SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES", StringComparison.Ordinal));
-        await client.OkAsync("s", "SELECT " + folder);
 
         Assert.Contains("* SORT 3 4 1 2 5 6", await client.OkAsync("a", "SORT (SUBJECT) UTF-8 ALL"));
         Assert.Contains("* SORT 4 3 5 2 1 6", await client.OkAsync("b", "SORT (SUBJECT REVERSE DATE) UTF-8 ALL"));
@@ -49,9 +47,7 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Esort_answers_esearch_in_sort_order()
     {
-        var folder = await FolderAsync();
-        await using var client = await RawImapClient.LoginAsync(server.Port, Alice, server.Users[Alice]);
-        await client.OkAsync("s", "SELECT " + folder);
+        await using var client = await SelectedAsync();
 
         // RFC 5267 §3.1: by subject the order is 3 4 1 2 5 6; MIN and MAX are its first and last.
         Assert.Contains("* ESEARCH (TAG \"a\") MIN 3 MAX 6 COUNT 6", await client.OkAsync("a", "SORT RETURN (MIN MAX COUNT) (SUBJECT) UTF-8 ALL"));
@@ -95,9 +91,7 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
     [Fact]
     public async Task Thread_by_ordered_subject_and_by_references()
     {
-        var folder = await FolderAsync();
-        await using var client = await RawImapClient.LoginAsync(server.Port, Alice, server.Users[Alice]);
-        await client.OkAsync("s", "SELECT " + folder);
+        await using var client = await SelectedAsync();
 
         // ORDEREDSUBJECT: one thread per base subject, the first by sent date the parent of the rest.
         Assert.Contains("* THREAD (3 4)(1 (2)(5))(6)", await client.OkAsync("a", "THREAD ORDEREDSUBJECT UTF-8 ALL"));
@@ -121,6 +115,24 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
         Assert.Equal([4u, 1u, 6u], threads.Select(t => t.UniqueId!.Value.Id));
         Assert.Equal(3u, Assert.Single(threads[0].Children).UniqueId!.Value.Id);
         await client.DisconnectAsync(true);
+    }
+
+    /// <summary>A raw client logged in as alice with a new folder of the six messages selected.</summary>
+    private async Task<RawImapClient> SelectedAsync()
+    {
+        var folder = await FolderAsync();
+        var client = await RawImapClient.LoginAsync(server.Port, Alice, server.Users[Alice]);
+        try
+        {
+            await client.OkAsync("s", "SELECT " + folder);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+
+        return client;
     }
 
     private async Task<string> FolderAsync()
