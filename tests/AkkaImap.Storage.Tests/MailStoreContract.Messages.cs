@@ -93,6 +93,25 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_store_from_before_the_sent_date_column_gives_its_old_messages_envelopes_for_sort()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var old = (await AppendAsync(inbox.Id, Simple("old")))[0];
+        await Store.DisposeAsync();
+        await RollBackToBeforeTheSentDateAsync();
+
+        await ReopenAsync();
+
+        var added = (await AppendAsync(inbox.Id, Simple("new")))[0];
+        var facts = await Store.GetSortFactsAsync(inbox.Id, [old, added], SortFactsNeed.SentDate);
+        Assert.Null(facts[0].SentDate);
+        Assert.Equal("old", facts[0].Envelope!.Subject);
+        Assert.Equal(new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero), facts[1].SentDate);
+        Assert.Null(facts[1].Envelope);
+    }
+
+    [Fact]
     public async Task Recent_messages_are_those_from_the_first_recent_uid_on_and_the_mark_only_rises()
     {
         var account = await NewAccountAsync();

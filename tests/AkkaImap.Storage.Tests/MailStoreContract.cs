@@ -21,6 +21,8 @@ public abstract partial class MailStoreContract : IAsyncLifetime
     protected abstract long CommitCount(IStore store);
     /// <summary>The files holding the store's data (to look for plaintext secrets).</summary>
     protected abstract IEnumerable<string> StoreFiles(string dataFolder);
+    /// <summary>Takes the closed store on <see cref="DataFolder"/> back to its schema from before blobs had a sent date, keeping what it holds.</summary>
+    protected abstract Task RollBackToBeforeTheSentDateAsync();
 
     public async Task InitializeAsync() => Store = await OpenAsync();
 
