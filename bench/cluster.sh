@@ -64,13 +64,7 @@ start_nodes() {
   fi
   for i in $(seq 0 $((count - 1))); do
     conf="$WORK/$name-$i.conf"
-    cat >"$conf" <<EOF
-akka-imap {
-  port = ${PORTS[$i]}
-  bind = ["127.0.0.1"]
-  storage { path = "$WORK/$name-$i-data", fsync = on $storage }
-}
-EOF
+    akkaimap_conf "${PORTS[$i]}" "$WORK/$name-$i-data" "$storage" >"$conf"
     if [ "$count" -gt 1 ]; then
       cat >>"$conf" <<EOF
 akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = ${REMOTING[$i]} }
@@ -83,8 +77,7 @@ akka.cluster {
 EOF
     fi
   done
-  "${AKKAIMAP[@]}" postoffice add example.com --config "$WORK/$name-0.conf" >/dev/null
-  for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$WORK/$name-0.conf" >/dev/null
+  akkaimap_users "$WORK/$name-0.conf" 0 "$CLIENTS" "$PASSWORD"
   log "$name: starting $count node(s) on 127.0.0.1:${PORTS[*]}"
   NODE_PIDS=()
   for i in $(seq 0 $((count - 1))); do
@@ -142,10 +135,10 @@ if [ "$LOAD" = 1 ]; then
   run sqlite 1 ""
   stop_nodes
   psql_do "CREATE DATABASE one"
-  run pg1 1 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn one)\""
+  run pg1 1 "$(pg_storage one)"
   stop_nodes
   psql_do "CREATE DATABASE three"
-  run pg3 3 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn three)\""
+  run pg3 3 "$(pg_storage three)"
 fi
 stop_nodes
 
@@ -156,7 +149,7 @@ n=0
 for TIMINGS in $FAILOVER_TIMINGS; do
   n=$((n + 1))
   psql_do "CREATE DATABASE failover$n"
-  start_nodes "failover$n" 3 ", provider = postgresql, postgresql.connection-string = \"$(pg_conn "failover$n")\""
+  start_nodes "failover$n" 3 "$(pg_storage "failover$n")"
   log "failover$n (acceptable-heartbeat-pause ${TIMINGS%%:*}, stable-after ${TIMINGS##*:}): kill -9 of node 2 while $CLIENTS accounts APPEND through node 0"
   {
     echo "acceptable-heartbeat-pause ${TIMINGS%%:*}, split-brain-resolver.stable-after ${TIMINGS##*:}:"

@@ -35,7 +35,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 make_work akkaimap-idle-memory
 cleanup() {
   stop_server
-  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+  bench_clean
 }
 trap cleanup EXIT
 log "load average at start: $LOAD_BEFORE ($(nproc) cores); file descriptors $(ulimit -n)"
@@ -49,14 +49,7 @@ fi
 PORT=$(free_port)
 TLS_PORT=$(free_port)
 CONF="$WORK/akkaimap.conf"
-cat >"$CONF" <<EOF
-akka-imap {
-  port = $PORT
-  bind = ["127.0.0.1"]
-  alternate-port { enabled = on, port = $TLS_PORT, ssl = on }
-  storage { path = "$WORK/data", fsync = on }
-}
-EOF
+akkaimap_conf "$PORT" "$WORK/data" "alternate-port { enabled = on, port = $TLS_PORT, ssl = on }" >"$CONF"
 akkaimap_users "$CONF" 1 "$USERS" "$PASSWORD"
 start() { start_akkaimap_conf "$CONF" "$PORT" "$WORK/akkaimap.log"; }
 

@@ -21,8 +21,8 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--messages N] [--keep]" >&2; exit 2 ;;
   esac
 done
-WORK=$(mktemp -d /tmp/akkaimap-import-bench.XXXXXX)
-[ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+make_work akkaimap-import-bench
+trap bench_clean EXIT
 
 dotnet build "$REPO/src/AkkaImap.Host" -c Release -v quiet -nologo >/dev/null
 AKKAIMAP=(dotnet "$REPO/src/AkkaImap.Host/bin/Release/net10.0/akkaimap.dll")

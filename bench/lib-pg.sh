@@ -5,8 +5,8 @@
 # The sourcing script calls, in order:
 #   bench_init NAME     scratch folder WORK, LOAD_BEFORE
 #   bench_build [0]     AKKAIMAP=(...) and BENCH=(...) (Release; 0 reuses the last build), $WORK/sample.mbox
-#   pg_start            PG_BIN, PG_PORT, PG_PASSWORD, PG_PID; then psql_do SQL, pg_conn DB
-# and from its EXIT trap: pg_stop, then bench_clean.
+#   pg_start            PG_BIN, PG_PORT, PG_PASSWORD, PG_PID; then psql_do SQL, pg_conn DB, pg_storage DB
+# and from its EXIT trap: pg_stop, then bench_clean (bench/lib.sh).
 
 # CPU ticks (user + system) of one process; HZ ticks a second.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -58,6 +58,8 @@ pg_start() {
 pg_version() { "$PG_BIN/postgres" --version | awk '{print $3}'; }
 psql_do() { PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "$1" >/dev/null; }
 pg_conn() { echo "Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=postgres;Password=$PG_PASSWORD"; }
+# The AkkaImap setting (a LINE of akkaimap_conf) that puts the store in database DB.
+pg_storage() { echo "storage { provider = postgresql, postgresql.connection-string = \"$(pg_conn "$1")\" }"; }
 
 # CPU ticks of the postmaster and every backend (children's ended work included).
 pg_ticks() {
@@ -70,8 +72,4 @@ pg_stop() {
   if [ -n "${PG_DATA:-}" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
     "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
-}
-
-bench_clean() {
-  if [ "${KEEP:-0}" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
 }

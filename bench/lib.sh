@@ -29,6 +29,26 @@ make_work() { # NAME
   chmod 755 "$WORK"
 }
 
+# From the EXIT trap, after the servers stopped: the scratch folder goes, or stays with --keep (KEEP=1).
+bench_clean() {
+  if [ "${KEEP:-0}" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+}
+
+# The AkkaImap configuration the benchmarks share, on stdout: PORT on loopback, the store in DATA
+# with fsync on (durable, as in production); each LINE is one more setting inside akka-imap { }.
+akkaimap_conf() { # PORT DATA [LINE...]
+  local port=$1 data=$2 line
+  shift 2
+  cat <<EOF
+akka-imap {
+  port = $port
+  bind = ["127.0.0.1"]
+  storage { path = "$data", fsync = on }
+EOF
+  for line in "$@"; do [ -z "$line" ] || echo "  $line"; done
+  echo "}"
+}
+
 # AkkaImap in Release as AKKAIMAP. --r2r: ReadyToRun (precompiled, as a production deployment
 # would publish it) where the runtime pack can be restored, a plain build otherwise; BENCH_R2R=0
 # skips it (the ReadyToRun publish took 18 minutes on a loaded 2-core machine).
@@ -113,39 +133,26 @@ need_packages() { # COMMAND PACKAGE...
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# Dovecot for the benchmarks: loopback, plain IMAP on PORT, maildir under DIR/mail, the users
-# user{FIRST..LAST}@example.com with PASSWORD as SCRAM-SHA-256 with 4096 PBKDF2 iterations (the
-# cost of AkkaImap's secrets; one salt for all, so every LOGIN costs the same), an authentication
-# cache, processes reused and limits raised for many connections, as its documentation advises.
-# Writes DIR/dovecot.conf; EXTRA is appended (plugins, for instance). With TLS-PORT, CERT and KEY:
-# implicit TLS on TLS-PORT and STARTTLS on PORT with that certificate.
-dovecot_conf() { # DIR PORT FIRST LAST PASSWORD [EXTRA [TLS-PORT CERT KEY]]
-  local d=$1 port=$2 extra=${6:-} ssl="ssl = no" imaps="port = 0" hash mail_uid mail_gid
-  if [ -n "${8:-}" ]; then
-    ssl="ssl = yes
-ssl_cert = <$8
-ssl_key = <$9"
-    imaps="address = 127.0.0.1
-    port = $7
-    ssl = yes"
-  fi
+# Dovecot's users and the settings every benchmark's Dovecot shares: DIR/run, DIR/mail (maildirs
+# of the mail user), DIR/users with user{FIRST..LAST}@example.com and PASSWORD as SCRAM-SHA-256
+# with 4096 PBKDF2 iterations (the cost of AkkaImap's secrets; one salt for all, so every LOGIN
+# costs the same); prints the shared lines of dovecot.conf (loopback, passwd-file, maildir, fsync).
+dovecot_base() { # DIR FIRST LAST PASSWORD
+  local d=$1 hash mail_uid mail_gid
   mkdir -p "$d/run" "$d/mail"
   chown mail:mail "$d/mail"
-  hash=$(doveadm pw -s SCRAM-SHA-256 -p "$5")
+  hash=$(doveadm pw -s SCRAM-SHA-256 -p "$4")
   case "$hash" in "{SCRAM-SHA-256}4096,"*) ;; *) echo "unexpected SCRAM iteration count: $hash" >&2; return 1 ;; esac
   mail_uid=$(id -u mail); mail_gid=$(id -g mail)
-  for i in $(seq "$3" "$4"); do
+  for i in $(seq "$2" "$3"); do
     echo "user$i@example.com:$hash:$mail_uid:$mail_gid::$d/mail/user$i"
   done >"$d/users"
-  cat >"$d/dovecot.conf" <<EOF
-protocols = imap
+  cat <<EOF
 listen = 127.0.0.1
 base_dir = $d/run
 state_dir = $d/state
 log_path = $d/dovecot.log
-$ssl
 disable_plaintext_auth = no
-auth_mechanisms = plain login
 first_valid_uid = $mail_uid
 passdb {
   driver = passwd-file
@@ -156,13 +163,37 @@ userdb {
   args = $d/users
 }
 mail_location = maildir:~/Maildir
+# Dovecot's durable setting: fsync whenever needed not to lose acknowledged mail.
+mail_fsync = optimized
+EOF
+}
+
+# Dovecot for the IMAP benchmarks: dovecot_base (loopback, maildir, the users), plain IMAP on PORT,
+# an authentication cache, processes reused and limits raised for many connections, as its
+# documentation advises.
+# Writes DIR/dovecot.conf; EXTRA is appended (plugins, for instance). With TLS-PORT, CERT and KEY:
+# implicit TLS on TLS-PORT and STARTTLS on PORT with that certificate.
+dovecot_conf() { # DIR PORT FIRST LAST PASSWORD [EXTRA [TLS-PORT CERT KEY]]
+  local d=$1 port=$2 extra=${6:-} ssl="ssl = no" imaps="port = 0" base
+  if [ -n "${8:-}" ]; then
+    ssl="ssl = yes
+ssl_cert = <$8
+ssl_key = <$9"
+    imaps="address = 127.0.0.1
+    port = $7
+    ssl = yes"
+  fi
+  base=$(dovecot_base "$d" "$3" "$4" "$5") || return 1
+  cat >"$d/dovecot.conf" <<EOF
+protocols = imap
+$base
+$ssl
+auth_mechanisms = plain login
 # Authentication cache, as Dovecot's documentation advises for speed (and as AkkaImap has one):
 # a repeated LOGIN with the same password is answered from the cache instead of another PBKDF2.
 auth_cache_size = 10M
 auth_cache_ttl = 1 hour
 auth_cache_negative_ttl = 1 hour
-# Dovecot's durable setting: fsync whenever needed not to lose acknowledged mail.
-mail_fsync = optimized
 default_client_limit = 15000
 default_process_limit = 12000
 default_vsz_limit = 1G

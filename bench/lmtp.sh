@@ -33,7 +33,7 @@ A_IMAP=$(free_port); A_LMTP=$(free_port); D_IMAP=$(free_port); D_LMTP=$(free_por
 make_work akkaimap-lmtp-bench   # readable: Dovecot's unprivileged processes must traverse it
 cleanup() {
   stop_server
-  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+  bench_clean
 }
 trap cleanup EXIT
 # --- tools -------------------------------------------------------------------------------------
@@ -46,45 +46,18 @@ build_akkaimap
 
 # --- AkkaImap ----------------------------------------------------------------------------------
 AKKA_CONF="$WORK/akkaimap.conf"
-cat >"$AKKA_CONF" <<CONF
-akka-imap {
-  port = $A_IMAP
-  bind = ["127.0.0.1"]
-  storage { path = "$WORK/akkaimap-data", fsync = on }
-  lmtp { enabled = on, port = $A_LMTP }
-}
-CONF
-"${AKKAIMAP[@]}" postoffice add example.com --config "$AKKA_CONF" >/dev/null
-for i in $(seq 0 "$USERS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$AKKA_CONF" >/dev/null
+akkaimap_conf "$A_IMAP" "$WORK/akkaimap-data" "lmtp { enabled = on, port = $A_LMTP }" >"$AKKA_CONF"
+akkaimap_users "$AKKA_CONF" 0 "$USERS" "$PASSWORD"
 
 # --- Dovecot -----------------------------------------------------------------------------------
 D="$WORK/dovecot"
-mkdir -p "$D/run" "$D/mail"
-chown mail:mail "$D/mail"
-HASH=$(doveadm pw -s SCRAM-SHA-256 -p "$PASSWORD")
-MAIL_UID=$(id -u mail); MAIL_GID=$(id -g mail)
-for i in $(seq 0 "$USERS"); do echo "user$i@example.com:$HASH:$MAIL_UID:$MAIL_GID::$D/mail/user$i"; done >"$D/users"
+DOVECOT_BASE=$(dovecot_base "$D" 0 "$USERS" "$PASSWORD")
 DOVECOT_CONF="$D/dovecot.conf"
 cat >"$DOVECOT_CONF" <<CONF
 # Dovecot for the LMTP benchmark: loopback, maildir, fsync as needed not to lose acknowledged mail.
 protocols = imap lmtp
-listen = 127.0.0.1
-base_dir = $D/run
-state_dir = $D/state
-log_path = $D/dovecot.log
+$DOVECOT_BASE
 ssl = no
-disable_plaintext_auth = no
-first_valid_uid = $MAIL_UID
-passdb {
-  driver = passwd-file
-  args = $D/users
-}
-userdb {
-  driver = passwd-file
-  args = $D/users
-}
-mail_location = maildir:~/Maildir
-mail_fsync = optimized
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
@@ -113,16 +86,12 @@ run() { # NAME LMTP IMAP
 LOAD=(python3 "$HERE/lmtp_load.py")
 
 log "AkkaImap: $CLIENTS LMTP clients, ${SECONDS_RUN}s"
-setsid "${AKKAIMAP[@]}" serve --config "$AKKA_CONF" >>"$WORK/akkaimap.log" 2>&1 &
-SERVER_PID=$!
-wait_port "$A_LMTP" "$WORK/akkaimap.log"
+start_akkaimap_conf "$AKKA_CONF" "$A_LMTP" "$WORK/akkaimap.log"
 echo -n "akkaimap: "; run akkaimap "$A_LMTP" "$A_IMAP"
 stop_server
 
 log "Dovecot: $CLIENTS LMTP clients, ${SECONDS_RUN}s"
-setsid dovecot -c "$DOVECOT_CONF" -F >>"$D/stdout.log" 2>&1 &
-SERVER_PID=$!
-wait_port "$D_LMTP" "$D/dovecot.log"
+start_dovecot_conf "$D" "$D_LMTP"
 echo -n "dovecot: "; run dovecot "$D_LMTP" "$D_IMAP"
 stop_server
 

@@ -20,25 +20,17 @@ while [ $# -gt 0 ]; do
 done
 command -v haproxy >/dev/null || { echo "proxy.sh: needs haproxy (apt-get install haproxy)" >&2; exit 1; }
 PORT=$(free_port); V1=$(free_port); V2=$(free_port)
-WORK=$(mktemp -d /tmp/akkaimap-proxy-bench.XXXXXX)
+make_work akkaimap-proxy-bench
 SERVER_PID=""; HAPROXY_PID=""
 cleanup() {
   for pid in $HAPROXY_PID $SERVER_PID; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  bench_clean
 }
 trap cleanup EXIT
 
 build_akkaimap
-cat >"$WORK/akkaimap.conf" <<EOC
-akka-imap {
-  port = $PORT
-  bind = ["127.0.0.1"]
-  storage { path = "$WORK/data", fsync = on }
-  # HAProxy reaches the server from 127.0.0.1; the direct client connects from 127.0.0.2.
-  proxy-protocol.trusted-networks = ["127.0.0.1"]
-  auth.trusted-networks = ["127.0.0.0/8"]
-}
-EOC
+# HAProxy reaches the server from 127.0.0.1; the direct client connects from 127.0.0.2.
+akkaimap_conf "$PORT" "$WORK/data" 'proxy-protocol.trusted-networks = ["127.0.0.1"]' 'auth.trusted-networks = ["127.0.0.0/8"]' >"$WORK/akkaimap.conf"
 cat >"$WORK/haproxy.cfg" <<EOC
 global
   maxconn 200

@@ -33,7 +33,7 @@ done
 make_work akkaimap-search
 cleanup() {
   stop_server
-  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+  bench_clean
 }
 trap cleanup EXIT
 log "load average at start: $LOAD_BEFORE ($(nproc) cores)"
@@ -47,14 +47,7 @@ PORT=$(free_port)
 PASSWORD="bench-Secret-1"
 
 configure() { # on|off
-  cat >"$WORK/akkaimap.conf" <<EOF
-akka-imap {
-  port = $PORT
-  bind = ["127.0.0.1"]
-  storage { path = "$WORK/data", fsync = on }
-  search { full-text-index = $1 }
-}
-EOF
+  akkaimap_conf "$PORT" "$WORK/data" "search { full-text-index = $1 }" >"$WORK/akkaimap.conf"
 }
 figure() { # FILE NAME → the value of the metric whose name ends with NAME
   python3 -c 'import json,sys; rows=json.load(open(sys.argv[1])); print(next(("%.1f" % r["Value"]) for r in rows if r["Name"].endswith(sys.argv[2])))' "$1" "$2"

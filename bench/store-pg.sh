@@ -40,19 +40,12 @@ psql_do "CREATE DATABASE akkaimap"
 
 # --- one run per store -----------------------------------------------------------------------------
 
-run_store() { # NAME STORAGE-HOCON
+run_store() { # NAME [SETTING]
   local name=$1 storage=$2 port conf pids
   port=$(free_port)
   conf="$WORK/$name.conf"
-  cat >"$conf" <<EOF
-akka-imap {
-  port = $port
-  bind = ["127.0.0.1"]
-  storage { path = "$WORK/$name-data", fsync = on $storage }
-}
-EOF
-  "${AKKAIMAP[@]}" postoffice add example.com --config "$conf" >/dev/null
-  for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$conf" >/dev/null
+  akkaimap_conf "$port" "$WORK/$name-data" "$storage" >"$conf"
+  akkaimap_users "$conf" 0 "$CLIENTS" "$PASSWORD"
   log "$name: starting AkkaImap on 127.0.0.1:$port"
   setsid "${AKKAIMAP[@]}" serve --config "$conf" >>"$WORK/$name.log" 2>&1 &
   SERVER_PID=$!
@@ -75,7 +68,7 @@ EOF
 }
 
 run_store sqlite ""
-run_store postgresql ", provider = postgresql, postgresql.connection-string = \"$(pg_conn akkaimap)\""
+run_store postgresql "$(pg_storage akkaimap)"
 
 # --- report -----------------------------------------------------------------------------------------
 figure() { grep -F "  $1: $2 " "$WORK/$1.txt" | awk '{print $(NF-1)}'; }

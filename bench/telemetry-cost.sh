@@ -97,24 +97,10 @@ PY
 echo "0 0 0" >"$WORK/otlp"
 python3 "$WORK/sink.py" "$OTLP_PORT" "$WORK/otlp" & SINK_PID=$!
 
-base_conf() { # PORT DATA
-  cat <<EOC
-akka-imap {
-  port = $1
-  bind = ["127.0.0.1"]
-  storage { path = "$WORK/$2", fsync = on }
-EOC
-}
-{ base_conf "$OFF_PORT" data-off; echo "}"; } >"$WORK/off.conf"
-{ base_conf "$ON_PORT" data-on; cat <<EOC
-  telemetry.prometheus.port = $METRICS_PORT
-  telemetry.otlp { endpoint = "http://127.0.0.1:$OTLP_PORT", protocol = http/protobuf }
-}
-EOC
-} >"$WORK/on.conf"
-
-"${AKKAIMAP[@]}" postoffice add example.com --config "$WORK/off.conf" >/dev/null
-for i in $(seq 0 "$CLIENTS"); do echo "user$i@example.com $PASSWORD"; done | "${AKKAIMAP[@]}" mailbox import - --config "$WORK/off.conf" >/dev/null
+akkaimap_conf "$OFF_PORT" "$WORK/data-off" >"$WORK/off.conf"
+akkaimap_conf "$ON_PORT" "$WORK/data-on" "telemetry.prometheus.port = $METRICS_PORT" \
+  "telemetry.otlp { endpoint = \"http://127.0.0.1:$OTLP_PORT\", protocol = http/protobuf }" >"$WORK/on.conf"
+akkaimap_users "$WORK/off.conf" 0 "$CLIENTS" "$PASSWORD"
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 declare -A PORT=([off]=$OFF_PORT [on]=$ON_PORT) PID

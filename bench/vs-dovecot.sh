@@ -62,7 +62,7 @@ echo "file descriptors: $(ulimit -n)"
 make_work akkaimap-bench
 cleanup() {
   stop_both
-  if [ "$KEEP" = 1 ]; then echo "scratch folder kept: $WORK"; else rm -rf "$WORK"; fi
+  bench_clean
 }
 trap cleanup EXIT
 log "load average at start: $LOAD_BEFORE ($(nproc) cores)"
@@ -81,15 +81,9 @@ chmod 644 "$WORK/tls-key.pem" "$WORK/tls-cert.pem"
 
 # --- AkkaImap setup ----------------------------------------------------------------------------
 AKKA_CONF="$WORK/akkaimap.conf"
-cat >"$AKKA_CONF" <<EOF
-akka-imap {
-  port = $AKKA_PORT
-  bind = ["127.0.0.1"]
-  alternate-port { enabled = on, port = $AKKA_TLS_PORT, ssl = on }
-  tls { certificate = "$WORK/tls-cert.pem", key = "$WORK/tls-key.pem" }
-  storage { path = "$WORK/akkaimap-data", fsync = on }
-}
-EOF
+akkaimap_conf "$AKKA_PORT" "$WORK/akkaimap-data" \
+  "alternate-port { enabled = on, port = $AKKA_TLS_PORT, ssl = on }" \
+  "tls { certificate = \"$WORK/tls-cert.pem\", key = \"$WORK/tls-key.pem\" }" >"$AKKA_CONF"
 log "creating $((USERS + 1)) AkkaImap mailboxes through the CLI"
 akkaimap_users "$AKKA_CONF" 0 "$USERS" "$PASSWORD"
 
