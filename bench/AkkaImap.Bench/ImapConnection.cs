@@ -375,22 +375,30 @@ public sealed class ImapConnection : IAsyncDisposable
     }
 }
 
+/// <summary>A stream over a connection: it reads and writes, and has no length or position to seek.</summary>
+internal abstract class DuplexStream : Stream
+{
+    public sealed override bool CanRead => true;
+
+    public sealed override bool CanSeek => false;
+
+    public sealed override bool CanWrite => true;
+
+    public sealed override long Length => throw new NotSupportedException();
+
+    public sealed override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public sealed override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public sealed override void SetLength(long value) => throw new NotSupportedException();
+}
+
 /// <summary>Counts the bytes that pass through to the socket, in both directions.</summary>
-internal sealed class WireCounter(Stream inner) : Stream
+internal sealed class WireCounter(Stream inner) : DuplexStream
 {
     public long Received { get; private set; }
 
     public long Sent { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -426,10 +434,6 @@ internal sealed class WireCounter(Stream inner) : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -442,20 +446,10 @@ internal sealed class WireCounter(Stream inner) : Stream
 }
 
 /// <summary>Raw deflate both ways over one stream (RFC 4978 §4); each flush is a sync flush.</summary>
-internal sealed class DeflateDuplex(Stream inner) : Stream
+internal sealed class DeflateDuplex(Stream inner) : DuplexStream
 {
     private readonly DeflateStream _reader = new(inner, CompressionMode.Decompress, leaveOpen: true);
     private readonly DeflateStream _writer = new(inner, CompressionLevel.Optimal, leaveOpen: true);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _reader.ReadAsync(buffer, cancellationToken);
 
@@ -473,10 +467,6 @@ internal sealed class DeflateDuplex(Stream inner) : Stream
 
     // DeflateStream's flush is a Z_SYNC_FLUSH: the server can inflate the command at once.
     public override Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
