@@ -159,6 +159,9 @@ public sealed record LimitSettings(int MaxLine, long MaxLiteral, int MaxBadComma
 
     /// <summary><c>limits.command-timeout</c>: how long one command line (with its literals) may take to arrive.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>limits.close-timeout</c>: how long a connection the server ends may take to hand its last output to the client before it is dropped.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>

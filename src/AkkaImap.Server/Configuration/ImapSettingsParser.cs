@@ -82,6 +82,7 @@ internal static class ImapSettingsParser
             ListenBacklog = Int(r, "limits.listen-backlog", 1024, 1, MaxPort),
             MaxFolders = Int(r, "limits.max-folders", 1000, 1, 1_000_000),
             CommandTimeout = Duration(r, "limits.command-timeout", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1)),
+            CloseTimeout = Duration(r, "limits.close-timeout", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)),
         };
     }
 

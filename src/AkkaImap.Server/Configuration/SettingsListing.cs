@@ -67,6 +67,7 @@ public static class SettingsListing
         Add("limits.listen-backlog", Number(s.Limits.ListenBacklog));
         Add("limits.max-folders", Number(s.Limits.MaxFolders));
         Add("limits.command-timeout", SettingValues.FormatDuration(s.Limits.CommandTimeout));
+        Add("limits.close-timeout", SettingValues.FormatDuration(s.Limits.CloseTimeout));
         Add("cache.account-idle", SettingValues.FormatDuration(s.Cache.AccountIdle));
         Add("cache.unselected-messages", Number(s.Cache.UnselectedMessages));
         Add("search.full-text-index", SettingValues.FormatBool(s.FullTextIndex));

@@ -319,6 +319,8 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 OnProxyHeaderTimedOut();
                 break;
             case CloseTimedOut:
+                _log.Info("the client did not take the rest of its output within {Timeout} (limits.close-timeout): connection aborted",
+                    Configuration.SettingValues.FormatDuration(_endpoint.CloseTimeout));
                 _tcp.Tell(Tcp.Abort.Instance);
                 break;
             case HandshakeSucceeded:

@@ -39,7 +39,7 @@ internal sealed record EndpointSettings(
     /// <summary>Connections the kernel queues before the listener accepts them; <c>limits.listen-backlog</c>.</summary>
     public int ListenBacklog { get; init; } = 1024;
 
-    /// <summary>How long a Close may take to flush before the connection is aborted.</summary>
+    /// <summary>How long a Close may take to flush before the connection is aborted; <c>limits.close-timeout</c>.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a stopped connection waits for its session to stop after ConnectionClosed.</summary>

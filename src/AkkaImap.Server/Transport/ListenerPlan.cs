@@ -39,6 +39,7 @@ internal static class ListenerPlan
                 OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
                 UnsentTotal = unsentTotal,
                 ListenBacklog = settings.Limits.ListenBacklog,
+                CloseTimeout = settings.Limits.CloseTimeout,
                 ProxyTrustedNetworks = settings.ProxyProtocol.TrustedNetworks,
             };
 
@@ -64,6 +65,7 @@ internal static class ListenerPlan
             OutputHighWater = settings.Limits.MaxUnsentOutput,
             OutputLowWater = settings.Limits.MaxUnsentOutput / 4,
             ListenBacklog = settings.Limits.ListenBacklog,
+            CloseTimeout = settings.Limits.CloseTimeout,
             // RFC 5321 §3.8: a server that cannot take a client now answers 421 and closes.
             TooManyConnectionsReply = "421 4.7.0 Too many connections, try again later\r\n",
             ShuttingDownReply = "421 4.3.2 Server shutting down, try again later\r\n",

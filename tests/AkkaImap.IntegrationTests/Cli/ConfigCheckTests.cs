@@ -31,6 +31,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
         Assert.Contains("akka-imap.limits.max-folders = 1000", lines);
         Assert.Contains("akka-imap.limits.command-timeout = 10m", lines);
+        Assert.Contains("akka-imap.limits.close-timeout = 10s", lines);
         Assert.Contains("akka-imap.telemetry.prometheus.port = off", lines);
         Assert.Contains("akka-imap.telemetry.prometheus.bind = \"127.0.0.1\"", lines);
         Assert.Contains("akka-imap.telemetry.otlp.endpoint = \"\"", lines);
@@ -42,7 +43,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.search.full-text-index = on", lines);
         Assert.Contains("akka-imap.auth.cache.size = 10000", lines);
         Assert.Contains("akka-imap.compress-level = 6", lines);
-        Assert.Equal(71, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(72, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using AkkaImap.IntegrationTests.Clients;
 using AkkaImap.IntegrationTests.Infrastructure;
 using AkkaImap.IntegrationTests.Protocol;
@@ -8,10 +7,14 @@ using Xunit;
 
 namespace AkkaImap.IntegrationTests.Lifecycle;
 
-/// <summary>A server that gives running commands ten minutes to finish on SIGTERM: only a drain that waits shows it.</summary>
+/// <summary>
+/// A server that gives running commands ten minutes to finish on SIGTERM (only a drain that waits
+/// shows it), and a client that does not read as long to take its last output, so that a drain held
+/// by such a client is still under way when the second signal comes, however late.
+/// </summary>
 public sealed class LongDrainServer : ServerFixture
 {
-    protected override string ExtraSettings => "shutdown.drain-timeout = 10m";
+    protected override string ExtraSettings => "shutdown.drain-timeout = 10m\nlimits.close-timeout = 10m";
 }
 
 /// <summary>
@@ -92,8 +95,8 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
     [Fact]
     public async Task T2_a_running_command_finishes_and_answers_before_BYE_and_the_drain_exits_0()
     {
-        await AppendLargeMessageAsync();
-        var (reader, literal) = await StartStalledFetchAsync();
+        await StalledFetch.AppendLargeMessageAsync(server);
+        var (reader, literal) = await StalledFetch.StartAsync(server);
 
         var before = server.LineCount;
         await server.SignalAsync("TERM");
@@ -106,7 +109,7 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
         }
 
         // The client reads again: the whole answer, the tagged OK, and only then the BYE.
-        Assert.True(literal >= LargeBodySize, $"the FETCH announced {literal} bytes");
+        Assert.True(literal >= StalledFetch.LargeBodySize, $"the FETCH announced {literal} bytes");
         await reader.ReadLiteralAsync(literal);
         var rest = await reader.ReadUntilClosedAsync();
         var ok = rest.ToList().FindIndex(l => l.StartsWith("f OK ", StringComparison.Ordinal));
@@ -122,8 +125,8 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
     {
         await server.StartAsync();
         // The client reads none of the large answer, so its connection cannot close with the answer
-        // taken: the drain waits for it (up to the connection's close timeout, 10 s).
-        var (stalled, _) = await StartStalledFetchAsync();
+        // taken: the drain waits for it (up to limits.close-timeout, here 10 minutes).
+        var (stalled, _) = await StalledFetch.StartAsync(server);
 
         var before = server.LineCount;
         await server.SignalAsync("TERM");
@@ -140,39 +143,5 @@ public sealed class ShutdownTests(LongDrainServer server) : IClassFixture<LongDr
         // Only the first two tests' stops got that far.
         Assert.Equal(2, server.Output.Split('\n').Count(l => l.Contains("AkkaImap stopped", StringComparison.Ordinal)));
         await stalled.DisposeAsync();
-    }
-
-    private const int LargeBodySize = 24 * 1024 * 1024;
-
-    /// <summary>A message far larger than what the kernel and the server buffer for a client that does not read.</summary>
-    private async Task AppendLargeMessageAsync()
-    {
-        using var writer = await server.ConnectAsync();
-        var body = new StringBuilder(LargeBodySize);
-        while (body.Length < LargeBodySize)
-        {
-            body.Append("A line of a large message that a slow client reads late.\r\n");
-        }
-
-        var raw = "From: sender@example.com\r\nTo: alice@example.com\r\nSubject: large\r\n\r\n" + body;
-        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(raw));
-        await writer.Inbox.AppendAsync(await MimeKit.MimeMessage.LoadAsync(stream));
-        await writer.DisconnectAsync(true);
-    }
-
-    /// <summary>
-    /// A client (with a small fixed receive buffer) that asks for the large message's body and reads
-    /// only the first line of the answer: the FETCH is running and cannot finish until it reads on.
-    /// </summary>
-    private async Task<(RawImapClient Client, int LiteralSize)> StartStalledFetchAsync()
-    {
-        var client = await RawImapClient.LoginAsync(server.Port, "alice@example.com", server.Users["alice@example.com"], receiveBuffer: 16 * 1024);
-        client.Recording = false;
-        await client.OkAsync("s", "SELECT INBOX");
-        await client.SendAsync("f FETCH * BODY[TEXT]\r\n");
-        var first = await client.ReadLineOnlyAsync() ?? throw new IOException("closed before the FETCH answer");
-        var size = System.Text.RegularExpressions.Regex.Match(first, @"\{(\d+)\}$");
-        Assert.True(size.Success, first);
-        return (client, int.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

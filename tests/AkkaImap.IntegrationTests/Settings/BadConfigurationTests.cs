@@ -75,6 +75,7 @@ public sealed class BadConfigurationTests(CliFolder folder) : IClassFixture<CliF
     [InlineData("ssl", "maybe", "akka-imap.ssl: ")]
     [InlineData("limits.owner-reply-timeout", "60", "akka-imap.limits.owner-reply-timeout: expected a duration such as 30s, 5m or 1h, got \"60\"")]
     [InlineData("shutdown.drain-timeout", "-1s", "akka-imap.shutdown.drain-timeout: ")]
+    [InlineData("limits.close-timeout", "10", "akka-imap.limits.close-timeout: expected a duration such as 30s, 5m or 1h, got \"10\"")]
     [InlineData("logging.format", "xml", "akka-imap.logging.format: expected text or json, got \"xml\"")]
     [InlineData("logging.level", "verbose", "akka-imap.logging.level: expected debug, info, warning or error, got \"verbose\"")]
     [InlineData("telemetry.prometheus.bind", "\"metrics.example\"", "akka-imap.telemetry.prometheus.bind: ")]

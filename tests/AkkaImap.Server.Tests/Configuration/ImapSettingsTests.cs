@@ -45,6 +45,7 @@ public sealed class ImapSettingsTests
         Assert.Equal(24, s.Lmtp.Port);
         Assert.Null(s.Telemetry.PrometheusPort);
         Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5), 1024), (s.Limits.OwnerReplyTimeout, s.Limits.WorkerTimeout, s.Limits.ListenBacklog));
+        Assert.Equal(TimeSpan.FromSeconds(10), s.Limits.CloseTimeout);
         Assert.Equal((256, 4), (s.Storage.WriteBatch, s.Storage.Readers));
         Assert.Equal(new ShutdownSettings(TimeSpan.FromSeconds(3)), s.Shutdown);
         Assert.Equal(new LoggingSettings(LogFormat.Text, LogLevelSetting.Info), s.Logging);
@@ -67,7 +68,7 @@ public sealed class ImapSettingsTests
     {
         var s = Parse("""
             akka-imap {
-              limits { owner-reply-timeout = 15s, worker-timeout = 90s, listen-backlog = 64 }
+              limits { owner-reply-timeout = 15s, worker-timeout = 90s, listen-backlog = 64, close-timeout = 2s }
               storage { write-batch = 32, readers = 2 }
               shutdown.drain-timeout = 0s
             }
@@ -76,6 +77,8 @@ public sealed class ImapSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(15), s.Limits.OwnerReplyTimeout);
         Assert.Equal(TimeSpan.FromSeconds(90), s.Limits.WorkerTimeout);
         Assert.Equal(64, s.Limits.ListenBacklog);
+        Assert.Equal(TimeSpan.FromSeconds(2), s.Limits.CloseTimeout);
+        Assert.Contains(new SettingLine("akka-imap.limits.close-timeout", "2s", null), SettingsListing.Describe(s));
         Assert.Equal(32, s.Storage.WriteBatch);
         Assert.Equal(2, s.Storage.Readers);
         Assert.Equal(TimeSpan.Zero, s.Shutdown.DrainTimeout);
@@ -161,6 +164,7 @@ public sealed class ImapSettingsTests
     [InlineData("akka-imap.limits.owner-reply-timeout = 0s", "akka-imap.limits.owner-reply-timeout: expected at least 1s, got \"0s\"")]
     [InlineData("akka-imap.limits.worker-timeout = 5", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"5\"")]
     [InlineData("akka-imap.limits.listen-backlog = 0", "akka-imap.limits.listen-backlog: expected a number from 1 to 65535, got \"0\"")]
+    [InlineData("akka-imap.limits.close-timeout = 500ms", "akka-imap.limits.close-timeout: expected at least 1s, got \"500ms\"")]
     [InlineData("akka-imap.storage.write-batch = 0", "akka-imap.storage.write-batch: expected a number from 1 to 100000, got \"0\"")]
     [InlineData("akka-imap.storage.readers = many", "akka-imap.storage.readers: expected a number from 1 to 256, got \"many\"")]
     [InlineData("akka-imap.shutdown.drain-timeout = soon", "akka-imap.shutdown.drain-timeout: expected a duration such as 30s, 5m or 1h, got \"soon\"")]
