@@ -203,10 +203,11 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     }
 
     [Fact]
-    public async Task Moves_in_opposite_directions_by_two_stores_deadlock_and_are_run_again_losing_nothing()
+    public async Task Moves_in_opposite_directions_by_two_stores_take_turns_losing_nothing()
     {
-        // Each MOVE locks its target folder, then its source: A->B by one store and B->A by the
-        // other lock in opposite orders, which PostgreSQL breaks by failing one; that one is run again.
+        // Each MOVE locks both folders, the lower id first: A->B by one store and B->A by the other
+        // wait for each other (had they locked target then source, PostgreSQL would break the
+        // deadlock by failing one, and that one would be run again).
         var account = await NewAccountAsync();
         var a = await FolderAsync(account, "INBOX");
         var b = await FolderAsync(account, "Archive");
@@ -228,6 +229,64 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         Assert.All(nowA, uid => Assert.True(uid > each));
         Assert.All(nowB, uid => Assert.True(uid > each));
         Assert.Equal((uint)(2 * each + 1), (await Store.GetStatusAsync(a.Id))!.UidNext);
+    }
+
+    [Fact]
+    public async Task A_MOVE_behind_another_writer_of_its_source_moves_only_what_that_writer_left()
+    {
+        // Two owners by mistake: another node removes message 1 (its own MOVE or EXPUNGE) and has not
+        // committed when this store's MOVE of 1 and 2 starts. The MOVE must not copy message 1 from
+        // before that commit, or it would be in two places (or back after an EXPUNGE).
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        await AppendAsync(inbox.Id, Simple("one"), Simple("two"));
+        await using var other = await RawAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await ScalarAsync(other, $"SELECT 1 FROM folders WHERE id = {inbox.Id} FOR UPDATE; DELETE FROM messages WHERE folder_id = {inbox.Id} AND uid = 1");
+
+        var move = Store.MoveAsync(inbox.Id, [1, 2], archive.Id);
+        await WaitUntilAWriteWaitsForALockAsync();
+        await tx.CommitAsync();
+        var moved = await move;
+
+        Assert.Equal([new UidMapping(2, 1)], moved.Copy.Mapping);
+        Assert.Equal(new uint[] { 2 }, moved.ExpungedUids);
+        var left = await Store.GetMessagesAsync(archive.Id, [1, 2, 3]);
+        Assert.Equal("two", Assert.Single(left).Envelope.Subject);
+        Assert.Empty(await Store.GetMessageFlagsAsync(inbox.Id));
+    }
+
+    [Fact]
+    public async Task A_COPY_behind_another_writer_of_its_source_copies_what_that_writer_left()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        await AppendAsync(inbox.Id, Simple("one"), Simple("two"), Simple("three"));
+        await using var other = await RawAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await ScalarAsync(other, $"SELECT 1 FROM folders WHERE id = {inbox.Id} FOR UPDATE; DELETE FROM messages WHERE folder_id = {inbox.Id} AND uid = 2");
+
+        var copy = Store.CopyAsync(inbox.Id, [1, 2, 3], archive.Id);
+        await WaitUntilAWriteWaitsForALockAsync();
+        await tx.CommitAsync();
+        var copied = await copy;
+
+        // COPYUID names exactly the copies made, one after the other.
+        Assert.Equal([new UidMapping(1, 1), new UidMapping(3, 2)], copied.Mapping);
+        var copies = await Store.GetMessagesAsync(archive.Id, [1, 2, 3]);
+        Assert.Equal(["one", "three"], copies.Select(m => m.Envelope.Subject));
+        Assert.Equal(3u, (await Store.GetStatusAsync(archive.Id))!.UidNext);
+    }
+
+    /// <summary>Until a session of the test's database waits for a row lock (a writer blocked by the test's own transaction).</summary>
+    private async Task WaitUntilAWriteWaitsForALockAsync()
+    {
+        await using var watch = await RawAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (Convert.ToInt64(await ScalarAsync(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) == 0)
+            await Task.Delay(20, timeout.Token);
     }
 
     /// <summary>Queues <paramref name="writes"/> while the folder's writer is held, so that they are taken as one group commit.</summary>

@@ -7,7 +7,7 @@ namespace AkkaImap.Storage.Postgres;
 /// EXPUNGE, COPY or MOVE is ONE statement, and a group commit's operations one round trip
 /// (<see cref="PgWriter"/> sends them in one <see cref="NpgsqlBatch"/>). Each function is the
 /// C# code it replaced, statement by statement: it locks the folder row it takes UIDs or a MODSEQ
-/// from (target before source for COPY and MOVE), checks a quota under the account row's lock,
+/// from (COPY and MOVE: both rows, the lower id first), checks a quota under the account row's lock,
 /// and each statement inside sees what others committed before it got its locks (a VOLATILE
 /// function takes a fresh snapshot per statement under READ COMMITTED).
 /// <para>
@@ -176,7 +176,7 @@ internal static class PgWriteFunctions
         END $$;
 
         -- COPY (the copies share the bodies, RFC 8474 EMAILID) and, with p_moving, MOVE (RFC 6851):
-        -- the target is locked first, then the source. A move within one mailbox changes nothing of
+        -- both folders are locked first, the lower id first. A move within one mailbox changes nothing of
         -- its quota use. The copies keep only the flags of p_keep_flags, and their keywords only with
         -- p_keep_keywords (into a public folder: those the reader may set).
         CREATE OR REPLACE FUNCTION akkaimap_copy(p_source bigint, p_uids bigint[], p_target bigint, p_now bigint, p_moving boolean,
@@ -188,6 +188,12 @@ internal static class PgWriteFunctions
             s folders;
             n integer;
         BEGIN
+            -- Both folder rows are locked, in id order, before the source is read: every write that
+            -- removes a message locks its folder, so what is copied is what is there until the commit
+            -- (two MOVEs of one message by two writers: the second finds it gone and copies nothing),
+            -- and two writers copying or moving in opposite directions wait for each other instead of
+            -- deadlocking (a group commit that already holds another folder still may: it runs again).
+            PERFORM 1 FROM folders WHERE id IN (p_source, p_target) ORDER BY id FOR UPDATE;
             IF NOT EXISTS (SELECT 1 FROM folders WHERE id = p_source) THEN
                 RAISE EXCEPTION 'folder #% does not exist', p_source USING ERRCODE = 'AK404';
             END IF;
