@@ -5,7 +5,7 @@
 # The sourcing script calls, in order:
 #   bench_init NAME     scratch folder WORK, LOAD_BEFORE
 #   bench_build [0]     AKKAIMAP=(...) and BENCH=(...) (Release; 0 reuses the last build), $WORK/sample.mbox
-#   pg_start            PG_BIN, PG_PORT, PG_PASSWORD, PG_PID; then psql_do SQL, pg_conn DB, pg_storage DB
+#   pg_start [OPTIONS]  (OPTIONS: more postgres -c settings) PG_BIN, PG_PORT, PG_PASSWORD, PG_PID; then psql_do SQL, pg_conn DB, pg_storage DB
 # and from its EXIT trap: pg_stop, then bench_clean (bench/lib.sh).
 
 # CPU ticks (user + system) of one process; HZ ticks a second.
@@ -34,7 +34,7 @@ bench_build() { # [0: reuse the last build as it is]
   python3 "${GEN_MBOX:-$HERE/gen_mbox.py}" "$WORK/sample.mbox" 400 >/dev/null
 }
 
-pg_start() {
+pg_start() { # [MORE POSTGRES OPTIONS]
   if [ -z "$PG_BIN" ]; then
     log "installing PostgreSQL (postgresql) from Debian's packages"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
@@ -51,7 +51,7 @@ pg_start() {
   log "starting PostgreSQL $(pg_version) on 127.0.0.1:$PG_PORT"
   "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile "$WORK/pg/password" --auth scram-sha-256 -E UTF8 --locale C >/dev/null
   "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w \
-    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=128MB" start >/dev/null
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=128MB ${1:-}" start >/dev/null
   PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
 }
 

@@ -208,6 +208,26 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Copy_and_move_with_kept_flags_keep_only_those_and_keywords_only_when_kept()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        await AppendAsync(inbox.Id, Simple("a"), Simple("b"));
+        await Store.StoreFlagsAsync(inbox.Id, [1, 2], StoreMode.Add, MessageFlags.Seen | MessageFlags.Flagged, ["Work"]);
+
+        // As into a public folder whose reader may set \Seen only, and no keywords (COPY), or every flag and keywords (MOVE).
+        await Store.CopyAsync(inbox.Id, [1], archive.Id, new KeptFlags(MessageFlags.Seen, Keywords: false));
+        await Store.MoveAsync(inbox.Id, [2], archive.Id, new KeptFlags((MessageFlags)0xFF, Keywords: true));
+
+        var copied = (await Store.GetMessageAsync(archive.Id, 1))!;
+        Assert.Equal((MessageFlags.Seen, 0), (copied.Flags, copied.Keywords.Count));
+        var moved = (await Store.GetMessageAsync(archive.Id, 2))!;
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, moved.Flags);
+        Assert.Equal(new[] { "Work" }, moved.Keywords);
+    }
+
+    [Fact]
     public async Task Store_flags_add_remove_replace_and_noop_changes_keep_the_modseq()
     {
         var account = await NewAccountAsync();

@@ -60,4 +60,31 @@ public abstract partial class MailStoreContract
         await Store.AppendAsync(inbox.Id, [new AppendRequest(ReadOnlyMemory<byte>.Empty) { StagedBodyId = staged }]);
         Assert.Equal("waiting", (await Store.GetMessageAsync(inbox.Id, 1))!.Envelope.Subject);
     }
+
+    [Fact]
+    public async Task A_staged_body_keeps_its_sent_date_for_sort_through_append_and_copy()
+    {
+        // The sent date (RFC 5256 §2.2) is worked out when the body is stored: staged, inline, or neither readable.
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        var dated = await Store.StageMessageAsync(Encoding.UTF8.GetBytes("Subject: staged\r\nDate: Tue, 1 Jun 2021 10:00:00 +0200\r\n\r\nBody.\r\n"));
+        var undated = await Store.StageMessageAsync(Encoding.UTF8.GetBytes("Subject: no date\r\nDate: not a date\r\n\r\nBody.\r\n"));
+
+        var uids = (await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(ReadOnlyMemory<byte>.Empty) { StagedBodyId = dated },
+            new AppendRequest(ReadOnlyMemory<byte>.Empty) { StagedBodyId = undated },
+            new AppendRequest(Encoding.UTF8.GetBytes("Subject: inline\r\nDate: Sat, 31 Dec 2022 23:59:59 -0500\r\n\r\nBody.\r\n")),
+        ])).Uids;
+        var copied = (await Store.CopyAsync(inbox.Id, [uids[0]], archive.Id)).Mapping.Single().TargetUid;
+
+        var facts = await Store.GetSortFactsAsync(inbox.Id, uids, SortFactsNeed.SentDate);
+        Assert.Equal(new DateTimeOffset(2021, 6, 1, 8, 0, 0, TimeSpan.Zero), facts[0].SentDate);
+        Assert.Null(facts[0].Envelope);
+        Assert.Null(facts[1].SentDate);
+        Assert.Equal("no date", facts[1].Envelope!.Subject);
+        Assert.Equal(new DateTimeOffset(2023, 1, 1, 4, 59, 59, TimeSpan.Zero), facts[2].SentDate);
+        var copy = Assert.Single(await Store.GetSortFactsAsync(archive.Id, [copied], SortFactsNeed.SentDate));
+        Assert.Equal(facts[0].SentDate, copy.SentDate);
+    }
 }

@@ -65,10 +65,42 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(7, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(8, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((7, 7), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((8, 8), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+    }
+
+    [Fact]
+    public async Task A_store_left_at_the_first_version_7_of_the_write_functions_gets_the_sent_date_and_one_append_function()
+    {
+        // Main briefly had the write functions as schema 7, before the sent date took that number:
+        // such a store has the functions of the old signature and no sent_date column.
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await Store.DisposeAsync();
+        await using (var raw = await RawAsync())
+        {
+            await ScalarAsync(raw, """
+                ALTER TABLE blobs DROP COLUMN sent_date;
+                CREATE FUNCTION akkaimap_append(p_folder bigint, p_now bigint, p_staged bigint[], p_flags integer[], p_keywords text[],
+                    p_dates bigint[], p_tzs integer[], p_email_ids text[], p_sizes bigint[], p_envelopes bytea[], p_bodies bytea[], p_parts bytea[],
+                    p_previews text[], p_contents bytea[], p_unindexed boolean[], p_header text[], p_text text[], p_from text[], p_to text[],
+                    p_cc text[], p_bcc text[], p_subject text[], p_keep_up boolean, OUT uidvalidity bigint, OUT first_uid bigint, OUT new_modseq bigint)
+                LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the old function'; END $$;
+                UPDATE schema_version SET version = 7;
+                """);
+        }
+
+        await ReopenAsync();
+
+        await using (var raw = await RawAsync())
+        {
+            Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM pg_proc WHERE proname = 'akkaimap_append'"));
+        }
+        var uid = (await AppendAsync(inbox.Id, Simple("after")))[0];
+        var facts = await Store.GetSortFactsAsync(inbox.Id, [uid], SortFactsNeed.SentDate);
+        Assert.Equal(new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero), facts[0].SentDate);
     }
 
     [Fact]
@@ -100,7 +132,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 7), (refused.Found, refused.Known));
+        Assert.Equal((99, 8), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 
@@ -155,10 +187,11 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     }
 
     [Fact]
-    public async Task Moves_in_opposite_directions_by_two_stores_deadlock_and_are_run_again_losing_nothing()
+    public async Task Moves_in_opposite_directions_by_two_stores_take_turns_losing_nothing()
     {
-        // Each MOVE locks its target folder, then its source: A->B by one store and B->A by the
-        // other lock in opposite orders, which PostgreSQL breaks by failing one; that one is run again.
+        // Each MOVE locks both folders, the lower id first: A->B by one store and B->A by the other
+        // wait for each other (had they locked target then source, PostgreSQL would break the
+        // deadlock by failing one, and that one would be run again).
         var account = await NewAccountAsync();
         var a = await FolderAsync(account, "INBOX");
         var b = await FolderAsync(account, "Archive");
@@ -180,5 +213,154 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         Assert.All(nowA, uid => Assert.True(uid > each));
         Assert.All(nowB, uid => Assert.True(uid > each));
         Assert.Equal((uint)(2 * each + 1), (await Store.GetStatusAsync(a.Id))!.UidNext);
+    }
+
+    [Fact]
+    public async Task A_MOVE_behind_another_writer_of_its_source_moves_only_what_that_writer_left()
+    {
+        // Two owners by mistake: another node removes message 1 (its own MOVE or EXPUNGE) and has not
+        // committed when this store's MOVE of 1 and 2 starts. The MOVE must not copy message 1 from
+        // before that commit, or it would be in two places (or back after an EXPUNGE).
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        await AppendAsync(inbox.Id, Simple("one"), Simple("two"));
+        await using var other = await RawAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await ScalarAsync(other, $"SELECT 1 FROM folders WHERE id = {inbox.Id} FOR UPDATE; DELETE FROM messages WHERE folder_id = {inbox.Id} AND uid = 1");
+
+        var move = Store.MoveAsync(inbox.Id, [1, 2], archive.Id);
+        await WaitUntilAWriteWaitsForALockAsync();
+        await tx.CommitAsync();
+        var moved = await move;
+
+        Assert.Equal([new UidMapping(2, 1)], moved.Copy.Mapping);
+        Assert.Equal(new uint[] { 2 }, moved.ExpungedUids);
+        var left = await Store.GetMessagesAsync(archive.Id, [1, 2, 3]);
+        Assert.Equal("two", Assert.Single(left).Envelope.Subject);
+        Assert.Empty(await Store.GetMessageFlagsAsync(inbox.Id));
+    }
+
+    [Fact]
+    public async Task A_COPY_behind_another_writer_of_its_source_copies_what_that_writer_left()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        await AppendAsync(inbox.Id, Simple("one"), Simple("two"), Simple("three"));
+        await using var other = await RawAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await ScalarAsync(other, $"SELECT 1 FROM folders WHERE id = {inbox.Id} FOR UPDATE; DELETE FROM messages WHERE folder_id = {inbox.Id} AND uid = 2");
+
+        var copy = Store.CopyAsync(inbox.Id, [1, 2, 3], archive.Id);
+        await WaitUntilAWriteWaitsForALockAsync();
+        await tx.CommitAsync();
+        var copied = await copy;
+
+        // COPYUID names exactly the copies made, one after the other.
+        Assert.Equal([new UidMapping(1, 1), new UidMapping(3, 2)], copied.Mapping);
+        var copies = await Store.GetMessagesAsync(archive.Id, [1, 2, 3]);
+        Assert.Equal(["one", "three"], copies.Select(m => m.Envelope.Subject));
+        Assert.Equal(3u, (await Store.GetStatusAsync(archive.Id))!.UidNext);
+    }
+
+    /// <summary>Until a session of the test's database waits for a row lock (a writer blocked by the test's own transaction).</summary>
+    private async Task WaitUntilAWriteWaitsForALockAsync()
+    {
+        await using var watch = await RawAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (Convert.ToInt64(await ScalarAsync(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) == 0)
+            await Task.Delay(20, timeout.Token);
+    }
+
+    /// <summary>Queues <paramref name="writes"/> while the folder's writer is held, so that they are taken as one group commit.</summary>
+    private async Task<(Task<T>[] Writes, long Commits)> InOneGroupCommit<T>(long folderId, IEnumerable<Func<Task<T>>> writes)
+    {
+        var store = (PostgresStore)Store;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = store.HoldWriterAsync(folderId, release.Task);
+        Task<T>[] started;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // The writer has taken the hold: what comes next waits behind it.
+            while (store.QueuedWrites(folderId) > 0) await Task.Delay(5, timeout.Token);
+            started = writes.Select(write => write()).ToArray();
+            // Appends reach the writer once their MIME analysis is done: wait until every write is queued.
+            while (store.QueuedWrites(folderId) < started.Length) await Task.Delay(5, timeout.Token);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+        await held;
+        var commitsBefore = store.CommitCount;
+        await Task.WhenAll(started.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        return (started, store.CommitCount - commitsBefore);
+    }
+
+    [Fact]
+    public async Task A_group_commit_of_appends_where_one_is_refused_commits_the_others_in_one_transaction()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        // The sixth refers to a staged body that does not exist: it fails inside the batch.
+        var requests = Enumerable.Range(0, 12).Select(i => i == 5
+            ? new AppendRequest(ReadOnlyMemory<byte>.Empty) { StagedBodyId = 999_999 }
+            : new AppendRequest(Encoding.UTF8.GetBytes(Simple($"m{i}")))).ToList();
+
+        var (writes, commits) = await InOneGroupCommit(inbox.Id, requests.Select(r => (Func<Task<AppendResult>>)(() => Store.AppendAsync(inbox.Id, [r]))));
+
+        var refused = await Assert.ThrowsAsync<StoreException>(() => writes[5]);
+        Assert.Equal(StoreError.NotAllowed, refused.Error);
+        var uids = (await Task.WhenAll(writes.Where((_, i) => i != 5))).Select(r => r.Uids.Single()).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => (uint)i), uids);
+        Assert.Equal(1, commits);
+        var status = await Store.GetStatusAsync(inbox.Id);
+        Assert.Equal((11, 12u), (status!.Messages, status.UidNext));
+    }
+
+    [Fact]
+    public async Task A_group_commit_past_the_quota_refuses_exactly_the_appends_that_do_not_fit()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        Assert.True(await Store.SetAccountQuotaAsync(account.Login, new QuotaChange(false, null, true, 3)));
+
+        var (writes, commits) = await InOneGroupCommit(inbox.Id, Enumerable.Range(0, 5)
+            .Select(i => (Func<Task<AppendResult>>)(() => Store.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple($"m{i}")))]))));
+
+        Assert.Equal(3, writes.Count(w => w.IsCompletedSuccessfully));
+        Assert.All(writes.Where(w => !w.IsCompletedSuccessfully), w => Assert.Equal(StoreError.OverQuota, Assert.IsType<StoreException>(w.Exception!.InnerException).Error));
+        Assert.Equal(1, commits);
+        Assert.Equal(3, (await Store.GetQuotaAsync(account.Id))!.MessagesUsed);
+    }
+
+    [Fact]
+    public async Task STORE_EXPUNGE_and_MOVE_of_one_group_commit_each_see_the_writes_before_them()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var archive = await FolderAsync(account, "Archive");
+        await AppendAsync(inbox.Id, Simple("one"), Simple("two"), Simple("three"));
+
+        // Queued in this order on INBOX's writer: each statement runs after the one before it, in one transaction.
+        var (writes, commits) = await InOneGroupCommit<object>(inbox.Id,
+        [
+            async () => await Store.StoreFlagsAsync(inbox.Id, [1, 2], StoreMode.Add, MessageFlags.Deleted),
+            async () => await Store.ExpungeAsync(inbox.Id),
+            async () => await Store.MoveAsync(inbox.Id, [2, 3], archive.Id),
+        ]);
+
+        var stored = (StoreResult)await writes[0];
+        var expunged = (ExpungeResult)await writes[1];
+        var moved = (MoveResult)await writes[2];
+        Assert.Equal(new uint[] { 1, 2 }, stored.Changed.Select(c => c.Uid));
+        Assert.Equal(new uint[] { 1, 2 }, expunged.ExpungedUids);
+        Assert.Equal([new UidMapping(3, 1)], moved.Copy.Mapping);
+        Assert.True(stored.HighestModSeq < expunged.HighestModSeq && expunged.HighestModSeq < moved.SourceHighestModSeq);
+        Assert.Equal(1, commits);
+        Assert.Empty(await Store.GetMessageFlagsAsync(inbox.Id));
+        Assert.Single(await Store.GetMessageFlagsAsync(archive.Id));
     }
 }

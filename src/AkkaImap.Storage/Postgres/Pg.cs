@@ -15,6 +15,7 @@ internal static class Pg
     public static readonly TypedNull NullBigint = new(NpgsqlDbType.Bigint);
     public static readonly TypedNull NullBytea = new(NpgsqlDbType.Bytea);
     public static readonly TypedNull NullText = new(NpgsqlDbType.Text);
+    public static readonly TypedNull NullBigintArray = new(NpgsqlDbType.Array | NpgsqlDbType.Bigint);
 
     /// <summary>A bigint parameter that may be null.</summary>
     public static object Big(long? value) => value is { } v ? v : NullBigint;
@@ -36,15 +37,21 @@ internal static class Pg
         var cmd = new NpgsqlCommand(sql, c);
         foreach (var (name, value) in args)
         {
-            cmd.Parameters.Add(value switch
-            {
-                null => new NpgsqlParameter(name, DBNull.Value),
-                TypedNull t => new NpgsqlParameter(name, t.Type) { Value = DBNull.Value },
-                _ => new NpgsqlParameter(name, value),
-            });
+            var parameter = Parameter(value);
+            parameter.ParameterName = name;
+            cmd.Parameters.Add(parameter);
         }
         return cmd;
     }
+
+    /// <summary>A parameter for <paramref name="value"/>: a <see cref="TypedNull"/> is a typed NULL, a ready parameter is taken as it is.</summary>
+    public static NpgsqlParameter Parameter(object? value) => value switch
+    {
+        null => new NpgsqlParameter { Value = DBNull.Value },
+        TypedNull t => new NpgsqlParameter { NpgsqlDbType = t.Type, Value = DBNull.Value },
+        NpgsqlParameter ready => ready,
+        _ => new NpgsqlParameter { Value = value },
+    };
 
     public static async Task<int> ExecAsync(this NpgsqlConnection c, string sql, params (string Name, object? Value)[] args)
     {

@@ -5,14 +5,21 @@ namespace AkkaImap.Storage.Postgres;
 
 /// <summary>
 /// The PostgreSQL store's group commit, as <see cref="Sqlite.WriteQueue"/> is SQLite's: callers
-/// enqueue work; one loop takes as many queued operations as are waiting and runs them in ONE
-/// transaction on its own connection (each inside a savepoint, so a refused operation does not
-/// undo the others), commits once, then completes every caller. Everything is async: no thread
-/// waits for the database.
+/// enqueue work; one loop takes as many queued operations as are waiting and commits them together
+/// on its own connection, then completes every caller. Everything is async: no thread waits for
+/// the database.
 /// <para>
-/// Other processes (other nodes, the CLI) write the same rows. An operation that hits a deadlock
-/// or a serialization failure (another writer locked the same folders in the other order) is
-/// rolled back to its savepoint and run again; the others in its batch keep their work.
+/// Two kinds of operation. A STATEMENT (<see cref="Enqueue{T}(string, object?[], Func{NpgsqlDataReader, T}, CancellationToken)"/>:
+/// the message writes, each one call of a function of <see cref="PgWriteFunctions"/>) is packed
+/// with the other statements taken into one <see cref="NpgsqlBatch"/>: the whole group commit is
+/// ONE round trip, run by PostgreSQL as one implicit transaction (no BEGIN, no COMMIT, no
+/// savepoint). When one statement fails (a refusal such as over quota, or a deadlock with another
+/// node), nothing of the batch is committed and the batch runs again without it (or, for a
+/// deadlock, with it: up to <see cref="MaxAttempts"/> times), so a refused operation never undoes
+/// the others. A CLOSURE (<see cref="Enqueue{T}(Func{NpgsqlConnection, Task{T}}, CancellationToken)"/>:
+/// folder and directory writes, rarer and of several dependent statements) runs its statements one
+/// by one inside a transaction, each operation in a savepoint so a refused one does not undo the
+/// others; a deadlocked one is rolled back to its savepoint and run again.
 /// </para>
 /// </summary>
 internal sealed class PgWriter : IAsyncDisposable
@@ -27,6 +34,7 @@ internal sealed class PgWriter : IAsyncDisposable
     private NpgsqlConnection? _connection;
     private long _commits;
     private long _operations;
+    private int _queued;
 
     /// <param name="fsync">
     /// Off: commits do not wait for the WAL flush (<c>synchronous_commit = off</c> for this
@@ -44,11 +52,27 @@ internal sealed class PgWriter : IAsyncDisposable
     public long CommitCount => Interlocked.Read(ref _commits);
     public long OperationCount => Interlocked.Read(ref _operations);
 
-    public Task<T> Enqueue<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    /// <summary>Operations queued and not yet taken by the loop (a single-reader channel cannot count them).</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    public Task<T> Enqueue<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => Enqueue(new WriteOp<T>(work), ct);
+
+    /// <summary>
+    /// One statement (positional parameters <c>$1</c>, <c>$2</c>, ... from <paramref name="args"/>)
+    /// whose one result row <paramref name="read"/> turns into the caller's result.
+    /// </summary>
+    public Task<T> Enqueue<T>(string sql, object?[] args, Func<NpgsqlDataReader, T> read, CancellationToken ct) =>
+        Enqueue(new StatementOp<T>(sql, args, read), ct);
+
+    private Task<T> Enqueue<T>(WriteOp<T> op, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var op = new WriteOp<T>(work);
-        if (!_channel.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(PostgresStore));
+        Interlocked.Increment(ref _queued);
+        if (!_channel.Writer.TryWrite(op))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(PostgresStore));
+        }
         return op.Task;
     }
 
@@ -60,6 +84,7 @@ internal sealed class PgWriter : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var op)) batch.Add(op);
+            Interlocked.Add(ref _queued, -batch.Count);
             await RunBatchAsync(batch).ConfigureAwait(false);
         }
     }
@@ -122,11 +147,81 @@ internal sealed class PgWriter : IAsyncDisposable
 
     private async Task RunBatchAsync(List<WriteOp> batch)
     {
-        if (batch.Count == 1)
+        // Statements first, in one round trip; then the closures, if any. Operations taken together
+        // were queued concurrently (a caller awaits each of its writes), so either order is theirs.
+        var statements = batch.OfType<IStatementOp>().ToList();
+        var closures = statements.Count == 0 ? batch : batch.Where(op => op is not IStatementOp).ToList();
+        // RunStatementsAsync takes the refused ones out of the list it is given.
+        if (statements.Count > 0) await RunStatementsAsync(statements).ConfigureAwait(false);
+        if (closures.Count == 0) return;
+        if (closures.Count == 1)
         {
-            await RunAloneAsync(batch[0]).ConfigureAwait(false);
+            await RunAloneAsync(closures[0]).ConfigureAwait(false);
             return;
         }
+        await RunClosuresAsync(closures).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every statement in one batch: one round trip and one implicit transaction. A statement that
+    /// fails undoes the batch; it is failed alone (or kept, when a deadlock may go away) and the rest
+    /// sent again. PostgreSQL runs the statements in order and stops at the first error, so the
+    /// failed one is the one whose result was being read.
+    /// </summary>
+    private async Task RunStatementsAsync(List<IStatementOp> pending)
+    {
+        var attempts = new Dictionary<IStatementOp, int>();
+        while (pending.Count > 0)
+        {
+            var reading = 0;
+            try
+            {
+                var c = await ConnectionAsync().ConfigureAwait(false);
+                await using var batch = new NpgsqlBatch(c);
+                foreach (var op in pending) batch.BatchCommands.Add(op.CreateCommand());
+                await using (var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false))
+                {
+                    for (; reading < pending.Count; reading++)
+                    {
+                        if (reading > 0) await reader.NextResultAsync().ConfigureAwait(false);
+                        await pending[reading].ReadAsync(reader).ConfigureAwait(false);
+                    }
+                }
+                // The reader is consumed up to ReadyForQuery: the implicit transaction has committed.
+                Interlocked.Increment(ref _commits);
+                Interlocked.Add(ref _operations, pending.Count);
+                foreach (var op in pending) ((WriteOp)op).Complete();
+                return;
+            }
+            catch (PostgresException e) when (reading < pending.Count && !IsBroken(e))
+            {
+                var op = pending[reading];
+                attempts[op] = attempts.GetValueOrDefault(op) + 1;
+                if (!Pg.IsRetryable(e) || attempts[op] == MaxAttempts)
+                {
+                    op.SetError(e);
+                    ((WriteOp)op).Complete();
+                    pending.RemoveAt(reading);
+                }
+                foreach (var other in pending) other.Reset();
+            }
+            catch (Exception e)
+            {
+                // The commit, or the connection, failed: nothing of these operations is durable.
+                // A fresh connection serves the next ones.
+                await DropConnectionAsync().ConfigureAwait(false);
+                var error = StorageFull.Translate(e);
+                foreach (var op in pending) ((WriteOp)op).Fail(error);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A statement's error that also lost the connection (the server shut down): nothing to send again on it.</summary>
+    private bool IsBroken(PostgresException e) => _connection is not { State: System.Data.ConnectionState.Open } || e.SqlState.StartsWith("57P", StringComparison.Ordinal);
+
+    private async Task RunClosuresAsync(List<WriteOp> batch)
+    {
         try
         {
             var c = await ConnectionAsync().ConfigureAwait(false);
@@ -175,11 +270,22 @@ internal sealed class PgWriter : IAsyncDisposable
         public abstract void Fail(Exception error);
     }
 
-    private sealed class WriteOp<T>(Func<NpgsqlConnection, Task<T>> work) : WriteOp
+    /// <summary>An operation that is one statement, packed with others into one batch.</summary>
+    private interface IStatementOp
+    {
+        NpgsqlBatchCommand CreateCommand();
+        /// <summary>Reads this statement's result (the reader is on its result set).</summary>
+        Task ReadAsync(NpgsqlDataReader reader);
+        void SetError(Exception error);
+        /// <summary>Forgets what the last attempt read: its batch was not committed.</summary>
+        void Reset();
+    }
+
+    private class WriteOp<T>(Func<NpgsqlConnection, Task<T>> work) : WriteOp
     {
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _error;
+        protected T? _result;
+        protected Exception? _error;
 
         public Task<T> Task => _tcs.Task;
         public override bool Retryable => _error is not null && Pg.IsRetryable(_error);
@@ -201,10 +307,12 @@ internal sealed class PgWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _error = StorageFull.Translate(e);
+                _error = Translate(e);
                 return false;
             }
         }
+
+        protected static Exception Translate(Exception e) => StorageFull.Translate(PgWriteFunctions.Translate(e));
 
         public override void Complete()
         {
@@ -213,5 +321,56 @@ internal sealed class PgWriter : IAsyncDisposable
         }
 
         public override void Fail(Exception error) => _tcs.TrySetException(_error ?? error);
+    }
+
+    private sealed class StatementOp<T> : WriteOp<T>, IStatementOp
+    {
+        private readonly string _sql;
+        private readonly object?[] _args;
+        private readonly Func<NpgsqlDataReader, T> _read;
+
+        public StatementOp(string sql, object?[] args, Func<NpgsqlDataReader, T> read) : base(null!)
+        {
+            _sql = sql;
+            _args = args;
+            _read = read;
+        }
+
+        public NpgsqlBatchCommand CreateCommand()
+        {
+            var command = new NpgsqlBatchCommand(_sql);
+            // A batch sent again gets new commands: a parameter belongs to one command only.
+            foreach (var arg in _args) command.Parameters.Add(arg is NpgsqlParameter ready ? ready.Clone() : Pg.Parameter(arg));
+            return command;
+        }
+
+        public async Task ReadAsync(NpgsqlDataReader reader)
+        {
+            if (!await reader.ReadAsync().ConfigureAwait(false)) throw new InvalidOperationException($"no result row from {_sql}");
+            _result = _read(reader);
+            _error = null;
+        }
+
+        public void SetError(Exception error) => _error = Translate(error);
+
+        public void Reset() => _result = default;
+
+        /// <summary>Among closures (a batch of both kinds): run alone in the closures' transaction.</summary>
+        public override async Task<bool> RunAsync(NpgsqlConnection connection)
+        {
+            try
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                batch.BatchCommands.Add(CreateCommand());
+                await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+                await ReadAsync(reader).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e)
+            {
+                SetError(e);
+                return false;
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -156,8 +156,22 @@ internal static class PostgresSchema
         ALTER TABLE blobs ADD COLUMN sent_date bigint;
         """;
 
+    // Version 8: every message write as one function call (PgWriteFunctions). Main briefly had these
+    // functions as its version 7 (then without the sent date), so a store left at that version has
+    // them but not the sent-date column: this step adds the column if it is missing and drops those
+    // functions' old signatures (CREATE OR REPLACE with more arguments would add a second function).
+    private const string V8 = """
+        ALTER TABLE blobs ADD COLUMN IF NOT EXISTS sent_date bigint;
+        DROP FUNCTION IF EXISTS akkaimap_insert_blob(text, bigint, bytea, bytea, bytea, text, bytea, boolean,
+            text, text, text, text, text, text, text, boolean);
+        DROP FUNCTION IF EXISTS akkaimap_append(bigint, bigint, bigint[], integer[], text[], bigint[], integer[], text[], bigint[],
+            bytea[], bytea[], bytea[], text[], bytea[], boolean[], text[], text[], text[], text[], text[], text[], text[], boolean);
+        DROP FUNCTION IF EXISTS akkaimap_stage(bigint, bigint, text, bigint, bytea, bytea, bytea, text, bytea, boolean,
+            text, text, text, text, text, text, text, boolean);
+        """ + "\n" + PgWriteFunctions.Schema;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

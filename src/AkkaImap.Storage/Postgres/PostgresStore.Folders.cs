@@ -113,8 +113,9 @@ public sealed partial class PostgresStore
     }
 
     public Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default) =>
-        Write(c => c.ExecAsync("UPDATE folders SET first_recent_uid = greatest(first_recent_uid, @r) WHERE id = @f",
-            ("@r", (long)firstRecentUid), ("@f", folderId)), ct);
+        // One row whether or not the folder still exists: a statement of a group commit answers with one.
+        Statement(folderId, "WITH raised AS (UPDATE folders SET first_recent_uid = greatest(first_recent_uid, $1) WHERE id = $2 RETURNING 1) SELECT count(*) FROM raised",
+            [(long)firstRecentUid, folderId], _ => true, ct);
 
     public Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailboxOwner owner, CancellationToken ct = default) =>
         Read<IReadOnlyList<string>>(async c => await c.ListAsync(

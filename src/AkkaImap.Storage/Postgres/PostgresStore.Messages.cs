@@ -1,111 +1,180 @@
+using System.Runtime.InteropServices;
 using AkkaImap.Storage.Mime;
 using AkkaImap.Storage.Sqlite;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace AkkaImap.Storage.Postgres;
 
-// Message writes: append, copy, move, store, expunge (IMailStore). Every one locks the folder row
-// it takes UIDs or a MODSEQ from (SelectableFolder, FOR UPDATE) until it commits.
+// Message writes: append, copy, move, store, expunge (IMailStore). Each is one call of a function of
+// PgWriteFunctions (one statement; a group commit's statements go in one round trip), which locks
+// the folder row it takes UIDs or a MODSEQ from until the commit.
 public sealed partial class PostgresStore
 {
-    private const string InsertBlobSql = """
-        INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, sent_date, content)
-        VALUES (@e, NULL, @s, @env, @body, @parts, @p, @sent, @c) RETURNING id
-        """;
+    private const string AppendSql = "SELECT * FROM akkaimap_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+    private const string StageSql = "SELECT akkaimap_stage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+    private const string CopySql = "SELECT * FROM akkaimap_copy($1, $2, $3, $4, $5, $6, $7)";
+    private const string ExpungeSql = "SELECT * FROM akkaimap_expunge($1, $2, $3)";
+    private const string StoreFlagsSql = "SELECT * FROM akkaimap_store_flags($1, $2, $3, $4, $5)";
 
     public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default) =>
-        PrepareThenWrite(folderId, () => Analyse(messages), async (c, analysed) =>
+        PrepareThenStatement(folderId, () => AppendArgs(folderId, messages, _options.FullTextIndex), AppendSql, r =>
         {
-            var folder = await SelectableFolder(c, folderId);
-            if (messages.Count == 0) return new AppendResult(folder.UidValidity, [], folder.HighestModSeq);
-            long bytes = 0;
-            for (var i = 0; i < messages.Count; i++)
-                bytes += messages[i].StagedBodyId is { } stagedId
-                    ? await c.ScalarAsync<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId))
-                    : analysed[i]!.Content.Length;
-            await CheckQuota(c, folderId, bytes, messages.Count);
-            var modSeq = folder.HighestModSeq + 1;
-            var uid = folder.UidNext;
-            var now = NowMs();
+            var first = (uint)r.GetInt64(1);
             var uids = new uint[messages.Count];
-            for (var i = 0; i < messages.Count; i++)
-            {
-                var request = messages[i];
-                long blobId, size;
-                if (request.StagedBodyId is { } staged)
-                {
-                    (blobId, size) = await TakeStaged(c, staged);
-                }
-                else
-                {
-                    (blobId, size) = (await InsertBlob(c, analysed[i]!, _options.FullTextIndex), analysed[i]!.Content.Length);
-                }
-                var date = request.InternalDate ?? DateTimeOffset.Now;
-                await c.ExecAsync("""
-                    INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-                    VALUES (@f, @u, @fl, @kw, @m, @d, @tz, @s, @now, @b)
-                    """, ("@f", folderId), ("@u", (long)uid), ("@fl", (int)(request.Flags & ~MessageFlags.Recent)),
-                    ("@kw", Pg.Text(Keywords.Join(Keywords.Merge([], request.Keywords ?? [])))), ("@m", (long)modSeq),
-                    ("@d", date.ToUnixTimeMilliseconds()), ("@tz", (int)date.Offset.TotalMinutes), ("@s", size), ("@now", now), ("@b", blobId));
-                uids[i] = uid++;
-            }
-            await c.ExecAsync("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", (long)uid), ("@m", (long)modSeq), ("@f", folderId));
-            return new AppendResult(folder.UidValidity, uids, modSeq);
+            for (var i = 0; i < uids.Length; i++) uids[i] = first + (uint)i;
+            return new AppendResult((uint)r.GetInt64(0), uids, (ulong)r.GetInt64(2));
         }, ct);
 
-    private static AnalysedMessage?[] Analyse(IReadOnlyList<AppendRequest> messages)
+    /// <summary>
+    /// The arguments of <c>akkaimap_append</c>: each message's MIME analysis (on the CPU threads), flags and date;
+    /// with <paramref name="keepUp"/> off (search.full-text-index off) new bodies are only noted as pending.
+    /// </summary>
+    private static object?[] AppendArgs(long folderId, IReadOnlyList<AppendRequest> messages, bool keepUp)
     {
-        var analysed = new AnalysedMessage?[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-            if (messages[i].StagedBodyId is null) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
-        return analysed;
+        var n = messages.Count;
+        var staged = new long?[n];
+        var flags = new int[n];
+        var keywords = new string?[n];
+        var dates = new long[n];
+        var zones = new int[n];
+        var blobs = new BlobColumns(n, keepUp);
+        for (var i = 0; i < n; i++)
+        {
+            var request = messages[i];
+            staged[i] = request.StagedBodyId;
+            flags[i] = (int)(request.Flags & ~MessageFlags.Recent);
+            keywords[i] = Keywords.Join(Keywords.Merge([], request.Keywords ?? []));
+            var date = request.InternalDate ?? DateTimeOffset.Now;
+            (dates[i], zones[i]) = (date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes);
+            if (request.StagedBodyId is null) blobs.Set(i, MessageAnalyzer.Analyse(request.Content));
+        }
+        return [folderId, NowMs(), staged, flags, keywords, dates, zones, .. blobs.Args()];
     }
 
-    private static async Task<long> InsertBlob(NpgsqlConnection c, AnalysedMessage a, bool index)
+    /// <summary>
+    /// Analysed messages as the array arguments of <c>akkaimap_append</c> (element i empty for a staged body), then
+    /// whether to index them: without <paramref name="keepUp"/> their text is not sent (the function notes them as pending).
+    /// </summary>
+    private sealed class BlobColumns(int n, bool keepUp)
     {
-        var blobId = await c.ScalarAsync<long>(InsertBlobSql, ("@e", Db.NewObjectId('M')), ("@s", (long)a.Content.Length), ("@env", a.Envelope), ("@body", a.Body),
-            ("@parts", a.Parts), ("@p", a.Preview), ("@sent", a.SentDate), ("@c", a.Content));
-        await PgSearchIndex.AddAsync(c, blobId, a.Text, keepUp: index);
-        return blobId;
+        private readonly string?[] _emailIds = new string?[n];
+        private readonly long[] _sizes = new long[n];
+        private readonly byte[]?[] _envelopes = new byte[]?[n];
+        private readonly byte[]?[] _bodies = new byte[]?[n];
+        private readonly byte[]?[] _parts = new byte[]?[n];
+        private readonly string?[] _previews = new string?[n];
+        private readonly long?[] _sentDates = new long?[n];
+        private readonly byte[]?[] _contents = new byte[]?[n];
+        private readonly bool[] _unindexed = new bool[n];
+        private readonly string?[][] _text = [.. Enumerable.Range(0, 7).Select(_ => new string?[n])];
+
+        public void Set(int i, AnalysedMessage a)
+        {
+            (_emailIds[i], _sizes[i], _envelopes[i], _bodies[i], _parts[i], _previews[i], _contents[i]) =
+                (Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, Bytes(a.Content));
+            _sentDates[i] = a.SentDate;
+            _unindexed[i] = a.Text is null;
+            if (!keepUp) return;
+            var t = a.Text;
+            (_text[0][i], _text[1][i], _text[2][i], _text[3][i], _text[4][i], _text[5][i], _text[6][i]) = (t?.Header, t?.Body, t?.From, t?.To, t?.Cc, t?.Bcc, t?.Subject);
+        }
+
+        public IEnumerable<object?> Args() =>
+        [
+            Array(_emailIds, NpgsqlDbType.Text), _sizes, Array(_envelopes, NpgsqlDbType.Bytea), Array(_bodies, NpgsqlDbType.Bytea),
+            Array(_parts, NpgsqlDbType.Bytea), Array(_previews, NpgsqlDbType.Text),
+            Array(_sentDates, NpgsqlDbType.Bigint), Array(_contents, NpgsqlDbType.Bytea), _unindexed,
+            .. _text.Select(column => Array(column, NpgsqlDbType.Text)), keepUp,
+        ];
+
+        private static NpgsqlParameter Array(object values, NpgsqlDbType element) => new() { NpgsqlDbType = NpgsqlDbType.Array | element, Value = values };
+
+        /// <summary>The message's bytes as an array, copied only when they are part of a larger one.</summary>
+        private static byte[] Bytes(ReadOnlyMemory<byte> content) =>
+            MemoryMarshal.TryGetArray(content, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : content.ToArray();
     }
 
     public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
-        PrepareThenWrite(Interlocked.Increment(ref _stagedLane), () => MessageAnalyzer.Analyse(content), async (c, a) =>
+        PrepareThenStatement(Interlocked.Increment(ref _stagedLane), () =>
         {
+            var blob = new BlobColumns(1, _options.FullTextIndex);
+            blob.Set(0, MessageAnalyzer.Analyse(content));
             var now = NowMs();
             // Bodies staged a day ago and never appended (their session went away) go now.
-            var expired = await c.IdsAsync("DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
-            await DeleteBlobsIfUnused(c, expired);
-            var blobId = await InsertBlob(c, a, _options.FullTextIndex);
-            await c.ExecAsync("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
-            return blobId;
-        }, ct);
+            return [now, now - (long)TimeSpan.FromDays(1).TotalMilliseconds, .. blob.Args().Select(Single)];
+        }, StageSql, r => r.GetInt64(0), ct);
 
-    /// <summary>A staged body for an APPEND: taken once (its staged row goes; a second taker finds none), with its size.</summary>
-    private static async Task<(long BlobId, long Size)> TakeStaged(NpgsqlConnection c, long stagedId)
+    /// <summary>Element 0 of an array argument, as a parameter of the element type.</summary>
+    private static object? Single(object? arg) => arg switch
     {
-        if (await c.ScalarAsync<long?>("DELETE FROM staged WHERE blob_id = @b RETURNING blob_id", ("@b", stagedId)) is null)
-            throw new StoreException(StoreError.NotAllowed, "The message body is no longer staged; send it again");
-        return (stagedId, await c.ScalarAsync<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId)));
-    }
+        NpgsqlParameter { Value: Array values } p => new NpgsqlParameter { NpgsqlDbType = p.NpgsqlDbType & ~NpgsqlDbType.Array, Value = values.GetValue(0) ?? DBNull.Value },
+        Array values => values.GetValue(0),
+        _ => arg,
+    };
 
     public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
-        Write(targetFolderId, async c =>
-        {
-            _ = await FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return await CopyMessages(c, sourceFolderId, uids, targetFolderId, keep);
-        }, ct);
+        Statement(targetFolderId, CopySql, CopyArgs(sourceFolderId, uids, targetFolderId, moving: false, keep), ReadCopy, ct);
 
     public Task<MoveResult> MoveAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
-        Write(sourceFolderId, async c =>
-        {
-            _ = await FindFolder(c, sourceFolderId) ?? throw NoFolder($"#{sourceFolderId}");
-            return await MoveMessages(c, sourceFolderId, uids, targetFolderId, keep);
-        }, ct);
+        Statement(sourceFolderId, CopySql, CopyArgs(sourceFolderId, uids, targetFolderId, moving: true, keep), ReadMove, ct);
+
+    /// <summary>
+    /// The arguments of <c>akkaimap_copy</c>; the copies keep only the flags of <paramref name="keep"/>
+    /// (into a public folder, those the reader may set), all of them without it.
+    /// </summary>
+    private static object?[] CopyArgs(long sourceId, IReadOnlyCollection<uint> uids, long targetId, bool moving, KeptFlags? keep) =>
+        [sourceId, Pg.Uids(uids), targetId, NowMs(), moving, (int)(keep?.Flags ?? (MessageFlags)0xFF), keep?.Keywords ?? true];
+
+    /// <summary>A row of <c>akkaimap_copy</c>: uidvalidity, source_uids, first_uid, new_modseq, source_modseq.</summary>
+    private static CopyResult ReadCopy(NpgsqlDataReader r)
+    {
+        var sources = r.GetFieldValue<long[]>(1);
+        var first = (uint)r.GetInt64(2);
+        var mapping = new List<UidMapping>(sources.Length);
+        for (var i = 0; i < sources.Length; i++) mapping.Add(new UidMapping((uint)sources[i], first + (uint)i));
+        return new CopyResult((uint)r.GetInt64(0), mapping, (ulong)r.GetInt64(3));
+    }
+
+    private static MoveResult ReadMove(NpgsqlDataReader r)
+    {
+        var copy = ReadCopy(r);
+        return new MoveResult(copy, [.. copy.Mapping.Select(m => m.SourceUid)], (ulong)r.GetInt64(4));
+    }
+
+    /// <summary>MOVE inside a write of several statements (RENAME of INBOX).</summary>
+    private static async Task<MoveResult> MoveMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep)
+    {
+        await using var cmd = new NpgsqlCommand(CopySql, c);
+        foreach (var arg in CopyArgs(sourceId, uids, targetId, moving: true, keep)) cmd.Parameters.Add(Pg.Parameter(arg));
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return ReadMove(r);
+    }
 
     public Task<StoreResult> StoreFlagsAsync(long folderId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
-        IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
-        Write(folderId, c => StoreFlags(c, folderId, reader: null, uids, mode, flags, keywords, unchangedSince), ct);
+        IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default)
+    {
+        // \Recent is a session's, never stored (RFC 3501 §2.3.2: clients cannot set it).
+        flags &= ~MessageFlags.Recent;
+        // Keywords merge case-insensitively (StoreRules.ApplyStore): those STOREs read the rows and decide here.
+        if (keywords is { Count: > 0 })
+            return Write(folderId, c => StoreFlags(c, folderId, reader: null, uids, mode, flags, keywords, unchangedSince), ct);
+        var sqlMode = mode switch { StoreMode.Add => 0, StoreMode.Remove => 1, _ => 2 };
+        return Statement(folderId, StoreFlagsSql, [folderId, Pg.Uids(uids), sqlMode, (int)flags, Pg.Big((long?)unchangedSince)], r =>
+        {
+            var changedUids = r.GetFieldValue<long[]>(0);
+            var changedFlags = r.GetFieldValue<int[]>(1);
+            var changedKeywords = r.GetFieldValue<string?[]>(2);
+            var modified = r.GetFieldValue<long[]>(3);
+            var highest = (ulong)r.GetInt64(4);
+            var cache = new Keywords.Cache();
+            var changed = new List<MessageFlagState>(changedUids.Length);
+            for (var i = 0; i < changedUids.Length; i++)
+                changed.Add(new MessageFlagState((uint)changedUids[i], (MessageFlags)changedFlags[i], cache.Get(changedKeywords[i]), highest));
+            return new StoreResult(changed, [.. modified.Select(u => (uint)u)], highest);
+        }, ct);
+    }
 
     /// <summary>STORE for one folder; with a <paramref name="reader"/> (a public folder) \Seen is that account's own.</summary>
     private static async Task<StoreResult> StoreFlags(NpgsqlConnection c, long folderId, long? reader, IReadOnlyCollection<uint> uids, StoreMode mode,
@@ -159,16 +228,12 @@ public sealed partial class PostgresStore
     }
 
     public Task<ExpungeResult> ExpungeAsync(long folderId, IReadOnlyCollection<uint>? uids = null, CancellationToken ct = default) =>
-        Write(folderId, async c =>
-        {
-            var folder = await SelectableFolder(c, folderId);
-            var targets = uids is null
-                ? await c.UidListAsync("SELECT uid FROM messages WHERE folder_id = @f AND flags & 8 <> 0 ORDER BY uid", ("@f", folderId))
-                : await c.UidListAsync("SELECT uid FROM messages WHERE folder_id = @f AND flags & 8 <> 0 AND uid = ANY(@uids) ORDER BY uid",
-                    ("@f", folderId), ("@uids", Pg.Uids(uids)));
-            if (targets.Count == 0) return new ExpungeResult([], folder.HighestModSeq);
-            return new ExpungeResult(targets, await ExpungeUids(c, folder, targets));
-        }, ct);
+        Expunge(folderId, uids is null ? Pg.NullBigintArray : Pg.Uids(uids), deletedOnly: true, ct);
+
+    /// <summary>A row of <c>akkaimap_expunge</c>: the UIDs removed and the folder's MODSEQ after.</summary>
+    private Task<ExpungeResult> Expunge(long folderId, object uids, bool deletedOnly, CancellationToken ct) =>
+        Statement(folderId, ExpungeSql, [folderId, uids, deletedOnly],
+            r => new ExpungeResult([.. r.GetFieldValue<long[]>(0).Select(u => (uint)u)], (ulong)r.GetInt64(1)), ct);
 
     // ---- helpers shared with folder operations ----
 
@@ -178,63 +243,6 @@ public sealed partial class PostgresStore
         var folder = await FindFolder(c, folderId, forUpdate: true) ?? throw NoFolder($"#{folderId}");
         if (folder.NoSelect) throw new StoreException(StoreError.NoSelect, $"{folder.Name} is not selectable");
         return folder;
-    }
-
-    private static async Task<CopyResult> CopyMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep, bool moving = false)
-    {
-        var target = await SelectableFolder(c, targetId);
-        var modSeq = target.HighestModSeq + 1;
-        var next = target.UidNext;
-        var uidArray = Pg.Uids(uids);
-        var sourceUids = await c.UidListAsync("SELECT uid FROM messages WHERE folder_id = @f AND uid = ANY(@uids) ORDER BY uid",
-            ("@f", sourceId), ("@uids", uidArray));
-        var mapping = new List<UidMapping>(sourceUids.Count);
-        foreach (var uid in sourceUids) mapping.Add(new UidMapping(uid, next++));
-        // A move within one mailbox changes nothing of its use; into another owner's folder it counts.
-        if (mapping.Count > 0 && (!moving || !await SameOwner(c, sourceId, targetId)))
-        {
-            await CheckQuota(c, targetId,
-                await c.ScalarAsync<long>("SELECT COALESCE(SUM(size), 0)::bigint FROM messages WHERE folder_id = @f AND uid = ANY(@uids)", ("@f", sourceId), ("@uids", uidArray)),
-                mapping.Count);
-        }
-        if (mapping.Count > 0)
-        {
-            // The copies point at the same blobs (bytes stored once, RFC 8474 EMAILID shared).
-            await c.ExecAsync("""
-                INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-                SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags & @mask, CASE WHEN @kw THEN keywords END, @m, internal_date, internal_tz, size, @now, blob_id
-                FROM messages WHERE folder_id = @f AND uid = ANY(@uids)
-                """, ("@t", targetId), ("@first", (long)target.UidNext), ("@mask", (int)(keep?.Flags ?? (MessageFlags)0xFF)), ("@kw", keep?.Keywords ?? true),
-                ("@m", (long)modSeq), ("@now", NowMs()), ("@f", sourceId), ("@uids", uidArray));
-            await c.ExecAsync("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", (long)next), ("@m", (long)modSeq), ("@f", targetId));
-        }
-        return new CopyResult(target.UidValidity, mapping, mapping.Count > 0 ? modSeq : target.HighestModSeq);
-    }
-
-    private static async Task<MoveResult> MoveMessages(NpgsqlConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep)
-    {
-        var copy = await CopyMessages(c, sourceId, uids, targetId, keep, moving: true);
-        var source = (await FindFolder(c, sourceId, forUpdate: true))!;
-        var moved = copy.Mapping.Select(m => m.SourceUid).ToList();
-        var highest = moved.Count > 0 ? await ExpungeUids(c, source, moved) : source.HighestModSeq;
-        return new MoveResult(copy, moved, highest);
-    }
-
-    /// <summary>Removes the given (existing) UIDs, writes tombstones, drops unreferenced blobs; returns the new modseq.</summary>
-    private static async Task<ulong> ExpungeUids(NpgsqlConnection c, FolderInfo folder, IReadOnlyList<uint> uids)
-    {
-        var modSeq = folder.HighestModSeq + 1;
-        var uidArray = Pg.Uids(uids);
-        var blobs = await c.IdsAsync("DELETE FROM messages WHERE folder_id = @f AND uid = ANY(@uids) RETURNING blob_id", ("@f", folder.Id), ("@uids", uidArray));
-        await c.ExecAsync("DELETE FROM seen WHERE folder_id = @f AND uid = ANY(@uids)", ("@f", folder.Id), ("@uids", uidArray));
-        // Tombstones let QRESYNC report VANISHED (EARLIER) since a modseq (RFC 7162 §3.2.5.1).
-        await c.ExecAsync("""
-            INSERT INTO expunged(folder_id, uid, modseq) SELECT @f, u, @m FROM unnest(@uids) AS u
-            ON CONFLICT (folder_id, uid) DO UPDATE SET modseq = excluded.modseq
-            """, ("@f", folder.Id), ("@m", (long)modSeq), ("@uids", uidArray));
-        await DeleteBlobsIfUnused(c, blobs.Distinct().ToList());
-        await c.ExecAsync("UPDATE folders SET highest_modseq = @m WHERE id = @f", ("@m", (long)modSeq), ("@f", folder.Id));
-        return modSeq;
     }
 
     /// <summary>Deletes every message of a folder (DELETE, RENAME cleanup) without tombstones.</summary>
@@ -248,10 +256,6 @@ public sealed partial class PostgresStore
     private static async Task DeleteBlobsIfUnused(NpgsqlConnection c, List<long> blobIds)
     {
         if (blobIds.Count == 0) return;
-        await c.ExecAsync("""
-            DELETE FROM blobs b WHERE b.id = ANY(@ids)
-                AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = b.id)
-                AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.blob_id = b.id)
-            """, ("@ids", blobIds.ToArray()));
+        await c.ExecAsync("SELECT akkaimap_delete_unused_blobs(@ids)", ("@ids", blobIds.ToArray()));
     }
 }

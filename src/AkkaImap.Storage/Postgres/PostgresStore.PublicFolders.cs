@@ -86,15 +86,7 @@ public sealed partial class PostgresStore
         }, ct);
 
     public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
-        Write(folderId, async c =>
-        {
-            var folder = await SelectableFolder(c, folderId);
-            var targets = await c.UidListAsync("SELECT uid FROM messages WHERE folder_id = @f AND uid = ANY(@uids) ORDER BY uid",
-                ("@f", folderId), ("@uids", Pg.Uids(uids)));
-            return targets.Count == 0
-                ? new ExpungeResult([], folder.HighestModSeq)
-                : new ExpungeResult(targets, await ExpungeUids(c, folder, targets));
-        }, ct);
+        Expunge(folderId, Pg.Uids(uids), deletedOnly: false, ct);
 
     private static Task SetSeen(NpgsqlConnection c, long folderId, long accountId, uint uid, bool was, bool now)
     {

@@ -4,9 +4,9 @@ namespace AkkaImap.Storage.Postgres;
 
 // Quotas (RFC 9208), as the SQLite store keeps them: limits per mailbox with a default per post
 // office, use counted from the messages of the mailbox's folders, and the check inside the commit
-// of APPEND and COPY/MOVE. Writes to one mailbox's folders may run on different writer loops, so
-// the check locks the account row first: two appends to a limited mailbox commit one after the
-// other and can never both pass its limit.
+// of APPEND and COPY/MOVE (akkaimap_check_quota, PgWriteFunctions). Writes to one mailbox's folders
+// may run on different writer loops, so the check locks the account row first: two appends to a
+// limited mailbox commit one after the other and can never both pass its limit.
 public sealed partial class PostgresStore
 {
     public Task<bool> SetAccountQuotaAsync(string login, QuotaChange change, CancellationToken ct = default) =>
@@ -78,23 +78,4 @@ public sealed partial class PostgresStore
             SELECT COALESCE(SUM(m.size), 0)::bigint, COUNT(*) FROM folders f JOIN messages m ON m.folder_id = f.id
             WHERE f.owner_kind = @k AND f.owner_id = @a
             """, r => (r.GetInt64(0), r.GetInt64(1)), ("@k", (int)OwnerKind.Account), ("@a", accountId)))[0];
-
-    /// <summary>
-    /// Inside a write, before anything is written: refuses adding <paramref name="messages"/>
-    /// messages of <paramref name="bytes"/> bytes to the folder's mailbox when that would pass one of
-    /// its limits (RFC 9208 §4.4: the whole command fails). Public folders have no quota.
-    /// </summary>
-    private static async Task CheckQuota(NpgsqlConnection c, long folderId, long bytes, long messages)
-    {
-        if (messages == 0) return;
-        var owner = await c.ListAsync("SELECT owner_kind, owner_id FROM folders WHERE id = @f", r => (Kind: r.GetInt32(0), Id: r.GetInt64(1)), ("@f", folderId));
-        if (owner.Count == 0 || owner[0].Kind != (int)OwnerKind.Account) return;
-        var accountId = owner[0].Id;
-        if (await EffectiveLimits(c, accountId, forUpdate: true) is not { } limits || limits is (null, null)) return;
-        var (usedBytes, usedMessages) = await Usage(c, accountId);
-        StoreRules.CheckQuota(limits, (usedBytes, usedMessages), bytes, messages);
-    }
-
-    private static async Task<bool> SameOwner(NpgsqlConnection c, long a, long b) =>
-        await c.ScalarAsync<long>("SELECT COUNT(DISTINCT (owner_kind, owner_id)) FROM folders WHERE id IN (@a, @b)", ("@a", a), ("@b", b)) == 1;
 }

@@ -101,11 +101,32 @@ public sealed partial class PostgresStore : IStore, IDisposable
     private Task<T> Write<T>(long lane, Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _writers[(int)((ulong)lane % (ulong)_writers.Length)].Enqueue(work, ct);
+        return Writer(lane).Enqueue(work, ct);
     }
+
+    private PgWriter Writer(long lane) => _writers[(int)((ulong)lane % (ulong)_writers.Length)];
 
     private Task Write(long lane, Func<NpgsqlConnection, Task> work, CancellationToken ct) =>
         Write<bool>(lane, async c => { await work(c).ConfigureAwait(false); return true; }, ct);
+
+    /// <summary>
+    /// A write that is one statement (positional parameters), on the writer of <paramref name="lane"/>:
+    /// packed with the other statements of its group commit into one round trip.
+    /// </summary>
+    private Task<T> Statement<T>(long lane, string sql, object?[] args, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return Writer(lane).Enqueue(sql, args, read, ct);
+    }
+
+    /// <summary>A statement whose arguments are prepared off the caller's thread first (MIME analysis), as <see cref="PrepareThenWrite{TPrepared, T}(long, Func{TPrepared}, Func{NpgsqlConnection, TPrepared, Task{T}}, CancellationToken)"/>.</summary>
+    private Task<T> PrepareThenStatement<T>(long lane, Func<object?[]> prepare, string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return Then(_cpu.Run(_ => prepare(), ct));
+
+        async Task<T> Then(Task<object?[]> preparing) => await Statement(lane, sql, await preparing.ConfigureAwait(false), read, ct).ConfigureAwait(false);
+    }
 
     /// <summary>A read on a pooled connection.</summary>
     private async Task<T> Read<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
@@ -150,6 +171,15 @@ public sealed partial class PostgresStore : IStore, IDisposable
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         return await _cpu.Run(_ => work(), ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Tests: keeps the writer of <paramref name="lane"/> busy until <paramref name="release"/>
+    /// completes, so that the writes queued meanwhile are taken as one group commit.
+    /// </summary>
+    internal Task HoldWriterAsync(long lane, Task release) => Write(lane, async _ => { await release.ConfigureAwait(false); return true; }, CancellationToken.None);
+
+    /// <summary>Tests: writes waiting for the writer of <paramref name="lane"/>.</summary>
+    internal int QueuedWrites(long lane) => Writer(lane).Queued;
 
     /// <summary>Number of stored message bodies (each shared by all its copies).</summary>
     internal Task<long> CountBlobsAsync(CancellationToken ct = default) =>
