@@ -20,7 +20,8 @@ public static class ImapDispatcher
     /// <summary>
     /// The HOCON block that defines <see cref="Id"/> with <paramref name="threads"/> threads, and
     /// picks the <see cref="OnDemandScheduler"/> (Akka's default scheduler ticks every 10 ms, which
-    /// kept an idle server busy); a configuration that sets any of these keys itself wins over this.
+    /// kept an idle server busy), and defines <see cref="LeanMailbox"/> for the actors every
+    /// connection has; a configuration that sets any of these keys itself wins over this.
     /// </summary>
     public static string Hocon(int threads) =>
         $$"""
@@ -32,6 +33,9 @@ public static class ImapDispatcher
           dedicated-thread-pool {
             thread-count = {{threads.ToString(CultureInfo.InvariantCulture)}}
           }
+        }
+        {{LeanMailbox.Id}} {
+          mailbox-type = "{{typeof(LeanMailbox).AssemblyQualifiedName}}"
         }
         """;
 }

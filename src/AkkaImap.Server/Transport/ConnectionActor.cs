@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
 using Akka.IO;
+using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
 
@@ -386,7 +387,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             props = props.WithDispatcher(dispatcher);
         }
 
-        _session = Context.ActorOf(props, "session");
+        _session = Context.ActorOf(LeanMailbox.On(props, Context.System), "session");
         Context.Watch(_session);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using AkkaImap.Server.Configuration;
 
 namespace AkkaImap.Server.Transport;
 
@@ -111,7 +112,7 @@ internal sealed class ListenerActor : UntypedActor
 
         try
         {
-            var connection = Context.ActorOf(ConnectionActor.Props(Sender, connected, _endpoint, _sessions));
+            var connection = Context.ActorOf(LeanMailbox.On(ConnectionActor.Props(Sender, connected, _endpoint, _sessions), Context.System));
             Context.Watch(connection);
         }
         catch
