@@ -3,6 +3,8 @@ using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Commands.Searching;
 using AkkaImap.Server.Commands.Sorting;
+using AkkaImap.Server.Sessions;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
 
@@ -40,8 +42,8 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
             }
             var store = context.Store;
             var folderId = view.FolderId;
-            var work = context.RunOnWorkerAsync(async () =>
-                MessageSorter.Sort(await SortEntry.LoadAsync(store, folderId, found.Messages, command.Criteria).ConfigureAwait(false), command.Criteria));
+            uint folderCount = view.Count;
+            var work = context.RunOnWorkerAsync(() => SortAsync(store, folderId, found.Messages, command.Criteria, folderCount));
             return CommandOutcome.Await(work, sorted =>
             {
                 var numbers = sorted.Select(e => command.IsUid ? e.Uid : e.Msn).ToArray();
@@ -70,5 +72,23 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
                 return CommandOutcome.Ok($"{verb} completed", lost ? ResponseCode.ExpungeIssued : null);
             });
         });
+    }
+
+    /// <summary>
+    /// The matched messages still in the store, in sort order: integer keys alone (ARRIVAL, DATE,
+    /// SIZE) by <see cref="KeySorter"/>, any string key by <see cref="SortEntry"/> and <see cref="MessageSorter"/>.
+    /// </summary>
+    private static async Task<List<MessageRef>> SortAsync(IMailStore store, long folderId, List<MessageRef> messages, IReadOnlyList<SortCriterion> criteria, uint folderCount)
+    {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        if (KeySorter.Applies(criteria))
+        {
+            return await KeySorter.SortAsync(store, folderId, messages, criteria, folderCount).ConfigureAwait(false);
+        }
+        var entries = await SortEntry.LoadAsync(store, folderId, messages, criteria).ConfigureAwait(false);
+        return [.. MessageSorter.Sort(entries, criteria).Select(e => new MessageRef(e.Msn, e.Uid))];
     }
 }
