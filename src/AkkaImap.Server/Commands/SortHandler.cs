@@ -10,8 +10,9 @@ namespace AkkaImap.Server.Commands;
 
 /// <summary>
 /// SORT and UID SORT (RFC 5256 §3) with DISPLAYFROM/DISPLAYTO (RFC 5957): the search keys are
-/// SEARCH's (<see cref="SearchMatcher"/>); the matched messages' envelopes, sizes and dates are read
-/// on the worker pool and ordered by <see cref="MessageSorter"/>; the answer is <c>* SORT</c> with
+/// SEARCH's (<see cref="SearchMatcher"/>); on the worker pool, the matched messages are ordered by
+/// <see cref="KeySorter"/> from integer key columns when only ARRIVAL, DATE and SIZE are named, else
+/// by <see cref="MessageSorter"/> from their envelopes, sizes and dates; the answer is <c>* SORT</c> with
 /// sequence numbers or UIDs. With RETURN options (ESORT, RFC 5267 §3.1) the answer is
 /// <c>* ESEARCH (TAG "t") [UID] ...</c> in sort order: MIN and MAX the first and last sorted message,
 /// ALL the sorted list (only ascending runs as ranges), COUNT; SAVE keeps the result for <c>$</c>
