@@ -118,6 +118,14 @@ public interface IMailStore
     /// ENVELOPE; never the BODYSTRUCTURE, preview or message bytes.
     /// </summary>
     Task<IReadOnlyList<MessageSortFacts>> GetSortFactsAsync(long folderId, IReadOnlyCollection<uint> uids, SortFactsNeed need, CancellationToken ct = default);
+    /// <summary>
+    /// SORT's integer keys (ARRIVAL, DATE, SIZE; RFC 5256 §3) of the given UIDs, or of every message
+    /// of the folder when <paramref name="uids"/> is null, ascending UID (missing ones skipped): one
+    /// narrow query read into arrays, no object per message. <see cref="SortColumn.SentDate"/> is
+    /// RFC 5256 §2.2's sent date already resolved (the internal date where the Date header is
+    /// missing or unreadable).
+    /// </summary>
+    Task<SortKeyColumns> GetSortKeysAsync(long folderId, IReadOnlyCollection<uint>? uids, IReadOnlyList<SortColumn> columns, CancellationToken ct = default);
 
     /// <summary>
     /// The raw bytes of a message, whole or the range [offset, offset+length) clipped to the

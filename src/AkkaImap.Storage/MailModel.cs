@@ -142,6 +142,24 @@ public enum SortFactsNeed
     Envelope,
 }
 
+/// <summary>An integer SORT key (<see cref="IMailStore.GetSortKeysAsync"/>).</summary>
+public enum SortColumn
+{
+    /// <summary>The internal date, Unix milliseconds (RFC 5256 ARRIVAL).</summary>
+    Arrival,
+    /// <summary>The sent date of RFC 5256 §2.2, Unix milliseconds: the Date header, else the internal date.</summary>
+    SentDate,
+    /// <summary>The size in octets (RFC 5256 SIZE).</summary>
+    Size,
+}
+
+/// <summary>
+/// SORT's integer keys of a folder's messages, column-wise: <see cref="Uids"/> ascending, and
+/// <c>Keys[c][i]</c> the value of the c-th asked column for <c>Uids[i]</c>. Plain arrays so that
+/// 100,000 messages cost one array per column rather than an object each.
+/// </summary>
+public sealed record SortKeyColumns(uint[] Uids, long[][] Keys);
+
 /// <summary>The sent date of RFC 5256 §2.2, worked out the same way at append and at SORT.</summary>
 public static class SortDates
 {

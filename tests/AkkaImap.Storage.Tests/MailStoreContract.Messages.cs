@@ -112,6 +112,51 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Sort_keys_are_integer_columns_with_the_sent_date_resolved_and_follow_copies()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var other = await Store.CreateFolderAsync(account.Owner, "Other");
+        var date = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.FromHours(5.5));
+        var staged = await Store.StageMessageAsync(Encoding.UTF8.GetBytes("Date: Tue, 2 Jan 2024 08:00:00 +0100\r\nSubject: staged\r\n\r\nStaged.\r\n"));
+        var result = await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("dated")), MessageFlags.None, [], date),
+            new AppendRequest(Encoding.UTF8.GetBytes("From: a@example.com\r\nSubject: undated\r\n\r\nNo Date header.\r\n"), MessageFlags.None, [], date.AddDays(1)),
+            new AppendRequest(Encoding.UTF8.GetBytes("Date: the day after tomorrow\r\nSubject: unreadable\r\n\r\nA longer body than the others.\r\n"), MessageFlags.None, [], date.AddDays(2)),
+            new AppendRequest(ReadOnlyMemory<byte>.Empty, MessageFlags.None, [], date.AddDays(3)) { StagedBodyId = staged },
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("expunged"))),
+        ]);
+        var uids = result.Uids;
+        await Store.StoreFlagsAsync(inbox.Id, [uids[4]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id);
+        var infos = await Store.GetMessagesAsync(inbox.Id, uids);
+        long Ms(DateTimeOffset d) => d.ToUnixTimeMilliseconds();
+
+        SortColumn[] columns = [SortColumn.SentDate, SortColumn.Arrival, SortColumn.Size];
+        var all = await Store.GetSortKeysAsync(inbox.Id, null, columns);
+        var some = await Store.GetSortKeysAsync(inbox.Id, [uids[3], 99, uids[4], uids[1]], [SortColumn.Size, SortColumn.SentDate]);
+        var none = await Store.GetSortKeysAsync(inbox.Id, [], columns);
+
+        Assert.Equal(uids.Take(4), all.Uids);
+        // RFC 5256 §2.2: the Date header (Simple's: Mon, 7 Feb 1994 21:52:25 -0800), else the internal date.
+        Assert.Equal([Ms(new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero)), Ms(date.AddDays(1)), Ms(date.AddDays(2)), Ms(new DateTimeOffset(2024, 1, 2, 7, 0, 0, TimeSpan.Zero))], all.Keys[0]);
+        Assert.Equal(infos.Select(i => Ms(i.InternalDate)), all.Keys[1]);
+        Assert.Equal(infos.Select(i => i.Size), all.Keys[2]);
+        Assert.Equal([uids[1], uids[3]], some.Uids);
+        Assert.Equal([infos[1].Size, infos[3].Size], some.Keys[0]);
+        Assert.Equal([all.Keys[0][1], all.Keys[0][3]], some.Keys[1]);
+        Assert.Empty(none.Uids);
+        Assert.All(none.Keys, k => Assert.Empty(k));
+
+        // A copy keeps its message's sent date and internal date.
+        await Store.CopyAsync(inbox.Id, [uids[0], uids[1]], other.Id);
+        var copied = await Store.GetSortKeysAsync(other.Id, null, [SortColumn.SentDate, SortColumn.Arrival]);
+        Assert.Equal([1u, 2u], copied.Uids);
+        Assert.Equal(all.Keys[0][..2], copied.Keys[0]);
+        Assert.Equal(all.Keys[1][..2], copied.Keys[1]);
+    }
+
+    [Fact]
     public async Task Recent_messages_are_those_from_the_first_recent_uid_on_and_the_mark_only_rises()
     {
         var account = await NewAccountAsync();

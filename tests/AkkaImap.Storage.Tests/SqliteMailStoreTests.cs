@@ -22,7 +22,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         using var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False");
         raw.Open();
         using var back = raw.CreateCommand();
-        back.CommandText = "ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 9";
+        back.CommandText = "ALTER TABLE messages DROP COLUMN sent_date; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 9";
         back.ExecuteNonQuery();
         return Task.CompletedTask;
     }
@@ -32,11 +32,32 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("10", await store.PragmaAsync("user_version"));
+        Assert.Equal("11", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
         Assert.Equal("1", await relaxed.PragmaAsync("synchronous")); // NORMAL
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_sent_date_columns_gets_its_old_messages_sent_dates_from_their_envelopes()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var arrived = new DateTimeOffset(2022, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var olds = (await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("old")), MessageFlags.None, [], arrived),
+            new AppendRequest(Encoding.UTF8.GetBytes("Subject: old and undated\r\n\r\nNo Date.\r\n"), MessageFlags.None, [], arrived),
+        ])).Uids;
+        await Store.DisposeAsync();
+        await RollBackToBeforeTheSentDateAsync();
+
+        await ReopenAsync();
+
+        // Schema 11 resolved the old messages' sent dates from their envelopes, once, at the upgrade.
+        var keys = await Store.GetSortKeysAsync(inbox.Id, null, [SortColumn.SentDate]);
+        Assert.Equal(olds, keys.Uids);
+        Assert.Equal([new DateTimeOffset(1994, 2, 8, 5, 52, 25, TimeSpan.Zero).ToUnixTimeMilliseconds(), arrived.ToUnixTimeMilliseconds()], keys.Keys[0]);
     }
 
     [Fact]
@@ -51,7 +72,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
             // Schema 6 as it was: no index, and the read-only switch instead of access control lists.
             raw.Open();
             using var old = raw.CreateCommand();
-            old.CommandText = "DROP TABLE text_header; DROP TABLE text_body; DROP TABLE text_folded; DROP TABLE text_pending; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 6";
+            old.CommandText = "DROP TABLE text_header; DROP TABLE text_body; DROP TABLE text_folded; DROP TABLE text_pending; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; ALTER TABLE messages DROP COLUMN sent_date; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 6";
             old.ExecuteNonQuery();
         }
 
@@ -81,6 +102,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
                 DROP TABLE acl;
                 ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
                 UPDATE folders SET read_only = 1 WHERE id = {news.Id};
+                ALTER TABLE messages DROP COLUMN sent_date;
                 ALTER TABLE blobs DROP COLUMN sent_date;
                 PRAGMA user_version = 7;
                 """;
@@ -109,7 +131,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 10), (refused.Found, refused.Known));
+        Assert.Equal((99, 11), (refused.Found, refused.Known));
     }
 
     [Fact]

@@ -3,13 +3,16 @@ using AkkaImap.Protocol.Commands;
 using AkkaImap.Protocol.Responses;
 using AkkaImap.Server.Commands.Searching;
 using AkkaImap.Server.Commands.Sorting;
+using AkkaImap.Server.Sessions;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Commands;
 
 /// <summary>
 /// SORT and UID SORT (RFC 5256 §3) with DISPLAYFROM/DISPLAYTO (RFC 5957): the search keys are
-/// SEARCH's (<see cref="SearchMatcher"/>); the matched messages' envelopes, sizes and dates are read
-/// on the worker pool and ordered by <see cref="MessageSorter"/>; the answer is <c>* SORT</c> with
+/// SEARCH's (<see cref="SearchMatcher"/>); on the worker pool, the matched messages are ordered by
+/// <see cref="KeySorter"/> from integer key columns when only ARRIVAL, DATE and SIZE are named, else
+/// by <see cref="MessageSorter"/> from their envelopes, sizes and dates; the answer is <c>* SORT</c> with
 /// sequence numbers or UIDs. With RETURN options (ESORT, RFC 5267 §3.1) the answer is
 /// <c>* ESEARCH (TAG "t") [UID] ...</c> in sort order: MIN and MAX the first and last sorted message,
 /// ALL the sorted list (only ascending runs as ranges), COUNT; SAVE keeps the result for <c>$</c>
@@ -40,8 +43,8 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
             }
             var store = context.Store;
             var folderId = view.FolderId;
-            var work = context.RunOnWorkerAsync(async () =>
-                MessageSorter.Sort(await SortEntry.LoadAsync(store, folderId, found.Messages, command.Criteria).ConfigureAwait(false), command.Criteria));
+            uint folderCount = view.Count;
+            var work = context.RunOnWorkerAsync(() => SortAsync(store, folderId, found.Messages, command.Criteria, folderCount));
             return CommandOutcome.Await(work, sorted =>
             {
                 var numbers = sorted.Select(e => command.IsUid ? e.Uid : e.Msn).ToArray();
@@ -70,5 +73,23 @@ internal sealed class SortHandler : ICommandHandler<SortCommand>
                 return CommandOutcome.Ok($"{verb} completed", lost ? ResponseCode.ExpungeIssued : null);
             });
         });
+    }
+
+    /// <summary>
+    /// The matched messages still in the store, in sort order: integer keys alone (ARRIVAL, DATE,
+    /// SIZE) by <see cref="KeySorter"/>, any string key by <see cref="SortEntry"/> and <see cref="MessageSorter"/>.
+    /// </summary>
+    private static async Task<List<MessageRef>> SortAsync(IMailStore store, long folderId, List<MessageRef> messages, IReadOnlyList<SortCriterion> criteria, uint folderCount)
+    {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        if (KeySorter.Applies(criteria))
+        {
+            return await KeySorter.SortAsync(store, folderId, messages, criteria, folderCount).ConfigureAwait(false);
+        }
+        var entries = await SortEntry.LoadAsync(store, folderId, messages, criteria).ConfigureAwait(false);
+        return [.. MessageSorter.Sort(entries, criteria).Select(e => new MessageRef(e.Msn, e.Uid))];
     }
 }

@@ -36,6 +36,42 @@ public sealed partial class PostgresStore
                 r.IsDBNull(4) ? null : FromMs(r.GetInt64(4)), r.IsDBNull(5) ? null : ModelCodec.ReadEnvelope((byte[])r[5])),
             ("@f", folderId), ("@uids", Pg.Uids(uids))), ct);
 
+    public Task<SortKeyColumns> GetSortKeysAsync(long folderId, IReadOnlyCollection<uint>? uids, IReadOnlyList<SortColumn> columns, CancellationToken ct = default) =>
+        Read(async c =>
+        {
+            // Schema 7 keeps the sent date on the blob row (a sent date in the message row would be
+            // a schema step of its own): the blob is joined only when DATE is asked, and its
+            // envelope read only where no sent date is stored, resolved here as at append.
+            bool dated = columns.Contains(SortColumn.SentDate);
+            var select = string.Concat(columns.Select(column => column switch
+            {
+                SortColumn.Arrival => ", m.internal_date",
+                SortColumn.Size => ", m.size",
+                _ => ", b.sent_date",
+            }));
+            var sql = $"""
+                SELECT m.uid, m.internal_date{select}{(dated ? ", CASE WHEN b.sent_date IS NULL THEN b.envelope END" : "")}
+                FROM messages m {(dated ? "JOIN blobs b ON b.id = m.blob_id" : "")}
+                WHERE m.folder_id = @f{(uids is null ? "" : " AND m.uid = ANY(@uids)")} ORDER BY m.uid
+                """;
+            await using var cmd = uids is null ? c.Command(sql, ("@f", folderId)) : c.Command(sql, ("@f", folderId), ("@uids", Pg.Uids(uids)));
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var keys = new SortKeyBuffer(columns.Count, uids?.Count ?? 1024);
+            int envelope = columns.Count + 2;
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                int row = keys.Add((uint)r.GetInt64(0));
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    int at = i + 2;
+                    keys.Set(row, i, !r.IsDBNull(at) ? r.GetInt64(at)
+                        // RFC 5256 §2.2: the envelope's Date as at append, else the internal date.
+                        : (r.IsDBNull(envelope) ? null : SortDates.SentDate(ModelCodec.ReadEnvelope((byte[])r[envelope]))?.ToUnixTimeMilliseconds()) ?? r.GetInt64(1));
+                }
+            }
+            return keys.ToColumns();
+        }, ct);
+
     public Task<byte[]?> ReadMessageAsync(long folderId, uint uid, long offset = 0, long? length = null, CancellationToken ct = default)
     {
         if (offset < 0 || length < 0) throw new ArgumentOutOfRangeException(nameof(offset), "offset and length must not be negative");

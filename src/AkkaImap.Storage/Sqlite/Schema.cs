@@ -1,3 +1,4 @@
+using AkkaImap.Storage.Mime;
 using Microsoft.Data.Sqlite;
 
 namespace AkkaImap.Storage.Sqlite;
@@ -5,7 +6,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 10;
+    public const int Version = 11;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -162,6 +163,16 @@ internal static class Schema
         ALTER TABLE blobs ADD COLUMN sent_date INTEGER;
         """;
 
+    // Version 11: SORT's sent date in the message row too, resolved (the internal date where the
+    // Date header is missing or unreadable), so SORT (DATE) reads the folder's message rows alone:
+    // the join to blobs read every message's blob page (0.40 s for 100,000 messages of 2 KB,
+    // against 0.05 s for the message rows). Filled from blobs.sent_date here; rows whose blob has
+    // none (no readable Date, or stored before version 10) by BackfillSentDates.
+    private const string V11 = """
+        ALTER TABLE messages ADD COLUMN sent_date INTEGER;
+        UPDATE messages SET sent_date = (SELECT b.sent_date FROM blobs b WHERE b.id = messages.blob_id);
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -186,6 +197,11 @@ internal static class Schema
             // Version 9: the smaller index and its pending bodies (SearchIndex.CompactSchema).
             if (current <= 8) c.Exec(SearchIndex.CompactSchema);
             if (current <= 9) c.Exec(V10);
+            if (current <= 10)
+            {
+                c.Exec(V11);
+                BackfillSentDates(c);
+            }
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }
@@ -195,4 +211,34 @@ internal static class Schema
             throw;
         }
     }
+
+    /// <summary>
+    /// Resolves the sent date of the message rows that have none yet: the envelope's Date as at
+    /// append (<see cref="SortDates.SentDate"/>), else the internal date (RFC 5256 §2.2). Decodes
+    /// one envelope per such message, once.
+    /// </summary>
+    private static void BackfillSentDates(SqliteConnection c)
+    {
+        var resolved = new List<(long Folder, long Uid, long Sent)>();
+        using (var cmd = c.Cmd("""
+            SELECT m.folder_id, m.uid, m.internal_date, b.envelope FROM messages m JOIN blobs b ON b.id = m.blob_id WHERE m.sent_date IS NULL
+            """))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                var sent = SortDates.SentDate(ModelCodec.ReadEnvelope((byte[])r[3]))?.ToUnixTimeMilliseconds() ?? r.GetInt64(2);
+                resolved.Add((r.GetInt64(0), r.GetInt64(1), sent));
+            }
+        }
+        using var update = c.Cmd("UPDATE messages SET sent_date = @s WHERE folder_id = @f AND uid = @u", ("@s", null), ("@f", null), ("@u", null));
+        foreach (var (folder, uid, sent) in resolved)
+        {
+            update.Parameters[0].Value = sent;
+            update.Parameters[1].Value = folder;
+            update.Parameters[2].Value = uid;
+            update.ExecuteNonQuery();
+        }
+    }
+
 }

@@ -30,18 +30,21 @@ public sealed partial class SqliteStore
             {
                 var request = messages[i];
                 long blobId, size;
+                long? sent;
                 if (request.StagedBodyId is { } staged)
                 {
-                    (blobId, size) = TakeStaged(c, staged);
+                    (blobId, size, sent) = TakeStaged(c, staged);
                 }
                 else
                 {
                     var a = analysed[i]!;
-                    (blobId, size) = (InsertBlob(c, insertBlob, a, _options.FullTextIndex), a.Content.Length);
+                    (blobId, size, sent) = (InsertBlob(c, insertBlob, a, _options.FullTextIndex), a.Content.Length, a.SentDate);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
+                // The message row's sent date is SORT's key already resolved (RFC 5256 §2.2: the
+                // internal date when the Date header is missing or unreadable; schema 11).
                 Set(insertMessage, folderId, uid, (int)(request.Flags & ~MessageFlags.Recent), Keywords.Join(Keywords.Merge([], request.Keywords ?? [])),
-                    (long)modSeq, date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes, size, now, blobId);
+                    (long)modSeq, date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes, size, now, blobId, sent ?? date.ToUnixTimeMilliseconds());
                 insertMessage.ExecuteNonQuery();
                 uids[i] = uid++;
             }
@@ -93,12 +96,15 @@ public sealed partial class SqliteStore
         return blobId;
     }
 
-    /// <summary>A staged body for an APPEND: taken once (its staged row goes), with its size.</summary>
-    private static (long BlobId, long Size) TakeStaged(SqliteConnection c, long stagedId)
+    /// <summary>A staged body for an APPEND: taken once (its staged row goes), with its size and sent date.</summary>
+    private static (long BlobId, long Size, long? SentDate) TakeStaged(SqliteConnection c, long stagedId)
     {
         if (c.Scalar<long?>("DELETE FROM staged WHERE blob_id = @b RETURNING blob_id", ("@b", stagedId)) is null)
             throw new StoreException(StoreError.NotAllowed, "The message body is no longer staged; send it again");
-        return (stagedId, c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId)));
+        using var cmd = c.Cmd("SELECT size, sent_date FROM blobs WHERE id = @b", ("@b", stagedId));
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (stagedId, r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
     }
 
     public Task<CopyResult> CopyAsync(long sourceFolderId, IReadOnlyCollection<uint> uids, long targetFolderId, KeptFlags? keep = null, CancellationToken ct = default) =>
@@ -212,8 +218,8 @@ public sealed partial class SqliteStore
         // One set-based statement: the copies point at the same blobs (bytes stored once, and
         // RFC 8474 EMAILID is shared) and get target UIDs in ascending source order.
         c.Exec("""
-            INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags & @mask, CASE WHEN @kw THEN keywords END, @m, internal_date, internal_tz, size, @now, blob_id
+            INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id, sent_date)
+            SELECT @t, @first - 1 + row_number() OVER (ORDER BY uid), flags & @mask, CASE WHEN @kw THEN keywords END, @m, internal_date, internal_tz, size, @now, blob_id, sent_date
             FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))
             """, ("@t", targetId), ("@first", (long)target.UidNext), ("@mask", (long)(keep?.Flags ?? (MessageFlags)0xFF)), ("@kw", keep?.Keywords ?? true),
             ("@m", (long)modSeq), ("@now", now), ("@f", sourceId), ("@uids", json));
@@ -281,9 +287,9 @@ public sealed partial class SqliteStore
     }
 
     private static Db.Statement InsertMessageCommand(SqliteConnection c) => c.Cmd("""
-        INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
-        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9)
-        """, ("@p0", null), ("@p1", null), ("@p2", null), ("@p3", null), ("@p4", null), ("@p5", null), ("@p6", null), ("@p7", null), ("@p8", null), ("@p9", null));
+        INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id, sent_date)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)
+        """, ("@p0", null), ("@p1", null), ("@p2", null), ("@p3", null), ("@p4", null), ("@p5", null), ("@p6", null), ("@p7", null), ("@p8", null), ("@p9", null), ("@p10", null));
 
     /// <summary>Sets a prepared command's parameters positionally.</summary>
     private static void Set(Db.Statement cmd, params object?[] values)

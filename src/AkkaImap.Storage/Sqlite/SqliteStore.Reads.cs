@@ -43,6 +43,32 @@ public sealed partial class SqliteStore
             return list;
         }, ct);
 
+    public Task<SortKeyColumns> GetSortKeysAsync(long folderId, IReadOnlyCollection<uint>? uids, IReadOnlyList<SortColumn> columns, CancellationToken ct = default) =>
+        Read(c =>
+        {
+            // The message row alone (schema 11 keeps the resolved sent date there): one range scan of
+            // the folder's rows, read as integers; json_each only when a subset was matched.
+            var select = string.Concat(columns.Select(column => column switch
+            {
+                SortColumn.Arrival => ", internal_date",
+                SortColumn.Size => ", size",
+                // Never NULL since schema 11; the fallback is RFC 5256 §2.2's own.
+                _ => ", coalesce(sent_date, internal_date)",
+            }));
+            using var cmd = uids is null
+                ? c.Cmd($"SELECT uid{select} FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId))
+                : c.Cmd($"SELECT uid{select} FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
+                    ("@f", folderId), ("@uids", UidJson(uids)));
+            using var r = cmd.ExecuteReader();
+            var keys = new SortKeyBuffer(columns.Count, uids?.Count ?? 1024);
+            while (r.Read())
+            {
+                int row = keys.Add((uint)r.GetInt64(0));
+                for (int i = 0; i < columns.Count; i++) keys.Set(row, i, r.GetInt64(i + 1));
+            }
+            return keys.ToColumns();
+        }, ct);
+
     /// <summary>
     /// The sent date and envelope columns of a sort-facts query (both stores): without the
     /// envelope the blobs row is not joined at all; for the sent date alone the envelope comes
