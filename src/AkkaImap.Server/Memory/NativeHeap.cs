@@ -14,8 +14,8 @@ namespace AkkaImap.Server.Memory;
 /// append, the few hundred KiB that deflating the full-text index's folded text takes (zlib's
 /// window and hash tables, freed again at once), then faulted them in afresh at the next append:
 /// 15 page faults per command of the mixed load, a tenth of the server's CPU under
-/// <c>CompressionNative_DeflateInit2_</c> (bench/README.md, "Page faults"). Set before any thread
-/// allocates (the first thing <c>akkaimap</c> does), as the pad of an arena is fixed when it is made.
+/// <c>CompressionNative_DeflateInit2_</c> (bench/README.md, "page faults"). Set before any thread
+/// allocates (the first thing <c>akkaimap</c> does): set once the store's threads ran, it changed nothing.
 /// </para>
 /// </summary>
 public static class NativeHeap
