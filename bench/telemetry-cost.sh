@@ -17,7 +17,7 @@
 # each server alone on the machine: on a quiet machine that is the fairer comparison, since two
 # servers side by side on 2 cores saturate them and pull on each other (see README.md).
 #
-#   bench/telemetry-cost.sh [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S] [--one-at-a-time]
+#   bench/telemetry-cost.sh [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S] [--warmup S] [--one-at-a-time]
 #
 # Writes the table between the telemetry markers of bench/RESULTS.md (BENCH_RESULTS=DIR: there).
 set -euo pipefail
@@ -31,8 +31,9 @@ while [ $# -gt 0 ]; do
     --warmup-rounds) WARMUP_ROUNDS=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --seconds) SECONDS_MEASURED=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --one-at-a-time) TOGETHER=one-at-a-time; shift ;;
-    *) echo "usage: $0 [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S] [--one-at-a-time]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rounds N] [--warmup-rounds W] [--clients C] [--seconds S] [--warmup S] [--one-at-a-time]" >&2; exit 2 ;;
   esac
 done
 PASSWORD="bench-Secret-1"
@@ -223,7 +224,7 @@ makes every figure noisier, the ratio less so).
 ${ROWS}
 **Cost of metrics + traces (every command exported): median ${MEDIAN}% of commands per server
 CPU-second over $ROUNDS rounds (spread ${LOWEST}% to ${HIGHEST}%; all rounds summed ${SUMMED}%); target ≤ 5%: ${VERDICT}.**
-Produced by \`bench/telemetry-cost.sh --rounds $ROUNDS --warmup-rounds $WARMUP_ROUNDS --clients $CLIENTS --seconds $SECONDS_MEASURED$( [ "$TOGETHER" = one-at-a-time ] && echo " --one-at-a-time")\`.
+Produced by \`bench/telemetry-cost.sh --rounds $ROUNDS --warmup-rounds $WARMUP_ROUNDS --clients $CLIENTS --seconds $SECONDS_MEASURED --warmup $WARMUP$( [ "$TOGETHER" = one-at-a-time ] && echo " --one-at-a-time")\`.
 <!-- telemetry-cost: end -->"
 RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS.md
 mkdir -p "$(dirname "$RESULTS")"; touch "$RESULTS"
