@@ -24,7 +24,9 @@ set -euo pipefail
 trap 'echo "telemetry-cost.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 . "$(dirname "$0")/lib.sh"
-ROUNDS=6; WARMUP_ROUNDS=1; CLIENTS=50; SECONDS_MEASURED=20; WARMUP=10; TOGETHER=side-by-side
+# A 40 s warm-up per server: the JIT recompiles hot methods (tiered, with PGO) for the first
+# 20-25 s of this load, about 12 CPU-s of it, and more of them with telemetry on (README.md).
+ROUNDS=6; WARMUP_ROUNDS=0; CLIENTS=50; SECONDS_MEASURED=20; WARMUP=40; TOGETHER=side-by-side
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
