@@ -306,8 +306,14 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 // is nobody to answer. Either way: flush what is queued and close.
                 BeginClose("connection closed by client");
                 break;
+            case Tcp.PeerClosed when _closeSent:
+                // Our Close was still flushing a write when the client's FIN arrived: Akka.IO then
+                // reports PeerClosed (keepOpenOnPeerClosed) and forgets the Close, waiting for a new
+                // one. Without it the connection never ends (until limits.close-timeout aborts it).
+                _tcp.Tell(Tcp.Close.Instance);
+                break;
             case Tcp.PeerClosed:
-                // Already closing: the Close under way ends the connection.
+                // Closing, Close not sent yet: TryFinishClose sends it once the output is handed over.
                 break;
             case Tcp.ConnectionClosed closed:
                 OnTransportClosed(ReasonOf(closed));

@@ -203,7 +203,7 @@ public class ServerFixture : IAsyncLifetime
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("akkaimap serve did not exit within 60 s");
+            throw new TimeoutException($"akkaimap serve did not exit within 60 s; it printed:\n{Output}");
         }
 
         return process.ExitCode;
