@@ -3,7 +3,9 @@
 # SQLite, one node with PostgreSQL and three nodes with PostgreSQL (the clients split evenly over
 # the three), then the time from a `kill -9` of one node to the first successful APPEND on every
 # account through a survivor (bench/failover_probe.py).
-#   bench/cluster.sh [--seconds N] [--clients N] [--failover 'PAUSE:STABLE ...'] [--failover-only] [--no-build] [--keep]
+#   bench/cluster.sh [--seconds N] [--clients N] [--failover 'PAUSE:STABLE[:MARGIN] ...'] [--failover-only] [--no-build] [--keep]
+# (MARGIN: akka.cluster.down-removal-margin, off when left out: then the Split Brain Resolver's
+# stable-after is also the margin before the coordinator hands a removed node's shards on)
 # (--failover-only skips the load runs; --no-build reuses bench/.build as it is)
 # Prints the figures and a table (also written to bench/RESULTS-cluster.md, or to
 # $BENCH_RESULTS/RESULTS-cluster.md). Server CPU counts every AkkaImap node and, on PostgreSQL,
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1 ;;
     --no-build) BUILD=0 ;;
     --failover-only) LOAD=0 ;;
-    *) echo "usage: $0 [--seconds N] [--clients N] [--failover 'PAUSE:STABLE ...'] [--failover-only] [--no-build] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds N] [--clients N] [--failover 'PAUSE:STABLE[:MARGIN] ...'] [--failover-only] [--no-build] [--keep]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -71,8 +73,9 @@ akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = ${REMOTING[$i]} }
 akka.cluster {
   seed-nodes = [$seeds]
   seed-node-timeout = 2s
-  failure-detector.acceptable-heartbeat-pause = ${TIMINGS%%:*}
-  split-brain-resolver.stable-after = ${TIMINGS##*:}
+  failure-detector.acceptable-heartbeat-pause = ${PAUSE}
+  split-brain-resolver.stable-after = ${STABLE}
+  down-removal-margin = ${MARGIN:-off}
 }
 EOF
     fi
@@ -130,7 +133,7 @@ sum() { cat "$WORK/$1"-[0-9].txt | grep -F ": $2 " | awk '{s += $(NF-1)} END {pr
 worst() { cat "$WORK/$1"-[0-9].txt | grep -F ": $2 " | awk '{if ($(NF-1) > m) m = $(NF-1)} END {printf "%.1f", m}'; }
 
 # The load runs with the tests' timings; failover is measured with each of these (pause:stable-after).
-TIMINGS=4s:3s
+TIMINGS=4s:3s; PAUSE=4s; STABLE=3s; MARGIN=
 if [ "$LOAD" = 1 ]; then
   run sqlite 1 ""
   stop_nodes
@@ -147,12 +150,13 @@ stop_nodes
 : >"$WORK/failover.txt"
 n=0
 for TIMINGS in $FAILOVER_TIMINGS; do
+  IFS=: read -r PAUSE STABLE MARGIN <<<"$TIMINGS"
   n=$((n + 1))
   psql_do "CREATE DATABASE failover$n"
   start_nodes "failover$n" 3 "$(pg_storage "failover$n")"
-  log "failover$n (acceptable-heartbeat-pause ${TIMINGS%%:*}, stable-after ${TIMINGS##*:}): kill -9 of node 2 while $CLIENTS accounts APPEND through node 0"
+  log "failover$n (acceptable-heartbeat-pause $PAUSE, stable-after $STABLE, down-removal-margin ${MARGIN:-off}): kill -9 of node 2 while $CLIENTS accounts APPEND through node 0"
   {
-    echo "acceptable-heartbeat-pause ${TIMINGS%%:*}, split-brain-resolver.stable-after ${TIMINGS##*:}:"
+    echo "acceptable-heartbeat-pause $PAUSE, split-brain-resolver.stable-after $STABLE, down-removal-margin ${MARGIN:-off}:"
     # shellcheck disable=SC2046
     python3 "$HERE/failover_probe.py" "${PORTS[0]}" "$PASSWORD" $(seq -f 'user%g@example.com' 1 "$CLIENTS") \
       --kill "${NODE_PIDS[2]}" --before 5 --bound 90
