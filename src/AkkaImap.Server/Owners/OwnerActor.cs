@@ -169,11 +169,12 @@ public sealed partial class OwnerActor : ReceiveActor
 
     /// <summary>
     /// Sends a reply, with the request's id when it has one (<see cref="OwnerReply"/>); a large
-    /// snapshot goes in pieces (<see cref="SnapshotRows"/> first, then the rest).
+    /// snapshot for a session on another node goes in pieces (<see cref="SnapshotRows"/> first, then
+    /// the rest). A session on this node gets it whole: nothing is serialized on the way.
     /// </summary>
     private void Reply(IActorRef requester, OwnerRequest request, object reply)
     {
-        if (reply is FolderSelected { Snapshot.Messages.Count: > OwnerSharding.SnapshotChunk } selected)
+        if (reply is FolderSelected { Snapshot.Messages.Count: > OwnerSharding.SnapshotChunk } selected && !requester.Path.Address.HasLocalScope)
         {
             var rows = selected.Snapshot.Messages;
             int last = (rows.Count - 1) / OwnerSharding.SnapshotChunk * OwnerSharding.SnapshotChunk;

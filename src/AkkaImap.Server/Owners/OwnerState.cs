@@ -96,7 +96,12 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
         var loaded = _folders[folderId];
         var snapshot = loaded.Folder.Snapshot(readOnly) with { Name = displayName };
         if (PerReaderSeen) snapshot = snapshot with { Messages = loaded.Readers.For(readerId, snapshot.Messages) };
-        if (recent != RecentMode.None) snapshot = snapshot with { Messages = MarkRecent(snapshot.Messages, loaded.Folder.FirstRecentUid) };
+        if (recent != RecentMode.None)
+        {
+            // The snapshot's rows are a copy made for this reader: marked where they are.
+            var from = loaded.Folder.FirstRecentUid;
+            snapshot = snapshot with { Messages = snapshot.Messages is MessageFlagState[] own ? MarkRecentTail(own, from) : MarkRecent(snapshot.Messages, from) };
+        }
         if (loaded.Subscribers.Count == 0) KeepUnselected(folderId);
         return snapshot;
     }
@@ -167,6 +172,16 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
             marked[i] = row.Uid >= from ? row with { Flags = row.Flags | MessageFlags.Recent } : row;
         }
         return marked;
+    }
+
+    /// <summary>Sets \Recent in place on the ascending <paramref name="rows"/> from UID <paramref name="from"/> on: only the tail is visited.</summary>
+    private static MessageFlagState[] MarkRecentTail(MessageFlagState[] rows, uint from)
+    {
+        for (int i = rows.Length - 1; i >= 0 && rows[i].Uid >= from; i--)
+        {
+            rows[i] = rows[i] with { Flags = rows[i].Flags | MessageFlags.Recent };
+        }
+        return rows;
     }
 
     /// <summary>The folder a subscriber has selected, if any.</summary>

@@ -27,7 +27,8 @@ public sealed class SelectedFolderView
         ReadOnly = snapshot.ReadOnly;
         Rights = snapshot.Rights;
         MailboxId = snapshot.MailboxId;
-        _messages = new MessageTable(snapshot.Messages);
+        // The owner makes the snapshot's array for this SELECT alone: the view takes it as it is.
+        _messages = snapshot.Messages is MessageFlagState[] rows ? MessageTable.Adopt(rows) : new MessageTable(snapshot.Messages);
         foreach (var keyword in snapshot.Keywords) _keywords.Add(keyword);
     }
 

@@ -6,6 +6,7 @@ using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Commands;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Transport;
+using AkkaImap.Storage;
 
 namespace AkkaImap.Server.Sessions;
 
@@ -457,8 +458,12 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             return selected;
         }
-        rows.AddRange(selected.Snapshot.Messages);
-        return selected with { Snapshot = selected.Snapshot with { Messages = rows }, RowsBefore = 0 };
+        // One array of the exact size, which the view then takes as it is.
+        var rest = selected.Snapshot.Messages;
+        var all = new MessageFlagState[rows.Count + rest.Count];
+        rows.CopyTo(all);
+        for (int i = 0; i < rest.Count; i++) all[rows.Count + i] = rest[i];
+        return selected with { Snapshot = selected.Snapshot with { Messages = all }, RowsBefore = 0 };
     }
 
     /// <summary>

@@ -65,6 +65,37 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A2_a_folder_larger_than_one_snapshot_piece_selects_whole_and_in_order_on_every_node()
+    {
+        // 2,500 messages: the owner's node gets the snapshot whole, the other two in pieces of
+        // 1,000 (SnapshotRows) that the session puts back together.
+        var login = ClusterFixture.Loaded[5];
+        using (var writer = await Nodes[0].ConnectAsync(login))
+        {
+            var many = await writer.GetFolder(writer.PersonalNamespaces[0]).CreateAsync("Many", isMessageFolder: true);
+            for (int batch = 0; batch < 5; batch++)
+            {
+                var flags = batch < 2 ? MessageFlags.None : MessageFlags.Flagged;
+                var requests = Enumerable.Range(0, 500)
+                    .Select(i => (IAppendRequest)new AppendRequest(MailKitMailDayTests.PlainMessage($"many {batch * 500 + i + 1}", "One of many."), flags))
+                    .ToList();
+                Assert.Equal(500, (await many!.AppendAsync(requests)).Count);
+            }
+        }
+        for (int node = 0; node < Nodes.Count; node++)
+        {
+            using var reader = await Nodes[node].ConnectAsync(login);
+            var many = await reader.GetFolderAsync("Many");
+            await many.OpenAsync(FolderAccess.ReadOnly);
+            Assert.Equal(2500, many.Count);
+            var rows = await many.FetchAsync([0, 999, 1000, 2499], MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.Envelope);
+            Assert.Equal(["many 1", "many 1000", "many 1001", "many 2500"], rows.Select(r => r.Envelope!.Subject));
+            Assert.Equal([false, false, true, true], rows.Select(r => r.Flags!.Value.HasFlag(MessageFlags.Flagged)));
+            Assert.True(rows.Select(r => r.UniqueId.Id).SequenceEqual(rows.Select(r => r.UniqueId.Id).Order()), $"node {node}: UIDs out of order");
+        }
+    }
+
+    [Fact]
     public async Task B_a_public_folder_IDLE_on_one_node_hears_an_APPEND_through_another()
     {
         await Nodes[0].CliAsync(string.Empty, "publicfolder", "add", ServerFixture.PostOffice, "News");

@@ -20,11 +20,21 @@ internal enum Truth : byte
 /// </summary>
 internal sealed class SearchCandidate(uint msn, MessageFlagState state)
 {
-    public uint Msn { get; } = msn;
+    public uint Msn { get; private set; } = msn;
 
     public uint Uid => State.Uid;
 
-    public MessageFlagState State { get; } = state;
+    public MessageFlagState State { get; private set; } = state;
+
+    /// <summary>
+    /// Points this candidate at another message of the view: the session evaluates the whole view
+    /// with one object and allocates a candidate only for a message it cannot decide.
+    /// </summary>
+    public void MoveTo(uint msn, MessageFlagState state)
+    {
+        Msn = msn;
+        State = state;
+    }
 
     public MessageInfo? Info { get; set; }
 

@@ -100,21 +100,30 @@ internal static class SearchRunner
         return new SearchRunResult(matched, lost);
     }
 
+    /// <summary>True when the program has a text key the full-text index may answer.</summary>
+    public static bool UsesIndex(SearchKey criteria) => TextKeys(criteria).Any(key => SearchEvaluator.IndexedFieldOf(key) is not null);
+
     /// <summary>
-    /// The index's answer to every text key of the program it can answer (one lookup each; a key
-    /// that appears twice is looked up once). Keys it cannot answer are left to the scan.
+    /// The index's answer to every text key of the program it can answer (a key that appears twice
+    /// is looked up once). Keys it cannot answer are left to the scan. Keyed by the program's own
+    /// key objects: evaluating a message then finds its answer without hashing the key's text.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<SearchKey, IndexedMatches>> LookUpAsync(IMailStore store, long folderId, SearchKey criteria)
+    public static async Task<IReadOnlyDictionary<SearchKey, IndexedMatches>> LookUpAsync(IMailStore store, long folderId, SearchKey criteria)
     {
-        var found = new Dictionary<SearchKey, IndexedMatches>();
+        var byValue = new Dictionary<SearchKey, IndexedMatches?>();
+        var found = new Dictionary<SearchKey, IndexedMatches>(ReferenceEqualityComparer.Instance);
         foreach (var key in TextKeys(criteria))
         {
-            if (found.ContainsKey(key) || SearchEvaluator.IndexedFieldOf(key) is not { } field)
+            if (SearchEvaluator.IndexedFieldOf(key) is not { } field)
             {
                 continue;
             }
-            var value = key is TextKey text ? text.Value : ((HeaderKey)key).Value;
-            if (await store.SearchIndexAsync(folderId, field, value).ConfigureAwait(false) is { } matches)
+            if (!byValue.TryGetValue(key, out var matches))
+            {
+                var value = key is TextKey text ? text.Value : ((HeaderKey)key).Value;
+                matches = byValue[key] = await store.SearchIndexAsync(folderId, field, value).ConfigureAwait(false);
+            }
+            if (matches is not null)
             {
                 found[key] = matches;
             }

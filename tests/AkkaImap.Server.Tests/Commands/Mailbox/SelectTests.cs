@@ -34,7 +34,7 @@ public sealed class SelectTests : MailboxTestKit
     [Fact]
     public async Task A_folder_larger_than_one_snapshot_piece_is_selected_whole_and_in_order()
     {
-        // 2,500 messages: the owner sends two SnapshotRows pieces and the rest in FolderSelected.
+        // 2,500 messages, more than a snapshot piece (a session on another node gets them in pieces, ClusterTests A2).
         var inbox = await FolderAsync("INBOX");
         var mail = new AppendRequest(System.Text.Encoding.ASCII.GetBytes(Message));
         await Store.AppendAsync(inbox.Id, [.. Enumerable.Repeat(mail, 1000)]);
