@@ -176,6 +176,12 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             run.UnknownCte |= rendered.UnknownCte;
             run.Expunged |= rendered.Expunged;
             int next = index + rendered.Count;
+            // The next chunk asks the store for about as many messages as this one's budget took
+            // (twice, for a margin): large bodies then cost a handful of metadata reads per chunk,
+            // not 250 (most of which the budget would leave for the chunk after).
+            run.ChunkSize = rendered.Count < chunk.Count
+                ? Math.Clamp(rendered.Count * 2, 2, MaxChunkMessages)
+                : Math.Min(run.ChunkSize * 2, MaxChunkMessages);
             // The next chunk is read and rendered only once this one is (nearly) written.
             return next >= run.Targets.Length ? Next(run, next, context) : CommandOutcome.WhenSent(() => Next(run, next, context));
         });
@@ -203,7 +209,7 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
         public FetchPlan Plan { get; } = plan;
         public FetchTarget[] Targets { get; } = targets;
         public long FolderId { get; } = folderId;
-        public int ChunkSize { get; } = chunkSize;
+        public int ChunkSize { get; set; } = chunkSize;
         public long ChunkBytes { get; } = chunkBytes;
         public bool UnknownCte { get; set; }
         public bool Expunged { get; set; }
