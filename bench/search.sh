@@ -123,7 +123,7 @@ compress = [k for k in akka if k.startswith("protocol: FETCH") and ("bytes recei
 rows += [(k[len("protocol: "):], k, "") for k in compress]
 out = [f"## Issue 15's rows on a {n:,}-message folder (`bench/search.sh`)", "",
        f"Measured {when} on {cores} cores, load average before the run: {before}, at its end: {after}. "
-       "Each figure is a median of three (SEARCH BODY and the FETCH rows: once). A load average well above "
+       "Each figure is a median of three (the FETCH rows and the scans without the index: once). A load average well above "
        "the core count means other work shared the CPU: read the absolute figures against the same-run "
        "references (the plain SELECT of the same folder, Dovecot, the scan without index), not against the targets alone.", "",
        "| row | AkkaImap | Dovecot | AkkaImap / Dovecot | target |", "|---|---:|---:|---:|---|"]
