@@ -226,7 +226,7 @@ makes every figure noisier, the ratio less so).
 ${ROWS}
 **Cost of metrics + traces (every command exported): median ${MEDIAN}% of commands per server
 CPU-second over $ROUNDS rounds (spread ${LOWEST}% to ${HIGHEST}%; all rounds summed ${SUMMED}%); target ≤ 5%: ${VERDICT}.**
-Produced by \`bench/telemetry-cost.sh --rounds $ROUNDS --warmup-rounds $WARMUP_ROUNDS --clients $CLIENTS --seconds $SECONDS_MEASURED --warmup $WARMUP$( [ "$TOGETHER" = one-at-a-time ] && echo " --one-at-a-time")\`.
+Produced by \`bench/telemetry-cost.sh --rounds $ROUNDS --warmup-rounds $WARMUP_ROUNDS --clients $CLIENTS --seconds $SECONDS_MEASURED --warmup $WARMUP$( [ "$TOGETHER" = one-at-a-time ] && echo " --one-at-a-time" || true)\`.
 <!-- telemetry-cost: end -->"
 RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS.md
 mkdir -p "$(dirname "$RESULTS")"; touch "$RESULTS"
