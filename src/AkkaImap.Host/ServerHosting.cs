@@ -103,7 +103,7 @@ internal static class ServerHosting
                 log.LogWarning("No akka-imap.tls.certificate set: using the self-signed certificate {Path}; clients will not trust it", identity.Source);
             }
 
-            store = await StoreAccess.OpenAsync(settings.Storage, ct);
+            store = await StoreAccess.OpenAsync(settings.Storage, ct, serving: true);
             await DropSecretsOfDisabledMechanismsAsync(store, settings.Auth, log, ct);
             if (settings.FullTextIndex)
             {

@@ -11,7 +11,8 @@ namespace AkkaImap.Host;
 /// </summary>
 internal static class StoreAccess
 {
-    public static async Task<IStore> OpenAsync(StorageSettings storage, CancellationToken ct)
+    /// <param name="serving">For <c>serve</c>: the store checks owner leases on every write (<see cref="StoreOptions.OwnerLeases"/>).</param>
+    public static async Task<IStore> OpenAsync(StorageSettings storage, CancellationToken ct, bool serving = false)
     {
         // The data folder holds the self-signed certificate and the serve lock with either store.
         DataFolder.Prepare(storage.Path);
@@ -19,6 +20,7 @@ internal static class StoreAccess
         {
             Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
             PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters, FullTextIndex = storage.FullTextIndex,
+            OwnerLeases = serving,
         };
         try
         {

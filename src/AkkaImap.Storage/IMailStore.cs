@@ -11,6 +11,18 @@ namespace AkkaImap.Storage;
 /// </summary>
 public interface IMailStore
 {
+    // ---- ownership ----
+
+    /// <summary>
+    /// Makes this process the holder of <paramref name="owner"/>'s lease, taking it from whichever
+    /// process held it: an owner entity calls it once, before it reads or writes the mailbox. With
+    /// <see cref="StoreOptions.OwnerLeases"/> (PostgreSQL, several nodes) every later write to the
+    /// mailbox by a previous holder is refused with <see cref="StoreError.Superseded"/>, and a write
+    /// the previous holder committed first is visible to whatever this holder reads after. Without
+    /// it (SQLite, one process) it does nothing.
+    /// </summary>
+    Task TakeOwnershipAsync(MailboxOwner owner, CancellationToken ct = default);
+
     // ---- folders ----
 
     /// <summary>All folders of an owner (including \Noselect placeholders), by name.</summary>

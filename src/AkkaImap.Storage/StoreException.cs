@@ -18,6 +18,12 @@ public enum StoreError
     StorageFull,
     /// <summary>The change would take the mailbox over its storage or message quota (RFC 9208); nothing was written.</summary>
     OverQuota,
+    /// <summary>
+    /// Another process took the mailbox's owner lease (<see cref="IMailStore.TakeOwnershipAsync"/>):
+    /// the mailbox is served elsewhere now, and nothing was written. The writer's cached view of
+    /// the mailbox is out of date.
+    /// </summary>
+    Superseded,
 }
 
 /// <summary>

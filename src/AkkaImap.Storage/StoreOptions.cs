@@ -49,4 +49,14 @@ public sealed record StoreOptions
     /// body as pending, to be indexed by <see cref="IMailStore.IndexPendingAsync"/> once it is on.
     /// </summary>
     public bool FullTextIndex { get; init; } = true;
+
+    /// <summary>
+    /// PostgreSQL only, on for a serving node: this process is one holder of owner leases
+    /// (<see cref="IMailStore.TakeOwnershipAsync"/>). Every folder and message write checks, inside
+    /// its transaction, that this process still holds the lease of the mailbox it writes, so an owner
+    /// left behind on a node the cluster has given up (cut off, paused) cannot change a mailbox
+    /// whose owner now runs elsewhere (<see cref="StoreError.Superseded"/>). Off (the command line
+    /// tools): writes are not checked.
+    /// </summary>
+    public bool OwnerLeases { get; init; }
 }

@@ -65,10 +65,10 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(8, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(9, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((8, 8), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((9, 9), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 8), (refused.Found, refused.Known));
+        Assert.Equal((99, 9), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 
@@ -155,6 +155,62 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         Assert.Equal(modSeqs.Count, modSeqs.Distinct().Count());
         var status = await Store.GetStatusAsync(inbox.Id);
         Assert.Equal((2 * each, (uint)(2 * each + 1), modSeqs.Max()), (status!.Messages, status.UidNext, status.HighestModSeq));
+    }
+
+    [Fact]
+    public async Task An_owner_left_behind_writes_nothing_once_another_node_took_its_mailbox()
+    {
+        // Two serving nodes: the first owned the account, was cut off, and the cluster started its
+        // owner on the second, which took the lease. The first's writes are refused, every kind.
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await using var before = await PostgresStore.OpenAsync(await ConnectionStringAsync(), new StoreOptions { OwnerLeases = true });
+        await using var after = await PostgresStore.OpenAsync(await ConnectionStringAsync(), new StoreOptions { OwnerLeases = true });
+        await before.TakeOwnershipAsync(account.Owner);
+        var first = await before.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple("first")))]);
+        await before.CreateFolderAsync(account.Owner, "Kept");
+        var archive = await before.CreateFolderAsync(account.Owner, "Target");
+
+        await after.TakeOwnershipAsync(account.Owner);
+        var second = await after.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple("second")))]);
+
+        uint[] one = [first.Uids[0]];
+        var refused = new (string What, Func<Task> Write)[]
+        {
+            ("APPEND", () => before.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple("late")))])),
+            ("STORE", () => before.StoreFlagsAsync(inbox.Id, one, StoreMode.Add, MessageFlags.Deleted)),
+            ("STORE of a keyword", () => before.StoreFlagsAsync(inbox.Id, one, StoreMode.Add, MessageFlags.None, ["$Late"])),
+            ("EXPUNGE", () => before.ExpungeAsync(inbox.Id)),
+            ("COPY", () => before.CopyAsync(inbox.Id, one, archive.Id)),
+            ("MOVE", () => before.MoveAsync(inbox.Id, one, archive.Id)),
+            ("CREATE", () => before.CreateFolderAsync(account.Owner, "Late")),
+            ("DELETE", () => before.DeleteFolderAsync(account.Owner, "Kept")),
+            ("RENAME", () => before.RenameFolderAsync(account.Owner, "Kept", "Renamed")),
+            ("SUBSCRIBE", () => before.SetSubscribedAsync(account.Owner, "Kept", true)),
+        };
+        foreach (var (what, write) in refused)
+        {
+            var error = await Assert.ThrowsAsync<StoreException>(write);
+            Assert.True(error.Error == StoreError.Superseded, $"{what}: {error.Error} {error.Message}");
+        }
+
+        // Nothing of them happened; the new owner and the command line tools (no lease) write on.
+        var status = await Store.GetStatusAsync(inbox.Id);
+        Assert.Equal((2, second.Uids[0] + 1), (status!.Messages, status.UidNext));
+        Assert.Equal(0, (await Store.GetStatusAsync(archive.Id))!.Messages);
+        var names = (await Store.ListFoldersAsync(account.Owner)).Select(f => f.Name).ToList();
+        Assert.Contains("Kept", names);
+        Assert.DoesNotContain("Late", names);
+        Assert.DoesNotContain("Renamed", names);
+        Assert.DoesNotContain("Kept", await Store.ListSubscriptionsAsync(account.Owner));
+        await after.StoreFlagsAsync(inbox.Id, one, StoreMode.Add, MessageFlags.Seen);
+        await Store.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple("imported")))]);
+
+        // Taking the lease back turns it round.
+        await before.TakeOwnershipAsync(account.Owner);
+        await before.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple("back")))]);
+        Assert.Equal(StoreError.Superseded, (await Assert.ThrowsAsync<StoreException>(() => after.ExpungeAsync(inbox.Id))).Error);
+        Assert.Equal(4, (await Store.GetStatusAsync(inbox.Id))!.Messages);
     }
 
     [Fact]

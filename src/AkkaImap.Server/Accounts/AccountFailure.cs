@@ -53,7 +53,7 @@ public static class AccountFailureCodes
         StoreError.AlreadyExists => AccountFailure.AlreadyExists,
         StoreError.NotEmpty => AccountFailure.HasChildren,
         StoreError.NotAllowed => AccountFailure.Cannot,
-        StoreError.StorageFull => AccountFailure.Unavailable,
+        StoreError.StorageFull or StoreError.Superseded => AccountFailure.Unavailable,
         StoreError.OverQuota => AccountFailure.OverQuota,
         _ => AccountFailure.ServerBug,
     };

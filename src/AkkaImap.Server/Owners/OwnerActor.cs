@@ -45,6 +45,7 @@ public sealed partial class OwnerActor : ReceiveActor
     private readonly OwnerState<IActorRef> _state;
     private readonly int _maxFolders;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _leaseTaken;
 
     public OwnerActor(IStore store, MailboxOwner owner, OwnerOptions options)
     {
@@ -139,7 +140,24 @@ public sealed partial class OwnerActor : ReceiveActor
         IReadOnlyList<FolderEvent> events = [];
         try
         {
+            // Before this owner reads anything: a previous owner left on a node the cluster gave up
+            // can write no more, and what it wrote before is in what this one loads.
+            if (!_leaseTaken)
+            {
+                await _store.TakeOwnershipAsync(_owner);
+                _leaseTaken = true;
+            }
             (reply, events) = await handler(request, requester);
+        }
+        catch (StoreException ex) when (ex.Error == StoreError.Superseded)
+        {
+            // Another node's owner took this mailbox over (this node was cut off or paused and the
+            // cluster moved its owners): what is loaded here is out of date. Stop; every session
+            // hears SubscriptionEnded and subscribes again wherever the owner now runs.
+            _log.Warning("{0} {1}: {2} refused: another node serves this mailbox now; this owner stops", _owner.Kind, _owner.Id, request.Command.GetType().Name);
+            Reply(requester, request, new AccountCommandFailed(AccountFailure.Unavailable, "This mailbox moved to another server; try again"));
+            Context.Stop(Self);
+            return;
         }
         catch (StoreException ex)
         {

@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -170,8 +170,19 @@ internal static class PostgresSchema
             text, text, text, text, text, text, text, boolean);
         """ + "\n" + PgWriteFunctions.Schema;
 
+    // Version 9: owner leases (IMailStore.TakeOwnershipAsync): which process serves each mailbox,
+    // checked by every write of a serving node (akkaimap_check_holder); the write functions again,
+    // now with the check.
+    private const string V9 = """
+        CREATE TABLE IF NOT EXISTS owner_leases(
+            owner_kind integer NOT NULL,
+            owner_id bigint NOT NULL,
+            holder bigint NOT NULL,
+            PRIMARY KEY (owner_kind, owner_id));
+        """ + "\n" + PgWriteFunctions.Schema;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

@@ -32,6 +32,7 @@ public sealed partial class PostgresStore
         var n = FolderNames.Normalize(name) ?? throw BadName(name);
         return Write(owner.Id, async c =>
         {
+            await CheckHolder(c, owner);
             if (await FindFolder(c, owner, n, forUpdate: true) is { } existing)
             {
                 if (!existing.NoSelect) throw new StoreException(StoreError.AlreadyExists, $"folder {n} already exists");
@@ -54,6 +55,7 @@ public sealed partial class PostgresStore
         var n = FolderNames.Normalize(name) ?? throw BadName(name);
         return Write(owner.Id, async c =>
         {
+            await CheckHolder(c, owner);
             var folder = await FindFolder(c, owner, n, forUpdate: true) ?? throw NoFolder(n);
             if (n == FolderNames.Inbox) throw new StoreException(StoreError.NotAllowed, "INBOX cannot be deleted");
             var hasChildren = await c.ScalarAsync<bool>(
@@ -81,6 +83,7 @@ public sealed partial class PostgresStore
         var to = FolderNames.Normalize(newName) ?? throw BadName(newName);
         return Write(owner.Id, async c =>
         {
+            await CheckHolder(c, owner);
             var source = await FindFolder(c, owner, from, forUpdate: true) ?? throw NoFolder(from);
             if (await FindFolder(c, owner, to) is not null) throw new StoreException(StoreError.AlreadyExists, $"folder {to} already exists");
             if (from == FolderNames.Inbox)
@@ -109,8 +112,22 @@ public sealed partial class PostgresStore
     public Task SetSubscribedAsync(MailboxOwner owner, string name, bool subscribed, CancellationToken ct = default)
     {
         var n = FolderNames.Normalize(name) ?? throw BadName(name);
-        return Write(owner.Id, c => SetSubscribed(c, owner, n, subscribed), ct);
+        return Write(owner.Id, async c =>
+        {
+            await CheckHolder(c, owner);
+            await SetSubscribed(c, owner, n, subscribed);
+        }, ct);
     }
+
+    public Task TakeOwnershipAsync(MailboxOwner owner, CancellationToken ct = default) =>
+        _holder is not { } holder ? Task.CompletedTask : Write(owner.Id, c => c.ExecAsync("""
+            INSERT INTO owner_leases(owner_kind, owner_id, holder) VALUES (@k, @o, @h)
+            ON CONFLICT (owner_kind, owner_id) DO UPDATE SET holder = excluded.holder
+            """, ("@k", (int)owner.Kind), ("@o", owner.Id), ("@h", holder)), ct);
+
+    /// <summary>Refuses (<see cref="StoreError.Superseded"/>) a folder write of a process that no longer holds the owner's lease.</summary>
+    private Task CheckHolder(NpgsqlConnection c, MailboxOwner owner) => _holder is null ? Task.CompletedTask
+        : c.ExecAsync("SELECT akkaimap_check_holder(@k, @o)", ("@k", (int)owner.Kind), ("@o", owner.Id));
 
     public Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default) =>
         // One row whether or not the folder still exists: a statement of a group commit answers with one.

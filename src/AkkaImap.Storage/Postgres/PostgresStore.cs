@@ -28,10 +28,17 @@ public sealed partial class PostgresStore : IStore, IDisposable
     private readonly ChangeListener _listener;
     private int _disposed;
 
-    private PostgresStore(NpgsqlDataSource source, StoreOptions options)
+    /// <summary>
+    /// This store as a holder of owner leases (<see cref="StoreOptions.OwnerLeases"/>): drawn when
+    /// it opens, so a restarted node is a new holder; null without leases.
+    /// </summary>
+    private readonly long? _holder;
+
+    private PostgresStore(NpgsqlDataSource source, StoreOptions options, long? holder)
     {
         _source = source;
         _options = options;
+        _holder = holder;
         _writers = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new PgWriter(source, options.MaxBatch, options.Fsync))];
         _cpu = new ReaderPool(options.Readers, () => throw new InvalidOperationException("no connection on the PostgreSQL store's CPU threads"), "pg-cpu-");
         _listener = new ChangeListener(source);
@@ -39,6 +46,7 @@ public sealed partial class PostgresStore : IStore, IDisposable
 
     /// <summary>The schema version this build writes (the <c>schema_version</c> table).</summary>
     public const int SchemaVersion = PostgresSchema.Version;
+
 
     /// <summary>Write transactions committed by this instance (each may carry many operations).</summary>
     internal long CommitCount => _writers.Sum(w => w.CommitCount);
@@ -51,14 +59,15 @@ public sealed partial class PostgresStore : IStore, IDisposable
     public static async Task<PostgresStore> OpenAsync(string connectionString, StoreOptions? options = null, CancellationToken ct = default)
     {
         options ??= new StoreOptions();
-        var source = CreateDataSource(connectionString, options);
+        long? holder = options.OwnerLeases ? Random.Shared.NextInt64(1, long.MaxValue) : null;
+        var source = CreateDataSource(connectionString, options, holder);
         try
         {
             await using (var c = await source.OpenConnectionAsync(ct).ConfigureAwait(false))
             {
                 await PostgresSchema.MigrateAsync(c, ct).ConfigureAwait(false);
             }
-            return new PostgresStore(source, options);
+            return new PostgresStore(source, options, holder);
         }
         catch
         {
@@ -70,12 +79,12 @@ public sealed partial class PostgresStore : IStore, IDisposable
     /// <summary>The schema version the database holds (0: none yet) and the one this build knows.</summary>
     public static async Task<(int Found, int Known)> ReadSchemaVersionAsync(string connectionString, CancellationToken ct = default)
     {
-        await using var source = CreateDataSource(connectionString, new StoreOptions());
+        await using var source = CreateDataSource(connectionString, new StoreOptions(), holder: null);
         await using var c = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
         return (await PostgresSchema.ReadVersionAsync(c, ct).ConfigureAwait(false), PostgresSchema.Version);
     }
 
-    private static NpgsqlDataSource CreateDataSource(string connectionString, StoreOptions options)
+    private static NpgsqlDataSource CreateDataSource(string connectionString, StoreOptions options, long? holder)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         // The pool bounds this process's connections (readers, the writer, the listener); a
@@ -91,6 +100,10 @@ public sealed partial class PostgresStore : IStore, IDisposable
         // Npgsql prepares a statement on the server once it has been used a few times.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 128;
         builder.CommandTimeout = Math.Max(builder.CommandTimeout, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        // A serving node's connections name their store, for the owner lease check of every write
+        // (akkaimap_check_holder).
+        if (holder is { } h)
+            builder.Options = $"{builder.Options} -c akkaimap.holder={h}".Trim();
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

@@ -119,6 +119,9 @@ public sealed partial class SqliteStore
         return Write(c => SetSubscribed(c, owner, n, subscribed), ct);
     }
 
+    // One process serves a SQLite store (the serve lock), so there is no one to take a mailbox from.
+    public Task TakeOwnershipAsync(MailboxOwner owner, CancellationToken ct = default) => Task.CompletedTask;
+
     public Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default) =>
         Write(c => c.Exec("UPDATE folders SET first_recent_uid = max(first_recent_uid, @r) WHERE id = @f", ("@r", (long)firstRecentUid), ("@f", folderId)), ct);
 
