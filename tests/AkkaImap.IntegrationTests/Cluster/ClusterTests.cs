@@ -239,6 +239,183 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         await ClusterChecks.CheckAsync(ledger, workers, Round, staying[0], output);
     }
 
+    [Fact]
+    public async Task F_a_node_paused_until_its_accounts_moved_writes_nothing_the_survivors_do_not_show()
+    {
+        // E left a node stopped: three nodes again, so the paused one is the minority.
+        foreach (var node in Nodes.Where(n => !n.IsRunning))
+        {
+            await node.StartAsync();
+        }
+        var paused = await ClusterChecks.BusiestNodeAsync(Nodes, output);
+        var survivors = Nodes.Where(n => n != paused).ToArray();
+        output.WriteLine($"pausing node {paused.Index}");
+
+        // A client of every account on the node to be paused, INBOX selected.
+        var clients = new List<RawClient>();
+        var watchers = new List<ImapClient>();
+        try
+        {
+            foreach (var login in ClusterFixture.Loaded)
+            {
+                clients.Add(await RawClient.SelectInboxAsync(paused, login));
+            }
+
+            // The node stops (a long pause: a stuck VM, SIGSTOP) and the cluster gives it up: every
+            // account serves again from the survivors, whose owners took the accounts over.
+            // Each survivor's client keeps INBOX selected, so its owner keeps the folder loaded.
+            await paused.SignalAsync("STOP");
+            watchers.AddRange(await Task.WhenAll(ClusterFixture.Loaded.Select((login, i) => AppendUntilServedAsync(survivors[i % 2], login, $"paused-moved-{login}"))));
+
+            // Each client sends an APPEND to the paused node; it wakes and reads them at once, before
+            // it hears that the cluster downed it. Its owners are out of date: whatever it says OK
+            // to must be what the survivors show, and what they show must be what the store holds.
+            foreach (var (client, i) in clients.Select((c, i) => (c, i)))
+            {
+                await client.SendAppendAsync($"paused-late-{i}@akkaimap.test");
+            }
+            await paused.SignalAsync("CONT");
+            var outcomes = await Task.WhenAll(clients.Select(c => c.OutcomeAsync()));
+            output.WriteLine("the woken node answered: " + string.Join(" | ", outcomes));
+            await paused.WaitForExitAsync();
+
+            await using var store = new Npgsql.NpgsqlConnection(cluster.Postgres.ConnectionString);
+            await store.OpenAsync();
+            foreach (var (login, i) in ClusterFixture.Loaded.Select((l, i) => (l, i)))
+            {
+                using var reader = await survivors[i % 2].ConnectAsync(login);
+                await reader.Inbox.OpenAsync(FolderAccess.ReadOnly);
+                var shown = (await reader.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope | MessageSummaryItems.UniqueId))
+                    .Select(m => m.Envelope!.MessageId).ToHashSet();
+                await using var count = new Npgsql.NpgsqlCommand("""
+                    SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id JOIN accounts a ON f.owner_kind = 0 AND a.id = f.owner_id
+                    WHERE a.login = @l AND f.name = 'INBOX'
+                    """, store);
+                count.Parameters.AddWithValue("l", login);
+                var stored = (long)(await count.ExecuteScalarAsync())!;
+                Assert.Equal(stored, (long)reader.Inbox.Count);
+                await watchers[i].NoOpAsync();
+                Assert.Equal(stored, (long)watchers[i].Inbox.Count);
+                Assert.Contains($"paused-moved-{login}", shown);
+                if (outcomes[i].StartsWith("p OK", StringComparison.Ordinal))
+                {
+                    Assert.Contains($"paused-late-{i}@akkaimap.test", shown);
+                }
+            }
+        }
+        finally
+        {
+            if (paused.IsRunning)
+            {
+                await paused.SignalAsync("CONT");
+            }
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+            foreach (var watcher in watchers)
+            {
+                watcher.Dispose();
+            }
+        }
+
+        await paused.StartAsync();
+    }
+
+    /// <summary>
+    /// APPENDs through <paramref name="node"/> until one is acknowledged (each try on a new
+    /// connection, given 3 s), within the bound; returns that client with INBOX selected.
+    /// </summary>
+    private static async Task<ImapClient> AppendUntilServedAsync(ServerFixture node, string login, string messageId)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var client = await node.ConnectAsync(login);
+            try
+            {
+                client.Timeout = 3000;
+                var mime = MailKitMailDayTests.PlainMessage("moved", "Served by a survivor.");
+                mime.MessageId = messageId;
+                await client.Inbox.AppendAsync(mime);
+                await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+                client.Timeout = (int)Bound.TotalMilliseconds;
+                return client;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                client.Dispose();
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>A client speaking IMAP by hand, so that it can send while the server is stopped.</summary>
+    private sealed class RawClient : IDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly StreamReader _reader;
+        private readonly Stream _stream;
+
+        private RawClient(TcpClient tcp)
+        {
+            _tcp = tcp;
+            _stream = tcp.GetStream();
+            _reader = new StreamReader(_stream, Encoding.ASCII);
+        }
+
+        public static async Task<RawClient> SelectInboxAsync(ServerFixture node, string login)
+        {
+            var tcp = new TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", node.Port);
+            var client = new RawClient(tcp);
+            await client.UntilAsync(l => l.StartsWith("* OK", StringComparison.Ordinal));
+            await client.SendAsync($"a LOGIN \"{login}\" \"{ClusterFixture.Users[login]}\"\r\n");
+            Assert.StartsWith("a OK", await client.UntilAsync(l => l.StartsWith("a ", StringComparison.Ordinal)));
+            await client.SendAsync("b SELECT INBOX\r\n");
+            Assert.StartsWith("b OK", await client.UntilAsync(l => l.StartsWith("b ", StringComparison.Ordinal)));
+            return client;
+        }
+
+        /// <summary>An APPEND with a non-synchronizing literal (LITERAL+): all of it goes out without waiting for the server.</summary>
+        public Task SendAppendAsync(string messageId)
+        {
+            var message = $"Message-Id: <{messageId}>\r\nSubject: written to a paused node\r\n\r\nHello.\r\n";
+            return SendAsync($"p APPEND INBOX {{{Encoding.ASCII.GetByteCount(message)}+}}\r\n{message}\r\n");
+        }
+
+        /// <summary>The APPEND's tagged answer, or the BYE or end of the connection that came first.</summary>
+        public async Task<string> OutcomeAsync()
+        {
+            try
+            {
+                return await UntilAsync(l => l.StartsWith("p ", StringComparison.Ordinal) || l.StartsWith("* BYE", StringComparison.Ordinal));
+            }
+            catch (IOException e)
+            {
+                return "closed: " + e.Message;
+            }
+        }
+
+        private async Task SendAsync(string text)
+        {
+            var bytes = Encoding.ASCII.GetBytes(text);
+            await _stream.WriteAsync(bytes);
+        }
+
+        private async Task<string> UntilAsync(Func<string, bool> match)
+        {
+            using var timeout = new CancellationTokenSource(Bound);
+            while (true)
+            {
+                var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new IOException("closed");
+                if (match(line)) return line;
+            }
+        }
+
+        public void Dispose() => _tcp.Dispose();
+    }
+
     /// <summary>A raw client on <paramref name="node"/> idling in INBOX; completes with the untagged BYE line it gets.</summary>
     private static async Task<string> AwaitByeAsync(ServerFixture node, string login, TaskCompletionSource idling)
     {
