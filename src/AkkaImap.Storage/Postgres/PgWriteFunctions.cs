@@ -20,23 +20,32 @@ namespace AkkaImap.Storage.Postgres;
 internal static class PgWriteFunctions
 {
     /// <summary>
-    /// Version 8 of the schema (PostgresSchema.V8 runs it, and V9 again for the owner lease check): a separate constant, so that a merge renumbers it
-    /// without touching its text. CREATE OR REPLACE: a later version may redefine a function by running its own
+    /// Version 8 of the schema (PostgresSchema.V8 runs it, and V9 again for the owner lease check):
+    /// a separate constant, so that a merge renumbers it without touching its text. CREATE OR REPLACE: a later version may redefine a function by running its own
     /// text, as long as its arguments stay the same (more or other arguments make a second function: drop the old one first).
     /// </summary>
     public const string Schema = """
         -- The owner lease (schema version 9): a serving node's connections say which process they
-        -- belong to (the akkaimap.holder setting; PostgresStore.OwnerLeases). A write by a process
-        -- that no longer holds the lease of the mailbox it writes is refused. FOR SHARE: the lease
-        -- cannot be taken while this transaction runs, and a lease taken before it is seen here
-        -- (under READ COMMITTED the locked row is read again as committed). Without the setting
-        -- (the command line tools) nothing is checked.
-        CREATE OR REPLACE FUNCTION akkaimap_check_holder(p_kind integer, p_owner bigint) RETURNS void LANGUAGE plpgsql AS $$
+        -- belong to (the akkaimap.holder setting; PostgresStore.OwnerLeases), and a write by a
+        -- process that no longer holds the lease of the mailbox it writes is refused. Called with
+        -- the written folder's row locked (FOR UPDATE), a plain read is enough: taking the lease
+        -- locks every folder row of the mailbox in the same transaction (PostgresStore.
+        -- TakeOwnershipAsync), so a write that locked its folder first commits before the lease
+        -- changes hands, and one that locks it after reads the new holder (each statement of a
+        -- function sees what was committed before it began). p_lock: the caller holds no folder
+        -- row of this mailbox (a folder created, deleted, renamed or subscribed to), so the lease
+        -- row itself is locked FOR SHARE. Without the setting (the command line tools) nothing is
+        -- checked.
+        CREATE OR REPLACE FUNCTION akkaimap_check_holder(p_kind integer, p_owner bigint, p_lock boolean) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
             me bigint := NULLIF(current_setting('akkaimap.holder', true), '')::bigint;
         BEGIN
             IF me IS NULL THEN RETURN; END IF;
-            PERFORM 1 FROM owner_leases WHERE owner_kind = p_kind AND owner_id = p_owner AND holder = me FOR SHARE;
+            IF p_lock THEN
+                PERFORM 1 FROM owner_leases WHERE owner_kind = p_kind AND owner_id = p_owner AND holder = me FOR SHARE;
+            ELSE
+                PERFORM 1 FROM owner_leases WHERE owner_kind = p_kind AND owner_id = p_owner AND holder = me;
+            END IF;
             IF NOT FOUND THEN
                 RAISE EXCEPTION 'This mailbox is served by another node now; nothing was written' USING ERRCODE = 'AK409';
             END IF;
@@ -49,7 +58,7 @@ internal static class PgWriteFunctions
             SELECT * INTO f FROM folders WHERE id = p_folder FOR UPDATE;
             IF NOT FOUND THEN RAISE EXCEPTION 'folder #% does not exist', p_folder USING ERRCODE = 'AK404'; END IF;
             IF f.noselect THEN RAISE EXCEPTION '% is not selectable', f.name USING ERRCODE = 'AK405'; END IF;
-            PERFORM akkaimap_check_holder(f.owner_kind, f.owner_id);
+            PERFORM akkaimap_check_holder(f.owner_kind, f.owner_id, false);
             RETURN f;
         END $$;
 

@@ -119,15 +119,19 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
+    // The lease changes hands with every folder row of the mailbox locked: a message write in
+    // progress (it holds its folder's row) commits first, and the ones after it see the new holder
+    // (akkaimap_check_holder).
     public Task TakeOwnershipAsync(MailboxOwner owner, CancellationToken ct = default) =>
         _holder is not { } holder ? Task.CompletedTask : Write(owner.Id, c => c.ExecAsync("""
             INSERT INTO owner_leases(owner_kind, owner_id, holder) VALUES (@k, @o, @h)
-            ON CONFLICT (owner_kind, owner_id) DO UPDATE SET holder = excluded.holder
+            ON CONFLICT (owner_kind, owner_id) DO UPDATE SET holder = excluded.holder;
+            SELECT count(*) FROM (SELECT 1 FROM folders WHERE owner_kind = @k AND owner_id = @o ORDER BY id FOR UPDATE) AS locked;
             """, ("@k", (int)owner.Kind), ("@o", owner.Id), ("@h", holder)), ct);
 
-    /// <summary>Refuses (<see cref="StoreError.Superseded"/>) a folder write of a process that no longer holds the owner's lease.</summary>
+    /// <summary>Refuses (<see cref="StoreError.Superseded"/>) a folder change of a process that no longer holds the owner's lease.</summary>
     private Task CheckHolder(NpgsqlConnection c, MailboxOwner owner) => _holder is null ? Task.CompletedTask
-        : c.ExecAsync("SELECT akkaimap_check_holder(@k, @o)", ("@k", (int)owner.Kind), ("@o", owner.Id));
+        : c.ExecAsync("SELECT akkaimap_check_holder(@k, @o, true)", ("@k", (int)owner.Kind), ("@o", owner.Id));
 
     public Task SetFirstRecentUidAsync(long folderId, uint firstRecentUid, CancellationToken ct = default) =>
         // One row whether or not the folder still exists: a statement of a group commit answers with one.

@@ -243,7 +243,7 @@ public sealed partial class PostgresStore
         var folder = await FindFolder(c, folderId, forUpdate: true) ?? throw NoFolder($"#{folderId}");
         if (folder.NoSelect) throw new StoreException(StoreError.NoSelect, $"{folder.Name} is not selectable");
         // The owner lease, as akkaimap_selectable checks it for the writes made in the database.
-        await c.ExecAsync("SELECT akkaimap_check_holder(owner_kind, owner_id) FROM folders WHERE id = @f", ("@f", folderId));
+        await c.ExecAsync("SELECT akkaimap_check_holder(owner_kind, owner_id, false) FROM folders WHERE id = @f", ("@f", folderId));
         return folder;
     }
 

@@ -47,7 +47,6 @@ public sealed partial class PostgresStore : IStore, IDisposable
     /// <summary>The schema version this build writes (the <c>schema_version</c> table).</summary>
     public const int SchemaVersion = PostgresSchema.Version;
 
-
     /// <summary>Write transactions committed by this instance (each may carry many operations).</summary>
     internal long CommitCount => _writers.Sum(w => w.CommitCount);
 
