@@ -4,23 +4,24 @@
 # the three), then the time from a `kill -9` of one node to the first successful APPEND on every
 # account through a survivor (bench/failover_probe.py).
 #   bench/cluster.sh [--seconds N] [--clients N] [--failover 'PAUSE:STABLE[:MARGIN] ...'] [--failover-only] [--no-build] [--keep]
-# (MARGIN: akka.cluster.down-removal-margin, off when left out: then the Split Brain Resolver's
-# stable-after is also the margin before the coordinator hands a removed node's shards on)
+# ("defaults": the shipped values of reference.conf; a value left out is reference.conf's)
 # (--failover-only skips the load runs; --no-build reuses bench/.build as it is)
 # Prints the figures and a table (also written to bench/RESULTS-cluster.md, or to
 # $BENCH_RESULTS/RESULTS-cluster.md). Server CPU counts every AkkaImap node and, on PostgreSQL,
 # the database's processes. The load runs with the tests' shortened failure detection
 # (acceptable-heartbeat-pause = 4s, split-brain-resolver.stable-after = 3s); failover is measured
-# on a fresh three-node cluster for each PAUSE:STABLE given (default "4s:3s 3s:7s": the tests'
-# timings, and Akka's own heartbeat pause with a stable-after fit for a small cluster on one
-# network; the shipped defaults are 3s:20s). PostgreSQL is a private instance (bench/lib-pg.sh).
-# Mail comes from bench/gen_mbox.py (or GEN_MBOX=path).
+# on a fresh three-node cluster for each PAUSE:STABLE given (default "defaults 4s:3s": the shipped
+# values, 3s:2s with a 250ms margin, and the tests' timings). PostgreSQL is a private instance
+# (bench/lib-pg.sh).
+# Mail comes from bench/gen_mbox.py (or GEN_MBOX=path). NODE_LOG_LEVEL=debug puts Akka's cluster
+# and sharding lines in the nodes' logs, as JSON with millisecond timestamps (with --keep, to read the
+# failover's timeline in them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 SECONDS_MEASURED=15
 CLIENTS=30
 KEEP=0
-FAILOVER_TIMINGS="4s:3s 3s:7s"
+FAILOVER_TIMINGS="defaults 4s:3s"
 BUILD=1
 LOAD=1
 while [ $# -gt 0 ]; do
@@ -56,6 +57,9 @@ trap cleanup EXIT
 bench_build "$BUILD"
 pg_start
 
+NODE_LOGGING=
+if [ -n "${NODE_LOG_LEVEL:-}" ]; then NODE_LOGGING="logging { level = $NODE_LOG_LEVEL, format = json }"; fi
+
 # start_nodes NAME COUNT STORAGE-HOCON: COUNT nodes (a cluster when more than one); sets PORTS[], NODE_PIDS[]
 start_nodes() {
   local name=$1 count=$2 storage=$3 i seeds="" conf
@@ -66,18 +70,19 @@ start_nodes() {
   fi
   for i in $(seq 0 $((count - 1))); do
     conf="$WORK/$name-$i.conf"
-    akkaimap_conf "${PORTS[$i]}" "$WORK/$name-$i-data" "$storage" >"$conf"
+    akkaimap_conf "${PORTS[$i]}" "$WORK/$name-$i-data" "$storage" "$NODE_LOGGING" >"$conf"
     if [ "$count" -gt 1 ]; then
       cat >>"$conf" <<EOF
 akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = ${REMOTING[$i]} }
 akka.cluster {
   seed-nodes = [$seeds]
   seed-node-timeout = 2s
-  failure-detector.acceptable-heartbeat-pause = ${PAUSE}
-  split-brain-resolver.stable-after = ${STABLE}
-  down-removal-margin = ${MARGIN:-off}
 }
 EOF
+      # The failure detection the run asks for; without it, the shipped defaults (reference.conf).
+      if [ -n "$PAUSE" ]; then echo "akka.cluster.failure-detector.acceptable-heartbeat-pause = $PAUSE" >>"$conf"; fi
+      if [ -n "$STABLE" ]; then echo "akka.cluster.split-brain-resolver.stable-after = $STABLE" >>"$conf"; fi
+      if [ -n "$MARGIN" ]; then echo "akka.cluster.down-removal-margin = $MARGIN" >>"$conf"; fi
     fi
   done
   akkaimap_users "$WORK/$name-0.conf" 0 "$CLIENTS" "$PASSWORD"
@@ -150,13 +155,13 @@ stop_nodes
 : >"$WORK/failover.txt"
 n=0
 for TIMINGS in $FAILOVER_TIMINGS; do
-  IFS=: read -r PAUSE STABLE MARGIN <<<"$TIMINGS"
+  if [ "$TIMINGS" = defaults ]; then PAUSE=; STABLE=; MARGIN=; else IFS=: read -r PAUSE STABLE MARGIN <<<"$TIMINGS"; fi
   n=$((n + 1))
   psql_do "CREATE DATABASE failover$n"
   start_nodes "failover$n" 3 "$(pg_storage "failover$n")"
-  log "failover$n (acceptable-heartbeat-pause $PAUSE, stable-after $STABLE, down-removal-margin ${MARGIN:-off}): kill -9 of node 2 while $CLIENTS accounts APPEND through node 0"
+  log "failover$n (acceptable-heartbeat-pause ${PAUSE:-default}, stable-after ${STABLE:-default}, down-removal-margin ${MARGIN:-default}): kill -9 of node 2 while $CLIENTS accounts APPEND through node 0"
   {
-    echo "acceptable-heartbeat-pause $PAUSE, split-brain-resolver.stable-after $STABLE, down-removal-margin ${MARGIN:-off}:"
+    echo "acceptable-heartbeat-pause ${PAUSE:-default}, split-brain-resolver.stable-after ${STABLE:-default}, down-removal-margin ${MARGIN:-default}:"
     # shellcheck disable=SC2046
     python3 "$HERE/failover_probe.py" "${PORTS[0]}" "$PASSWORD" $(seq -f 'user%g@example.com' 1 "$CLIENTS") \
       --kill "${NODE_PIDS[2]}" --before 5 --bound 90
@@ -196,7 +201,7 @@ row() { # LABEL METRIC sum|worst
   echo
   for n in sqlite pg1 pg3; do echo "- $n: $(tr '\n' ' ' <"$WORK/$n-cpu.txt")"; done
   echo
-  echo "Failover (a fresh 3-node cluster per timing, kill -9 of node 2, $CLIENTS accounts APPENDing through node 0, one connection per attempt, 1 s timeout):"
+  echo "Failover (a fresh 3-node cluster per timing, kill -9 of node 2, $CLIENTS accounts APPENDing through node 0, one connection per attempt, 0.5 s timeout):"
   echo
   echo '```'
   cat "$WORK/failover.txt"

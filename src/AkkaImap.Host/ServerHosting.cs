@@ -252,7 +252,7 @@ internal static class ServerHosting
                 .AddHocon(ShutdownHocon(config, settings.Shutdown), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString(ClusterDefaults), HoconAddMode.Append)
-                .AddHocon(ConfigurationFactory.ParseString(IsClusterOfOne(config) ? OneNodeTimings : string.Empty), HoconAddMode.Append)
+                .AddHocon(ConfigurationFactory.ParseString(IsClusterOfOne(config) ? OneNodeTimings : string.Empty), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString($"akka.loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}\nakka.stdout-loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}"), HoconAddMode.Append)
                 .WithCustomSerializer(OwnerMessageSerializer.Name, [typeof(IOwnerMessage)], system => new OwnerMessageSerializer(system))
                 .WithShardRegion<OwnerRegion>(
@@ -307,27 +307,35 @@ internal static class ServerHosting
     /// periodic ticks for those (gossip, both failure detectors' heartbeats and reapers every 1 s,
     /// the split-brain resolver's tick every 1 s, the coordinator's rebalance every 10 s) only
     /// woke an idle server (issue 17). Here they tick every 10 s (rebalance every 60 s) and there
-    /// is no downing provider. Leader actions stay at 1 s: they move this node to Up at start and to
-    /// Removed on shutdown. A configuration that names seed nodes or a remoting host or port (a real
-    /// cluster) keeps Akka's defaults, or its own keys, which win over these anyway.
+    /// is no downing provider. Leader actions stay at Akka's 1 s (they move this node to Up at start
+    /// and to Removed on shutdown) and so does the shard region's retry, 2 s: reference.conf's
+    /// 250 ms for both are for failover, which one node never has. These win over reference.conf's
+    /// cluster timings and the file's own (none of which means anything to a cluster of one); a
+    /// configuration with seed nodes, discovery or a fixed remoting port (a real cluster) gets
+    /// reference.conf's and its own.
     /// </summary>
     private const string OneNodeTimings = """
         akka.cluster.gossip-interval = 10s
         akka.cluster.unreachable-nodes-reaper-interval = 10s
+        akka.cluster.leader-actions-interval = 1s
         akka.cluster.failure-detector.heartbeat-interval = 10s
         akka.cluster.failure-detector.acceptable-heartbeat-pause = 30s
         akka.cluster.downing-provider-class = ""
         akka.cluster.sharding.rebalance-interval = 60s
+        akka.cluster.sharding.retry-interval = 2s
         akka.remote.watch-failure-detector.heartbeat-interval = 10s
         akka.remote.watch-failure-detector.unreachable-nodes-reaper-interval = 10s
         akka.remote.watch-failure-detector.acceptable-heartbeat-pause = 30s
         """;
 
-    /// <summary>True for the embedded default: no seed nodes, no discovery, and neither remoting host nor port set in the file.</summary>
+    /// <summary>
+    /// True for the embedded default: no seed nodes, no discovery, and remoting on a port the system
+    /// picks (reference.conf's 0), which no other node can know to join. (reference.conf itself sets
+    /// the remoting host and port, so whether the keys exist says nothing.)
+    /// </summary>
     internal static bool IsClusterOfOne(Config config) =>
         ClusterMode.Of(config) == Membership.OneNode
-        && !config.HasPath("akka.remote.dot-netty.tcp.hostname")
-        && !config.HasPath("akka.remote.dot-netty.tcp.port");
+        && config.GetInt("akka.remote.dot-netty.tcp.port", 0) == 0;
 
     /// <summary>The key of the owner shard region in Akka.Hosting's registry.</summary>
     private sealed class OwnerRegion;

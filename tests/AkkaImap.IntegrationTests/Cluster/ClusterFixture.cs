@@ -48,7 +48,6 @@ public sealed class ClusterNode(int index, PostgresForServer postgres, IReadOnly
           failure-detector.acceptable-heartbeat-pause = 4s
           split-brain-resolver.stable-after = 3s
         }
-        akka.cluster.sharding.retry-interval = 500ms
         """;
 
     /// <summary>This node's /metrics.</summary>
