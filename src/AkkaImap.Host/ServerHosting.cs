@@ -305,9 +305,10 @@ internal static class ServerHosting
     /// The embedded default cluster of one (no seed nodes, remoting on loopback at a port the system
     /// picks, so no other node can ever join) has nobody to gossip with, heartbeat or down: Akka's
     /// periodic ticks for those (gossip, both failure detectors' heartbeats and reapers every 1 s,
-    /// the split-brain resolver's tick every 1 s, the coordinator's rebalance every 10 s) only
-    /// woke an idle server (issue 17). Here they tick every 10 s (rebalance every 60 s) and there
-    /// is no downing provider. Leader actions stay at Akka's 1 s (they move this node to Up at start
+    /// the split-brain resolver's tick every 1 s, the coordinator's rebalance every 10 s, and the
+    /// sharding state's replicator: deltas every 400 ms, subscribers every 500 ms, gossip and clock
+    /// every 2 s) only woke an idle server (issue 17). Here they tick every 10 s (rebalance every
+    /// 60 s, the replicator's deltas every 2 s) and there is no downing provider. Leader actions stay at Akka's 1 s (they move this node to Up at start
     /// and to Removed on shutdown) and so does the shard region's retry, 2 s: reference.conf's
     /// 250 ms for both are for failover, which one node never has. These win over reference.conf's
     /// cluster timings and the file's own (none of which means anything to a cluster of one); a
@@ -323,6 +324,8 @@ internal static class ServerHosting
         akka.cluster.downing-provider-class = ""
         akka.cluster.sharding.rebalance-interval = 60s
         akka.cluster.sharding.retry-interval = 2s
+        akka.cluster.sharding.distributed-data.gossip-interval = 10s
+        akka.cluster.sharding.distributed-data.notify-subscribers-interval = 10s
         akka.remote.watch-failure-detector.heartbeat-interval = 10s
         akka.remote.watch-failure-detector.unreachable-nodes-reaper-interval = 10s
         akka.remote.watch-failure-detector.acceptable-heartbeat-pause = 30s
