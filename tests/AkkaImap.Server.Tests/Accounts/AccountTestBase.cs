@@ -15,7 +15,9 @@ namespace AkkaImap.Server.Tests.Accounts;
 public abstract class AccountTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
     protected AccountTestBase()
-        : base(Owners.LocalOwners.Hocon + "akka.loglevel = WARNING")
+        // A reply waited for (ExpectMsg) may take longer than Akka's 3 s on a loaded 2-core machine:
+        // the owner's first command runs cold (JIT, the store's first statements).
+        : base(Owners.LocalOwners.Hocon + "akka.loglevel = WARNING\nakka.test.single-expect-default = 10s")
     {
     }
 
