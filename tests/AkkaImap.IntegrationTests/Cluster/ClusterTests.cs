@@ -247,6 +247,7 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         {
             await node.StartAsync();
         }
+        await ClusterChecks.AllUpAsync(Nodes);
         var paused = await ClusterChecks.BusiestNodeAsync(Nodes, output);
         var survivors = Nodes.Where(n => n != paused).ToArray();
         output.WriteLine($"pausing node {paused.Index}");
