@@ -46,25 +46,6 @@ internal static class ClusterChecks
     public static Task<Dictionary<string, FolderState>> ScanAsync(ServerFixture node, string login, string round) =>
         FolderState.ScanAsync(node, login, Folders, id => id.StartsWith($"cluster-{round}-", StringComparison.Ordinal));
 
-    /// <summary>
-    /// Waits (bounded) until every node counts all of <paramref name="nodes"/> as Up members
-    /// (<c>akkaimap_cluster_members</c>): a node just restarted joins after it listens, and a
-    /// Split Brain Resolver deciding before that counts only the others.
-    /// </summary>
-    public static async Task AllUpAsync(IReadOnlyList<ClusterNode> nodes)
-    {
-        var clock = Stopwatch.StartNew();
-        foreach (var node in nodes)
-        {
-            double up;
-            while ((up = (await node.ScrapeAsync()).Sum("akkaimap_cluster_members", ("status", "up"))) != nodes.Count)
-            {
-                Assert.True(clock.Elapsed < Bound, $"node {node.Index} counts {up} members Up, not {nodes.Count}");
-                await Task.Delay(100);
-            }
-        }
-    }
-
     /// <summary>The node hosting the most owner entities (at least one), after every account was opened through the first.</summary>
     public static async Task<ClusterNode> BusiestNodeAsync(IReadOnlyList<ClusterNode> nodes, ITestOutputHelper output)
     {

@@ -66,9 +66,6 @@ public class ServerFixture : IAsyncLifetime
         ? process.Id
         : throw new InvalidOperationException("akkaimap serve is not running");
 
-    /// <summary>Whether <c>akkaimap serve</c> was started and has not exited.</summary>
-    public bool IsRunning => _process is { HasExited: false };
-
     /// <summary>What the server printed so far (for assertion messages).</summary>
     public string Output
     {
