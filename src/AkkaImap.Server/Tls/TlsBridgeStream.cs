@@ -4,10 +4,10 @@ using System.IO.Pipelines;
 namespace AkkaImap.Server.Tls;
 
 /// <summary>
-/// The byte stream an <see cref="System.Net.Security.SslStream"/> runs over when the socket belongs
-/// to Akka.IO: ciphertext received by the connection actor is fed into a pipe that
+/// The byte stream an <see cref="System.Net.Security.SslStream"/> runs over, the socket belonging
+/// to the connection actor: ciphertext received by the actor is fed into a pipe that
 /// <see cref="ReadAsync(Memory{byte}, CancellationToken)"/> drains, and ciphertext SslStream writes
-/// goes to a delegate that turns it into <c>Tcp.Write</c>s (FACTS.md, TLS over Akka.IO).
+/// goes to a delegate that queues it on the actor's write window (FACTS.md, TLS over Akka.IO).
 /// Feed/Complete are called by the owning actor only; reads and writes come from SslStream, which
 /// never runs two reads or two writes at once.
 /// </summary>

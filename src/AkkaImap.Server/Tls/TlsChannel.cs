@@ -2,12 +2,11 @@ using System.Buffers;
 using System.Net.Security;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
 
 namespace AkkaImap.Server.Tls;
 
-/// <summary>The TLS channel needs its owner to write ciphertext; <see cref="Accepted"/> completes once it is handed to Akka.IO.</summary>
-internal sealed record TlsCipherWrite(ByteString Data, TaskCompletionSource Accepted) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
+/// <summary>The TLS channel needs its owner to write ciphertext; <see cref="Accepted"/> completes once it is handed to the socket.</summary>
+internal sealed record TlsCipherWrite(byte[] Data, TaskCompletionSource Accepted) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
 /// <summary>Decrypted bytes from the client.</summary>
 internal sealed record TlsPlaintext(ReadOnlyMemory<byte> Data) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
@@ -16,9 +15,9 @@ internal sealed record TlsPlaintext(ReadOnlyMemory<byte> Data) : IDeadLetterSupp
 internal sealed record TlsReadEnded(string Reason) : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
 /// <summary>
-/// One server-side TLS session over an Akka.IO connection: an <see cref="SslStream"/> over a
+/// One server-side TLS session over a client socket: an <see cref="SslStream"/> over a
 /// <see cref="TlsBridgeStream"/>. The owning actor feeds received ciphertext in, turns
-/// <see cref="TlsCipherWrite"/> into <c>Tcp.Write</c>s, and is the one writer of plaintext
+/// <see cref="TlsCipherWrite"/> into socket writes, and is the one writer of plaintext
 /// (SslStream must never see two writes at once).
 /// </summary>
 internal sealed class TlsChannel : IDisposable
@@ -38,7 +37,7 @@ internal sealed class TlsChannel : IDisposable
     }
 
     /// <summary>Ciphertext received from the socket.</summary>
-    public void Feed(ByteString data) => _bridge.Feed(data.ToReadOnlySpan());
+    public void Feed(ReadOnlySpan<byte> data) => _bridge.Feed(data);
 
     /// <summary>The socket closed: the handshake or read loop sees end of stream.</summary>
     public void EndOfInput() => _bridge.Complete();
@@ -66,7 +65,7 @@ internal sealed class TlsChannel : IDisposable
     {
         // SslStream reuses its buffer once WriteAsync returns: copy (FACTS.md, TLS pitfalls).
         var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _owner.Tell(new TlsCipherWrite(ByteString.FromBytes(ciphertext.ToArray()), accepted), ActorRefs.NoSender);
+        _owner.Tell(new TlsCipherWrite(ciphertext.ToArray(), accepted), ActorRefs.NoSender);
         return new ValueTask(accepted.Task);
     }
 

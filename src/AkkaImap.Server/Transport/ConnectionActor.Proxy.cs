@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
 using AkkaImap.Protocol.Proxy;
 
 namespace AkkaImap.Server.Transport;
@@ -26,17 +25,17 @@ internal sealed partial class ConnectionActor
         Timers.StartSingleTimer(nameof(ProxyHeaderTimedOut), ProxyHeaderTimedOut.Instance, _endpoint.HandshakeTimeout);
     }
 
-    private void OnProxyBytes(ByteString data)
+    private void OnProxyBytes(byte[] data)
     {
         var buffer = _proxyBuffer!;
-        if (_proxyBuffered + data.Count > buffer.Length)
+        if (_proxyBuffered + data.Length > buffer.Length)
         {
-            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, _proxyBuffered + data.Count));
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, _proxyBuffered + data.Length));
             _proxyBuffer = buffer;
         }
 
-        data.CopyTo(buffer, _proxyBuffered, data.Count);
-        _proxyBuffered += data.Count;
+        data.CopyTo(buffer.AsSpan(_proxyBuffered));
+        _proxyBuffered += data.Length;
         var result = ProxyHeader.TryParse(buffer.AsSpan(0, _proxyBuffered));
         switch (result.Status)
         {
@@ -67,7 +66,7 @@ internal sealed partial class ConnectionActor
 
         if (_tls is not null)
         {
-            _tls.Feed(ByteString.FromBytes(rest));
+            _tls.Feed(rest);
         }
         else
         {
@@ -86,7 +85,7 @@ internal sealed partial class ConnectionActor
         _log.Warning("closing the connection from load balancer {Peer} (proxy-protocol.trusted-networks): no PROXY header within {Seconds} s",
             _info.Client, _endpoint.HandshakeTimeout.TotalSeconds);
         _closeReason = "no PROXY header";
-        _tcp.Tell(Tcp.Abort.Instance);
+        _socket.Abort();
     }
 
     private sealed record ProxyHeaderTimedOut : INoSerializationVerificationNeeded

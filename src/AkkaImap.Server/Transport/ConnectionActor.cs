@@ -1,8 +1,8 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
-using Akka.IO;
 using AkkaImap.Server.Configuration;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Server.Tls;
@@ -10,7 +10,7 @@ using AkkaImap.Server.Tls;
 namespace AkkaImap.Server.Transport;
 
 /// <summary>
-/// One client connection: the Akka.IO handler (push mode, Register sent from here), the write
+/// One client connection: the owner of its socket (<see cref="SocketChannel"/>), the write
 /// window, TLS (implicit or STARTTLS), and the parent of the session actor. Two behaviours:
 /// <see cref="OnReceive"/> while the socket is open (a handshake in progress is <c>_tls</c> set but
 /// not ready; closing is a flag, as queued writes still drain) and <see cref="Closed"/> once the
@@ -20,7 +20,10 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 {
     private static readonly ReadOnlyMemory<byte> InternalErrorBye = "* BYE Internal server error\r\n"u8.ToArray();
 
-    private readonly IActorRef _tcp;
+    /// <summary>The most one socket read takes (a buffer of this size is rented only while data is there).</summary>
+    private const int ReadChunk = 16 * 1024;
+
+    private readonly SocketChannel _socket;
     private readonly EndpointSettings _endpoint;
     private readonly SessionPropsFactory _sessions;
     private readonly WriteWindow _window;
@@ -43,36 +46,33 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private long _bytesOut;
     private string? _login;
 
-    public ConnectionActor(IActorRef tcp, Tcp.Connected connected, EndpointSettings endpoint, SessionPropsFactory sessions)
+    public ConnectionActor(Socket socket, EndpointSettings endpoint, SessionPropsFactory sessions)
     {
-        _tcp = tcp;
+        var channel = new SocketChannel(socket, Self, ReadChunk);
+        _socket = channel;
         _endpoint = endpoint;
         _sessions = sessions;
-        _info = endpoint.InfoFor(connected.RemoteAddress, connected.LocalAddress);
+        _info = endpoint.InfoFor(channel.RemoteEndPoint, channel.LocalEndPoint);
         _log = ConnectionLog.For(Context.GetLogger(), _info);
-        var self = Self;
-        _window = new WriteWindow(endpoint.MaxUnackedBytes, (data, bytes) =>
+        _window = new WriteWindow(endpoint.MaxUnackedBytes, write =>
         {
-            ImapMetrics.BytesSent(bytes);
-            tcp.Tell(Tcp.Write.Create(data, new WriteAcked(bytes)), self);
+            ImapMetrics.BytesSent(write.Bytes);
+            channel.Send(write);
         });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef tcp, Tcp.Connected connected, EndpointSettings endpoint, SessionPropsFactory sessions)
+    public static Props Props(Socket socket, EndpointSettings endpoint, SessionPropsFactory sessions)
     {
-        var props = Akka.Actor.Props.Create(() => new ConnectionActor(tcp, connected, endpoint, sessions));
+        var props = Akka.Actor.Props.Create(() => new ConnectionActor(socket, endpoint, sessions));
         return endpoint.Dispatcher is { } dispatcher ? props.WithDispatcher(dispatcher) : props;
     }
 
     protected override void PreStart()
     {
-        // Push mode: Akka.IO starts reading once it has Register, sent by the handler itself, so
-        // the pull-mode race in FACTS.md cannot happen. A client that half-closes still gets the
-        // answers to what it sent (keepOpenOnPeerClosed; see Tcp.PeerClosed below).
-        _tcp.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
-        Context.Watch(_tcp);
+        // A client that half-closes still gets the answers to what it sent (see SocketPeerClosed below).
+        _socket.StartReading();
         if (_endpoint.RequiresProxyHeader(_info.Remote))
         {
             AwaitProxyHeader();
@@ -121,7 +121,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             _tlsReady ? "TLS" : "plain", _login ?? "-");
         if (!_transportClosed)
         {
-            _tcp.Tell(Tcp.Abort.Instance);
+            _socket.Abort();
         }
 
         _window.Fail(new IOException("connection closed"));
@@ -142,20 +142,22 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case Tcp.Received received when AwaitingProxyHeader:
-                ImapMetrics.BytesReceived(received.Data.Count);
-                _bytesIn += received.Data.Count;
-                OnProxyBytes(received.Data);
-                break;
-            case Tcp.Received received when _tls is not null:
-                ImapMetrics.BytesReceived(received.Data.Count);
-                _bytesIn += received.Data.Count;
-                _tls.Feed(received.Data);
-                break;
-            case Tcp.Received received:
-                ImapMetrics.BytesReceived(received.Data.Count);
-                _bytesIn += received.Data.Count;
-                Inbound(received.Data.ToArray());
+            case SocketReceived received:
+                ImapMetrics.BytesReceived(received.Data.Length);
+                _bytesIn += received.Data.Length;
+                if (AwaitingProxyHeader)
+                {
+                    OnProxyBytes(received.Data);
+                }
+                else if (_tls is not null)
+                {
+                    _tls.Feed(received.Data);
+                }
+                else
+                {
+                    Inbound(received.Data);
+                }
+
                 break;
             case SignedIn signedIn:
                 _login = signedIn.Login;
@@ -258,7 +260,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>Bytes of output this connection holds for its client: queued, in flight to Akka.IO, or not yet encrypted.</summary>
+    /// <summary>Bytes of output this connection holds for its client: queued, handed to the socket and not yet sent, or not yet encrypted.</summary>
     private long Unsent => _window.Waiting + _window.Unacked + _plainOutBytes;
 
     /// <summary>The rest of the open-socket behaviour: acks, TLS progress, back-pressure, lifecycle.</summary>
@@ -266,13 +268,13 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case WriteAcked acked:
-                _bytesOut += acked.Bytes;
-                _window.Acknowledge(acked.Bytes);
+            case SocketWritten written:
+                _bytesOut += written.Bytes;
+                _window.Acknowledge(written.Bytes);
                 TryFinishClose();
                 break;
             case TlsCipherWrite cipher:
-                _window.Enqueue(cipher.Data, cipher.Accepted);
+                _window.Enqueue(new OutgoingWrite(cipher.Data), cipher.Accepted);
                 break;
             case TlsWriteDone done:
                 OnTlsWriteDone(done.Rented);
@@ -283,44 +285,31 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case TlsWriteFailed failed:
                 OnTlsWriteDone(failed.Rented);
                 _log.Debug("TLS write failed: {0}", failed.Reason);
-                _tcp.Tell(Tcp.Abort.Instance);
+                _socket.Abort();
                 break;
             case SuspendReading:
-                _tcp.Tell(Tcp.SuspendReading.Instance);
+                _socket.SuspendReading();
                 break;
             case ResumeReading:
-                _tcp.Tell(Tcp.ResumeReading.Instance);
+                _socket.ResumeReading();
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_session):
                 OnSessionStopped();
                 break;
-            case Terminated terminated when terminated.ActorRef.Equals(_tcp):
-                OnTransportClosed("connection lost");
-                break;
-            case Tcp.PeerClosed when _session is not null && _tls is null && !_closing:
+            case SocketPeerClosed when _session is not null && _tls is null && !_closing:
                 // End of input only: the session answers what it has and then asks us to close.
                 _session.Tell(ClientInputEnded.Instance);
                 break;
-            case Tcp.PeerClosed when !_closing:
+            case SocketPeerClosed when !_closing:
                 // Over TLS a client that is done sends close_notify first; without a session there
                 // is nobody to answer. Either way: flush what is queued and close.
                 BeginClose("connection closed by client");
                 break;
-            case Tcp.PeerClosed when _closeSent:
-                // Our Close was still flushing a write when the client's FIN arrived: Akka.IO then
-                // reports PeerClosed (keepOpenOnPeerClosed) and forgets the Close, waiting for a new
-                // one. Without it the connection never ends (until limits.close-timeout aborts it).
-                _tcp.Tell(Tcp.Close.Instance);
+            case SocketPeerClosed:
+                // Closing already: TryFinishClose closes once the output is handed over.
                 break;
-            case Tcp.PeerClosed:
-                // Closing, Close not sent yet: TryFinishClose sends it once the output is handed over.
-                break;
-            case Tcp.ConnectionClosed closed:
-                OnTransportClosed(ReasonOf(closed));
-                break;
-            case Tcp.CommandFailed failed:
-                _log.Debug("{0} failed, aborting", failed.Cmd);
-                _tcp.Tell(Tcp.Abort.Instance);
+            case SocketClosed closed:
+                OnTransportClosed(closed.Reason);
                 break;
             case ProxyHeaderTimedOut:
                 OnProxyHeaderTimedOut();
@@ -328,7 +317,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case CloseTimedOut:
                 _log.Info("the client did not take the rest of its output within {Timeout} (limits.close-timeout): connection aborted",
                     Configuration.SettingValues.FormatDuration(_endpoint.CloseTimeout));
-                _tcp.Tell(Tcp.Abort.Instance);
+                _socket.Abort();
                 break;
             case HandshakeSucceeded:
                 CountHandshake(succeeded: true);
@@ -343,7 +332,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 CountHandshake(succeeded: false);
                 _log.Info("TLS handshake timed out");
                 _closeReason ??= "TLS handshake timed out";
-                _tcp.Tell(Tcp.Abort.Instance);
+                _socket.Abort();
                 break;
             default:
                 Unhandled(message);
@@ -435,7 +424,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
 
-        _window.Enqueue(ByteString.FromBytes(AsSegment(data)));
+        _window.Enqueue(new OutgoingWrite(AsSegment(data)));
     }
 
     private void Write(IReadOnlyList<ReadOnlyMemory<byte>> parts)
@@ -454,11 +443,14 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
 
         var segments = new List<ArraySegment<byte>>(parts.Count);
+        var bytes = 0;
         foreach (var part in parts)
         {
-            if (!part.IsEmpty) segments.Add(AsSegment(part));
+            if (part.IsEmpty) continue;
+            segments.Add(AsSegment(part));
+            bytes += part.Length;
         }
-        if (segments.Count > 0) _window.Enqueue(ByteString.FromBytes(segments));
+        if (segments.Count > 0) _window.Enqueue(new OutgoingWrite(segments, bytes));
     }
 
     private static ArraySegment<byte> AsSegment(ReadOnlyMemory<byte> data) =>
@@ -477,7 +469,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         TryFinishClose();
     }
 
-    /// <summary>Closes once queued plaintext is encrypted (and close_notify sent) and every write is handed to Akka.IO, which flushes them before closing.</summary>
+    /// <summary>Closes once queued plaintext is encrypted (and close_notify sent) and every write is handed to the socket, which sends them before closing.</summary>
     private void TryFinishClose()
     {
         if (!_closing || _closeSent || _transportClosed || !TlsReadyToClose() || !_window.AllIssued)
@@ -486,7 +478,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         }
 
         _closeSent = true;
-        _tcp.Tell(Tcp.Close.Instance);
+        _socket.Close();
     }
 
     private void OnTransportClosed(string reason)
@@ -510,19 +502,6 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _session.Tell(new ConnectionClosed(_closeReason ?? reason));
         Timers.StartSingleTimer(nameof(SessionStopTimedOut), SessionStopTimedOut.Instance, _endpoint.SessionStopTimeout);
         Become(Closed);
-    }
-
-    private static string ReasonOf(Tcp.ConnectionClosed closed) => closed switch
-    {
-        Tcp.PeerClosed => "connection closed by client",
-        Tcp.ErrorClosed error => $"connection error: {error.Cause}",
-        Tcp.Aborted => "connection aborted",
-        _ => "connection closed",
-    };
-
-    private sealed class WriteAcked(int bytes) : Tcp.Event, IDeadLetterSuppression
-    {
-        public int Bytes { get; } = bytes;
     }
 
     private sealed record CloseTimedOut : INoSerializationVerificationNeeded

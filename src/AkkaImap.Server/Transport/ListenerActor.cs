@@ -1,17 +1,18 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
 using AkkaImap.Server.Configuration;
 
 namespace AkkaImap.Server.Transport;
 
 /// <summary>
-/// Listens on one address × port: binds through Akka.IO, enforces the shared connection cap at
-/// accept time (before any TLS), and parents one <see cref="ConnectionActor"/> per client.
-/// Akka.IO parents each accepted socket under its listening socket, so unbinding closes every
-/// connection of the endpoint (measured): to stop taking clients while serving the open ones,
-/// <see cref="StopAccepting"/> keeps the socket bound and refuses newcomers with BYE.
+/// Listens on one address × port: binds its own socket, accepts in a loop on the thread pool,
+/// enforces the shared connection cap at accept time (before any TLS), and parents one
+/// <see cref="ConnectionActor"/> per client, which owns its socket (<see cref="SocketChannel"/>).
+/// <see cref="StopAccepting"/> keeps the socket bound and refuses newcomers with BYE;
+/// <see cref="StopListening"/> closes the listening socket (stopping this actor then stops the
+/// connections, each aborting its socket).
 /// </summary>
 internal sealed class ListenerActor : UntypedActor
 {
@@ -20,8 +21,7 @@ internal sealed class ListenerActor : UntypedActor
     private readonly ConnectionGate _gate;
     private readonly SessionPropsFactory _sessions;
     private readonly TaskCompletionSource<EndPoint> _bound;
-    private IActorRef? _socket;
-    private TaskCompletionSource? _unbound;
+    private Socket? _socket;
     private bool _refusing;
 
     public ListenerActor(EndPoint address, EndpointSettings endpoint, ConnectionGate gate, SessionPropsFactory sessions, TaskCompletionSource<EndPoint> bound)
@@ -36,13 +36,32 @@ internal sealed class ListenerActor : UntypedActor
     public static Props Props(EndPoint address, EndpointSettings endpoint, ConnectionGate gate, SessionPropsFactory sessions, TaskCompletionSource<EndPoint> bound) =>
         Akka.Actor.Props.Create(() => new ListenerActor(address, endpoint, gate, sessions, bound));
 
-    protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _address, backlog: _endpoint.ListenBacklog, pullMode: false));
+    protected override void PreStart()
+    {
+        // Bind and listen return at once (no I/O waits on this thread); accepting is the loop below.
+        var socket = new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(_address);
+            socket.Listen(_endpoint.ListenBacklog);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            _bound.TrySetException(BindFailure.From(_address, ex, _endpoint.PortKey));
+            Context.Stop(Self);
+            return;
+        }
+
+        _socket = socket;
+        _bound.TrySetResult(socket.LocalEndPoint!);
+        _ = AcceptLoopAsync(socket, Self);
+    }
 
     protected override void PostStop()
     {
         _bound.TrySetException(new InvalidOperationException($"the listener on {_address} stopped before binding"));
-        _unbound?.TrySetResult();
+        _socket?.Dispose();
     }
 
     // A connection actor that throws is stopped (its socket is aborted); other clients carry on.
@@ -52,16 +71,11 @@ internal sealed class ListenerActor : UntypedActor
     {
         switch (message)
         {
-            case Tcp.Bound bound:
-                _socket = Sender;
-                _bound.TrySetResult(bound.LocalAddress);
+            case Accepted accepted:
+                Accept(accepted.Socket);
                 break;
-            case Tcp.CommandFailed { Cmd: Tcp.Bind } failed:
-                _bound.TrySetException(BindFailure.From(_address, failed.Cause.HasValue ? failed.Cause.Value : null, _endpoint.PortKey));
-                Context.Stop(Self);
-                break;
-            case Tcp.Connected connected:
-                Accept(connected);
+            case AcceptFailed failed:
+                Context.GetLogger().Warning("accepting on {0} failed: {1}", _address, failed.Reason);
                 break;
             case Terminated:
                 _gate.Release();
@@ -71,23 +85,9 @@ internal sealed class ListenerActor : UntypedActor
                 Sender.Tell(StopAccepting.Instance);
                 break;
             case StopListening stop:
-                _unbound = stop.Done;
-                if (_socket is null)
-                {
-                    stop.Done.TrySetResult();
-                }
-                else
-                {
-                    _socket.Tell(Tcp.Unbind.Instance);
-                }
-
-                break;
-            case Tcp.Unbound:
+                _socket?.Dispose();
                 _socket = null;
-                _unbound?.TrySetResult();
-                break;
-            case Tcp.Event:
-                // Received/closed events of refused connections: nothing to do.
+                stop.Done.TrySetResult();
                 break;
             default:
                 Unhandled(message);
@@ -95,29 +95,60 @@ internal sealed class ListenerActor : UntypedActor
         }
     }
 
-    private void Accept(Tcp.Connected connected)
+    /// <summary>Accepts until the listening socket is closed; each client goes to the actor as <see cref="Accepted"/>.</summary>
+    private static async Task AcceptLoopAsync(Socket listener, IActorRef self)
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Out of file descriptors and the like: say so, wait a moment, go on accepting.
+                self.Tell(new AcceptFailed(ex.Message));
+                await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+                continue;
+            }
+
+            self.Tell(new Accepted(client));
+        }
+    }
+
+    private void Accept(Socket socket)
     {
         if (_refusing)
         {
-            Refuse(ByteString.FromString(_endpoint.ShuttingDownReply));
+            Refuse(socket, _endpoint.ShuttingDownReply);
             return;
         }
 
         if (!_gate.TryAcquire())
         {
-            Context.GetLogger().Info("refusing {0}: max-connections ({1}) reached", connected.RemoteAddress, _gate.MaxConnections);
-            Refuse(ByteString.FromString(_endpoint.TooManyConnectionsReply));
+            Context.GetLogger().Info("refusing {0}: max-connections ({1}) reached", socket.RemoteEndPoint, _gate.MaxConnections);
+            Refuse(socket, _endpoint.TooManyConnectionsReply);
             return;
         }
 
         try
         {
-            var connection = Context.ActorOf(LeanMailbox.On(ConnectionActor.Props(Sender, connected, _endpoint, _sessions), Context.System));
+            var connection = Context.ActorOf(LeanMailbox.On(ConnectionActor.Props(socket, _endpoint, _sessions), Context.System));
             Context.Watch(connection);
         }
         catch
         {
             _gate.Release();
+            socket.Dispose();
             throw;
         }
     }
@@ -126,12 +157,16 @@ internal sealed class ListenerActor : UntypedActor
     /// Says why and closes at once, in plaintext even on a TLS endpoint, before spending a
     /// handshake or a session on the client (RFC 9051 §7.1.5 BYE; for LMTP a 421, RFC 5321 §3.8).
     /// </summary>
-    private void Refuse(ByteString bye)
+    private static void Refuse(Socket socket, string bye)
     {
-        Sender.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
-        Sender.Tell(Tcp.Write.Create(bye));
-        Sender.Tell(Tcp.Close.Instance);
+        var channel = new SocketChannel(socket, ActorRefs.Nobody, readChunk: 0);
+        channel.Send(new OutgoingWrite(System.Text.Encoding.ASCII.GetBytes(bye)));
+        channel.Close();
     }
+
+    private sealed record Accepted(Socket Socket) : INoSerializationVerificationNeeded;
+
+    private sealed record AcceptFailed(string Reason) : INoSerializationVerificationNeeded;
 
     /// <summary>From now on every new client is refused with BYE; the socket stays bound. Answered with itself.</summary>
     internal sealed record StopAccepting : INoSerializationVerificationNeeded
@@ -139,6 +174,6 @@ internal sealed class ListenerActor : UntypedActor
         public static readonly StopAccepting Instance = new();
     }
 
-    /// <summary>Unbinds (Tcp.Unbind), which also closes the endpoint's open connections; <see cref="Done"/> completes when the socket is closed.</summary>
+    /// <summary>Closes the listening socket; <see cref="Done"/> completes when it is closed. Open connections stay until this actor stops.</summary>
     internal sealed record StopListening(TaskCompletionSource Done) : INoSerializationVerificationNeeded;
 }

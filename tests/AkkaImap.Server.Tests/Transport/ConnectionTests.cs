@@ -188,6 +188,23 @@ public sealed class ConnectionTests : TransportTestKit
     }
 
     [Fact]
+    public async Task A_FIN_that_crosses_the_close_still_ends_the_connection()
+    {
+        await using var listeners = await StartAsync(Loopback());
+        var client = await TestClient.ConnectAsync(Single(listeners));
+        await client.ReadLineAsync();
+
+        // The client's FIN arrives while the server still writes the answers before its own close.
+        await client.WriteAsync("BIG 3000\r\nQUIT\r\n");
+        client.EndInput();
+
+        var lines = await client.ReadToEndAsync();
+        Assert.Equal(3002, lines.Count);
+        Assert.Equal(["END", "BYE"], lines[^2..]);
+        await AwaitConditionAsync(() => Task.FromResult(listeners.Gate.Open == 0), TestClient.Timeout);
+    }
+
+    [Fact]
     public async Task Client_closing_stops_its_session_and_frees_its_slot()
     {
         await using var listeners = await StartAsync(Loopback());

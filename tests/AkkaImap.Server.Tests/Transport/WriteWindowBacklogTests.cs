@@ -1,5 +1,4 @@
 using System.IO;
-using Akka.IO;
 using AkkaImap.Server.Transport;
 using Xunit;
 
@@ -8,9 +7,9 @@ namespace AkkaImap.Server.Tests.Transport;
 /// <summary><see cref="WriteWindow.Waiting"/>: the bytes held for a client that does not read, which drive output back-pressure.</summary>
 public sealed class WriteWindowBacklogTests
 {
-    private static WriteWindow Window(int max) => new(max, (_, _) => { });
+    private static WriteWindow Window(int max) => new(max, _ => { });
 
-    private static ByteString Bytes(int count) => ByteString.FromBytes(new byte[count]);
+    private static OutgoingWrite Bytes(int count) => new(new byte[count]);
 
     [Fact]
     public void Bytes_past_the_bound_are_counted_as_waiting_until_issued()

@@ -1,4 +1,3 @@
-using Akka.IO;
 using AkkaImap.Server.Transport;
 using Xunit;
 
@@ -8,9 +7,9 @@ public sealed class WriteWindowTests
 {
     private readonly List<int> _issued = [];
 
-    private WriteWindow Window(int max) => new(max, (_, bytes) => _issued.Add(bytes));
+    private WriteWindow Window(int max) => new(max, write => _issued.Add(write.Bytes));
 
-    private static ByteString Bytes(int count) => ByteString.FromBytes(new byte[count]);
+    private static OutgoingWrite Bytes(int count) => new(new byte[count]);
 
     [Fact]
     public void Writes_within_the_bound_go_out_at_once()
