@@ -33,10 +33,8 @@ internal sealed class AkkaLogForwarder : ReceiveActor, IRequiresMessageQueue<ILo
 /// them, "session ID ADDRESS:PORT: ...", and keeps them as fields in JSON.</item>
 /// <item>Akka.NET's own lines go under <c>Akka</c>, prefixed with their source. Its informational
 /// lines (remoting, cluster membership of the cluster of one, sharding) are debug: an administrator
-/// reads AkkaImap's start and stop lines instead. The errors of Akka.IO's TCP actors are debug too:
-/// AkkaImap reports what they mean (a port in use is the one line on stderr; a connection's end
-/// is its "connection closed" line). So are its errors before the listeners are bound: a failed
-/// start is the one line on stderr.</item>
+/// reads AkkaImap's start and stop lines instead. So are its errors before the listeners are
+/// bound: a failed start is the one line on stderr.</item>
 /// <item>An exception adds its type and message to the line; its stack trace only at debug level.</item>
 /// </list>
 /// </summary>

@@ -5,7 +5,7 @@ namespace AkkaImap.Server.Configuration;
 /// <summary>
 /// The dispatcher that runs session, mailbox and worker actors (<c>Props.WithDispatcher(ImapDispatcher.Id)</c>).
 /// Its <c>threads</c> dedicated threads (<see cref="DedicatedThreadsExecutor"/>) carry actor work
-/// only: socket completions and async I/O stay on the .NET thread pool (FACTS.md, Akka.IO TCP).
+/// only: socket completions and async I/O stay on the .NET thread pool.
 /// </summary>
 public static class ImapDispatcher
 {

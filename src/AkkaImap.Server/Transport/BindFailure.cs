@@ -12,7 +12,7 @@ public sealed class ListenerBindException(string message, SocketError error, Exc
 /// <summary>Turns a failed bind into the one line the operator reads.</summary>
 public static class BindFailure
 {
-    /// <summary>Turns the socket error Akka.IO reports for a Bind into the line the operator reads.</summary>
+    /// <summary>Turns the socket error of a failed bind into the line the operator reads.</summary>
     public static ListenerBindException From(EndPoint address, Exception? cause, string portKey = "akka-imap.port", string bindKey = "akka-imap.bind")
     {
         var error = (cause as SocketException)?.SocketErrorCode ?? SocketError.SocketError;

@@ -210,7 +210,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// Pauses the session while more than <see cref="EndpointSettings.OutputHighWater"/> bytes wait
-    /// for the client (plaintext not yet encrypted, writes queued or handed to Akka.IO and not yet
+    /// for the client (plaintext not yet encrypted, writes queued or handed to the socket and not yet
     /// acknowledged), and lets it go on at <see cref="EndpointSettings.OutputLowWater"/>: a client that
     /// pipelines commands and never reads must not make us buffer their answers without bound. Keeps
     /// this connection's share of the node-wide total, and closes a backed-up session that pushes the

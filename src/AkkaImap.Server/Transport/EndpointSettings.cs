@@ -21,10 +21,10 @@ internal sealed record EndpointSettings(
     /// <summary>The setting that names this endpoint's port, for error lines.</summary>
     public string PortKey { get; init; } = "akka-imap.port";
 
-    /// <summary>Bytes handed to Akka.IO and not yet acknowledged, per connection (FACTS.md: bound it).</summary>
+    /// <summary>Bytes handed to the socket and not yet sent, per connection: the rest waits in the <see cref="WriteWindow"/>.</summary>
     public int MaxUnackedBytes { get; init; } = 128 * 1024;
 
-    /// <summary>Unsent bytes (queued here, or handed to Akka.IO and not yet acknowledged) above which the session pauses (<see cref="OutputBackedUp"/>); <c>limits.max-unsent-output</c>.</summary>
+    /// <summary>Unsent bytes (queued here, or handed to the socket and not yet sent) above which the session pauses (<see cref="OutputBackedUp"/>); <c>limits.max-unsent-output</c>.</summary>
     public long OutputHighWater { get; init; } = 1024 * 1024;
 
     /// <summary>

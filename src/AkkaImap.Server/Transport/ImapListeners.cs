@@ -138,7 +138,7 @@ public sealed class RunningListeners : IAsyncDisposable
 
     /// <summary>
     /// New clients are refused with <c>* BYE Server shutting down</c>; open connections carry on.
-    /// The sockets stay bound: in Akka.IO unbinding would close the open connections too.
+    /// The sockets stay bound, so a newcomer hears why instead of finding the port closed.
     /// </summary>
     public Task StopAcceptingAsync() => Task.WhenAll(_listeners.Select(l =>
         l.Actor.Ask<ListenerActor.StopAccepting>(ListenerActor.StopAccepting.Instance, TimeSpan.FromSeconds(10))));

@@ -42,6 +42,12 @@ internal sealed class ListenerActor : UntypedActor
         var socket = new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            if (_address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                // [::] takes IPv6 alone: the plan binds 0.0.0.0 beside it (ListenerPlan).
+                socket.DualMode = false;
+            }
+
             socket.Bind(_address);
             socket.Listen(_endpoint.ListenBacklog);
         }

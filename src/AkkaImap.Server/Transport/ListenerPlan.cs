@@ -10,7 +10,7 @@ internal sealed record PlannedListener(IPEndPoint Address, EndpointSettings Endp
 /// <summary>
 /// Which sockets the settings ask for: <c>port</c> (implicit TLS when <c>ssl</c>) and, when
 /// <c>alternate-port.enabled</c>, the alternate port with its own <c>ssl</c>, on every <c>bind</c>
-/// address. Akka.IO binds <c>[::]</c> IPv6-only (measured), so <c>*</c> becomes 0.0.0.0 and [::].
+/// address. <c>[::]</c> is bound IPv6-only (the listener sets it), so <c>*</c> becomes 0.0.0.0 and [::].
 /// </summary>
 internal static class ListenerPlan
 {

@@ -3,7 +3,7 @@ namespace AkkaImap.Server.Transport;
 /// <summary>
 /// Bytes of answers that wait for their clients, all connections of this node together
 /// (<c>limits.max-unsent-output-total</c>). Each connection adds what it holds (queued, handed to
-/// Akka.IO and not yet acknowledged, plaintext not yet encrypted) and takes it back when it is
+/// the socket and not yet sent, plaintext not yet encrypted) and takes it back when it is
 /// written or the connection goes; connections run on many threads, hence the atomic counter.
 /// </summary>
 public sealed class UnsentOutputTotal(long limit)
