@@ -567,7 +567,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     {
         if (_output.Length > 0)
         {
-            _connection.Tell(new Send(_output.Take()));
+            var parts = _output.TakeParts();
+            _connection.Tell(parts.Count == 1 ? new Send(parts[0]) : new SendParts(parts));
         }
     }
 

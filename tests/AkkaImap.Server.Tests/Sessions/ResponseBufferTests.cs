@@ -51,4 +51,26 @@ public sealed class ResponseBufferTests
         Assert.Equal("* OK " + text + "1999", taken[^1]);
         Assert.False(buffer.HoldsBuffer);
     }
+
+    [Fact]
+    public void A_long_answer_is_taken_in_chunks_that_keep_every_byte_in_order()
+    {
+        var buffer = new ResponseBuffer();
+        var text = new string('y', 100);
+        for (var i = 0; i < 3000; i++)
+        {
+            buffer.Write(new UntaggedStatusResponse(StatusKind.Ok, text + i));
+        }
+
+        var length = buffer.Length;
+        var parts = buffer.TakeParts();
+
+        Assert.True(parts.Count > 1);
+        Assert.All(parts, part => Assert.True(part.Length <= ResponseBuffer.ChunkSize));
+        Assert.Equal(length, parts.Sum(part => part.Length));
+        var lines = string.Concat(parts.Select(part => Encoding.ASCII.GetString(part.Span))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => "* OK " + text + i), lines);
+        Assert.False(buffer.HoldsBuffer);
+        Assert.Equal(0, buffer.Length);
+    }
 }
