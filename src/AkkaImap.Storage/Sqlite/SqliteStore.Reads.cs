@@ -121,14 +121,14 @@ public sealed partial class SqliteStore
         ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
             ("@f", folderId), ("@uids", UidJson(uids)));
 
-    private static List<MessageFlagState> ReadFlagStates(SqliteConnection c, string sql, params (string, object?)[] args)
+    private static List<MessageFlagState> ReadFlagStates(SqliteConnection c, string sql, params (string, object)[] args)
     {
-        using var cmd = c.Cmd(sql, args);
-        using var r = cmd.ExecuteReader();
+        // A whole folder's rows when it is first selected: read without Microsoft.Data.Sqlite's per-value cost.
+        using var r = new NativeRows(c, sql, args);
         var keywords = new Keywords.Cache();
         var list = new List<MessageFlagState>();
         while (r.Read())
-            list.Add(new MessageFlagState((uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3)));
+            list.Add(new MessageFlagState((uint)r.Int64(0), (MessageFlags)r.Int64(1), keywords.Get(r.Text(2)), (ulong)r.Int64(3)));
         return list;
     }
 
