@@ -4,7 +4,7 @@
 #      PSS and RSS per connection (server's growth over the warmed-up baseline), then EXISTS
 #      latency for 100 deliveries;
 #   2. the same over implicit TLS (a second listener with ssl = on, the self-signed certificate);
-#   3. a server with no connection at all: CPU over SECONDS (default 60) after 30 s to settle.
+#   3. a server with no connection at all: CPU over SECONDS (default 60) after 120 s to settle.
 # Each on a freshly started server. With --gcdump, a heap snapshot of the managed heap is taken
 # while the connections idle (dotnet-gcdump, installed as a dotnet tool when missing) and its
 # largest types are printed: what each connection holds. The last line is
@@ -72,8 +72,8 @@ idle() { # PORT NAME [--tls]
 idle "$PORT" plain
 idle "$TLS_PORT" tls --tls
 start
-log "no connections: CPU over ${SECONDS_IDLE}s after 30 s to settle (load $(load_avg))"
-"${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$WORK/cpu.json" --settle 30 --seconds "$SECONDS_IDLE"
+log "no connections: CPU over ${SECONDS_IDLE}s after 120 s to settle (load $(load_avg))"
+"${BENCH[@]}" idle-cpu --pid "$SERVER_PID" --out "$WORK/cpu.json" --seconds "$SECONDS_IDLE"
 stop_server "$PORT" "$TLS_PORT"
 LOAD_AFTER=$(load_avg)
 log "load average at end: $LOAD_AFTER"
