@@ -113,10 +113,8 @@ internal sealed class ResponseBuffer : IBufferWriter<byte>
         // A single piece larger than a chunk (rare) gets a plain array, not one kept in the pool for the process's life.
         var grown = size <= ChunkSize ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
         _buffer.AsSpan(0, _written).CopyTo(grown);
-        var written = _written;
         ReturnBuffer();
         _buffer = grown;
-        _written = written;
     }
 
     private void Release()
