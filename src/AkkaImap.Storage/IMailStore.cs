@@ -153,6 +153,13 @@ public interface IMailStore
     Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default);
 
     /// <summary>
+    /// The first bytes of several messages in one read, as many of each as
+    /// <paramref name="lengths"/> gives for its UID (clipped to the message): a FETCH of headers
+    /// reads each message's header and nothing of its body. Messages no longer in the folder are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagePrefixesAsync(long folderId, IReadOnlyDictionary<uint, long> lengths, CancellationToken ct = default);
+
+    /// <summary>
     /// The full-text index's answer to a SEARCH key on one folder (BODY, TEXT, FROM, TO, CC, BCC,
     /// SUBJECT; RFC 9051 §6.4.4): the messages whose text contains <paramref name="value"/>
     /// case-insensitively, exactly as the plain scan decides it

@@ -170,8 +170,9 @@ public static class SortDates
 
 /// <summary>
 /// Everything FETCH needs about one message besides its bytes, computed once at append time.
-/// <see cref="Body"/> and <see cref="Parts"/> are decoded when first used: a SEARCH over a large
-/// folder reads the envelope, dates and size of every message and needs neither.
+/// <see cref="Envelope"/>, <see cref="Body"/> and <see cref="Parts"/> are decoded when first used:
+/// a SEARCH over a large folder reads the envelope, dates and size of every message and needs
+/// neither structure; a FETCH of headers needs where the header ends and no envelope.
 /// </summary>
 public sealed record MessageInfo(
     uint Uid,
@@ -183,20 +184,24 @@ public sealed record MessageInfo(
     long Size,
     string EmailId,
     string? ThreadId,
-    Envelope Envelope,
     string Preview)
 {
+    private readonly Lazy<Envelope> _envelope = null!;
     private readonly Lazy<BodyPart> _body = null!;
     private readonly Lazy<MimePartNode> _parts = null!;
 
     public MessageInfo(
         uint uid, MessageFlags flags, IReadOnlyList<string> keywords, ulong modSeq, DateTimeOffset internalDate, DateTimeOffset saveDate,
-        long size, string emailId, string? threadId, Envelope envelope, Func<BodyPart> body, Func<MimePartNode> parts, string preview)
-        : this(uid, flags, keywords, modSeq, internalDate, saveDate, size, emailId, threadId, envelope, preview)
+        long size, string emailId, string? threadId, Func<Envelope> envelope, Func<BodyPart> body, Func<MimePartNode> parts, string preview)
+        : this(uid, flags, keywords, modSeq, internalDate, saveDate, size, emailId, threadId, preview)
     {
+        _envelope = new Lazy<Envelope>(envelope, LazyThreadSafetyMode.PublicationOnly);
         _body = new Lazy<BodyPart>(body, LazyThreadSafetyMode.PublicationOnly);
         _parts = new Lazy<MimePartNode>(parts, LazyThreadSafetyMode.PublicationOnly);
     }
+
+    /// <summary>ENVELOPE (RFC 9051 §7.5.2).</summary>
+    public Envelope Envelope => _envelope.Value;
 
     /// <summary>BODYSTRUCTURE (RFC 9051 §7.5.2).</summary>
     public BodyPart Body => _body.Value;

@@ -49,6 +49,25 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task The_first_bytes_of_several_messages_are_read_in_one_call_clipped_to_each_message()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, Simple("1"), Simple("2", new string('x', 70_000)), Simple("3"));
+        await Store.StoreFlagsAsync(inbox.Id, [uids[2]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id);
+        var second = Encoding.UTF8.GetBytes(Simple("2", new string('x', 70_000)));
+
+        var read = await Store.ReadMessagePrefixesAsync(inbox.Id, new Dictionary<uint, long> { [uids[0]] = 10_000, [uids[1]] = 40, [uids[2]] = 5, [99] = 5 });
+
+        Assert.Equal([uids[0], uids[1]], read.Keys.Order());
+        Assert.Equal(Encoding.UTF8.GetBytes(Simple("1")), read[uids[0]]);
+        Assert.Equal(second.AsSpan(0, 40).ToArray(), read[uids[1]]);
+        Assert.Empty((await Store.ReadMessagePrefixesAsync(inbox.Id, new Dictionary<uint, long> { [uids[1]] = 0 }))[uids[1]]);
+        Assert.Empty(await Store.ReadMessagePrefixesAsync(inbox.Id, new Dictionary<uint, long>()));
+    }
+
+    [Fact]
     public async Task Sort_facts_carry_the_same_dates_size_and_envelope_as_the_full_record_and_skip_missing_uids()
     {
         var account = await NewAccountAsync();

@@ -101,6 +101,29 @@ public sealed partial class PostgresStore
             return contents;
         }, ct);
 
+    public Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagePrefixesAsync(long folderId, IReadOnlyDictionary<uint, long> lengths, CancellationToken ct = default) =>
+        Read<IReadOnlyDictionary<uint, byte[]>>(async c =>
+        {
+            var uids = new long[lengths.Count];
+            var lens = new int[lengths.Count];
+            int i = 0;
+            foreach (var (uid, length) in lengths)
+            {
+                uids[i] = uid;
+                lens[i++] = (int)Math.Clamp(length, 0, int.MaxValue);
+            }
+            var rows = await c.ListAsync("""
+                SELECT m.uid, substring(b.content FROM 1 FOR w.len)
+                FROM unnest(@uids, @lens) AS w(uid, len)
+                JOIN messages m ON m.folder_id = @f AND m.uid = w.uid
+                JOIN blobs b ON b.id = m.blob_id
+                """, r => ((uint)r.GetInt64(0), r.IsDBNull(1) ? [] : (byte[])r[1]),
+                ("@f", folderId), ("@uids", uids), ("@lens", lens));
+            var prefixes = new Dictionary<uint, byte[]>(rows.Count);
+            foreach (var (uid, bytes) in rows) prefixes[uid] = bytes;
+            return prefixes;
+        }, ct);
+
     // ---- helpers ----
 
     private static Task<List<MessageFlagState>> SelectFlagRows(NpgsqlConnection c, long folderId, long[] uids) =>
@@ -124,13 +147,14 @@ public sealed partial class PostgresStore
             """, r =>
         {
             var offset = TimeSpan.FromMinutes(r.GetInt32(5));
+            var envelope = (byte[])r[10];
             var body = (byte[])r[11];
             var parts = (byte[])r[12];
             return new MessageInfo(
                 (uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3),
                 FromMs(r.GetInt64(4)).ToOffset(offset), FromMs(r.GetInt64(6)), r.GetInt64(7),
                 r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
-                ModelCodec.ReadEnvelope((byte[])r[10]), () => ModelCodec.ReadBody(body), () => ModelCodec.ReadParts(parts),
+                () => ModelCodec.ReadEnvelope(envelope), () => ModelCodec.ReadBody(body), () => ModelCodec.ReadParts(parts),
                 r.GetString(13));
         }, ("@f", folderId), ("@uids", uids));
     }

@@ -7,7 +7,8 @@ namespace AkkaImap.Storage.Sqlite;
 
 /// <summary>
 /// A query whose many rows are read straight from SQLite's C API, for the bulk reads that load a
-/// whole folder (100,000 rows when a large folder is first selected). Microsoft.Data.Sqlite
+/// whole folder (100,000 rows when a large folder is first selected) or a FETCH's chunk (the
+/// records and bytes of hundreds of messages). Microsoft.Data.Sqlite
 /// reaches SQLite through SQLitePCL's <see cref="SafeHandle"/>s, which take and release a
 /// reference around every call, one per step and one per column value: with SQLite's own mutex,
 /// two thirds of the CPU of such a load went there (bench/README.md, issue 17). Here the statement
@@ -66,6 +67,17 @@ internal sealed partial class NativeRows : IDisposable
         return Encoding.UTF8.GetString((byte*)text, sqlite3_column_bytes(_handle, column));
     }
 
+    /// <summary>The column as bytes (a BLOB's own, a text's UTF-8), or null when it is NULL.</summary>
+    public unsafe byte[]? Blob(int column)
+    {
+        if (sqlite3_column_type(_handle, column) == NullType) return null;
+        // sqlite3_column_blob before sqlite3_column_bytes, as SQLite's documentation asks; a
+        // zero-length value has a null pointer.
+        var data = sqlite3_column_blob(_handle, column);
+        var length = sqlite3_column_bytes(_handle, column);
+        return length == 0 ? [] : new ReadOnlySpan<byte>((byte*)data, length).ToArray();
+    }
+
     public void Dispose()
     {
         if (_referenced)
@@ -96,6 +108,9 @@ internal sealed partial class NativeRows : IDisposable
 
     [LibraryImport("e_sqlite3")]
     private static partial nint sqlite3_column_text(nint statement, int column);
+
+    [LibraryImport("e_sqlite3")]
+    private static partial nint sqlite3_column_blob(nint statement, int column);
 
     [LibraryImport("e_sqlite3")]
     private static partial int sqlite3_column_bytes(nint statement, int column);

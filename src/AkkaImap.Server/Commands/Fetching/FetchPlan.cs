@@ -7,9 +7,12 @@ namespace AkkaImap.Server.Commands.Fetching;
 
 /// <summary>
 /// What a FETCH asks for, checked once: the attributes in response order (duplicates dropped,
-/// UID first for UID FETCH, RFC 9051 §6.4.9), and what serving them takes.
+/// UID first for UID FETCH, RFC 9051 §6.4.9), and what serving them takes. <see cref="HeaderOnly"/>:
+/// the content asked for lies within the message's header (RFC822.HEADER, BODY[HEADER],
+/// BODY[HEADER.FIELDS ...]), so only the header's bytes are read, and a chunk's output is
+/// estimated by them (a client listing the headers of 500 large messages).
 /// </summary>
-internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool NeedsStore, bool NeedsContent, bool SetsSeen, bool HasFlags)
+internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool NeedsStore, bool NeedsContent, bool SetsSeen, bool HasFlags, bool HeaderOnly = false)
 {
     /// <summary>Builds the plan, or a BAD for items this server does not serve in this session.</summary>
     public static bool TryCreate(FetchCommand command, SessionContext context, out FetchPlan plan, out CommandOutcome refusal)
@@ -37,7 +40,7 @@ internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool 
         {
             attributes.Add(new SimpleAttribute(FetchItem.Uid));
         }
-        bool needsStore = false, needsContent = false, setsSeen = false, hasFlags = false;
+        bool needsStore = false, needsContent = false, setsSeen = false, hasFlags = false, beyondHeader = false;
         foreach (var attribute in command.Attributes)
         {
             if (attributes.Any(a => SameAttribute(a, attribute)))
@@ -56,7 +59,7 @@ internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool 
                     break;
                 case SimpleAttribute { Item: FetchItem.Rfc822 or FetchItem.Rfc822Text }:
                     // RFC 3501 §6.4.5: RFC822 and RFC822.TEXT are BODY[] and BODY[TEXT]: they set \Seen.
-                    needsStore = needsContent = setsSeen = true;
+                    needsStore = needsContent = setsSeen = beyondHeader = true;
                     break;
                 case SimpleAttribute { Item: FetchItem.Rfc822Header }:
                     needsStore = needsContent = true;
@@ -68,13 +71,14 @@ internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool 
                 case BodySectionAttribute body:
                     needsStore = needsContent = true;
                     setsSeen |= !body.Peek;
+                    beyondHeader |= !IsTopHeader(body.Section);
                     break;
                 case BinaryAttribute binary:
-                    needsStore = needsContent = true;
+                    needsStore = needsContent = beyondHeader = true;
                     setsSeen |= !binary.Peek;
                     break;
                 case BinarySizeAttribute:
-                    needsStore = needsContent = true;
+                    needsStore = needsContent = beyondHeader = true;
                     break;
             }
             attributes.Add(attribute);
@@ -84,9 +88,13 @@ internal sealed record FetchPlan(IReadOnlyList<FetchAttribute> Attributes, bool 
             // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ in every response.
             attributes.Add(new SimpleAttribute(FetchItem.ModSeq));
         }
-        plan = new FetchPlan(attributes, needsStore, needsContent, setsSeen, hasFlags);
+        plan = new FetchPlan(attributes, needsStore, needsContent, setsSeen, hasFlags, needsContent && !beyondHeader);
         return true;
     }
+
+    /// <summary>HEADER, HEADER.FIELDS or HEADER.FIELDS.NOT of the message itself (not of a part).</summary>
+    private static bool IsTopHeader(BodySection section) =>
+        section.Part.Length == 0 && section.Text is SectionText.Header or SectionText.HeaderFields or SectionText.HeaderFieldsNot;
 
     // Records compare arrays by reference; section paths and field lists are compared by value.
     private static bool SameAttribute(FetchAttribute a, FetchAttribute b) => (a, b) switch

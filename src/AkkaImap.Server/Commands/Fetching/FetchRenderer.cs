@@ -83,12 +83,13 @@ internal static class FetchRenderer
         var byUid = infos.ToDictionary(i => i.Uid);
         if (plan.NeedsContent)
         {
-            // Only as many messages as the budget holds by their stored size are read at all.
+            // Only as many messages as the budget holds by the bytes read of each (its header, or
+            // the whole message) are read at all.
             int fit = 0;
             long bytes = 0;
             while (fit < targets.Count && bytes < budget)
             {
-                bytes += byUid.TryGetValue(targets[fit].State.Uid, out var sized) ? sized.Size : 0;
+                bytes += byUid.TryGetValue(targets[fit].State.Uid, out var sized) ? SectionReader.BytesRead(plan, sized) : 0;
                 fit++;
             }
             if (fit < targets.Count)
@@ -99,7 +100,7 @@ internal static class FetchRenderer
             }
         }
         // Small messages are read whole in one query, not one query each.
-        var contents = plan.NeedsContent ? await SectionReader.ReadSmallAsync(store, folderId, infos).ConfigureAwait(false) : null;
+        var contents = plan.NeedsContent ? await SectionReader.ReadForPlanAsync(store, folderId, plan, infos).ConfigureAwait(false) : null;
         var buffer = new SegmentedOutput((int)Math.Min(budget, 512L * infos.Count));
         var writer = new ImapWriter(buffer, utf8);
         int done = 0;

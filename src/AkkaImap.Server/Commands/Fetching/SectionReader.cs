@@ -19,17 +19,38 @@ internal static class SectionReader
     /// <summary>Messages up to this size are read once for all their sections; larger ones by range.</summary>
     public const long WholeReadLimit = 256 * 1024;
 
+    /// <summary>The bytes of one message that <paramref name="plan"/> reads: its header, or all of it.</summary>
+    public static long BytesRead(FetchPlan plan, MessageInfo info) => plan.HeaderOnly ? HeaderLength(info) : info.Size;
+
+    /// <summary>
+    /// In one query, what <paramref name="plan"/> reads of <paramref name="infos"/>: every
+    /// message's header for a plan that reads nothing else, else the small messages whole.
+    /// </summary>
+    public static Task<IReadOnlyDictionary<uint, byte[]>> ReadForPlanAsync(IMailStore store, long folderId, FetchPlan plan, IEnumerable<MessageInfo> infos)
+    {
+        if (!plan.HeaderOnly)
+        {
+            return ReadSmallAsync(store, folderId, infos);
+        }
+        var headers = infos.Where(i => HeaderLength(i) <= WholeReadLimit).ToDictionary(i => i.Uid, HeaderLength);
+        return headers.Count > 0 ? store.ReadMessagePrefixesAsync(folderId, headers) : NothingRead;
+    }
+
     /// <summary>The bytes of those of <paramref name="infos"/> small enough to read whole, in one query.</summary>
     public static Task<IReadOnlyDictionary<uint, byte[]>> ReadSmallAsync(IMailStore store, long folderId, IEnumerable<MessageInfo> infos)
     {
         var uids = infos.Where(i => i.Size <= WholeReadLimit).Select(i => i.Uid).ToArray();
-        return uids.Length > 0 ? store.ReadMessagesAsync(folderId, uids) : Task.FromResult<IReadOnlyDictionary<uint, byte[]>>(new Dictionary<uint, byte[]>());
+        return uids.Length > 0 ? store.ReadMessagesAsync(folderId, uids) : NothingRead;
     }
+
+    private static Task<IReadOnlyDictionary<uint, byte[]>> NothingRead => Task.FromResult<IReadOnlyDictionary<uint, byte[]>>(new Dictionary<uint, byte[]>());
+
+    private static long HeaderLength(MessageInfo info) => Math.Min(info.Parts.BodyStart, info.Size);
 
     /// <summary>
     /// The data of every content attribute; null when a BINARY part has an unknown encoding.
-    /// <paramref name="whole"/>: the message's bytes when the caller already read them (a chunk's
-    /// small messages are read in one query).
+    /// <paramref name="whole"/>: the message's bytes, or its header's, when the caller already
+    /// read them (a chunk's small messages, or its headers, are read in one query).
     /// </summary>
     public static async Task<SectionValues?> ReadAsync(IMailStore store, long folderId, FetchPlan plan, MessageInfo info, byte[]? whole = null)
     {
@@ -133,11 +154,12 @@ internal static class SectionReader
 
     /// <summary>
     /// The stored bytes of one message: read whole once when small, by range when large.
-    /// <see cref="Gone"/> once the store no longer has it (expunged meanwhile).
+    /// <paramref name="read"/>: what the caller already read of it, the whole message or its first
+    /// bytes (its header). <see cref="Gone"/> once the store no longer has it (expunged meanwhile).
     /// </summary>
-    private sealed class MessageBytes(IMailStore store, long folderId, MessageInfo info, byte[]? whole)
+    private sealed class MessageBytes(IMailStore store, long folderId, MessageInfo info, byte[]? read)
     {
-        private byte[]? _whole = whole;
+        private byte[]? _whole = read;
 
         public bool Gone { get; private set; }
 
@@ -146,6 +168,8 @@ internal static class SectionReader
             start = Math.Clamp(start, 0, info.Size);
             end = Math.Clamp(end, start, info.Size);
             if (Gone) return null;
+            // The first bytes only, and more is asked for: read like a message never read.
+            if (_whole is not null && end > _whole.Length && _whole.Length < info.Size) _whole = null;
             if (_whole is null && info.Size <= WholeReadLimit)
             {
                 _whole = await store.ReadMessageAsync(folderId, info.Uid).ConfigureAwait(false);

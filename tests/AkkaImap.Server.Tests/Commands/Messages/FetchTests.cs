@@ -197,6 +197,51 @@ public sealed class FetchTests : MessageTestKit
     }
 
     [Fact]
+    public async Task Headers_of_many_large_messages_are_read_without_their_bodies()
+    {
+        // 300 messages of 60 KB: a client listing headers gets each header exactly, read in a few
+        // queries of headers alone, not 300 whole messages.
+        string Large(int n) => $"From: Alice <alice@example.com>\r\nSubject: number {n}\r\nX-Long: {new string('h', n)}\r\n\r\n{new string('b', 60_000)}\r\n";
+        await AppendTextsAsync(Enumerable.Range(1, 300).Select(Large).ToArray());
+        var (store, counter) = CountingStore.Wrap(Store);
+        var client = Selected(store: store);
+
+        var lines = client.Run("a", "UID FETCH 1:* (UID BODY.PEEK[HEADER])");
+
+        Assert.Equal("a OK UID FETCH completed", lines[^1]);
+        var headers = string.Join("\r\n", lines);
+        for (int n = 1; n <= 300; n++)
+        {
+            var header = Large(n)[..(Large(n).IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)];
+            Assert.Contains($"* {n} FETCH (UID {n} BODY[HEADER] {{{header.Length}}}\r\n{header})", headers);
+        }
+        Assert.Equal(0, counter.WholeReads);
+        Assert.InRange(counter.PrefixReads, 1, 3);
+        Assert.DoesNotContain("bbbb", headers);
+    }
+
+    [Fact]
+    public async Task Header_fields_partial_headers_and_a_header_with_the_text_from_large_messages()
+    {
+        const string header = "From: Alice <alice@example.com>\r\nSubject: big\r\nDate: Mon, 7 Feb 1994 21:52:25 -0800\r\n\r\n";
+        var body = new string('b', 300_000) + "\r\n";
+        await AppendTextsAsync(header + body, header + "short\r\n");
+        var client = Selected();
+
+        Assert.Equal(
+            ["* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {16}", "Subject: big", "", ")",
+             "* 2 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {16}", "Subject: big", "", ")", "a OK FETCH completed"],
+            client.Run("a", "FETCH 1:2 BODY.PEEK[HEADER.FIELDS (SUBJECT)]"));
+        Assert.Equal(["* 1 FETCH (BODY[HEADER]<6> {5}", "Alice)", "b OK FETCH completed"], client.Run("b", "FETCH 1 BODY.PEEK[HEADER]<6.5>"));
+        Assert.Equal(["* 1 FETCH (BODY[HEADER.FIELDS.NOT (FROM DATE)]<0> {5}", "Subje)", "c OK FETCH completed"],
+            client.Run("c", "FETCH 1 BODY.PEEK[HEADER.FIELDS.NOT (FROM DATE)]<0.5>"));
+        // The header and a part of the text in one FETCH: the text comes from beyond the header.
+        var mixed = string.Join("\r\n", client.Run("d", "FETCH 1:2 (RFC822.HEADER BODY.PEEK[TEXT]<299998.10>)"));
+        Assert.Contains($"* 1 FETCH (RFC822.HEADER {{{header.Length}}}\r\n{header} BODY[TEXT]<299998> {{4}}\r\nbb\r\n)", mixed);
+        Assert.Contains($"* 2 FETCH (RFC822.HEADER {{{header.Length}}}\r\n{header} BODY[TEXT]<299998> {{0}}\r\n)", mixed);
+    }
+
+    [Fact]
     public async Task Metadata_of_many_messages_comes_in_order()
     {
         await AppendAsync("INBOX", Enumerable.Range(0, 600).Select(_ => Message(Simple)).ToArray());

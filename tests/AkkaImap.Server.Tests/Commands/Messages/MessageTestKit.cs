@@ -88,9 +88,17 @@ public abstract class MessageTestKit : SessionTestKit
     {
         private IStore _inner = null!;
         private int _reads;
+        private int _wholeReads;
+        private int _prefixReads;
 
         /// <summary>Calls of GetMessage(s)Async and ReadMessage(s)Async so far (from any thread).</summary>
         public int MessageReads => Volatile.Read(ref _reads);
+
+        /// <summary>Calls of ReadMessage(s)Async so far: reads of whole messages or ranges of one.</summary>
+        public int WholeReads => Volatile.Read(ref _wholeReads);
+
+        /// <summary>Calls of ReadMessagePrefixesAsync so far: reads of several messages' headers.</summary>
+        public int PrefixReads => Volatile.Read(ref _prefixReads);
 
         public static (IStore Store, CountingStore Counter) Wrap(IStore inner)
         {
@@ -105,6 +113,14 @@ public abstract class MessageTestKit : SessionTestKit
             if (targetMethod!.Name is nameof(IMailStore.GetMessagesAsync) or nameof(IMailStore.GetMessageAsync) or nameof(IMailStore.ReadMessageAsync) or nameof(IMailStore.ReadMessagesAsync))
             {
                 Interlocked.Increment(ref _reads);
+            }
+            if (targetMethod.Name is nameof(IMailStore.ReadMessageAsync) or nameof(IMailStore.ReadMessagesAsync))
+            {
+                Interlocked.Increment(ref _wholeReads);
+            }
+            else if (targetMethod.Name is nameof(IMailStore.ReadMessagePrefixesAsync))
+            {
+                Interlocked.Increment(ref _prefixReads);
             }
             try
             {
