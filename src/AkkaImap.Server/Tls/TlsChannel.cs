@@ -42,9 +42,18 @@ internal sealed class TlsChannel : IDisposable
     /// <summary>The socket closed: the handshake or read loop sees end of stream.</summary>
     public void EndOfInput() => _bridge.Complete();
 
-    /// <summary>Runs the server handshake (TLS 1.2 and 1.3 only, see <see cref="TlsIdentity"/>).</summary>
-    public Task AuthenticateAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken) =>
-        _ssl.AuthenticateAsServerAsync(options, cancellationToken);
+    /// <summary>
+    /// Runs the server handshake (TLS 1.2 and 1.3 only, see <see cref="TlsIdentity"/>), then lets
+    /// OpenSSL free the connection's record buffers whenever it is idle (<see cref="OpenSslBuffers"/>).
+    /// </summary>
+    public async Task AuthenticateAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
+    {
+        await _ssl.AuthenticateAsServerAsync(options, cancellationToken).ConfigureAwait(false);
+        BuffersReleasedWhenIdle = OpenSslBuffers.TryRelease(_ssl);
+    }
+
+    /// <summary>True once OpenSSL frees this connection's record buffers between records.</summary>
+    public bool BuffersReleasedWhenIdle { get; private set; }
 
     /// <summary>Starts delivering <see cref="TlsPlaintext"/> and finally <see cref="TlsReadEnded"/> to the owner.</summary>
     public void StartReading() => _ = ReadLoopAsync();
