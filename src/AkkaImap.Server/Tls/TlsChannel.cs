@@ -49,11 +49,8 @@ internal sealed class TlsChannel : IDisposable
     public async Task AuthenticateAsync(SslServerAuthenticationOptions options, CancellationToken cancellationToken)
     {
         await _ssl.AuthenticateAsServerAsync(options, cancellationToken).ConfigureAwait(false);
-        BuffersReleasedWhenIdle = OpenSslBuffers.TryRelease(_ssl);
+        OpenSslBuffers.TryRelease(_ssl);
     }
-
-    /// <summary>True once OpenSSL frees this connection's record buffers between records.</summary>
-    public bool BuffersReleasedWhenIdle { get; private set; }
 
     /// <summary>Starts delivering <see cref="TlsPlaintext"/> and finally <see cref="TlsReadEnded"/> to the owner.</summary>
     public void StartReading() => _ = ReadLoopAsync();
