@@ -28,6 +28,13 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
     /// <summary>Messages per chunk at most, whatever their size (one store query each).</summary>
     private const int MaxChunkMessages = 250;
 
+    /// <summary>
+    /// The same for a FETCH of headers alone (a few hundred bytes each, read in one query): the
+    /// last 500 headers a client lists when it opens a folder fit in one chunk, one round trip to
+    /// a worker instead of two with a wait for the client to read the first in between.
+    /// </summary>
+    private const int MaxHeaderChunkMessages = 1000;
+
     /// <summary>The smallest chunk in bytes, so that a tiny max-unsent-output does not mean a store query per message.</summary>
     private const int MinChunkBytes = 4 * 1024;
 
@@ -139,7 +146,7 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             targets[i] = new FetchTarget(message.Msn, view[message.Msn], seenSet.Contains(message.Uid));
         }
         long budget = Math.Max(MinChunkBytes, context.Settings.Limits.MaxUnsentOutput / 4);
-        var run = new Run(command, plan, targets, view.FolderId, MaxChunkMessages, budget);
+        var run = new Run(command, plan, targets, view.FolderId, MaxMessages(plan), budget);
         return Next(run, 0, context);
     }
 
@@ -180,8 +187,8 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             // (twice, for a margin): large bodies then cost a handful of metadata reads per chunk,
             // not 250 (most of which the budget would leave for the chunk after).
             run.ChunkSize = rendered.Count < chunk.Count
-                ? Math.Clamp(rendered.Count * 2, 2, MaxChunkMessages)
-                : Math.Min(run.ChunkSize * 2, MaxChunkMessages);
+                ? Math.Clamp(rendered.Count * 2, 2, MaxMessages(run.Plan))
+                : Math.Min(run.ChunkSize * 2, MaxMessages(run.Plan));
             // The next chunk is read and rendered only once this one is (nearly) written.
             return next >= run.Targets.Length ? Next(run, next, context) : CommandOutcome.WhenSent(() => Next(run, next, context));
         });
@@ -202,6 +209,8 @@ internal sealed class FetchHandler : ICommandHandler<FetchCommand>
             ? CommandOutcome.Ok($"{verb} completed; some messages were expunged meanwhile", ResponseCode.ExpungeIssued)
             : CommandOutcome.Ok($"{verb} completed");
     }
+
+    private static int MaxMessages(FetchPlan plan) => plan.HeaderOnly ? MaxHeaderChunkMessages : MaxChunkMessages;
 
     private sealed class Run(FetchCommand command, FetchPlan plan, FetchTarget[] targets, long folderId, int chunkSize, long chunkBytes)
     {
