@@ -1,3 +1,4 @@
+using RequestedItem = AkkaImap.Protocol.Fetch.FetchItem;
 using AkkaImap.Protocol.Model;
 using AkkaImap.Protocol.Responses;
 
@@ -16,6 +17,74 @@ namespace AkkaImap.Protocol.Writing;
 /// </summary>
 public static class FetchWriter
 {
+    // "(\Answered \Seen)" for each of the 64 combinations of the six system flags, made by
+    // ImapWriter.WriteFlagList itself so that the one-span line below writes the same bytes.
+    private static readonly byte[][] FlagLists = Enumerable.Range(0, 64).Select(bits =>
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        new ImapWriter(buffer).WriteFlagList((SystemFlags)bits, null);
+        return buffer.WrittenSpan.ToArray();
+    }).ToArray();
+
+    /// <summary>
+    /// One whole <c>* n FETCH (UID u FLAGS (...) MODSEQ (m))</c> line, the items in
+    /// <paramref name="items"/>' order (others are skipped), with system flags and no keywords:
+    /// the bytes <see cref="Begin"/>, <see cref="WriteUid"/>, <see cref="WriteFlags"/>,
+    /// <see cref="WriteModSeq"/> and <see cref="End"/> write, formatted into one span of the
+    /// output. Token by token, a GetSpan/Advance pair each, was a quarter of the CPU of
+    /// <c>FETCH 1:* (UID FLAGS)</c> on 100,000 messages.
+    /// </summary>
+    public static void WriteMetadataLine(ImapWriter writer, uint sequenceNumber, ReadOnlySpan<RequestedItem> items, uint uid, SystemFlags flags, ulong modSeq)
+    {
+        if ((int)flags is < 0 or >= 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(flags), "system flags only");
+        }
+        // "* " n " FETCH (" + per item: " MODSEQ (" m ")" at most 30, "FLAGS " + list at most 57 + ")\r\n".
+        var span = writer.Output.GetSpan(20 + 60 * items.Length + 3);
+        int at = Put(span, 0, "* "u8);
+        at += Number(span[at..], sequenceNumber);
+        at = Put(span, at, " FETCH ("u8);
+        bool first = true;
+        foreach (var item in items)
+        {
+            if (item is not (RequestedItem.Uid or RequestedItem.Flags or RequestedItem.ModSeq)) continue;
+            if (!first) span[at++] = (byte)' ';
+            first = false;
+            switch (item)
+            {
+                case RequestedItem.Uid:
+                    at = Put(span, at, "UID "u8);
+                    at += Number(span[at..], uid);
+                    break;
+                case RequestedItem.Flags:
+                    at = Put(span, at, "FLAGS "u8);
+                    at = Put(span, at, FlagLists[(int)flags]);
+                    break;
+                default:
+                    at = Put(span, at, "MODSEQ ("u8);
+                    at += Number(span[at..], modSeq);
+                    span[at++] = (byte)')';
+                    break;
+            }
+        }
+        at = Put(span, at, ")\r\n"u8);
+        writer.Output.Advance(at);
+        writer.FetchHasItems = false;
+
+        static int Put(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(span[at..]);
+            return at + bytes.Length;
+        }
+
+        static int Number(Span<byte> span, ulong value)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat(value, span, out int written);
+            return written;
+        }
+    }
+
     public static void Begin(ImapWriter writer, uint sequenceNumber)
     {
         writer.WriteRaw("* "u8);

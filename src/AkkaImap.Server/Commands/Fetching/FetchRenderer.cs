@@ -53,6 +53,11 @@ internal static class FetchRenderer
         {
             uint msn = messages[m].Msn;
             var state = view[msn];
+            if (state.Keywords is not { Count: > 0 })
+            {
+                FetchWriter.WriteMetadataLine(writer, msn, items, state.Uid, FlagTable[(int)state.Flags & 63], state.ModSeq);
+                continue;
+            }
             FetchWriter.Begin(writer, msn);
             foreach (var item in items)
             {
