@@ -7,8 +7,8 @@ namespace AkkaImap.Storage.Sqlite;
 
 /// <summary>
 /// A query whose many rows are read straight from SQLite's C API, for the bulk reads that load a
-/// whole folder (100,000 rows when a large folder is first selected) or a FETCH's chunk (the
-/// records and bytes of hundreds of messages). Microsoft.Data.Sqlite
+/// whole folder (100,000 rows when a large folder is first selected) or the headers of a FETCH's
+/// piece (hundreds of messages). Microsoft.Data.Sqlite
 /// reaches SQLite through SQLitePCL's <see cref="SafeHandle"/>s, which take and release a
 /// reference around every call, one per step and one per column value: with SQLite's own mutex,
 /// two thirds of the CPU of such a load went there (bench/README.md, issue 17). Here the statement

@@ -100,11 +100,14 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
         Read<IReadOnlyDictionary<uint, byte[]>>(c =>
         {
-            using var r = new NativeRows(c, """
+            using var cmd = c.Cmd("""
                 SELECT m.uid, b.content FROM messages m JOIN blobs b ON b.id = m.blob_id
                 WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids))
                 """, ("@f", folderId), ("@uids", UidJson(uids)));
-            return ReadContents(r, uids.Count);
+            using var r = cmd.ExecuteReader();
+            var contents = new Dictionary<uint, byte[]>(uids.Count);
+            while (r.Read()) contents[(uint)r.GetInt64(0)] = r.IsDBNull(1) ? [] : (byte[])r[1];
+            return contents;
         }, ct);
 
     public Task<IReadOnlyDictionary<uint, byte[]>> ReadMessagePrefixesAsync(long folderId, IReadOnlyDictionary<uint, long> lengths, CancellationToken ct = default) =>
@@ -120,7 +123,9 @@ public sealed partial class SqliteStore
                 CROSS JOIN messages m ON m.folder_id = @f AND m.uid = json_extract(w.value, '$[0]')
                 JOIN blobs b ON b.id = m.blob_id
                 """, ("@f", folderId), ("@w", wanted));
-            return ReadContents(r, lengths.Count);
+            var prefixes = new Dictionary<uint, byte[]>(lengths.Count);
+            while (r.Read()) prefixes[(uint)r.Int64(0)] = r.Blob(1) ?? [];
+            return prefixes;
         }, ct);
 
     // ---- helpers ----
@@ -149,32 +154,25 @@ public sealed partial class SqliteStore
 
     private static List<MessageInfo> ReadInfos(SqliteConnection c, long folderId, string uidJson)
     {
-        using var r = new NativeRows(c, """
+        using var cmd = c.Cmd("""
             SELECT m.uid, m.flags, m.keywords, m.modseq, m.internal_date, m.internal_tz, m.save_date, m.size,
                    b.email_id, b.thread_id, b.envelope, b.body, b.parts, b.preview
             FROM messages m JOIN blobs b ON b.id = m.blob_id
             WHERE m.folder_id = @f AND m.uid IN (SELECT value FROM json_each(@uids)) ORDER BY m.uid
             """, ("@f", folderId), ("@uids", uidJson));
+        using var r = cmd.ExecuteReader();
         var keywords = new Keywords.Cache();
         var list = new List<MessageInfo>();
         while (r.Read())
         {
-            var offset = TimeSpan.FromMinutes(r.Int64(5));
+            var offset = TimeSpan.FromMinutes(r.GetInt32(5));
             list.Add(new MessageInfo(
-                (uint)r.Int64(0), (MessageFlags)r.Int64(1), keywords.Get(r.Text(2)), (ulong)r.Int64(3),
-                Db.FromMs(r.Int64(4)).ToOffset(offset), Db.FromMs(r.Int64(6)), r.Int64(7),
-                r.Text(8)!, r.Text(9),
-                EnvelopeOf(r.Blob(10)!), BodyOf(r.Blob(11)!), PartsOf(r.Blob(12)!),
-                r.Text(13)!));
+                (uint)r.GetInt64(0), (MessageFlags)r.GetInt32(1), keywords.Get(r.IsDBNull(2) ? null : r.GetString(2)), (ulong)r.GetInt64(3),
+                Db.FromMs(r.GetInt64(4)).ToOffset(offset), Db.FromMs(r.GetInt64(6)), r.GetInt64(7),
+                r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9),
+                EnvelopeOf((byte[])r[10]), BodyOf((byte[])r[11]), PartsOf((byte[])r[12]),
+                r.GetString(13)));
         }
         return list;
-    }
-
-    // uid, bytes: a NULL content (never written so) reads as no bytes.
-    private static Dictionary<uint, byte[]> ReadContents(NativeRows r, int capacity)
-    {
-        var contents = new Dictionary<uint, byte[]>(capacity);
-        while (r.Read()) contents[(uint)r.Int64(0)] = r.Blob(1) ?? [];
-        return contents;
     }
 }
