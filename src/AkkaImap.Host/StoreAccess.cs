@@ -20,6 +20,7 @@ internal static class StoreAccess
         {
             Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
             PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters, FullTextIndex = storage.FullTextIndex,
+            FolderIndexMessages = storage.SqliteFolderIndexMessages,
             OwnerLeases = serving,
         };
         try

@@ -32,6 +32,12 @@ public sealed record StoreOptions
     public int Readers { get; init; } = 4;
 
     /// <summary>
+    /// SQLite only: a folder with at least this many messages keeps a copy of its message list in
+    /// one row (<c>folder_index</c>), read with the changes since when the folder is loaded; 0, none.
+    /// </summary>
+    public int FolderIndexMessages { get; init; } = 1000;
+
+    /// <summary>
     /// PostgreSQL only: the most connections this process opens to the database (reads run on
     /// pooled connections; the writer and the change listener hold one each).
     /// </summary>

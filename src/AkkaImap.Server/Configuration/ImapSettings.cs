@@ -88,6 +88,9 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
     /// <summary><c>storage.readers</c>: threads that run reads (the reader pool).</summary>
     public int Readers { get; init; } = 4;
 
+    /// <summary><c>storage.sqlite.folder-index-messages</c>: the least messages of a folder that keeps a copy of its message list (0: none).</summary>
+    public int SqliteFolderIndexMessages { get; init; } = 1000;
+
     /// <summary><c>storage.postgresql.pool-size</c>: the most connections one process opens to PostgreSQL.</summary>
     public int PostgresPoolSize { get; init; } = 20;
 

@@ -40,6 +40,7 @@ public static class SettingsListing
         Add("storage.change-retention", SettingValues.FormatDuration(s.Storage.ChangeRetention));
         Add("storage.write-batch", Number(s.Storage.WriteBatch));
         Add("storage.readers", Number(s.Storage.Readers));
+        Add("storage.sqlite.folder-index-messages", Number(s.Storage.SqliteFolderIndexMessages));
         Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
         Add("storage.postgresql.pool-size", Number(s.Storage.PostgresPoolSize));
         Add("storage.postgresql.writers", Number(s.Storage.PostgresWriters));

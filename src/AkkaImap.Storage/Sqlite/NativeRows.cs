@@ -78,6 +78,17 @@ internal sealed partial class NativeRows : IDisposable
         return length == 0 ? [] : new ReadOnlySpan<byte>((byte*)data, length).ToArray();
     }
 
+    /// <summary>
+    /// The column's bytes where SQLite holds them, without a copy: valid until the next
+    /// <see cref="Read"/> or <see cref="Dispose"/>. Empty for NULL and for a zero-length value.
+    /// </summary>
+    public unsafe ReadOnlySpan<byte> BlobSpan(int column)
+    {
+        var data = sqlite3_column_blob(_handle, column);
+        var length = sqlite3_column_bytes(_handle, column);
+        return data == 0 ? [] : new ReadOnlySpan<byte>((byte*)data, length);
+    }
+
     public void Dispose()
     {
         if (_referenced)

@@ -6,7 +6,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 11;
+    public const int Version = 12;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -173,6 +173,22 @@ internal static class Schema
         UPDATE messages SET sent_date = (SELECT b.sent_date FROM blobs b WHERE b.id = messages.blob_id);
         """;
 
+    // Version 12: large folders' message lists as one value each (FolderIndex), dropped with their
+    // folder; and the tombstones by modseq, read with such a copy (the expunges since it) and by
+    // QRESYNC's VANISHED, so neither steps through a folder's every tombstone.
+    private const string V12 = """
+        CREATE TABLE folder_index(
+            folder_id INTEGER PRIMARY KEY,
+            uidvalidity INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            rows BLOB NOT NULL);
+        CREATE TRIGGER folder_index_dropped AFTER DELETE ON folders
+        BEGIN
+            DELETE FROM folder_index WHERE folder_id = old.id;
+        END;
+        CREATE INDEX expunged_modseq ON expunged(folder_id, modseq);
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -202,6 +218,7 @@ internal static class Schema
                 c.Exec(V11);
                 BackfillSentDates(c);
             }
+            if (current <= 11) c.Exec(V12);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

@@ -263,6 +263,8 @@ public sealed partial class SqliteStore
         var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f", ("@f", folderId));
         c.Exec("DELETE FROM messages WHERE folder_id = @f", ("@f", folderId));
         c.Exec("DELETE FROM seen WHERE folder_id = @f", ("@f", folderId));
+        // Removed without tombstones: a copy of the list would keep them (FolderIndex).
+        c.Exec("DELETE FROM folder_index WHERE folder_id = @f", ("@f", folderId));
         DeleteBlobsIfUnused(c, blobs);
     }
 

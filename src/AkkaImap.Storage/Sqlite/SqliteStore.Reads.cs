@@ -7,9 +7,12 @@ namespace AkkaImap.Storage.Sqlite;
 // Message reads: flag lists, changes, vanished UIDs, FETCH metadata and raw bytes (IMailStore).
 public sealed partial class SqliteStore
 {
-    public Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default) =>
-        Read<IReadOnlyList<MessageFlagState>>(c => ReadFlagStates(c,
-            "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId)), ct);
+    public async Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default)
+    {
+        var (rows, copy) = await ReadSnapshot(c => LoadFolderRows(c, folderId), ct).ConfigureAwait(false);
+        if (copy is not null) SaveFolderIndex(folderId, copy.Value);
+        return rows;
+    }
 
     public Task<IReadOnlyList<MessageFlagState>> GetChangedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default) =>
         Read<IReadOnlyList<MessageFlagState>>(c => ReadFlagStates(c,
@@ -129,6 +132,74 @@ public sealed partial class SqliteStore
         }, ct);
 
     // ---- helpers ----
+
+    /// <summary>A folder's rows to save as its <see cref="FolderIndex"/>: the UIDVALIDITY and modseq they are exact for.</summary>
+    private readonly record struct FolderIndexCopy(long UidValidity, long ModSeq, byte[] Rows);
+
+    /// <summary>
+    /// A folder's rows, ascending by UID, in one read snapshot: its <see cref="FolderIndex"/> copy
+    /// and what changed since, or every row when there is no copy for this UIDVALIDITY. Also a new
+    /// copy to save when the folder is large enough and its copy is missing or far behind.
+    /// </summary>
+    private (MessageFlagState[] Rows, FolderIndexCopy? Copy) LoadFolderRows(SqliteConnection c, long folderId)
+    {
+        long uidValidity, highest;
+        using (var folder = new NativeRows(c, "SELECT uidvalidity, highest_modseq FROM folders WHERE id = @f", ("@f", folderId)))
+        {
+            if (!folder.Read()) return ([], null);
+            (uidValidity, highest) = (folder.Int64(0), folder.Int64(1));
+        }
+
+        var least = _options.FolderIndexMessages;
+        if (least <= 0) return (ReadAllFlagStates(c, folderId), null);
+        MessageFlagState[]? rows = null;
+        var behind = 0;
+        using (var index = new NativeRows(c, "SELECT modseq, rows FROM folder_index WHERE folder_id = @f AND uidvalidity = @v", ("@f", folderId), ("@v", uidValidity)))
+        {
+            if (index.Read() && FolderIndex.Decode(index.BlobSpan(1), new Keywords.Cache()) is { } copy)
+            {
+                var since = index.Int64(0);
+                var changed = ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f AND modseq > @m ORDER BY uid",
+                    ("@f", folderId), ("@m", since));
+                var vanished = ReadUids(c, "SELECT uid FROM expunged WHERE folder_id = @f AND modseq > @m ORDER BY uid", ("@f", folderId), ("@m", since));
+                rows = FolderIndex.Merge(copy, vanished, changed);
+                behind = changed.Count + vanished.Count;
+                // Within a sixteenth of the folder (at least 256 changes), reading the changes costs
+                // less than writing the copy again.
+                if (behind <= Math.Max(256, rows.Length / 16)) return (rows, null);
+            }
+        }
+
+        rows ??= ReadAllFlagStates(c, folderId);
+        return rows.Length >= least ? (rows, new FolderIndexCopy(uidValidity, highest, FolderIndex.Encode(rows))) : (rows, null);
+    }
+
+    private static MessageFlagState[] ReadAllFlagStates(SqliteConnection c, long folderId) =>
+        [.. ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId))];
+
+    /// <summary>
+    /// Saves a folder's copy through the writer, without waiting: a load never waits for it, and
+    /// when it cannot be saved (the folder was deleted or made again meanwhile, the store is
+    /// closing) the next load reads the rows again. A copy never replaces a newer one.
+    /// </summary>
+    private void SaveFolderIndex(long folderId, FolderIndexCopy copy)
+    {
+        if (_disposed != 0) return;
+        try
+        {
+            Write(c => c.Exec("""
+                INSERT INTO folder_index(folder_id, uidvalidity, modseq, rows)
+                SELECT id, uidvalidity, @m, @rows FROM folders WHERE id = @f AND uidvalidity = @v AND noselect = 0
+                ON CONFLICT(folder_id) DO UPDATE SET uidvalidity = excluded.uidvalidity, modseq = excluded.modseq, rows = excluded.rows
+                WHERE excluded.uidvalidity != folder_index.uidvalidity OR excluded.modseq > folder_index.modseq
+                """, ("@f", folderId), ("@v", copy.UidValidity), ("@m", copy.ModSeq), ("@rows", copy.Rows)), CancellationToken.None)
+                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed between the check and the queue: nothing to save into.
+        }
+    }
 
     // Decoded on first use (MessageInfo.Envelope, .Body, .Parts); the bytes are the row's own arrays.
     private static Func<Envelope> EnvelopeOf(byte[] bytes) => () => ModelCodec.ReadEnvelope(bytes);
