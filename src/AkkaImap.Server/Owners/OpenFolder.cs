@@ -23,13 +23,15 @@ internal sealed class OpenFolder
         MailboxId = info.MailboxId;
         SpecialUse = info.SpecialUse;
         FirstRecentUid = info.FirstRecentUid;
-        _messages = new MessageTable(rows);
+        // An array is the store's, made for this load alone: it becomes the table, not copied
+        // (100,000 messages are 2.4 MB of fresh memory the first SELECT would fault in again).
+        _messages = rows is MessageFlagState[] own ? MessageTable.Adopt(own) : new MessageTable(rows);
         // Messages with the same keywords share one list instance: look at each list once.
         var seen = new HashSet<IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < rows.Count; i++)
+        for (int i = 0; i < _messages.Count; i++)
         {
-            var keywords = rows[i].Keywords;
-            if (keywords.Count > 0 && seen.Add(keywords)) AddKeywords(rows[i]);
+            var row = _messages[i];
+            if (row.Keywords.Count > 0 && seen.Add(row.Keywords)) AddKeywords(row);
         }
     }
 

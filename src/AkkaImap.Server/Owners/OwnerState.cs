@@ -58,7 +58,10 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     public bool HasReader(long folderId, long readerId) =>
         !PerReaderSeen || (_folders.TryGetValue(folderId, out var f) && f.Readers.Has(readerId));
 
-    /// <summary>Loads a folder from the store's rows (ascending UID). With per-reader \Seen the rows are kept in shared form.</summary>
+    /// <summary>
+    /// Loads a folder from the store's rows (ascending UID). An array becomes the folder's table itself: the
+    /// caller gives it up. With per-reader \Seen the rows are kept in shared form.
+    /// </summary>
     public void Load(FolderInfo info, IReadOnlyList<MessageFlagState> rows)
     {
         var shared = PerReaderSeen ? ReaderFlags.Shared(rows) : rows;
