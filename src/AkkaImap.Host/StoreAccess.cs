@@ -21,6 +21,9 @@ internal static class StoreAccess
             Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
             PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters, FullTextIndex = storage.FullTextIndex,
             FolderIndexMessages = storage.SqliteFolderIndexMessages,
+            // Admin commands (import) index in the append: a process that exits soon after would
+            // leave its bodies for serve to parse again.
+            IndexDelay = serving ? storage.SqliteIndexDelay : TimeSpan.Zero,
             OwnerLeases = serving,
         };
         try

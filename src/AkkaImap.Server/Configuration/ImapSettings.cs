@@ -91,6 +91,9 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
     /// <summary><c>storage.sqlite.folder-index-messages</c>: the least messages of a folder that keeps a copy of its message list (0: none).</summary>
     public int SqliteFolderIndexMessages { get; init; } = 1000;
 
+    /// <summary><c>storage.sqlite.index-delay</c>: how long after an append its full-text index rows are written (zero: in the append).</summary>
+    public TimeSpan SqliteIndexDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary><c>storage.postgresql.pool-size</c>: the most connections one process opens to PostgreSQL.</summary>
     public int PostgresPoolSize { get; init; } = 20;
 

@@ -118,6 +118,7 @@ internal static class ImapSettingsParser
             WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
             Readers = Int(r, "storage.readers", 4, 1, 256),
             SqliteFolderIndexMessages = Int(r, "storage.sqlite.folder-index-messages", 1000, 0, int.MaxValue),
+            SqliteIndexDelay = Duration(r, "storage.sqlite.index-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
             PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
             PostgresWriters = Int(r, "storage.postgresql.writers", 4, 1, 64),
         };

@@ -38,7 +38,7 @@ public sealed partial class SqliteStore
                 else
                 {
                     var a = analysed[i]!;
-                    (blobId, size, sent) = (InsertBlob(c, insertBlob, a, _options.FullTextIndex), a.Content.Length, a.SentDate);
+                    (blobId, size, sent) = (InsertBlob(c, insertBlob, a), a.Content.Length, a.SentDate);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 // The message row's sent date is SORT's key already resolved (RFC 5256 §2.2: the
@@ -69,7 +69,7 @@ public sealed partial class SqliteStore
             var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
             DeleteBlobsIfUnused(c, expired);
             using var insertBlob = InsertBlobCommand(c);
-            var blobId = InsertBlob(c, insertBlob, a, _options.FullTextIndex);
+            var blobId = InsertBlob(c, insertBlob, a);
             c.Exec("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
             return blobId;
         }, ct);
@@ -84,7 +84,7 @@ public sealed partial class SqliteStore
     /// blob I/O): bound as a parameter, a body would be copied twice more in native memory (the
     /// bound value, then the record SQLite assembles), three times its size at once (issue 16).
     /// </summary>
-    private static long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a, bool index)
+    private long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a)
     {
         Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.SentDate);
         var blobId = (long)insertBlob.ExecuteScalar()!;
@@ -92,7 +92,7 @@ public sealed partial class SqliteStore
         {
             blob.Write(a.Content.Span);
         }
-        SearchIndex.Add(c, blobId, a.Text, keepUp: index);
+        IndexLater(c, blobId, a.Text);
         return blobId;
     }
 

@@ -182,24 +182,13 @@ public sealed partial class SqliteStore
     /// when it cannot be saved (the folder was deleted or made again meanwhile, the store is
     /// closing) the next load reads the rows again. A copy never replaces a newer one.
     /// </summary>
-    private void SaveFolderIndex(long folderId, FolderIndexCopy copy)
-    {
-        if (_disposed != 0) return;
-        try
-        {
-            Write(c => c.Exec("""
-                INSERT INTO folder_index(folder_id, uidvalidity, modseq, rows)
-                SELECT id, uidvalidity, @m, @rows FROM folders WHERE id = @f AND uidvalidity = @v AND noselect = 0
-                ON CONFLICT(folder_id) DO UPDATE SET uidvalidity = excluded.uidvalidity, modseq = excluded.modseq, rows = excluded.rows
-                WHERE excluded.uidvalidity != folder_index.uidvalidity OR excluded.modseq > folder_index.modseq
-                """, ("@f", folderId), ("@v", copy.UidValidity), ("@m", copy.ModSeq), ("@rows", copy.Rows)), CancellationToken.None)
-                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closed between the check and the queue: nothing to save into.
-        }
-    }
+    private void SaveFolderIndex(long folderId, FolderIndexCopy copy) =>
+        WriteUnwaited(c => c.Exec("""
+            INSERT INTO folder_index(folder_id, uidvalidity, modseq, rows)
+            SELECT id, uidvalidity, @m, @rows FROM folders WHERE id = @f AND uidvalidity = @v AND noselect = 0
+            ON CONFLICT(folder_id) DO UPDATE SET uidvalidity = excluded.uidvalidity, modseq = excluded.modseq, rows = excluded.rows
+            WHERE excluded.uidvalidity != folder_index.uidvalidity OR excluded.modseq > folder_index.modseq
+            """, ("@f", folderId), ("@v", copy.UidValidity), ("@m", copy.ModSeq), ("@rows", copy.Rows)), nameof(SaveFolderIndex));
 
     // Decoded on first use (MessageInfo.Envelope, .Body, .Parts); the bytes are the row's own arrays.
     private static Func<Envelope> EnvelopeOf(byte[] bytes) => () => ModelCodec.ReadEnvelope(bytes);

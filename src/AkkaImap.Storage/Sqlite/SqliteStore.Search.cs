@@ -19,6 +19,71 @@ public sealed partial class SqliteStore
 
     public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) =>
         Write(c => SearchIndex.IndexPending(c, max), ct);
+
+    // Bodies appended with the index on whose rows wait for the next index pass (IndexLater), by
+    // blob id, with the size of their text. Touched on the writer thread only: appends and passes
+    // are both writes.
+    private readonly Dictionary<long, IndexedDocument> _toIndex = [];
+    private long _toIndexChars;
+    private int _indexPassQueued;
+
+    /// <summary>The most text (in characters) kept for later passes; past it a body is indexed in its append.</summary>
+    private const long MaxQueuedChars = 16 * 1024 * 1024;
+
+    /// <summary>The most bodies one pass indexes; the rest wait for the next.</summary>
+    private const int MaxPerPass = 256;
+
+    /// <summary>
+    /// Notes a new blob's text for the full-text index. With <see cref="StoreOptions.IndexDelay"/>
+    /// the blob is marked pending (so a SEARCH reads it meanwhile) and its text waits in memory for
+    /// a pass a moment later, which indexes it with the others appended meanwhile in one
+    /// transaction; a blob deleted before then (an appended message expunged at once) is never
+    /// indexed. Otherwise, or past <see cref="MaxQueuedChars"/>, it is indexed here, in the append.
+    /// A pass that cannot run (the store closes) leaves the blobs pending, for serve's catch-up at
+    /// its next start.
+    /// </summary>
+    private void IndexLater(SqliteConnection c, long blobId, IndexedDocument? text)
+    {
+        if (!_options.FullTextIndex || text is null || _options.IndexDelay <= TimeSpan.Zero || _toIndexChars >= MaxQueuedChars)
+        {
+            SearchIndex.Add(c, blobId, text, keepUp: _options.FullTextIndex);
+            return;
+        }
+
+        SearchIndex.Add(c, blobId, text, keepUp: false);
+        // An id SQLite gives again after its blob was deleted replaces what waited under it.
+        if (_toIndex.Remove(blobId, out var replaced)) _toIndexChars -= Chars(replaced);
+        _toIndex[blobId] = text;
+        _toIndexChars += Chars(text);
+        QueueIndexPass();
+    }
+
+    private void QueueIndexPass()
+    {
+        if (Interlocked.Exchange(ref _indexPassQueued, 1) == 1) return;
+        _ = Task.Delay(_options.IndexDelay).ContinueWith(_ => WriteUnwaited(c => IndexQueued(c, MaxPerPass), "IndexPass"), TaskScheduler.Default);
+    }
+
+    /// <summary>One pass, on the writer: indexes up to <paramref name="max"/> waiting bodies that are still pending.</summary>
+    private int IndexQueued(SqliteConnection c, int max)
+    {
+        Volatile.Write(ref _indexPassQueued, 0);
+        var indexed = 0;
+        foreach (var (blobId, text) in _toIndex.Take(max).ToList())
+        {
+            _toIndex.Remove(blobId);
+            _toIndexChars -= Chars(text);
+            // No pending row: the blob is gone (or was indexed by a catch-up), and its text with it.
+            if (c.Exec("DELETE FROM text_pending WHERE blob_id = @b", ("@b", blobId)) == 0) continue;
+            SearchIndex.Add(c, blobId, text);
+            indexed++;
+        }
+
+        if (_toIndex.Count > 0) QueueIndexPass();
+        return indexed;
+    }
+
+    private static long Chars(IndexedDocument text) => text.Header.Length + text.Body.Length;
 }
 
 /// <summary>

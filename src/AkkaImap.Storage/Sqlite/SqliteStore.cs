@@ -153,6 +153,25 @@ public sealed partial class SqliteStore : IStore, IDisposable
         Write<bool>(c => { work(c); return true; }, ct, operation);
 
     /// <summary>
+    /// Queues upkeep that nobody waits for (a folder's copy, a pass of the full-text index): its
+    /// failure is only observed, and a store that is closing takes none. What it would have
+    /// written is written again later (the next load, serve's catch-up at start).
+    /// </summary>
+    private void WriteUnwaited<T>(Func<SqliteConnection, T> work, string operation)
+    {
+        if (_disposed != 0) return;
+        try
+        {
+            Write(work, CancellationToken.None, operation)
+                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed between the check and the queue.
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> on a reader thread and its connection; the task completes
     /// there, and its continuations run elsewhere (<see cref="ReaderPool"/>).
     /// </summary>
@@ -195,6 +214,13 @@ public sealed partial class SqliteStore : IStore, IDisposable
         // Readers first: queued reads fail with ObjectDisposedException, running ones end, and a
         // write still being prepared finds the store disposed. Then the writer drains its queue.
         _readers.Dispose();
+        // Bodies whose index rows wait for a pass get them now, so that the next start has none
+        // to parse again; the writer runs what is queued before it stops.
+        if (Volatile.Read(ref _toIndexChars) > 0)
+        {
+            try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue), CancellationToken.None); }
+            catch (ObjectDisposedException) { /* the writer is closed already */ }
+        }
         _writer.Dispose();
         _writerConnection.Dispose();
     }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+using AkkaImap.Storage.Search;
+using AkkaImap.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaImap.Storage.Tests;
+
+/// <summary>
+/// <c>storage.sqlite.index-delay</c>: an appended body's full-text index rows come in a pass a
+/// moment after its append. Until then the body is listed for the scan (answers stay exact); one
+/// expunged before the pass is never indexed; one still waiting when the store closes is indexed
+/// as it closes. Real SQLite files.
+/// </summary>
+public sealed class SqliteIndexDelayTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "akkaimap-store-tests", Guid.NewGuid().ToString("N"));
+    private SqliteStore _store = null!;
+    private long _inbox;
+
+    public async Task InitializeAsync()
+    {
+        _store = await OpenAsync(TimeSpan.FromMilliseconds(200));
+        await _store.AddPostOfficeAsync("example.com", publicFolders: false);
+        var owner = (await _store.AddAccountAsync("alice@example.com", "correct horse")).Owner;
+        _inbox = (await _store.GetFolderAsync(owner, "INBOX"))!.Id;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { /* best effort: temp folder */ }
+    }
+
+    [Fact]
+    public async Task An_appended_body_is_scanned_until_its_pass_and_indexed_by_it()
+    {
+        var uids = await AppendAsync("zebracorn one", "zebracorn two");
+
+        var before = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "zebracorn"))!;
+        Assert.Empty(before.Matches);
+        Assert.Equal(uids, before.Unindexed.Order());
+
+        var after = await IndexedAsync("zebracorn", uids.Count);
+        Assert.Equal(uids, after.Matches.Order());
+        Assert.Empty(after.Unindexed);
+    }
+
+    [Fact]
+    public async Task A_body_expunged_before_its_pass_is_never_indexed()
+    {
+        var gone = await AppendAsync("quokkafish gone");
+        await _store.StoreFlagsAsync(_inbox, gone, StoreMode.Add, MessageFlags.Deleted);
+        await _store.ExpungeAsync(_inbox);
+        var kept = await AppendAsync("quokkafish kept");
+
+        var indexed = await IndexedAsync("quokkafish", 1);
+
+        Assert.Equal(kept, indexed.Matches.Order());
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM text_folded"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM text_pending"));
+    }
+
+    [Fact]
+    public async Task Bodies_still_waiting_when_the_store_closes_are_indexed_as_it_closes_even_under_a_reused_blob_id()
+    {
+        _store.Dispose();
+        _store = await OpenAsync(TimeSpan.FromHours(1));
+        var first = await AppendAsync("wombatlily first");
+        await _store.StoreFlagsAsync(_inbox, first, StoreMode.Add, MessageFlags.Deleted);
+        await _store.ExpungeAsync(_inbox);
+        // The expunged body was the last blob: SQLite gives its id to the next one.
+        var second = await AppendAsync("platypusfern second");
+
+        _store.Dispose();
+        _store = await OpenAsync(TimeSpan.Zero);
+
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM text_pending"));
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "platypusfern"))!;
+        Assert.Equal(second, found.Matches.Order());
+        var stale = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "wombatlily"))!;
+        Assert.Empty(stale.Matches);
+        Assert.Empty(stale.Unindexed);
+    }
+
+    private Task<SqliteStore> OpenAsync(TimeSpan delay) =>
+        SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false, IndexDelay = delay });
+
+    private async Task<IReadOnlyList<uint>> AppendAsync(params string[] bodies) =>
+        (await _store.AppendAsync(_inbox, bodies.Select(b => new AppendRequest(Encoding.UTF8.GetBytes($"Subject: test\r\n\r\n{b}\r\n"))).ToArray())).Uids;
+
+    /// <summary>Waits (10 s at most) until a pass has indexed <paramref name="count"/> bodies holding <paramref name="needle"/>.</summary>
+    private async Task<IndexedMatches> IndexedAsync(string needle, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, needle))!;
+            if (found.Matches.Count >= count || clock.Elapsed > TimeSpan.FromSeconds(10)) return found;
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var c = new SqliteConnection($"Data Source={Path.Combine(_folder, SqliteStore.FileName)};Pooling=False");
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
