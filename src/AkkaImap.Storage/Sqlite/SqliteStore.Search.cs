@@ -8,7 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace AkkaImap.Storage.Sqlite;
 
 // The full-text index (schema 9, first built in 7): FTS5 with the trigram tokenizer, one row per
-// blob (copies share it), written in the transaction that writes the blob and deleted with it.
+// blob (copies share it), written in the transaction that writes the blob or in a pass a moment
+// after it (StoreOptions.IndexDelay, IndexLater below), and deleted with it.
 public sealed partial class SqliteStore
 {
     public Task<IndexedMatches?> SearchIndexAsync(long folderId, IndexedField field, string value, CancellationToken ct = default)
