@@ -153,7 +153,6 @@ public sealed partial class SqliteStore
         var least = _options.FolderIndexMessages;
         if (least <= 0) return (ReadAllFlagStates(c, folderId), null);
         MessageFlagState[]? rows = null;
-        var behind = 0;
         using (var index = new NativeRows(c, "SELECT modseq, rows FROM folder_index WHERE folder_id = @f AND uidvalidity = @v", ("@f", folderId), ("@v", uidValidity)))
         {
             if (index.Read() && FolderIndex.Decode(index.BlobSpan(1), new Keywords.Cache()) is { } copy)
@@ -163,10 +162,9 @@ public sealed partial class SqliteStore
                     ("@f", folderId), ("@m", since));
                 var vanished = ReadUids(c, "SELECT uid FROM expunged WHERE folder_id = @f AND modseq > @m ORDER BY uid", ("@f", folderId), ("@m", since));
                 rows = FolderIndex.Merge(copy, vanished, changed);
-                behind = changed.Count + vanished.Count;
                 // Within a sixteenth of the folder (at least 256 changes), reading the changes costs
                 // less than writing the copy again.
-                if (behind <= Math.Max(256, rows.Length / 16)) return (rows, null);
+                if (changed.Count + vanished.Count <= Math.Max(256, rows.Length / 16)) return (rows, null);
             }
         }
 

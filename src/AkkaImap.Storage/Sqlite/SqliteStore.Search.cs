@@ -40,8 +40,8 @@ public sealed partial class SqliteStore
     /// a pass a moment later, which indexes it with the others appended meanwhile in one
     /// transaction; a blob deleted before then (an appended message expunged at once) is never
     /// indexed. Otherwise, or past <see cref="MaxQueuedChars"/>, it is indexed here, in the append.
-    /// A pass that cannot run (the store closes) leaves the blobs pending, for serve's catch-up at
-    /// its next start.
+    /// The store runs a last pass as it closes; a pass that fails leaves its bodies pending, for
+    /// serve's catch-up at its next start.
     /// </summary>
     private void IndexLater(SqliteConnection c, long blobId, IndexedDocument? text)
     {
