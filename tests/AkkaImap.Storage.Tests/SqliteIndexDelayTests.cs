@@ -84,6 +84,36 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
         Assert.Empty(stale.Unindexed);
     }
 
+    [Fact]
+    public async Task A_lookup_while_passes_commit_lists_every_body_as_found_or_still_to_scan()
+    {
+        _store.Dispose();
+        _store = await OpenAsync(TimeSpan.FromMilliseconds(1));
+        var appended = new List<uint>();
+        var appending = Task.Run(async () =>
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                var uids = await AppendAsync("ibexmoth a", "ibexmoth b");
+                lock (appended) appended.AddRange(uids);
+            }
+        });
+
+        var lookups = 0;
+        while (!appending.IsCompleted || lookups == 0)
+        {
+            uint[] before;
+            lock (appended) before = [.. appended];
+            var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "ibexmoth"))!;
+            // A body indexed by a pass between two statements of the lookup must not fall between them.
+            var missing = before.Where(uid => !found.Matches.Contains(uid) && !found.Unindexed.Contains(uid)).ToList();
+            Assert.True(missing.Count == 0, $"lookup {lookups}: UIDs {string.Join(',', missing)} neither found nor listed to scan");
+            lookups++;
+        }
+
+        await appending;
+    }
+
     private Task<SqliteStore> OpenAsync(TimeSpan delay) =>
         SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false, IndexDelay = delay });
 

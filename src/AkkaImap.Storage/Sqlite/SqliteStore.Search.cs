@@ -15,7 +15,9 @@ public sealed partial class SqliteStore
     public Task<IndexedMatches?> SearchIndexAsync(long folderId, IndexedField field, string value, CancellationToken ct = default)
     {
         if (IndexedDocument.NeedleFor(value) is not { } needle) return Task.FromResult<IndexedMatches?>(null);
-        return Read<IndexedMatches?>(c => SearchIndex.Find(c, folderId, field, needle), ct);
+        // One snapshot for the matches and the list of bodies not indexed yet: an index pass that
+        // commits between the two would otherwise leave a body in neither.
+        return ReadSnapshot<IndexedMatches?>(c => SearchIndex.Find(c, folderId, field, needle), ct);
     }
 
     public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) =>
