@@ -136,11 +136,7 @@ public sealed record SendParts(IReadOnlyList<ReadOnlyMemory<byte>> Parts) : ICon
 /// buffer too). Answered with <see cref="TlsEstablished"/>, or the connection closes when the
 /// handshake fails.
 /// </summary>
-public sealed record StartTls(ReadOnlyMemory<byte> Reply) : IConnectionCommand
-{
-    /// <summary>The switch alone (the OK already written).</summary>
-    public static readonly StartTls Instance = new(ReadOnlyMemory<byte>.Empty);
-}
+public sealed record StartTls(ReadOnlyMemory<byte> Reply) : IConnectionCommand;
 
 /// <summary>
 /// Back-pressure on output: more than <see cref="EndpointSettings.OutputHighWater"/> bytes wait for a

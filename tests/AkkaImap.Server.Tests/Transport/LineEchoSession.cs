@@ -68,8 +68,11 @@ internal sealed class LineEchoSession : UntypedActor
         switch (words[0])
         {
             case "STARTTLS":
-                Say("OK begin TLS");
-                _connection.Tell(StartTls.Instance);
+                // The OK travels with the switch, as the real session sends it: told apart, the
+                // connection could write the OK and take the client's ClientHello as plaintext
+                // before the switch reached it (this session would then drop it, and the handshake
+                // would wait for it forever).
+                _connection.Tell(new StartTls(Encoding.ASCII.GetBytes("OK begin TLS\r\n")));
                 _awaitingTls = true;
                 _buffer.Clear();
                 break;
