@@ -114,7 +114,11 @@ public interface IMailStore
 
     // ---- messages: reads ----
 
-    /// <summary>(uid, flags, keywords, modseq) of every message, ascending UID; one query.</summary>
+    /// <summary>
+    /// (uid, flags, keywords, modseq) of every message, ascending UID, in one read (SQLite: from a
+    /// large folder's copy of its list and the changes since). The list is new and the caller's:
+    /// a loading owner keeps an array as its table.
+    /// </summary>
     Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default);
     /// <summary>Messages whose modseq is above <paramref name="modSeq"/> (CONDSTORE CHANGEDSINCE, IDLE polling).</summary>
     Task<IReadOnlyList<MessageFlagState>> GetChangedSinceAsync(long folderId, ulong modSeq, CancellationToken ct = default);
