@@ -135,10 +135,13 @@ public sealed partial class SqliteStore : IStore, IDisposable
         c.Exec($"PRAGMA busy_timeout={(long)options.BusyTimeout.TotalMilliseconds}");
         c.Exec(options.Fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         c.Exec("PRAGMA foreign_keys=ON");
-        // Read pages through a memory map instead of a read() and a copy each: a SEARCH or a first
-        // SELECT over 100,000 messages spent a fifth of its time copying pages out of the kernel.
-        // Writes still go through the WAL; the map only covers the main database file.
-        c.Exec("PRAGMA mmap_size=1073741824");
+        // No memory map: a connection unmaps the whole database file at
+        // the start of every read transaction after a commit of another connection, so under mixed
+        // load each short read paid a munmap, a TLB shootdown on every core the process ran on,
+        // and a page fault per page it touched again. Reading pages with read() instead raised the
+        // mixed benchmark's commands per CPU-second by half (issue 17); the large-folder reads it
+        // once sped up now start from the folder's copy of its list (FolderIndex).
+        c.Exec("PRAGMA mmap_size=0");
         return c;
     }
 
