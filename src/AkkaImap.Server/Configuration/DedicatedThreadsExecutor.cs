@@ -24,8 +24,10 @@ public sealed class DedicatedThreadsExecutorConfigurator(Config config, IDispatc
 /// Idle threads sleep on a monitor without spinning and without a timeout (a BlockingCollection's
 /// semaphore spun and yielded: 8% of the server's CPU under the mixed benchmark went to idle
 /// threads calling sched_yield), so an idle server is not woken by its dispatcher. A queued run
-/// wakes one sleeping thread when no other thread is already on its way to take it; a thread that
-/// finishes a run takes the next one without sleeping. Nothing run here blocks (the store does its
+/// wakes one sleeping thread when no other thread is already on its way to take it, except the
+/// one run an actor on these threads queues for another: its own thread takes that one next. A
+/// thread that finishes a run takes the next one without sleeping, and wakes one sleeper when it
+/// leaves more behind. Nothing run here blocks (the store does its
 /// work on its own threads), so this needs no stall check: before, a 1 ms timer woke one more
 /// thread when the awake ones made no progress, and that timer kept an idle process busy.
 /// </para>
@@ -37,6 +39,10 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
     private int _sleeping; // threads waiting, not pulsed
     private int _waking;   // threads pulsed, not yet back from the wait
     private bool _shutdown;
+
+    // The executor whose thread this is, while it runs runs.
+    [ThreadStatic]
+    private static DedicatedThreadsExecutor? t_runningOn;
 
     public DedicatedThreadsExecutor(string id, int threads, string threadNamePrefix)
         : base(id)
@@ -58,12 +64,25 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
             }
 
             _runs.Enqueue(run);
-            if (_sleeping > 0 && _runs.Count > _waking)
+            // A run queued by one of these threads (an actor telling another) when nothing else
+            // waits is taken by that thread once its own run ends: runs are short and nothing here
+            // blocks. Waking a sleeper for it mostly woke a thread to find the queue empty again,
+            // two context switches per message between actors (issue 17). A second run queued
+            // meanwhile wakes one, and Next wakes one for whatever a thread leaves behind.
+            if (t_runningOn != this || _runs.Count > 1)
             {
-                _sleeping--;
-                _waking++;
-                Monitor.Pulse(_gate);
+                WakeOneIfWanted();
             }
+        }
+    }
+
+    private void WakeOneIfWanted()
+    {
+        if (_sleeping > 0 && _runs.Count > _waking)
+        {
+            _sleeping--;
+            _waking++;
+            Monitor.Pulse(_gate);
         }
     }
 
@@ -81,6 +100,7 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
 
     private void Work()
     {
+        t_runningOn = this;
         while (Next() is { } run)
         {
             try
@@ -113,7 +133,9 @@ internal sealed class DedicatedThreadsExecutor : ExecutorService
                 _waking--;
             }
 
-            return _runs.Dequeue();
+            var run = _runs.Dequeue();
+            WakeOneIfWanted();
+            return run;
         }
     }
 }
