@@ -239,9 +239,18 @@ public sealed class SessionContext
         TellAccount(command);
     }
 
-    /// <summary>Runs heavy read work on the worker pool; await it with <see cref="CommandOutcome.Await{T}"/>.</summary>
-    public async Task<T> RunOnWorkerAsync<T>(Func<Task<T>> work) where T : notnull =>
-        (T)await Workers.Ask<object>(new RunWork(async () => await work().ConfigureAwait(false)), Settings.Limits.WorkerTimeout).ConfigureAwait(false);
+    /// <summary>
+    /// Runs heavy read work on the worker pool; await it with <see cref="CommandOutcome.Await{T}"/>.
+    /// The worker completes the task where the work ends, and the session's step is told from there
+    /// (its continuations run synchronously): no Ask, whose temporary actor and answer went through
+    /// .NET's pool, one more thread wake-up per FETCH.
+    /// </summary>
+    public async Task<T> RunOnWorkerAsync<T>(Func<Task<T>> work) where T : notnull
+    {
+        var done = new TaskCompletionSource<object>();
+        Workers.Tell(new RunWork(async () => await work().ConfigureAwait(false), Completion: done));
+        return (T)await done.Task.WaitAsync(Settings.Limits.WorkerTimeout).ConfigureAwait(false);
+    }
 
     /// <summary>COMPRESS=DEFLATE is on for this connection (RFC 4978): a second COMPRESS is NO [COMPRESSIONACTIVE].</summary>
     public bool CompressionActive { get; private set; }

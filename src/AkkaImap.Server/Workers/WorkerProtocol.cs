@@ -5,9 +5,10 @@ namespace AkkaImap.Server.Workers;
 /// <see cref="Akka.Actor.Status.Failure"/> with the exception when it throws. Each worker runs one
 /// work item at a time, so the pool bounds heavy work (MIME decoding, body SEARCH, SORT) to
 /// <c>threads</c> at once. <paramref name="Tag"/> comes back in <see cref="WorkCompleted"/> when
-/// set, so a session can tell replies apart.
+/// set, so a session can tell replies apart. With <paramref name="Completion"/> the worker completes it
+/// instead of replying (<c>SessionContext.RunOnWorkerAsync</c>).
 /// </summary>
-public sealed record RunWork(Func<Task<object>> Work, object? Tag = null) : Akka.Actor.INoSerializationVerificationNeeded;
+public sealed record RunWork(Func<Task<object>> Work, object? Tag = null, TaskCompletionSource<object>? Completion = null) : Akka.Actor.INoSerializationVerificationNeeded;
 
 /// <summary>The result of a <see cref="RunWork"/> that carried a <see cref="RunWork.Tag"/>.</summary>
 public sealed record WorkCompleted(object Tag, object Result) : Akka.Actor.INoSerializationVerificationNeeded;

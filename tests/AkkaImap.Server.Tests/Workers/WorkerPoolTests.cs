@@ -35,6 +35,26 @@ public sealed class WorkerPoolTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Work_with_a_completion_completes_it_and_the_worker_takes_the_next()
+    {
+        var pool = WorkerPool.Create(Sys, threads: 1);
+        var failed = new TaskCompletionSource<object>();
+        var done = new TaskCompletionSource<object>();
+
+        pool.Tell(new RunWork(async () =>
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("boom");
+        }, Completion: failed));
+        pool.Tell(new RunWork(() => Task.FromResult<object>("second"), Completion: done));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("boom", error.Message);
+        Assert.Equal("second", await done.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Tagged_typed_work_comes_back_as_work_completed()
     {
         var pool = WorkerPool.Create(Sys, threads: 3);
