@@ -92,7 +92,13 @@ internal sealed class WriteQueue : IDisposable
             {
                 Exec("SAVEPOINT op");
                 if (op.Run(_connection)) Exec("RELEASE op");
-                else Exec("ROLLBACK TO op; RELEASE op");
+                // SQLite rolls the whole transaction back itself after some errors (SQLITE_FULL
+                // on a full disk, SQLITE_IOERR): the writes before this one are gone with it, so
+                // every write of the batch is refused for this one's reason, not for the missing
+                // savepoint a ROLLBACK TO would then report (a NO [SERVERBUG] where the client
+                // should have read that the disk is full).
+                else if (InTransaction) Exec("ROLLBACK TO op; RELEASE op");
+                else throw op.Error!;
             }
             Exec("COMMIT");
         }
@@ -117,6 +123,8 @@ internal sealed class WriteQueue : IDisposable
 
     private void Exec(string sql) => _connection.Exec(sql);
 
+    private bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0;
+
     public void Dispose()
     {
         lock (_gate)
@@ -131,6 +139,8 @@ internal sealed class WriteQueue : IDisposable
     {
         /// <summary>Runs the work; false when it threw (its savepoint is rolled back).</summary>
         public abstract bool Run(SqliteConnection connection);
+        /// <summary>What the work threw (translated), once <see cref="Run"/> returned false.</summary>
+        public abstract Exception? Error { get; }
         public abstract void Complete();
         public abstract void Fail(Exception error);
     }
@@ -142,6 +152,8 @@ internal sealed class WriteQueue : IDisposable
         private Exception? _error;
 
         public Task<T> Task => _tcs.Task;
+
+        public override Exception? Error => _error;
 
         public override bool Run(SqliteConnection connection)
         {
