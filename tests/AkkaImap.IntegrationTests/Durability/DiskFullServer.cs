@@ -50,6 +50,28 @@ public sealed class DiskFullServer : ServerFixture, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Grows the filler until the file system refuses another byte: a refused write proves the
+    /// disk full at that moment, not for the next one (a failed transaction frees its pages, and
+    /// the full-text index pass that shared its batch may be the write that no longer fits).
+    /// </summary>
+    public void FillRest()
+    {
+        using var filler = new FileStream(FillerPath, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
+        foreach (var size in new[] { 64 * 1024, 4096, 512, 1 })
+        {
+            var block = new byte[size];
+            try
+            {
+                while (true) filler.Write(block, 0, block.Length);
+            }
+            catch (IOException)
+            {
+                // No room for a block of this size: try the next smaller one.
+            }
+        }
+    }
+
     async Task IAsyncLifetime.DisposeAsync()
     {
         try

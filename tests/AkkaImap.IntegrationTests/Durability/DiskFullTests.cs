@@ -51,6 +51,7 @@ public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelp
 
         // Still full: refused again, whether the body is staged by the session or sent inline to
         // the folder's owner, and the session carries on.
+        server.FillRest();
         foreach (var (tag, size) in new[] { ("B1", 90_000), ("B2", 30_000) })
         {
             var again = await AppendAsync(raw, tag, Message("still-full-" + tag, size).Text);
