@@ -81,6 +81,19 @@ public sealed class PostfixInstance : IAsyncDisposable
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>
+    /// <c>postqueue -f</c>: delivers what is queued now, as an administrator does once the
+    /// destination is back, instead of at the next retry of Postfix's back-off.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        var result = await ExternalTool.RunAsync("postqueue", ["-c", ConfigDirectory, "-f"]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"postqueue -f failed: {result}\nPostfix log:\n{Log}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
