@@ -34,10 +34,17 @@ public sealed class WriteQueueTests : IDisposable
         var pages = _connection.Scalar<long>("PRAGMA page_count");
         _connection.Exec($"PRAGMA max_page_count = {pages + 8}");
         using var queue = new WriteQueue(_connection, maxBatch: 100);
+        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
 
-        // The writer holds this one while the others queue up behind it: they make one batch.
-        var holding = queue.Enqueue(_ => release.Wait(TimeSpan.FromSeconds(30)), CancellationToken.None);
+        // The writer holds this one, in a batch of its own, while the others queue up behind it:
+        // they make the next batch.
+        var holding = queue.Enqueue(_ =>
+        {
+            started.Set();
+            return release.Wait(TimeSpan.FromSeconds(30));
+        }, CancellationToken.None);
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
         var before = queue.Enqueue(c => c.Exec("INSERT INTO t VALUES (x'01')"), CancellationToken.None);
         var tooBig = queue.Enqueue(c => c.Exec("INSERT INTO t VALUES (zeroblob(1000000))"), CancellationToken.None);
         var after = queue.Enqueue(c => c.Exec("INSERT INTO t VALUES (x'02')"), CancellationToken.None);
