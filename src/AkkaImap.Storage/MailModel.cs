@@ -93,7 +93,14 @@ public sealed record AppendRequest(
 }
 
 /// <summary>Result of an (atomic, MULTIAPPEND) append: the UIDs in request order (RFC 4315 APPENDUID).</summary>
-public sealed record AppendResult(uint UidValidity, IReadOnlyList<uint> Uids, ulong ModSeq);
+public sealed record AppendResult(uint UidValidity, IReadOnlyList<uint> Uids, ulong ModSeq)
+{
+    /// <summary>
+    /// The new messages as stored (flags without \Recent, keywords merged), in UID order, so that
+    /// a caller keeping the folder's list need not read them back; empty when not known.
+    /// </summary>
+    public IReadOnlyList<MessageFlagState> Stored { get; init; } = [];
+}
 
 /// <summary>The UID of a message in the source and the UID of its copy (RFC 4315 COPYUID).</summary>
 public readonly record struct UidMapping(uint SourceUid, uint TargetUid);

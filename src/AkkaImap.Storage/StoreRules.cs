@@ -9,6 +9,15 @@ namespace AkkaImap.Storage;
 /// </summary>
 internal static class StoreRules
 {
+    /// <summary>The messages an APPEND stored, as both stores write them: no \Recent, keywords merged once.</summary>
+    public static MessageFlagState[] Appended(IReadOnlyList<AppendRequest> messages, IReadOnlyList<uint> uids, ulong modSeq)
+    {
+        var rows = new MessageFlagState[uids.Count];
+        for (var i = 0; i < rows.Length; i++)
+            rows[i] = new MessageFlagState(uids[i], messages[i].Flags & ~MessageFlags.Recent, Keywords.Merge([], messages[i].Keywords ?? []), modSeq);
+        return rows;
+    }
+
     /// <summary>What a STORE does to one message.</summary>
     public enum FlagOutcome
     {

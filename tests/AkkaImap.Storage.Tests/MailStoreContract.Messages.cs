@@ -32,6 +32,28 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task An_append_reports_its_rows_exactly_as_they_read_back()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await AppendAsync(inbox.Id, Simple("before"));
+        var before = (await Store.GetFolderAsync(inbox.Id))!.HighestModSeq;
+
+        // \Recent is never stored; a keyword given twice in other case is kept once, as first spelt.
+        var result = await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("one")), MessageFlags.Seen | MessageFlags.Recent, ["Work", "$Label1", "work"]),
+            new AppendRequest(Encoding.UTF8.GetBytes(Simple("two")), MessageFlags.Draft),
+        ]);
+
+        Assert.Equal(before + 1, result.ModSeq);
+        var read = await Store.GetChangedSinceAsync(inbox.Id, before);
+        Assert.Equal(
+            read.OrderBy(r => r.Uid).Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)),
+            result.Stored.Select(r => (r.Uid, r.Flags, string.Join(' ', r.Keywords), r.ModSeq)));
+        Assert.Equal([(MessageFlags.Seen, "Work $Label1"), (MessageFlags.Draft, "")], result.Stored.Select(r => (r.Flags, string.Join(' ', r.Keywords))));
+    }
+
+    [Fact]
     public async Task Several_messages_are_read_whole_in_one_call_and_missing_ones_are_absent()
     {
         var account = await NewAccountAsync();

@@ -91,7 +91,7 @@ public sealed partial class OwnerActor
             }
         }
         var changes = new List<FolderEvent>();
-        if (_state.IsLoaded(info.Id)) changes.Add(new FolderEvent(info.Id, await SyncNewMessages(info.Id)));
+        if (_state.IsLoaded(info.Id)) changes.Add(new FolderEvent(info.Id, Appended(info.Id, result) ?? await SyncNewMessages(info.Id)));
         // Exact rows as stored when the folder is loaded; otherwise as requested (nobody has it selected).
         var folder = _state.Folder(info.Id);
         var rows = new MessageFlagState[result.Uids.Count];
@@ -394,6 +394,22 @@ public sealed partial class OwnerActor
     {
         var folder = _state.Folder(folderId)!;
         var added = folder.NewMessages(Shared(await _store.GetChangedSinceAsync(folderId, folder.HighestModSeq)));
+        _state.Apply(folderId, added);
+        return added;
+    }
+
+    /// <summary>
+    /// What an APPEND added to a loaded folder, from the rows the store reports, when the list held
+    /// here was complete just before it (the append's MODSEQ and first UID follow straight on from
+    /// the list's: no other commit came between); applied to the cache. Null otherwise (mail
+    /// delivered meanwhile is not in the list yet, or the appender's own \Seen in a public folder
+    /// changed the rows again): the caller reads what changed instead.
+    /// </summary>
+    private MessagesAdded? Appended(long folderId, AppendResult result)
+    {
+        var folder = _state.Folder(folderId)!;
+        if (_policy.PerReaderSeen || result.Stored.Count == 0 || result.ModSeq != folder.HighestModSeq + 1 || result.Stored[0].Uid != folder.UidNext) return null;
+        var added = folder.NewMessages(Shared(result.Stored));
         _state.Apply(folderId, added);
         return added;
     }

@@ -23,7 +23,8 @@ public sealed partial class PostgresStore
             var first = (uint)r.GetInt64(1);
             var uids = new uint[messages.Count];
             for (var i = 0; i < uids.Length; i++) uids[i] = first + (uint)i;
-            return new AppendResult((uint)r.GetInt64(0), uids, (ulong)r.GetInt64(2));
+            var modSeq = (ulong)r.GetInt64(2);
+            return new AppendResult((uint)r.GetInt64(0), uids, modSeq) { Stored = StoreRules.Appended(messages, uids, modSeq) };
         }, ct);
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed partial class SqliteStore
                 uids[i] = uid++;
             }
             c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", uid), ("@m", (long)modSeq), ("@f", folderId));
-            return new AppendResult(folder.UidValidity, uids, modSeq);
+            return new AppendResult(folder.UidValidity, uids, modSeq) { Stored = StoreRules.Appended(messages, uids, modSeq) };
         }, ct);
 
     /// <summary>MIME analysis of the messages that carry their bytes (staged ones were analysed when staged).</summary>

@@ -82,14 +82,16 @@ public sealed class AccountFailureTests : AccountTestBase
     }
 
     [Fact]
-    public void A_failure_after_the_commit_still_brings_every_session_up_to_date()
+    public async Task A_failure_after_the_commit_still_brings_every_session_up_to_date()
     {
         var alice = CreateTestProbe();
         var other = CreateTestProbe();
         var folderId = Select(alice).FolderId;
         Select(other);
 
-        // The append commits, then reading it back fails.
+        // Mail stored behind the owner's back (as another node's delivery would be) leaves its list
+        // short, so the append is read back from the store; it commits, then that read fails.
+        await Store.AppendAsync(folderId, [Mail("delivered")]);
         _faults.FailNext = nameof(IMailStore.GetChangedSinceAsync);
         Assert.Equal(AccountFailure.ServerBug, Ask<AccountCommandFailed>(alice, new AppendMessages("INBOX", [Mail("durable")])).Code);
 
@@ -97,9 +99,30 @@ public sealed class AccountFailureTests : AccountTestBase
         {
             var ev = session.ExpectMsg<FolderEvent>();
             Assert.Equal(folderId, ev.FolderId);
-            Assert.Equal(1u, Assert.Single(Assert.IsType<MessagesAdded>(ev.Change).Messages).Uid);
+            Assert.Equal(new uint[] { 1, 2 }, Assert.IsType<MessagesAdded>(ev.Change).Messages.Select(m => m.Uid));
         }
-        Assert.Equal(new uint[] { 1 }, Select(CreateTestProbe()).Messages.Select(m => m.Uid));
+        Assert.Equal(new uint[] { 1, 2 }, Select(CreateTestProbe()).Messages.Select(m => m.Uid));
+    }
+
+    [Fact]
+    public async Task An_append_to_a_folder_whose_list_is_complete_is_not_read_back_and_others_hear_it_as_stored()
+    {
+        var alice = CreateTestProbe();
+        var other = CreateTestProbe();
+        Select(alice);
+        Select(other);
+
+        // Armed but never reached: the owner knows the new rows from the append itself.
+        _faults.FailNext = nameof(IMailStore.GetChangedSinceAsync);
+        var appended = Ask<MessagesAppended>(alice, new AppendMessages("INBOX",
+            [Mail("flagged", MessageFlags.Flagged | MessageFlags.Recent) with { Keywords = ["Work", "work", "$Label1"] }]));
+
+        var row = Assert.Single(Assert.IsType<MessagesAdded>(other.ExpectMsg<FolderEvent>().Change).Messages);
+        var own = Assert.Single(appended.Messages);
+        Assert.Equal((1u, MessageFlags.Flagged, "Work $Label1"), (row.Uid, row.Flags, string.Join(' ', row.Keywords)));
+        Assert.Equal((own.Uid, own.Flags, own.ModSeq), (row.Uid, row.Flags, row.ModSeq));
+        Assert.Equal(own.ModSeq, (await Store.GetFolderAsync(appended.FolderId))!.HighestModSeq);
+        Assert.Equal(nameof(IMailStore.GetChangedSinceAsync), _faults.FailNext);
     }
 }
 
