@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace AkkaImap.Storage.Tests;
 
 /// <summary>
-/// The reader threads of the SQLite store: work runs there and not on the caller's thread, the
-/// caller continues elsewhere, each thread keeps its connection, and cancellation and disposal
+/// The reader threads of the SQLite store: work runs there and not on the caller's thread, a
+/// caller without a context of its own continues there, each thread keeps its connection, and cancellation and disposal
 /// settle queued work without running it.
 /// </summary>
 public sealed class ReaderPoolTests
@@ -22,18 +22,35 @@ public sealed class ReaderPoolTests
     }
 
     [Fact]
-    public async Task Work_runs_on_a_reader_thread_and_the_caller_continues_elsewhere()
+    public async Task Work_runs_on_a_reader_thread_and_the_caller_continues_there_unless_it_has_a_context_of_its_own()
     {
         using var pool = new ReaderPool(2, Open);
         var caller = Environment.CurrentManagedThreadId;
+        using var gate = new ManualResetEventSlim();
+        var read = pool.Run(_ =>
+        {
+            gate.Wait(Bound);
+            return (Environment.CurrentManagedThreadId, Thread.CurrentThread.Name);
+        }, default);
+        // Both awaits are registered before the work ends (it waits for the gate).
+        var withoutContext = ContinuedOn(read);
+        var withContext = read;
+        gate.Set();
 
-        var (readerId, readerName) = await pool.Run(_ => (Environment.CurrentManagedThreadId, Thread.CurrentThread.Name), default);
-
+        var (readerId, readerName) = await withContext;
         Assert.NotEqual(caller, readerId);
         Assert.StartsWith(ReaderPool.ThreadNamePrefix, readerName);
         Assert.True(readerName!.Length <= 15, "Linux shows 15 characters of a thread name");
-        // Completed with RunContinuationsAsynchronously: this continuation is not on the reader.
+        // xUnit's context (as an actor's scheduler) gets its continuation back: not on the reader.
         Assert.NotEqual(readerId, Environment.CurrentManagedThreadId);
+        // ConfigureAwait(false) code goes on on the reader, with no pool thread woken for it.
+        Assert.Equal(readerId, await withoutContext.WaitAsync(Bound));
+
+        static async Task<int> ContinuedOn(Task<(int, string?)> task)
+        {
+            await task.ConfigureAwait(false);
+            return Environment.CurrentManagedThreadId;
+        }
     }
 
     [Fact]

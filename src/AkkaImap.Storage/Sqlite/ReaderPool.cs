@@ -29,6 +29,10 @@ internal sealed class ReaderPool : IDisposable
     private readonly Thread[] _threads;
     private bool _closed;
 
+    // The pool whose reader thread this is.
+    [ThreadStatic]
+    private static ReaderPool? t_runningOn;
+
     public ReaderPool(int readers, Func<SqliteConnection> open, string namePrefix = ThreadNamePrefix)
     {
         _open = open;
@@ -66,7 +70,14 @@ internal sealed class ReaderPool : IDisposable
             if (!_closed)
             {
                 _queue.Enqueue(op);
-                Monitor.Pulse(_gate);
+                // Queued by code continuing on one of these threads (a FETCH's second read after
+                // its first) with nothing else waiting: that thread takes it as soon as the code
+                // awaits it, so no other reader is woken for it. Anything more wakes one.
+                if (t_runningOn != this || _queue.Count > 1)
+                {
+                    Monitor.Pulse(_gate);
+                }
+
                 return op.Task;
             }
         }
@@ -112,6 +123,7 @@ internal sealed class ReaderPool : IDisposable
 
     private void Work()
     {
+        t_runningOn = this;
         var reader = new Reader(_open);
         try
         {
