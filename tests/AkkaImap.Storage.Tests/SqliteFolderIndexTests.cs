@@ -64,6 +64,24 @@ public sealed class SqliteFolderIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_folder_filled_by_appends_gets_its_copy_a_moment_later_without_a_load()
+    {
+        _store.Dispose();
+        _store = await SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false, FolderIndexMessages = Least, IndexDelay = TimeSpan.FromMilliseconds(50) });
+        var big = await _store.CreateFolderAsync(_owner, "Big");
+        var small = await _store.CreateFolderAsync(_owner, "Small");
+
+        // Three APPENDs take the folder past the size; nobody loads it. A folder that stays below it gets no copy.
+        for (var i = 0; i < 3; i++) await AppendAsync(big.Id, Least);
+        await AppendAsync(small.Id, Least - 1);
+        await _store.CopyRefresh;
+
+        Assert.NotNull(await CopyModSeqAsync(big.Id));
+        Assert.Null(await CopyModSeqAsync(small.Id));
+        Assert.Equal(3 * Least, (await LoadsAsStoredAsync(big.Id)).Count);
+    }
+
+    [Fact]
     public async Task A_load_reads_the_copy_rather_than_the_rows()
     {
         var big = await _store.CreateFolderAsync(_owner, "Big");

@@ -49,6 +49,7 @@ public sealed partial class SqliteStore
                 uids[i] = uid++;
             }
             c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", uid), ("@m", (long)modSeq), ("@f", folderId));
+            RefreshCopyLater(folderId, uid);
             return new AppendResult(folder.UidValidity, uids, modSeq) { Stored = StoreRules.Appended(messages, uids, modSeq) };
         }, ct);
 

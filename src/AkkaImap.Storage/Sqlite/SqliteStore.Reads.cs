@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AkkaImap.Protocol.Model;
 using AkkaImap.Storage.Mime;
 using Microsoft.Data.Sqlite;
@@ -7,6 +8,11 @@ namespace AkkaImap.Storage.Sqlite;
 // Message reads: flag lists, changes, vanished UIDs, FETCH metadata and raw bytes (IMailStore).
 public sealed partial class SqliteStore
 {
+    // Large folders appended to, whose copy of their list a reader looks at a moment later (RefreshCopyLater).
+    private readonly ConcurrentDictionary<long, byte> _copiesDue = new();
+    private int _copyRefreshQueued;
+    private Task _copyRefresh = Task.CompletedTask;
+
     public async Task<IReadOnlyList<MessageFlagState>> GetMessageFlagsAsync(long folderId, CancellationToken ct = default)
     {
         var (rows, copy) = await ReadSnapshot(c => LoadFolderRows(c, folderId), ct).ConfigureAwait(false);
@@ -187,6 +193,44 @@ public sealed partial class SqliteStore
             ON CONFLICT(folder_id) DO UPDATE SET uidvalidity = excluded.uidvalidity, modseq = excluded.modseq, rows = excluded.rows
             WHERE excluded.uidvalidity != folder_index.uidvalidity OR excluded.modseq > folder_index.modseq
             """, ("@f", folderId), ("@v", copy.UidValidity), ("@m", copy.ModSeq), ("@rows", copy.Rows)), nameof(SaveFolderIndex));
+
+    /// <summary>
+    /// Notes, on the writer, that an APPEND left a folder with <paramref name="uidNext"/> past
+    /// <see cref="StoreOptions.FolderIndexMessages"/>: a moment later (<see cref="StoreOptions.IndexDelay"/>,
+    /// with the appends made meanwhile) a reader looks at its copy as a load would, and saves a new
+    /// one when the copy is missing or more than a sixteenth behind. A folder filled by thousands of
+    /// APPENDs before anyone selects it (an import through IMAP) then has a copy at its first
+    /// SELECT, which otherwise read every row: 169 ms against 21–26 ms on 100,000 messages.
+    /// Without a delay (admin commands) nothing is noted: the first load writes the copy.
+    /// </summary>
+    private void RefreshCopyLater(long folderId, uint uidNext)
+    {
+        if (_options.FolderIndexMessages <= 0 || _options.IndexDelay <= TimeSpan.Zero || uidNext <= _options.FolderIndexMessages) return;
+        _copiesDue[folderId] = 0;
+        if (Interlocked.Exchange(ref _copyRefreshQueued, 1) == 1) return;
+        Volatile.Write(ref _copyRefresh, Task.Delay(_options.IndexDelay).ContinueWith(_ => RefreshCopiesAsync(), TaskScheduler.Default).Unwrap());
+    }
+
+    /// <summary>The refresh queued last (tests wait for it).</summary>
+    internal Task CopyRefresh => Volatile.Read(ref _copyRefresh);
+
+    private async Task RefreshCopiesAsync()
+    {
+        Volatile.Write(ref _copyRefreshQueued, 0);
+        foreach (var folderId in _copiesDue.Keys)
+        {
+            _copiesDue.TryRemove(folderId, out _);
+            try
+            {
+                var (_, copy) = await ReadSnapshot(c => LoadFolderRows(c, folderId), CancellationToken.None, "RefreshFolderIndex").ConfigureAwait(false);
+                if (copy is not null) SaveFolderIndex(folderId, copy.Value);
+            }
+            catch (Exception)
+            {
+                // The store is closing, or the folder went: the next load reads the rows.
+            }
+        }
+    }
 
     // Decoded on first use (MessageInfo.Envelope, .Body, .Parts); the bytes are the row's own arrays.
     private static Func<Envelope> EnvelopeOf(byte[] bytes) => () => ModelCodec.ReadEnvelope(bytes);
