@@ -200,7 +200,7 @@ public sealed partial class SqliteStore
     /// with the appends made meanwhile) a reader looks at its copy as a load would, and saves a new
     /// one when the copy is missing or more than a sixteenth behind. A folder filled by thousands of
     /// APPENDs before anyone selects it (an import through IMAP) then has a copy at its first
-    /// SELECT, which otherwise read every row: 169 ms against 21–26 ms on 100,000 messages.
+    /// SELECT, which otherwise read every row (100,000 messages: 109 ms, against 21 ms from the copy).
     /// Without a delay (admin commands) nothing is noted: the first load writes the copy.
     /// </summary>
     private void RefreshCopyLater(long folderId, uint uidNext)
