@@ -29,6 +29,7 @@ public sealed partial class SqliteStore
     private readonly Dictionary<long, IndexedDocument> _toIndex = [];
     private long _toIndexChars;
     private int _indexPassQueued;
+    private Task _indexPass = Task.CompletedTask;
 
     /// <summary>The most text (in characters) kept for later passes; past it a body is indexed in its append.</summary>
     private const long MaxQueuedChars = 16 * 1024 * 1024;
@@ -64,8 +65,11 @@ public sealed partial class SqliteStore
     private void QueueIndexPass()
     {
         if (Interlocked.Exchange(ref _indexPassQueued, 1) == 1) return;
-        _ = Task.Delay(_options.IndexDelay).ContinueWith(_ => WriteUnwaited(c => IndexQueued(c, MaxPerPass), "IndexPass"), TaskScheduler.Default);
+        Volatile.Write(ref _indexPass, Task.Delay(_options.IndexDelay).ContinueWith(_ => WriteUnwaited(c => IndexQueued(c, MaxPerPass), "IndexPass"), TaskScheduler.Default).Unwrap());
     }
+
+    /// <summary>The index pass queued last, done once its transaction ends (tests wait for it).</summary>
+    internal Task IndexPass => Volatile.Read(ref _indexPass);
 
     /// <summary>One pass, on the writer: indexes up to <paramref name="max"/> waiting bodies that are still pending.</summary>
     private int IndexQueued(SqliteConnection c, int max)

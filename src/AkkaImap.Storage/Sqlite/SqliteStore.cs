@@ -158,19 +158,21 @@ public sealed partial class SqliteStore : IStore, IDisposable
     /// <summary>
     /// Queues upkeep that nobody waits for (a folder's copy, a pass of the full-text index): its
     /// failure is only observed, and a store that is closing takes none. What it would have
-    /// written is written again later (the next load, serve's catch-up at start).
+    /// written is written again later (the next load, serve's catch-up at start). The task it
+    /// returns ends with the write, never faulted (tests wait for it).
     /// </summary>
-    private void WriteUnwaited<T>(Func<SqliteConnection, T> work, string operation)
+    private Task WriteUnwaited<T>(Func<SqliteConnection, T> work, string operation)
     {
-        if (_disposed != 0) return;
+        if (_disposed != 0) return Task.CompletedTask;
         try
         {
-            Write(work, CancellationToken.None, operation)
-                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return Write(work, CancellationToken.None, operation)
+                .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         catch (ObjectDisposedException)
         {
             // Closed between the check and the queue.
+            return Task.CompletedTask;
         }
     }
 
