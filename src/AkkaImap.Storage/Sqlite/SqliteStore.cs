@@ -223,7 +223,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         // to parse again; the writer runs what is queued before it stops.
         if (Volatile.Read(ref _toIndexChars) > 0)
         {
-            try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue), CancellationToken.None); }
+            try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue, long.MaxValue), CancellationToken.None); }
             catch (ObjectDisposedException) { /* the writer is closed already */ }
         }
         _writer.Dispose();
