@@ -61,12 +61,14 @@ public sealed partial class OwnerActor
             rows = OwnerState<IActorRef>.MarkRecent(rows, folder.FirstRecentUid);
             if (m.Recent == RecentMode.Claim && _state.ClaimAll(info.Id) is { } firstRecent) await PersistRecentAsync(info.Id, firstRecent);
         }
-        return (new Resubscribed(info.Id,
+        // No removal when nothing vanished: a view holds what follows a removal while it may not
+        // send EXPUNGE (no command running), so an empty one would hold back the new messages too.
+        FolderChange[] catchUp =
         [
-            new MessagesRemoved(vanished, folder.HighestModSeq),
             new MessagesAdded(rows, folder.UidNext, folder.HighestModSeq),
             new FlagsChanged(rows, folder.HighestModSeq),
-        ]), []);
+        ];
+        return (new Resubscribed(info.Id, vanished.Count == 0 ? catchUp : [new MessagesRemoved(vanished, folder.HighestModSeq), .. catchUp]), []);
     }
 
     private async Task<(object, IReadOnlyList<FolderEvent>)> Append(OwnerRequest r, IActorRef requester)

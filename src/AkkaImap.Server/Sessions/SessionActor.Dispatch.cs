@@ -40,6 +40,11 @@ public sealed partial class SessionActor
         while (!_closing && !_tlsPending && !_outputBlocked)
         {
             ReceiveEvent next;
+            if (_running is null && _commandsHeld)
+            {
+                // Until the owner answers the resubscription (SessionActor.Resubscribe).
+                break;
+            }
             if (_running is null)
             {
                 next = _receiver.Next();
@@ -94,7 +99,7 @@ public sealed partial class SessionActor
         {
             return;
         }
-        if (_inputEnded && !_outputBlocked && (_running is null || _running.Line is not null))
+        if (_inputEnded && !_outputBlocked && !_commandsHeld && (_running is null || _running.Line is not null))
         {
             // The client half-closed and every complete command it sent is answered: nothing more
             // can come (an IDLE never gets its DONE, a literal never arrives).

@@ -44,6 +44,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// <summary>The owner of the selected folder, watched (<see cref="WatchOwner"/>).</summary>
     private IActorRef? _owner;
     private long _ownerFolderId;
+    /// <summary>
+    /// New commands wait for <see cref="Resubscribed"/>: the session learnt that its owner changed
+    /// and its view may lack what the new owner did (<see cref="Resubscribe"/>).
+    /// </summary>
+    private bool _commandsHeld;
     /// <summary>Pieces of a large SELECT snapshot received so far.</summary>
     private List<Storage.MessageFlagState>? _snapshotRows;
 
@@ -178,6 +183,10 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 {
                     reply = Assembled(selected);
                     WatchOwner(Sender, selected.Snapshot.FolderId);
+                }
+                else if (FromAnotherOwnerOfSelected(reply))
+                {
+                    Resubscribe();
                 }
                 Continue(() => then(reply));
                 Pump();
@@ -402,6 +411,9 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 OnResubscribed(resubscribed);
                 break;
             case ResubscribeAgain:
+                // Commands wait one retry at most: an owner on a node that died answers nothing,
+                // and they would wait for it anyway.
+                ReleaseHeldCommands();
                 if (_owner is null) Resubscribe();
                 break;
             case OwnerReply late:
@@ -482,8 +494,33 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         Context.Watch(owner);
     }
 
+    /// <summary>
+    /// A reply that changed the selected folder, from an owner other than the one this session is
+    /// subscribed with: the folder's owner moved (in a cluster, a node left and another node
+    /// started it) before the session heard that the one it watched stopped. The new owner told
+    /// the view nothing it did not do itself for this command (it may not have had the folder
+    /// loaded): an APPEND's own message could be missing, and a UID MOVE of its APPENDUID would
+    /// find nothing to move.
+    /// </summary>
+    private bool FromAnotherOwnerOfSelected(IAccountReply reply) =>
+        _context.Selected is { } view && view.FolderId == _ownerFolderId && !Sender.Equals(_owner) && reply switch
+        {
+            MessagesAppended appended => appended.FolderId == view.FolderId,
+            MessagesCopied copied => copied.TargetFolderId == view.FolderId,
+            MessagesMoved moved => moved.SourceFolderId == view.FolderId || moved.TargetFolderId == view.FolderId,
+            Expunged expunged => expunged.FolderId == view.FolderId,
+            FlagsStored stored => stored.FolderId == view.FolderId,
+            _ => false,
+        };
+
+    /// <summary>
+    /// Subscribes again with what the view knows (<see cref="SessionContext.ResubscribeSelected"/>).
+    /// When the owner it watched is the one that went, new commands wait for the answer, so none
+    /// runs on a view that lacks what the new owner did (see <see cref="ReleaseHeldCommands"/>).
+    /// </summary>
     private void Resubscribe()
     {
+        var wasSubscribed = _owner is not null;
         if (_owner is { } gone)
         {
             Context.Unwatch(gone);
@@ -492,6 +529,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         if (_context.Selected is { } view && view.FolderId == _ownerFolderId && !_closing)
         {
             _context.ResubscribeSelected();
+            _commandsHeld |= wasSubscribed;
             // Sent through the region, which may still route it to a node that just died: until
             // an owner answers, it goes again.
             Timers.StartSingleTimer(ResubscribeTimer, ResubscribeAgain.Instance, ResubscribeRetry);
@@ -502,6 +540,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     {
         if (_closing || _context.Selected is not { } view || view.FolderId != resubscribed.FolderId)
         {
+            ReleaseHeldCommands();
             return;
         }
         Timers.Cancel(ResubscribeTimer);
@@ -515,6 +554,26 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             // RFC 2177 §3: while idling, what changed goes out at once.
             FlushView(expungeAllowed: true);
             SendOutput();
+        }
+        else if (_commandsHeld && _running is null)
+        {
+            // What the held command may name (the UID an APPEND just reported) is announced first;
+            // EXPUNGE waits for a command (RFC 9051 §7.5.1), EXISTS and FETCH may come any time.
+            FlushView(expungeAllowed: false);
+        }
+        ReleaseHeldCommands();
+    }
+
+    private void ReleaseHeldCommands()
+    {
+        if (!_commandsHeld)
+        {
+            return;
+        }
+        _commandsHeld = false;
+        if (!_closing)
+        {
+            Pump();
         }
     }
 

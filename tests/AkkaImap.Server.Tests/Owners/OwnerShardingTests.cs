@@ -142,7 +142,8 @@ public sealed class OwnerShardingTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         var added = resubscribed.Changes.OfType<MessagesAdded>().Single();
         Assert.Equal(new uint[] { 1, 2 }, added.Messages.Select(m => m.Uid));
         Assert.Equal(MessageFlags.Flagged, added.Messages[0].Flags);
-        Assert.Empty(resubscribed.Changes.OfType<MessagesRemoved>().Single().Uids);
+        // Nothing vanished: no removal, which would hold the new messages back in a view.
+        Assert.Empty(resubscribed.Changes.OfType<MessagesRemoved>());
         // Subscribed again: the next change is heard.
         Ask<MessagesAppended>(other, new AppendMessages("INBOX", [Mail("three")]));
         Assert.Equal(3u, ((MessagesAdded)session.ExpectMsg<FolderEvent>(Wait).Change).Messages.Single().Uid);
