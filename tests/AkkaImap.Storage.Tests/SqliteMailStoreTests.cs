@@ -17,8 +17,8 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     protected override IEnumerable<string> StoreFiles(string dataFolder) =>
         Directory.EnumerateFiles(dataFolder, SqliteStore.FileName + "*");
 
-    // What schema 12 added, dropped by the tests that take a store back to an older schema.
-    private const string BeforeTheFolderIndex = "DROP TRIGGER folder_index_dropped; DROP TABLE folder_index; DROP INDEX expunged_modseq; ";
+    // What schemas 12 and 13 added, dropped by the tests that take a store back to an older schema.
+    private const string BeforeTheFolderIndex = "DROP INDEX messages_deleted; DROP TRIGGER folder_index_dropped; DROP TABLE folder_index; DROP INDEX expunged_modseq; ";
 
     protected override Task RollBackToBeforeTheSentDateAsync()
     {
@@ -35,7 +35,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("12", await store.PragmaAsync("user_version"));
+        Assert.Equal("13", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
@@ -89,6 +89,29 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task A_store_from_schema_12_expunges_what_was_marked_deleted_before_the_upgrade()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var uids = await AppendAsync(inbox.Id, "Subject: one\r\n\r\n1\r\n", "Subject: two\r\n\r\n2\r\n", "Subject: three\r\n\r\n3\r\n");
+        await Store.StoreFlagsAsync(inbox.Id, [uids[0], uids[2]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.DisposeAsync();
+        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
+        {
+            // Schema 12 had no index of the \Deleted messages: the upgrade builds it from the rows.
+            raw.Open();
+            using var back = raw.CreateCommand();
+            back.CommandText = "DROP INDEX messages_deleted; PRAGMA user_version = 12";
+            back.ExecuteNonQuery();
+        }
+
+        await ReopenAsync();
+
+        Assert.Equal([uids[0], uids[2]], (await Store.ExpungeAsync(inbox.Id)).ExpungedUids);
+        Assert.Equal([uids[1]], (await Store.GetMessageFlagsAsync(inbox.Id)).Select(row => row.Uid));
+    }
+
+    [Fact]
     public async Task Migrating_from_schema_7_turns_the_read_only_switch_into_access_control_lists()
     {
         var po = await Store.AddPostOfficeAsync("example.com", publicFolders: true);
@@ -134,7 +157,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 12), (refused.Found, refused.Known));
+        Assert.Equal((99, 13), (refused.Found, refused.Known));
     }
 
     [Fact]

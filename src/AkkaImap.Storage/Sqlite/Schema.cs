@@ -6,7 +6,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 12;
+    public const int Version = 13;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -189,6 +189,13 @@ internal static class Schema
         CREATE INDEX expunged_modseq ON expunged(folder_id, modseq);
         """;
 
+    // Version 13: the folder's messages marked \Deleted, found by EXPUNGE and CLOSE without
+    // stepping through every row of the folder (7-11 ms of the single writer at 100,000 messages,
+    // during which every other write waits). Partial: only \Deleted rows are in it.
+    private const string V13 = """
+        CREATE INDEX messages_deleted ON messages(folder_id) WHERE (flags & 8) <> 0;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -219,6 +226,7 @@ internal static class Schema
                 BackfillSentDates(c);
             }
             if (current <= 11) c.Exec(V12);
+            if (current <= 12) c.Exec(V13);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }
