@@ -20,13 +20,19 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     // What schemas 12 and 13 added, dropped by the tests that take a store back to an older schema.
     private const string BeforeTheFolderIndex = "DROP INDEX messages_deleted; DROP TRIGGER folder_index_dropped; DROP TABLE folder_index; DROP INDEX expunged_modseq; ";
 
-    protected override Task RollBackToBeforeTheSentDateAsync()
+    /// <summary>Runs <paramref name="sql"/> on the store's file as another program would; the rows it changed.</summary>
+    private int ExecuteOnFile(string sql)
     {
         using var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False");
         raw.Open();
-        using var back = raw.CreateCommand();
-        back.CommandText = BeforeTheFolderIndex + "ALTER TABLE messages DROP COLUMN sent_date; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 9";
-        back.ExecuteNonQuery();
+        using var command = raw.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    protected override Task RollBackToBeforeTheSentDateAsync()
+    {
+        ExecuteOnFile(BeforeTheFolderIndex + "ALTER TABLE messages DROP COLUMN sent_date; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 9");
         return Task.CompletedTask;
     }
 
@@ -70,14 +76,8 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         var inbox = await FolderAsync(account, "INBOX");
         var uids = await AppendAsync(inbox.Id, "From: Jürgen <j@example.de>\r\nSubject: old\r\n\r\nSch=C3=B6ne Gr=C3=BC=C3=9Fe\r\n", "Subject: other\r\n\r\nnothing\r\n");
         await Store.DisposeAsync();
-        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
-        {
-            // Schema 6 as it was: no index, and the read-only switch instead of access control lists.
-            raw.Open();
-            using var old = raw.CreateCommand();
-            old.CommandText = BeforeTheFolderIndex + "DROP TABLE text_header; DROP TABLE text_body; DROP TABLE text_folded; DROP TABLE text_pending; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; ALTER TABLE messages DROP COLUMN sent_date; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 6";
-            old.ExecuteNonQuery();
-        }
+        // Schema 6 as it was: no index, and the read-only switch instead of access control lists.
+        ExecuteOnFile(BeforeTheFolderIndex + "DROP TABLE text_header; DROP TABLE text_body; DROP TABLE text_folded; DROP TABLE text_pending; DROP TABLE address_index; DROP TABLE text_unindexed; DROP TABLE acl; ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0; ALTER TABLE messages DROP COLUMN sent_date; ALTER TABLE blobs DROP COLUMN sent_date; PRAGMA user_version = 6");
 
         await ReopenAsync();
 
@@ -96,14 +96,8 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         var uids = await AppendAsync(inbox.Id, "Subject: one\r\n\r\n1\r\n", "Subject: two\r\n\r\n2\r\n", "Subject: three\r\n\r\n3\r\n");
         await Store.StoreFlagsAsync(inbox.Id, [uids[0], uids[2]], StoreMode.Add, MessageFlags.Deleted);
         await Store.DisposeAsync();
-        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
-        {
-            // Schema 12 had no index of the \Deleted messages: the upgrade builds it from the rows.
-            raw.Open();
-            using var back = raw.CreateCommand();
-            back.CommandText = "DROP INDEX messages_deleted; PRAGMA user_version = 12";
-            back.ExecuteNonQuery();
-        }
+        // Schema 12 had no index of the \Deleted messages: the upgrade builds it from the rows.
+        ExecuteOnFile("DROP INDEX messages_deleted; PRAGMA user_version = 12");
 
         await ReopenAsync();
 
@@ -120,20 +114,14 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         var chat = await Store.CreateFolderAsync(owner, "Chat");
         await Store.DisposeAsync();
         // Back to what schema 7 held: a read_only column, no acl table.
-        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
-        {
-            raw.Open();
-            using var back = raw.CreateCommand();
-            back.CommandText = BeforeTheFolderIndex + $"""
-                DROP TABLE acl;
-                ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
-                UPDATE folders SET read_only = 1 WHERE id = {news.Id};
-                ALTER TABLE messages DROP COLUMN sent_date;
-                ALTER TABLE blobs DROP COLUMN sent_date;
-                PRAGMA user_version = 7;
-                """;
-            back.ExecuteNonQuery();
-        }
+        ExecuteOnFile(BeforeTheFolderIndex + $"""
+            DROP TABLE acl;
+            ALTER TABLE folders ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+            UPDATE folders SET read_only = 1 WHERE id = {news.Id};
+            ALTER TABLE messages DROP COLUMN sent_date;
+            ALTER TABLE blobs DROP COLUMN sent_date;
+            PRAGMA user_version = 7;
+            """);
 
         var store = await OpenAsync();
 
@@ -147,13 +135,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     public async Task A_store_written_by_a_newer_AkkaImap_is_refused_with_both_versions()
     {
         await Store.DisposeAsync();
-        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
-        {
-            raw.Open();
-            using var bump = raw.CreateCommand();
-            bump.CommandText = "PRAGMA user_version = 99";
-            bump.ExecuteNonQuery();
-        }
+        ExecuteOnFile("PRAGMA user_version = 99");
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
@@ -166,13 +148,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         await Store.AddPostOfficeAsync("old.example", false);
         var old = Assert.Single(await Store.GetChangesSinceAsync(0, 10));
         // Two days pass for that row (the default retention is one).
-        using (var raw = new SqliteConnection($"Data Source={Path.Combine(DataFolder, SqliteStore.FileName)};Pooling=False"))
-        {
-            raw.Open();
-            using var age = raw.CreateCommand();
-            age.CommandText = "UPDATE changes SET time = time - 2 * 86400000";
-            Assert.Equal(1, age.ExecuteNonQuery());
-        }
+        Assert.Equal(1, ExecuteOnFile("UPDATE changes SET time = time - 2 * 86400000"));
 
         var fresh = await Store.AddPostOfficeAsync("new.example", false);
 

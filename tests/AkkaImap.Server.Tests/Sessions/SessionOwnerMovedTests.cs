@@ -21,23 +21,8 @@ public sealed class SessionOwnerMovedTests : SessionTestKit
     [Fact]
     public void A_UID_MOVE_pipelined_after_an_APPEND_answered_by_a_new_owner_moves_the_appended_message()
     {
-        var region = CreateTestProbe();
-        var client = Connect(owners: region.Ref);
-        client.LogIn();
-        client.Send("s SELECT INBOX\r\n");
-        Region.Tell(region.ExpectMsg<AccountEnvelope>(Wait), client.Session);
-        Assert.StartsWith("s OK [READ-WRITE]", client.ReadUntilTagged("s")[^1]);
-
-        // The owner moved: from now on a second set of owners answers, which never heard of this session.
-        var successor = Sys.ActorOf(LocalOwners.Props(Store));
-        var body = "Subject: moved\r\n\r\nMoved.\r\n";
-        client.Send($"a APPEND INBOX {{{Encoding.ASCII.GetByteCount(body)}+}}\r\n{body}\r\nm UID MOVE 1 Archive\r\n");
-        var append = region.ExpectMsg<AccountEnvelope>(Wait);
-        Assert.IsType<AppendMessages>(append.Command);
-        successor.Tell(append, client.Session);
-        Assert.StartsWith("a OK [APPENDUID ", client.ReadUntilTagged("a")[^1]);
-
         // The session subscribes with the owner that answered before it runs the MOVE.
+        var (client, region, successor) = AppendThroughANewOwner("m UID MOVE 1 Archive");
         var resubscribe = region.ExpectMsg<AccountEnvelope>(Wait);
         Assert.IsType<Resubscribe>(resubscribe.Command);
         successor.Tell(resubscribe, client.Session);
@@ -56,6 +41,22 @@ public sealed class SessionOwnerMovedTests : SessionTestKit
     [Fact]
     public void Commands_wait_for_the_new_owner_one_retry_at_most()
     {
+        // Nobody answers the resubscription (the new owner's node died too): at the first retry,
+        // which goes out again, the NOOP runs.
+        var (client, region, successor) = AppendThroughANewOwner("n NOOP");
+        var next = new[] { region.ExpectMsg<AccountEnvelope>(TimeSpan.FromSeconds(10)), region.ExpectMsg<AccountEnvelope>(Wait) };
+        Assert.Single(next, envelope => envelope.Command is Resubscribe);
+        successor.Tell(Assert.Single(next, envelope => envelope.Command is SyncFolder), client.Session);
+        Assert.Equal("n OK NOOP completed", client.ReadUntilTagged("n")[^1]);
+    }
+
+    /// <summary>
+    /// INBOX selected through the first owners; then an APPEND, with <paramref name="next"/>
+    /// pipelined after it, answered by a second set of owners over the same store, as a new node
+    /// would start them, which never heard of this session. Returns once the APPEND is answered.
+    /// </summary>
+    private (Client Client, TestProbe Region, IActorRef Successor) AppendThroughANewOwner(string next)
+    {
         var region = CreateTestProbe();
         var client = Connect(owners: region.Ref);
         client.LogIn();
@@ -64,17 +65,12 @@ public sealed class SessionOwnerMovedTests : SessionTestKit
         Assert.StartsWith("s OK [READ-WRITE]", client.ReadUntilTagged("s")[^1]);
 
         var successor = Sys.ActorOf(LocalOwners.Props(Store));
-        var body = "Subject: held\r\n\r\nHeld.\r\n";
-        client.Send($"a APPEND INBOX {{{Encoding.ASCII.GetByteCount(body)}+}}\r\n{body}\r\nn NOOP\r\n");
-        successor.Tell(region.ExpectMsg<AccountEnvelope>(Wait), client.Session);
+        var body = "Subject: moved\r\n\r\nMoved.\r\n";
+        client.Send($"a APPEND INBOX {{{Encoding.ASCII.GetByteCount(body)}+}}\r\n{body}\r\n{next}\r\n");
+        var append = region.ExpectMsg<AccountEnvelope>(Wait);
+        Assert.IsType<AppendMessages>(append.Command);
+        successor.Tell(append, client.Session);
         Assert.StartsWith("a OK [APPENDUID ", client.ReadUntilTagged("a")[^1]);
-        Assert.IsType<Resubscribe>(region.ExpectMsg<AccountEnvelope>(Wait).Command);
-
-        // Nobody answers the resubscription (the new owner's node died too): at the first retry,
-        // which goes out again, the NOOP runs.
-        var next = new[] { region.ExpectMsg<AccountEnvelope>(TimeSpan.FromSeconds(10)), region.ExpectMsg<AccountEnvelope>(Wait) };
-        Assert.Single(next, envelope => envelope.Command is Resubscribe);
-        successor.Tell(Assert.Single(next, envelope => envelope.Command is SyncFolder), client.Session);
-        Assert.Equal("n OK NOOP completed", client.ReadUntilTagged("n")[^1]);
+        return (client, region, successor);
     }
 }
