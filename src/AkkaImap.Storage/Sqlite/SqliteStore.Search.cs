@@ -67,7 +67,7 @@ public sealed partial class SqliteStore
     /// Queues a pass for the bodies waiting now, <see cref="StoreOptions.IndexDelay"/> from now:
     /// those appended after it are a later pass's, so none is indexed sooner than the delay after
     /// its append (a pass that took the newest too indexed, under the mixed load, the messages
-    /// about to be expunged: 40-85 ms of the writer per pass, issue 17). With
+    /// about to be expunged: 40-90 ms of the writer per pass, issue 17). With
     /// <paramref name="rest"/>, the rest of a pass's turn that did not fit in it, in the next write.
     /// </summary>
     private void QueueIndexPass(long? rest = null)
