@@ -106,9 +106,10 @@ public sealed partial class SessionActor
             CloseWithBye("End of input, closing");
             return;
         }
-        if (_outputBlocked)
+        if (_outputBlocked || _commandsHeld)
         {
-            // Commands wait for the client to read; further input waits in the socket, not in memory.
+            // Commands wait for the client to read (or for the owner's answer to a resubscription);
+            // further input waits in the socket, not in memory.
             if (!_readingSuspended && _receiver.BufferedBytes > BusyBufferLimit)
             {
                 _readingSuspended = true;

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Tests.Owners;
+using AkkaImap.Server.Transport;
 using Xunit;
 
 namespace AkkaImap.Server.Tests.Sessions;
@@ -48,6 +49,23 @@ public sealed class SessionOwnerMovedTests : SessionTestKit
         Assert.Single(next, envelope => envelope.Command is Resubscribe);
         successor.Tell(Assert.Single(next, envelope => envelope.Command is SyncFolder), client.Session);
         Assert.Equal("n OK NOOP completed", client.ReadUntilTagged("n")[^1]);
+    }
+
+    [Fact]
+    public void Input_piling_up_while_commands_wait_for_the_new_owner_suspends_reading_until_it_answers()
+    {
+        var (client, region, successor) = AppendThroughANewOwner("n NOOP");
+        var resubscribe = region.ExpectMsg<AccountEnvelope>(Wait);
+        // More than a command's worth (max-line + 1 MiB) of pipelined input while the NOOP waits.
+        var literal = new string('x', 1_200_000);
+        client.Send($"b ID (\"k\" {{{literal.Length}+}}\r\n{literal})\r\n");
+        client.ExpectCommand<SuspendReading>();
+
+        successor.Tell(resubscribe, client.Session);
+        successor.Tell(region.ExpectMsg<AccountEnvelope>(Wait), client.Session);
+        Assert.Equal("n OK NOOP completed", client.ReadUntilTagged("n")[^1]);
+        Assert.Equal("b OK ID completed", client.ReadUntilTagged("b")[^1]);
+        client.ExpectCommand<ResumeReading>();
     }
 
     /// <summary>
