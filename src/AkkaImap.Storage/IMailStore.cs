@@ -23,6 +23,15 @@ public interface IMailStore
     /// </summary>
     Task TakeOwnershipAsync(MailboxOwner owner, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="StoreFlagsAsync"/> and <see cref="ExpungeAsync"/> run in the order they are
+    /// called, each seeing what the ones called before it wrote (SQLite's single writer): an owner
+    /// may then call the next before the one before it completes, so that two pipelined commands
+    /// (a STORE \Deleted and an EXPUNGE) share one commit. False where writes run side by side
+    /// (PostgreSQL's pool).
+    /// </summary>
+    bool WritesInOrder => false;
+
     // ---- folders ----
 
     /// <summary>All folders of an owner (including \Noselect placeholders), by name.</summary>

@@ -154,6 +154,21 @@ public sealed class CommandReceiver
     }
 
     /// <summary>
+    /// The next command without taking it, when all of it is buffered and it is one line without a
+    /// literal (a copy; <see cref="Next"/> then returns the same); otherwise null. Lets a session
+    /// look at what is pipelined behind a command still running. Call only between commands.
+    /// </summary>
+    public RawCommand? PeekWholeLine()
+    {
+        if (_state != State.Line || _discarding || _lineStart != _start) return null;
+        int lf = _buf.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+        if (lf < 0 || lf > _limits.MaxLine) return null;
+        var line = _buf.AsSpan(_start, lf + 1);
+        var content = line[..^(lf > 0 && line[^2] == '\r' ? 2 : 1)];
+        return LiteralMarker.Find(content) is null ? new RawCommand(line.ToArray()) : null;
+    }
+
+    /// <summary>
     /// The next raw line (RFC 9051 §6.2.2 AUTHENTICATE responses, §6.3.13 IDLE's DONE),
     /// without its line end. Call only between commands.
     /// </summary>

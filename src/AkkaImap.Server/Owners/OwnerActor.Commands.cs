@@ -113,11 +113,17 @@ public sealed partial class OwnerActor
         var result = _policy.PerReaderSeen
             ? await _store.StoreReaderFlagsAsync(m.FolderId, r.ReaderId, m.Uids, m.Mode, m.Flags, m.Keywords, m.UnchangedSince)
             : await _store.StoreFlagsAsync(m.FolderId, m.Uids, m.Mode, m.Flags, m.Keywords, m.UnchangedSince);
+        return Stored(r.ReaderId, m, result);
+    }
+
+    /// <summary>What a committed STORE changed: applied to the cache, the requester's reply and everyone's events.</summary>
+    private (object, IReadOnlyList<FolderEvent>) Stored(long readerId, StoreFlags m, StoreResult result)
+    {
         var events = new List<FolderEvent>();
         if (result.Changed.Count > 0)
         {
             var change = new FlagsChanged(Shared(result.Changed), result.HighestModSeq);
-            _state.RecordSeen(m.FolderId, r.ReaderId, result.Changed);
+            _state.RecordSeen(m.FolderId, readerId, result.Changed);
             _state.Apply(m.FolderId, change);
             events.Add(new FolderEvent(m.FolderId, change));
         }

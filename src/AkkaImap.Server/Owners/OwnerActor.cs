@@ -30,7 +30,8 @@ public sealed record OwnerOptions(
 /// and a thin shell: the store does the I/O, <see cref="OwnerState{TSubscriber}"/> holds what is
 /// loaded and who listens. Commands run one at a time (<c>ReceiveAsync</c> holds the mailbox while
 /// the store works; the store's group commit batches across owners), so the events every session
-/// sees follow commit order. After each commit: reply to the requester, then send
+/// sees follow commit order; only STOREs and EXPUNGEs go to a store that keeps their order while
+/// the ones before them are in flight, and are answered in order (OwnerActor.Pipeline.cs). After each commit: reply to the requester, then send
 /// <see cref="FolderEvent"/> to every other session that has the folder selected. The store
 /// allocates UIDs and MODSEQs inside the commit, so even two owners of one account by mistake never
 /// reuse a UID. A store failure becomes <see cref="AccountCommandFailed"/>; the actor never crashes
@@ -57,6 +58,7 @@ public sealed partial class OwnerActor : ReceiveActor
         ReceiveAsync<OwnerRequest>(Handle);
         Receive<Terminated>(t => Leave(t.ActorRef));
         ReceiveAsync<MailAdded>(OnMailAdded);
+        ReceiveAsync<WritesDone>(_ => AnswerWritesDone());
     }
 
     /// <summary>
@@ -67,6 +69,7 @@ public sealed partial class OwnerActor : ReceiveActor
     /// </summary>
     private async Task OnMailAdded(MailAdded m)
     {
+        await Drain();
         if (m.AccountId != _owner.Id || !_state.IsLoaded(m.FolderId)) return;
         try
         {
@@ -90,6 +93,7 @@ public sealed partial class OwnerActor : ReceiveActor
     protected override void PostStop()
     {
         OwnerQueues.Report(Self.Path.Name, 0);
+        AbandonWrites();
         foreach (var (subscriber, folderId) in _state.Subscriptions) subscriber.Tell(new SubscriptionEnded(folderId), Self);
     }
 
@@ -97,48 +101,59 @@ public sealed partial class OwnerActor : ReceiveActor
 
     private Task Handle(OwnerRequest request)
     {
+        var requester = Sender;
+        if (TryPipeline(request, requester)) return Task.CompletedTask;
+        return _inFlight.Count == 0 ? HandleNow(request, requester) : AfterWrites(request, requester);
+    }
+
+    /// <summary>Anything but a pipelined write waits until the writes taken before it are answered.</summary>
+    private async Task AfterWrites(OwnerRequest request, IActorRef requester)
+    {
+        await Drain();
+        await HandleNow(request, requester);
+    }
+
+    private Task HandleNow(OwnerRequest request, IActorRef requester)
+    {
         switch (request.Command)
         {
             case UnselectFolder m:
-                if (_state.SelectedBy(Sender) == m.FolderId) Leave(Sender);
+                if (_state.SelectedBy(requester) == m.FolderId) Leave(requester);
                 return Task.CompletedTask;
             case SyncFolder m:
                 // Runs after every command taken before it, whose events are already sent.
-                Reply(Sender, request, new FolderInSync(m.FolderId));
+                Reply(requester, request, new FolderInSync(m.FolderId));
                 return Task.CompletedTask;
             case CountSubscribers m:
-                Reply(Sender, request, new SubscriberCount(_state.SubscribersOf(m.FolderId)));
+                Reply(requester, request, new SubscriberCount(_state.SubscribersOf(m.FolderId)));
                 return Task.CompletedTask;
-            case SelectFolder: return Run(request, Select);
-            case Resubscribe: return Run(request, Resubscribing);
-            case AppendMessages: return Run(request, Append, missingIsTarget: true);
-            case StoreFlags: return Run(request, Store);
-            case Expunge: return Run(request, DoExpunge);
-            case ExpungeMovedOut: return Run(request, MovedOut);
-            case CopyMessages: return Run(request, Copy, missingIsTarget: true);
-            case CopyIntoPublic: return Run(request, CopyIn, missingIsTarget: true);
-            case MoveMessages: return Run(request, Move, missingIsTarget: true);
-            case CreateFolder: return Run(request, Create);
-            case DeleteFolder: return Run(request, Delete);
-            case RenameFolder: return Run(request, Rename);
-            case SetSubscribed: return Run(request, Subscribe);
-            case SetFolderRights: return Run(request, SetRights);
+            case SelectFolder: return Run(request, requester, Select);
+            case Resubscribe: return Run(request, requester, Resubscribing);
+            case AppendMessages: return Run(request, requester, Append, missingIsTarget: true);
+            case StoreFlags: return Run(request, requester, Store);
+            case Expunge: return Run(request, requester, DoExpunge);
+            case ExpungeMovedOut: return Run(request, requester, MovedOut);
+            case CopyMessages: return Run(request, requester, Copy, missingIsTarget: true);
+            case CopyIntoPublic: return Run(request, requester, CopyIn, missingIsTarget: true);
+            case MoveMessages: return Run(request, requester, Move, missingIsTarget: true);
+            case CreateFolder: return Run(request, requester, Create);
+            case DeleteFolder: return Run(request, requester, Delete);
+            case RenameFolder: return Run(request, requester, Rename);
+            case SetSubscribed: return Run(request, requester, Subscribe);
+            case SetFolderRights: return Run(request, requester, SetRights);
             default:
-                Reply(Sender, request, new AccountCommandFailed(AccountFailure.Cannot, "Not supported here"));
+                Reply(requester, request, new AccountCommandFailed(AccountFailure.Cannot, "Not supported here"));
                 return Task.CompletedTask;
         }
     }
 
-    private async Task Run(OwnerRequest request, Handler handler, bool missingIsTarget = false)
+    private async Task Run(OwnerRequest request, IActorRef requester, Handler handler, bool missingIsTarget = false)
     {
         // Current for the rest of this method only (an async method keeps its own context): the
         // store's spans of this command hang below it.
         using var span = ImapTracing.StartOwnerWork(request.TraceParent, request.Command, _owner.Kind);
-        var requester = Sender;
         OwnerQueues.Report(Self.Path.Name, QueuedHere());
-        object reply;
-        IReadOnlyList<FolderEvent> events = [];
-        try
+        await Answer(request, requester, missingIsTarget, async () =>
         {
             // Before this owner reads anything: a previous owner left on a node the cluster gave up
             // can write no more, and what it wrote before is in what this one loads.
@@ -147,7 +162,21 @@ public sealed partial class OwnerActor : ReceiveActor
                 await _store.TakeOwnershipAsync(_owner);
                 _leaseTaken = true;
             }
-            (reply, events) = await handler(request, requester);
+            return await handler(request, requester);
+        });
+    }
+
+    /// <summary>
+    /// Runs a command's work and answers: the reply to the requester, then the events to every
+    /// other subscriber. A store failure becomes the reply; another owner taking over stops this one.
+    /// </summary>
+    private async Task Answer(OwnerRequest request, IActorRef requester, bool missingIsTarget, Func<Task<(object, IReadOnlyList<FolderEvent>)>> work)
+    {
+        object reply;
+        IReadOnlyList<FolderEvent> events = [];
+        try
+        {
+            (reply, events) = await work();
         }
         catch (StoreException ex) when (ex.Error == StoreError.Superseded)
         {

@@ -25,6 +25,8 @@ public sealed partial class SessionActor
     private static readonly IReadOnlyList<string> SearchCharsets = ["US-ASCII", "UTF-8"];
 
     private Running? _running;
+    /// <summary>A command sent to its owner while the one before it still waits (<see cref="TrySendAhead"/>).</summary>
+    private Running? _ahead;
     private int _step;
     /// <summary>The id of the last owner request (<see cref="AccountEnvelope.RequestId"/>); only its reply is taken.</summary>
     private long _requestId;
@@ -37,6 +39,10 @@ public sealed partial class SessionActor
     /// </summary>
     private void Pump()
     {
+        if (_running is null && _ahead is not null && !_commandsHeld && !_closing)
+        {
+            PromoteAhead();
+        }
         while (!_closing && !_tlsPending && !_outputBlocked)
         {
             ReceiveEvent next;
@@ -229,13 +235,12 @@ public sealed partial class SessionActor
                 Become(Busy);
                 break;
             case CommandOutcome.AccountRequest request when _context.Account is { } account:
-                running.AccountReply = request.Then;
-                running.RequestId = ++_requestId;
-                running.OwnerSpan = ImapTracing.StartOwnerCall(running.Span, request.Command);
-                _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command, ImapTracing.TraceParent(running.OwnerSpan), running.RequestId), Self);
+                Ask(running, request, account);
+                running.WritesAhead = request.Command is StoreFlags or Expunge;
                 Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), _services.Settings.Limits.OwnerReplyTimeout);
                 Become(Busy);
                 SendOutput();
+                TrySendAhead();
                 break;
             case CommandOutcome.AccountRequest:
                 _log.Error("{0} asked an account before login", running.Name);
@@ -260,6 +265,116 @@ public sealed partial class SessionActor
                 }
                 SendOutput();
                 break;
+        }
+    }
+
+    /// <summary>Sends the command's request to the owner of the account's folders; the reply goes to <c>request.Then</c>.</summary>
+    private void Ask(Running running, CommandOutcome.AccountRequest request, Account account)
+    {
+        running.AccountReply = request.Then;
+        running.RequestId = ++_requestId;
+        running.OwnerSpan = ImapTracing.StartOwnerCall(running.Span, request.Command);
+        _services.Owners.Tell(new AccountEnvelope(account.Id, request.Command, ImapTracing.TraceParent(running.OwnerSpan), running.RequestId), Self);
+    }
+
+    /// <summary>Takes the owner's reply to the request <paramref name="running"/> waits for and runs the command on.</summary>
+    private void TakeReply(Running running, OwnerReply answer, IActorRef from)
+    {
+        var then = running.AccountReply!;
+        running.AccountReply = null;
+        running.EndOwnerCall();
+        Timers.Cancel(StepTimer);
+        var reply = answer.Reply;
+        if (reply is FolderSelected selected)
+        {
+            reply = Assembled(selected);
+            WatchOwner(from, selected.Snapshot.FolderId);
+        }
+        else if (FromAnotherOwnerOfSelected(reply, from))
+        {
+            Resubscribe();
+        }
+        Continue(() => then(reply));
+    }
+
+    /// <summary>
+    /// While a STORE or EXPUNGE waits for its owner, a plain EXPUNGE the client pipelined right
+    /// behind it (the usual way to delete: mark \Deleted, then expunge) is sent to the owner at
+    /// once. The owner queues its write behind the STORE's before that commits (SQLite's writer
+    /// keeps the order, <see cref="Storage.IMailStore.WritesInOrder"/>), so both share one commit
+    /// instead of waiting for two in a row. It is answered after the command before it, as if it
+    /// had started then; nothing else is sent ahead: other commands' requests depend on what the
+    /// one before them does to the view.
+    /// </summary>
+    private void TrySendAhead()
+    {
+        if (_ahead is not null || _running is not { WritesAhead: true, AccountReply: not null } running || _commandsHeld || _closing
+            || _context.State != SessionState.Selected || _context.SelectedIsPublic || _context.Selected is not { ReadOnly: false }
+            || _context.Account is not { } account || _receiver.PeekWholeLine() is not { } raw)
+        {
+            return;
+        }
+        // One look per command: what follows it is parsed in its turn.
+        running.WritesAhead = false;
+        if (CommandParser.Parse(raw) is not ParseResult.Success { Command: ExpungeCommand command }
+            || !_services.Registry.TryGet(command, out var entry) || !entry.IsAllowedIn(_context.State))
+        {
+            return;
+        }
+        _receiver.Next();
+        Timers.Cancel(CommandLineTimer);
+        var ahead = new Running(entry, entry.NameOf(command), command.Tag, entry.HoldsExpunges(command))
+        {
+            Span = ImapTracing.StartCommand(entry.NameOf(command), account.Id),
+        };
+        _ahead = ahead;
+        CommandOutcome outcome;
+        try
+        {
+            outcome = ImapTracing.InSpan(ahead.Span, () => entry.Invoke(command, _context));
+        }
+        catch (Exception ex)
+        {
+            LogFailure(ex);
+            outcome = CommandOutcome.Failed(ex);
+        }
+        if (outcome is CommandOutcome.AccountRequest request)
+        {
+            Ask(ahead, request, account);
+        }
+        else
+        {
+            ahead.Deferred = outcome;
+        }
+    }
+
+    /// <summary>The command before the one sent ahead is answered: the one sent ahead runs on.</summary>
+    private void PromoteAhead()
+    {
+        var ahead = _ahead!;
+        _ahead = null;
+        _running = ahead;
+        if (ahead.Deferred is { } outcome)
+        {
+            Apply(outcome);
+            return;
+        }
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(++_step), _services.Settings.Limits.OwnerReplyTimeout);
+        Become(Busy);
+        if (ahead.EarlyReply is var (answer, from))
+        {
+            TakeReply(ahead, answer, from);
+        }
+    }
+
+    /// <summary>The session closes with a command sent ahead: its owner may still do it, nobody is answered.</summary>
+    private void DropAhead()
+    {
+        if (_ahead is { } ahead)
+        {
+            ahead.EndOwnerCall();
+            ImapTracing.EndCommand(ahead.Span, StatusKind.No, _context.Account?.Id);
+            _ahead = null;
         }
     }
 
@@ -416,6 +531,15 @@ public sealed partial class SessionActor
         public Func<CommandOutcome>? AfterSent { get; set; }
 
         public bool Idle { get; set; }
+
+        /// <summary>A write the owner may queue another behind (<see cref="TrySendAhead"/>), not looked at yet.</summary>
+        public bool WritesAhead { get; set; }
+
+        /// <summary>Sent ahead: its reply, when it came before its turn.</summary>
+        public (OwnerReply Answer, IActorRef From)? EarlyReply { get; set; }
+
+        /// <summary>Sent ahead: what its handler gave when that was not a request to the owner.</summary>
+        public CommandOutcome? Deferred { get; set; }
 
         /// <summary>The command's span while it is traced (<see cref="ImapTracing"/>).</summary>
         public System.Diagnostics.Activity? Span { get; init; }

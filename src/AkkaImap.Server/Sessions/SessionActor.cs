@@ -147,6 +147,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                     _readingSuspended = true;
                     _connection.Tell(SuspendReading.Instance);
                 }
+                TrySendAhead();
                 break;
             case FolderEvent folderEvent:
                 Enqueue(folderEvent);
@@ -174,21 +175,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 (_snapshotRows ??= []).AddRange(rows.Rows);
                 break;
             case OwnerReply answer when _running?.Awaits(answer.RequestId) == true:
-                var then = _running.AccountReply!;
-                _running.AccountReply = null;
-                _running.EndOwnerCall();
-                Timers.Cancel(StepTimer);
-                var reply = answer.Reply;
-                if (reply is FolderSelected selected)
-                {
-                    reply = Assembled(selected);
-                    WatchOwner(Sender, selected.Snapshot.FolderId);
-                }
-                else if (FromAnotherOwnerOfSelected(reply))
-                {
-                    Resubscribe();
-                }
-                Continue(() => then(reply));
+                TakeReply(_running, answer, Sender);
                 Pump();
                 break;
             case StepTimedOut timedOut when timedOut.Step == _step && _running?.AccountReply is not null:
@@ -416,6 +403,11 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
                 ReleaseHeldCommands();
                 if (_owner is null) Resubscribe();
                 break;
+            case OwnerReply answer when _ahead?.Awaits(answer.RequestId) == true:
+                // The command sent ahead is answered while the one before it still works (or
+                // waits for a resubscription): its answer waits for its turn (PromoteAhead).
+                _ahead.EarlyReply = (answer, Sender);
+                break;
             case OwnerReply late:
                 OnLateReply(late.Reply);
                 break;
@@ -502,8 +494,8 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
     /// loaded): an APPEND's own message could be missing, and a UID MOVE of its APPENDUID would
     /// find nothing to move.
     /// </summary>
-    private bool FromAnotherOwnerOfSelected(IAccountReply reply) =>
-        _context.Selected is { } view && view.FolderId == _ownerFolderId && !Sender.Equals(_owner) && reply switch
+    private bool FromAnotherOwnerOfSelected(IAccountReply reply, IActorRef from) =>
+        _context.Selected is { } view && view.FolderId == _ownerFolderId && !from.Equals(_owner) && reply switch
         {
             MessagesAppended appended => appended.FolderId == view.FolderId,
             MessagesCopied copied => copied.TargetFolderId == view.FolderId,
@@ -662,6 +654,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
             ImapMetrics.IdleEnded();
         }
         _running = null;
+        DropAhead();
         _context.LoggingOut();
         Timers.CancelAll();
         Context.SetReceiveTimeout(null);

@@ -59,6 +59,8 @@ public sealed partial class SqliteStore : IStore, IDisposable
     internal long CommitCount => _writer.CommitCount;
     /// <summary>Write operations completed by this instance.</summary>
     internal long WriteOperationCount => _writer.OperationCount;
+    /// <summary>Writes queued and not yet taken by the writer.</summary>
+    internal int QueuedWrites => _writer.Queued;
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataFolder"/> and migrates its schema.</summary>
     public static Task<SqliteStore> OpenAsync(string dataFolder, StoreOptions? options = null, CancellationToken ct = default)
@@ -144,6 +146,9 @@ public sealed partial class SqliteStore : IStore, IDisposable
         c.Exec("PRAGMA mmap_size=0");
         return c;
     }
+
+    /// <summary>One writer thread runs every write in the order queued (<see cref="WriteQueue"/>).</summary>
+    public bool WritesInOrder => true;
 
     // The caller's name names its span (StoreTelemetry.Trace): "store AppendAsync".
     private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct, [CallerMemberName] string operation = "")

@@ -43,6 +43,15 @@ internal sealed class WriteQueue : IDisposable
     public long CommitCount => Interlocked.Read(ref _commits);
     public long OperationCount => Interlocked.Read(ref _operations);
 
+    /// <summary>Operations queued and not yet taken into a batch.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_gate) return _queue.Count;
+        }
+    }
+
     public Task<T> Enqueue<T>(Func<SqliteConnection, T> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();

@@ -149,9 +149,12 @@ public sealed class SortThreadTests(ServerFixture server) : IClassFixture<Server
             Mail("RE: lunch plans", "Thu, 4 Jan 2024 12:00:00 +0000", "eve@example.com", "<e@example.com>", "References: <a@example.com>\r\n <b@example.com>\r\n"),
             Mail("Zebra", null, "Frank <frank@example.com>", "<f@example.com>"),
         ];
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Length; i++)
         {
-            await client.OkAsync("a", $"APPEND {folder} {{{message.Length}+}}\r\n{message}");
+            // A second apart: appends within one clock tick would tie on ARRIVAL (the mailbox
+            // order breaks ties, RFC 5256 §3), and the tests expect each to arrive after the last.
+            var message = messages[i];
+            await client.OkAsync("a", $"APPEND {folder} \"05-Jan-2025 10:00:0{i} +0000\" {{{message.Length}+}}\r\n{message}");
         }
         return folder;
     }

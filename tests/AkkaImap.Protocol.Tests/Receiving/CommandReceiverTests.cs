@@ -24,6 +24,22 @@ public sealed class CommandReceiverTests
     }
 
     [Fact]
+    public void Peeking_shows_a_whole_one_line_command_without_taking_it()
+    {
+        var receiver = new CommandReceiver(Wire.Limits);
+        receiver.Append("a1 NOOP\r\na2 EXPU"u8);
+        Assert.Equal("a1 NOOP\r\n", Encoding.ASCII.GetString(receiver.PeekWholeLine()!.Bytes.Span));
+        Assert.Equal("a1 NOOP\r\n", Encoding.ASCII.GetString(Assert.IsType<CommandReceived>(receiver.Next()).Command.Bytes.Span));
+        // Half a line, then a line that announces a literal: neither is shown.
+        Assert.Null(receiver.PeekWholeLine());
+        receiver.Append("NGE\r\na3 APPEND INBOX {3+}\r\nabc\r\n"u8);
+        Assert.Equal("a2 EXPUNGE\r\n", Encoding.ASCII.GetString(receiver.PeekWholeLine()!.Bytes.Span));
+        Assert.IsType<CommandReceived>(receiver.Next());
+        Assert.Null(receiver.PeekWholeLine());
+        Assert.Equal("a3 APPEND INBOX {3+}\r\nabc\r\n", Encoding.ASCII.GetString(Assert.IsType<CommandReceived>(receiver.Next()).Command.Bytes.Span));
+    }
+
+    [Fact]
     public void Incomplete_line_needs_more_data()
     {
         var receiver = new CommandReceiver(Wire.Limits);

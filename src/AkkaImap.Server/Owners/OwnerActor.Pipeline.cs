@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Akka.Actor;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Telemetry;
+using AkkaImap.Storage;
+
+namespace AkkaImap.Server.Owners;
+
+// Pipelined writes: a STORE or EXPUNGE in a loaded folder of an account's own goes to the store as
+// soon as it arrives, behind the writes still in flight, and is answered when it completes, in the
+// order taken. With a store that runs these writes in the order called (SQLite's single writer), a
+// session's pipelined STORE \Deleted and EXPUNGE then share one group commit instead of waiting for
+// two in a row. Anything else waits until the writes before it are answered, so every command still
+// sees, and every session still hears, the changes in commit order.
+public sealed partial class OwnerActor
+{
+    private readonly Queue<PendingWrite> _inFlight = new();
+
+    /// <summary>A write sent to the store and not yet answered.</summary>
+    /// <param name="Result">The reply and events once <paramref name="Write"/> completed (rethrows its failure).</param>
+    private sealed record PendingWrite(OwnerRequest Request, IActorRef Requester, Task Write,
+        Func<(object, IReadOnlyList<FolderEvent>)> Result, Activity? Span);
+
+    /// <summary>A pipelined write completed: answer what is complete at the head of the queue.</summary>
+    private sealed class WritesDone : INoSerializationVerificationNeeded
+    {
+        public static readonly WritesDone Instance = new();
+    }
+
+    /// <summary>
+    /// Sends a STORE or EXPUNGE to the store now when nothing it needs is missing: the store keeps
+    /// the order of these writes, the folder is an account's own (no rights to look up) and loaded,
+    /// and this owner holds the mailbox's lease. False: it runs as any other command.
+    /// </summary>
+    private bool TryPipeline(OwnerRequest request, IActorRef requester)
+    {
+        if (!_store.WritesInOrder || _policy.PerReaderSeen || !_leaseTaken) return false;
+        if (request.Command switch { StoreFlags m => !_state.IsLoaded(m.FolderId), Expunge m => !_state.IsLoaded(m.FolderId), _ => true }) return false;
+        // The store's span hangs below this one, which ends when the write is answered; the
+        // next message's work is not below it.
+        var outer = Activity.Current;
+        var span = ImapTracing.StartOwnerWork(request.TraceParent, request.Command, _owner.Kind);
+        Task write;
+        Func<(object, IReadOnlyList<FolderEvent>)> result;
+        if (request.Command is StoreFlags store)
+        {
+            var stored = _store.StoreFlagsAsync(store.FolderId, store.Uids, store.Mode, store.Flags, store.Keywords, store.UnchangedSince);
+            (write, result) = (stored, () => Stored(request.ReaderId, store, stored.GetAwaiter().GetResult()));
+        }
+        else
+        {
+            var m = (Expunge)request.Command;
+            var expunged = _store.ExpungeAsync(m.FolderId, m.Uids);
+            (write, result) = (expunged, () => Removed(request.ReaderId, m.FolderId, expunged.GetAwaiter().GetResult()));
+        }
+        Activity.Current = outer;
+        OwnerQueues.Report(Self.Path.Name, QueuedHere() + _inFlight.Count);
+        _inFlight.Enqueue(new PendingWrite(request, requester, write, result, span));
+        var self = Self;
+        write.ContinueWith(static (_, to) => ((IActorRef)to!).Tell(WritesDone.Instance), self,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>Answers the completed writes at the head of the queue, in the order they were taken.</summary>
+    private async Task AnswerWritesDone()
+    {
+        while (_inFlight.TryPeek(out var head) && head.Write.IsCompleted)
+        {
+            _inFlight.Dequeue();
+            await AnswerWrite(head);
+        }
+    }
+
+    /// <summary>Waits for every write in flight and answers each, in order.</summary>
+    private async Task Drain()
+    {
+        while (_inFlight.TryDequeue(out var head))
+        {
+            try
+            {
+                await head.Write;
+            }
+            catch (Exception)
+            {
+                // AnswerWrite reads the failure from the task and answers with it.
+            }
+            await AnswerWrite(head);
+        }
+    }
+
+    private async Task AnswerWrite(PendingWrite write)
+    {
+        using var span = write.Span;
+        await Answer(write.Request, write.Requester, missingIsTarget: false, () => Task.FromResult(write.Result()));
+    }
+
+    /// <summary>
+    /// This owner stops with writes in flight (handed off, or superseded): each may or may not be
+    /// committed, and its requester is told so now rather than at its timeout. Its session
+    /// subscribes again and hears what the store holds.
+    /// </summary>
+    private void AbandonWrites()
+    {
+        while (_inFlight.TryDequeue(out var write))
+        {
+            using var span = write.Span;
+            Reply(write.Requester, write.Request, new AccountCommandFailed(AccountFailure.Unavailable,
+                "The mailbox moved while this was being done; the change may or may not have been made"));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using Akka.TestKit;
+using AkkaImap.Server.Accounts;
+using AkkaImap.Server.Tests.Sessions;
+using AkkaImap.Storage;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace AkkaImap.Server.Tests.Owners;
+
+/// <summary>
+/// An owner sends a STORE or EXPUNGE in a loaded folder to SQLite's writer as soon as it takes it,
+/// behind the writes still in flight, and answers them in the order taken: a session's pipelined
+/// STORE \Deleted and EXPUNGE then share one commit.
+/// </summary>
+public sealed class OwnerPipelineTests : SessionTestKit
+{
+    [Fact]
+    public async Task Writes_taken_while_one_is_in_flight_share_the_next_commit_and_are_answered_in_order()
+    {
+        var account = (await Store.FindAccountAsync(Login))!;
+        await AppendThroughAccountAsync("INBOX",
+            new AppendRequest(Encoding.ASCII.GetBytes("Subject: one\r\n\r\nOne.\r\n")),
+            new AppendRequest(Encoding.ASCII.GetBytes("Subject: two\r\n\r\nTwo.\r\n")));
+        var session = CreateTestProbe();
+        Region.Tell(new AccountEnvelope(account.Id, new SelectFolder("INBOX", ReadOnly: false, RecentMode.None), null, 1), session.Ref);
+        var folderId = Assert.IsType<FolderSelected>(session.ExpectMsg<OwnerReply>(Wait).Reply).Snapshot.FolderId;
+
+        // Another connection holds the database's write lock, and the writer waits with a write
+        // of its own in hand (one the owner does not know of: a message it does not use).
+        await using var blocker = new SqliteConnection($"Data Source={Store.DatabasePath}");
+        await blocker.OpenAsync();
+        await ExecAsync(blocker, "BEGIN IMMEDIATE");
+        var commits = Store.CommitCount;
+        var first = Store.StoreFlagsAsync(folderId, [1u], StoreMode.Add, MessageFlags.Flagged);
+        AwaitCondition(() => Store.QueuedWrites == 0, Wait);
+
+        Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(folderId, [2u], StoreMode.Add, MessageFlags.Deleted, [], null), null, 2), session.Ref);
+        Region.Tell(new AccountEnvelope(account.Id, new Expunge(folderId, null), null, 3), session.Ref);
+        // Both wait behind it, neither answered.
+        AwaitCondition(() => Store.QueuedWrites == 2, Wait);
+        session.ExpectNoMsg(TimeSpan.Zero);
+        await ExecAsync(blocker, "ROLLBACK");
+
+        await first;
+        var deleted = session.ExpectMsg<OwnerReply>(Wait);
+        Assert.Equal(2, deleted.RequestId);
+        Assert.Equal([2u], Assert.IsType<FlagsStored>(deleted.Reply).Changed.Select(row => row.Uid));
+        var expunged = session.ExpectMsg<OwnerReply>(Wait);
+        Assert.Equal(3, expunged.RequestId);
+        Assert.Equal([2u], Assert.IsType<Expunged>(expunged.Reply).Uids);
+        Assert.Equal(2, Store.CommitCount - commits);
+        Assert.Equal([1u], (await Store.GetMessageFlagsAsync(folderId)).Select(row => row.Uid));
+    }
+
+    private static async Task ExecAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
