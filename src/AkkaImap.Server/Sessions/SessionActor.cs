@@ -90,6 +90,7 @@ public sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             ImapMetrics.IdleEnded();
         }
+        DropAhead();
         _context.Unselect();
         ImapMetrics.SessionClosed();
         ImapMetrics.SessionMoved(_countedState, null);
