@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Dispatch;
 using AkkaImap.Server.Accounts;
 using AkkaImap.Server.Telemetry;
 using AkkaImap.Storage;
@@ -11,7 +12,9 @@ namespace AkkaImap.Server.Owners;
 // order taken. With a store that runs these writes in the order called (SQLite's single writer), a
 // session's pipelined STORE \Deleted and EXPUNGE then share one group commit instead of waiting for
 // two in a row. Anything else waits until the writes before it are answered, so every command still
-// sees, and every session still hears, the changes in commit order.
+// sees, and every session still hears, the changes in commit order. A completed write continues on
+// this actor's own task scheduler, as an await in a ReceiveAsync handler does, and is answered there
+// without waiting for anything, so answers cannot interleave.
 public sealed partial class OwnerActor
 {
     private readonly Queue<PendingWrite> _inFlight = new();
@@ -21,10 +24,16 @@ public sealed partial class OwnerActor
     private sealed record PendingWrite(OwnerRequest Request, IActorRef Requester, Task Write,
         Func<(object, IReadOnlyList<FolderEvent>)> Result, Activity? Span);
 
-    /// <summary>A pipelined write completed: answer what is complete at the head of the queue.</summary>
+    /// <summary>A pipelined write completed where the owner could not be told directly: answer what is complete.</summary>
     private sealed class WritesDone : INoSerializationVerificationNeeded
     {
         public static readonly WritesDone Instance = new();
+    }
+
+    /// <summary>A pipelined write failed unexpectedly: bring the cache and every session in line with the store.</summary>
+    private sealed class ResyncNeeded : INoSerializationVerificationNeeded
+    {
+        public static readonly ResyncNeeded Instance = new();
     }
 
     /// <summary>
@@ -56,26 +65,64 @@ public sealed partial class OwnerActor
         Activity.Current = outer;
         OwnerQueues.Report(Self.Path.Name, QueuedHere() + _inFlight.Count);
         _inFlight.Enqueue(new PendingWrite(request, requester, write, result, span));
-        var self = Self;
-        write.ContinueWith(static (_, to) => ((IActorRef)to!).Tell(WritesDone.Instance), self,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (TaskScheduler.Current is ActorTaskScheduler actor)
+        {
+            // Straight from the writer's thread into this actor (as an await here would continue),
+            // not through a .NET pool thread and this actor's mailbox: measured 1-2 ms per write at
+            // 50 clients.
+            write.ContinueWith(_ => AnswerWritesDone(), CancellationToken.None, TaskContinuationOptions.None, actor);
+        }
+        else
+        {
+            var self = Self;
+            write.ContinueWith(static (_, to) => ((IActorRef)to!).Tell(WritesDone.Instance), self,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         return true;
     }
 
-    /// <summary>Answers the completed writes at the head of the queue, in the order they were taken.</summary>
-    private async Task AnswerWritesDone()
+    /// <summary>
+    /// Answers the completed writes at the head of the queue, in the order they were taken. It
+    /// never waits, so no other answer can come between: a failure that needs the folders read
+    /// again is left to a message of its own (<see cref="ResyncNeeded"/>).
+    /// </summary>
+    private void AnswerWritesDone()
     {
         while (_inFlight.TryPeek(out var head) && head.Write.IsCompleted)
         {
             _inFlight.Dequeue();
-            await AnswerWrite(head);
+            AnswerWrite(head);
         }
+    }
+
+    private void AnswerWrite(PendingWrite write)
+    {
+        using var span = write.Span;
+        object reply;
+        IReadOnlyList<FolderEvent> events = [];
+        try
+        {
+            (reply, events) = write.Result();
+        }
+        catch (Exception ex)
+        {
+            if (Refusal(ex, write.Request, write.Requester, missingIsTarget: false, out var resync) is not { } refusal)
+            {
+                if (resync) Self.Tell(ResyncNeeded.Instance);
+                return;
+            }
+            reply = refusal;
+        }
+        // A STORE or EXPUNGE adds no message: nothing is \Recent, nothing to claim.
+        Reply(write.Requester, write.Request, reply);
+        Publish(events, write.Requester);
+        _state.Trim();
     }
 
     /// <summary>Waits for every write in flight and answers each, in order.</summary>
     private async Task Drain()
     {
-        while (_inFlight.TryDequeue(out var head))
+        while (_inFlight.TryPeek(out var head))
         {
             try
             {
@@ -85,14 +132,14 @@ public sealed partial class OwnerActor
             {
                 // AnswerWrite reads the failure from the task and answers with it.
             }
-            await AnswerWrite(head);
+            AnswerWritesDone();
         }
     }
 
-    private async Task AnswerWrite(PendingWrite write)
+    private async Task ResyncAfterWrites()
     {
-        using var span = write.Span;
-        await Answer(write.Request, write.Requester, missingIsTarget: false, () => Task.FromResult(write.Result()));
+        await Drain();
+        await ResyncLoadedFolders();
     }
 
     /// <summary>

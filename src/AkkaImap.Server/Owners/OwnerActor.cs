@@ -58,7 +58,8 @@ public sealed partial class OwnerActor : ReceiveActor
         ReceiveAsync<OwnerRequest>(Handle);
         Receive<Terminated>(t => Leave(t.ActorRef));
         ReceiveAsync<MailAdded>(OnMailAdded);
-        ReceiveAsync<WritesDone>(_ => AnswerWritesDone());
+        Receive<WritesDone>(_ => AnswerWritesDone());
+        ReceiveAsync<ResyncNeeded>(_ => ResyncAfterWrites());
     }
 
     /// <summary>
@@ -153,7 +154,9 @@ public sealed partial class OwnerActor : ReceiveActor
         // store's spans of this command hang below it.
         using var span = ImapTracing.StartOwnerWork(request.TraceParent, request.Command, _owner.Kind);
         OwnerQueues.Report(Self.Path.Name, QueuedHere());
-        await Answer(request, requester, missingIsTarget, async () =>
+        object reply;
+        IReadOnlyList<FolderEvent> events = [];
+        try
         {
             // Before this owner reads anything: a previous owner left on a node the cluster gave up
             // can write no more, and what it wrote before is in what this one loads.
@@ -162,48 +165,16 @@ public sealed partial class OwnerActor : ReceiveActor
                 await _store.TakeOwnershipAsync(_owner);
                 _leaseTaken = true;
             }
-            return await handler(request, requester);
-        });
-    }
-
-    /// <summary>
-    /// Runs a command's work and answers: the reply to the requester, then the events to every
-    /// other subscriber. A store failure becomes the reply; another owner taking over stops this one.
-    /// </summary>
-    private async Task Answer(OwnerRequest request, IActorRef requester, bool missingIsTarget, Func<Task<(object, IReadOnlyList<FolderEvent>)>> work)
-    {
-        object reply;
-        IReadOnlyList<FolderEvent> events = [];
-        try
-        {
-            (reply, events) = await work();
-        }
-        catch (StoreException ex) when (ex.Error == StoreError.Superseded)
-        {
-            // Another node's owner took this mailbox over (this node was cut off or paused and the
-            // cluster moved its owners): what is loaded here is out of date. Stop; every session
-            // hears SubscriptionEnded and subscribes again wherever the owner now runs.
-            _log.Warning("{0} {1}: {2} refused: another node serves this mailbox now; this owner stops", _owner.Kind, _owner.Id, request.Command.GetType().Name);
-            Reply(requester, request, new AccountCommandFailed(AccountFailure.Unavailable, "This mailbox moved to another server; try again"));
-            Context.Stop(Self);
-            return;
-        }
-        catch (StoreException ex)
-        {
-            if (ex.Error == StoreError.StorageFull)
-                _log.Warning("{0} {1}: {2} refused: the store's disk is full; free space in the data folder", _owner.Kind, _owner.Id, request.Command.GetType().Name);
-            else
-                _log.Debug("{0} {1}: {2} refused: {3}", _owner.Kind, _owner.Id, request.Command.GetType().Name, ex.Message);
-            reply = new AccountCommandFailed(AccountFailureCodes.FromStoreError(ex.Error, missingIsTarget), ex.Message);
+            (reply, events) = await handler(request, requester);
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "{0} {1}: {2} failed", _owner.Kind, _owner.Id, request.Command.GetType().Name);
-            Reply(requester, request, new AccountCommandFailed(AccountFailure.ServerBug, "Internal error, try again later"));
-            // The failure may have come after a commit (e.g. reading back an append): make the
-            // cache and every session, the requester included, agree with the store again.
-            await ResyncLoadedFolders();
-            return;
+            if (Refusal(ex, request, requester, missingIsTarget, out var resync) is not { } refusal)
+            {
+                if (resync) await ResyncLoadedFolders();
+                return;
+            }
+            reply = refusal;
         }
         // New messages go \Recent to one session (RFC 3501 §2.3.2), the requester preferred.
         var claims = await ClaimRecentAsync(events, requester);
@@ -212,6 +183,41 @@ public sealed partial class OwnerActor : ReceiveActor
         Publish(events, requester, claims);
         // Mail appended, copied or moved into a folder nobody has selected makes it bigger.
         _state.Trim();
+    }
+
+    /// <summary>
+    /// The answer to a command whose work threw: a store's refusal is the reply, returned.
+    /// Otherwise the requester is answered here and null returned: another node's owner took the
+    /// mailbox over (this one stops), or a bug, after which <paramref name="resync"/> says the cache
+    /// and every session must be brought in line with the store again (the failure may have come
+    /// after a commit, e.g. reading back an append).
+    /// </summary>
+    private object? Refusal(Exception error, OwnerRequest request, IActorRef requester, bool missingIsTarget, out bool resync)
+    {
+        resync = false;
+        var command = request.Command.GetType().Name;
+        switch (error)
+        {
+            case StoreException { Error: StoreError.Superseded }:
+                // This node was cut off or paused and the cluster moved its owners: what is loaded
+                // here is out of date. Every session hears SubscriptionEnded and subscribes again
+                // wherever the owner now runs.
+                _log.Warning("{0} {1}: {2} refused: another node serves this mailbox now; this owner stops", _owner.Kind, _owner.Id, command);
+                Reply(requester, request, new AccountCommandFailed(AccountFailure.Unavailable, "This mailbox moved to another server; try again"));
+                Context.Stop(Self);
+                return null;
+            case StoreException refused:
+                if (refused.Error == StoreError.StorageFull)
+                    _log.Warning("{0} {1}: {2} refused: the store's disk is full; free space in the data folder", _owner.Kind, _owner.Id, command);
+                else
+                    _log.Debug("{0} {1}: {2} refused: {3}", _owner.Kind, _owner.Id, command, refused.Message);
+                return new AccountCommandFailed(AccountFailureCodes.FromStoreError(refused.Error, missingIsTarget), refused.Message);
+            default:
+                _log.Error(error, "{0} {1}: {2} failed", _owner.Kind, _owner.Id, command);
+                Reply(requester, request, new AccountCommandFailed(AccountFailure.ServerBug, "Internal error, try again later"));
+                resync = true;
+                return null;
+        }
     }
 
     /// <summary>
