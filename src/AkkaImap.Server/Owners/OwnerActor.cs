@@ -31,10 +31,10 @@ public sealed record OwnerOptions(
 /// loaded and who listens. Commands run one at a time (<c>ReceiveAsync</c> holds the mailbox while
 /// the store works; the store's group commit batches across owners), so the events every session
 /// sees follow commit order; only STOREs and EXPUNGEs go to a store that keeps their order while
-/// the ones before them are in flight, and are answered in order (OwnerActor.Pipeline.cs). After each commit: reply to the requester, then send
-/// <see cref="FolderEvent"/> to every other session that has the folder selected. The store
-/// allocates UIDs and MODSEQs inside the commit, so even two owners of one account by mistake never
-/// reuse a UID. A store failure becomes <see cref="AccountCommandFailed"/>; the actor never crashes
+/// the ones before them are in flight, and are answered in order (OwnerActor.Pipeline.cs). After
+/// each commit: reply to the requester, then send <see cref="FolderEvent"/> to every other session
+/// that has the folder selected. The store allocates UIDs and MODSEQs inside the commit, so even
+/// two owners of one account by mistake never reuse a UID. A store failure becomes <see cref="AccountCommandFailed"/>; the actor never crashes
 /// on one. When it stops (passivation, hand-off, a crash) every subscriber hears
 /// <see cref="SubscriptionEnded"/> and subscribes again with what it knows (<see cref="Resubscribe"/>).
 /// </summary>
