@@ -75,13 +75,7 @@ public sealed class SessionOwnerMovedTests : SessionTestKit
     /// </summary>
     private (Client Client, TestProbe Region, IActorRef Successor) AppendThroughANewOwner(string next)
     {
-        var region = CreateTestProbe();
-        var client = Connect(owners: region.Ref);
-        client.LogIn();
-        client.Send("s SELECT INBOX\r\n");
-        Region.Tell(region.ExpectMsg<AccountEnvelope>(Wait), client.Session);
-        Assert.StartsWith("s OK [READ-WRITE]", client.ReadUntilTagged("s")[^1]);
-
+        var (client, region) = SelectInboxThroughProbe();
         var successor = Sys.ActorOf(LocalOwners.Props(Store));
         var body = "Subject: moved\r\n\r\nMoved.\r\n";
         client.Send($"a APPEND INBOX {{{Encoding.ASCII.GetByteCount(body)}+}}\r\n{body}\r\n{next}\r\n");

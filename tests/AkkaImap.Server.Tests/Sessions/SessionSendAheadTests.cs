@@ -69,12 +69,6 @@ public sealed class SessionSendAheadTests : SessionTestKit
     {
         await AppendThroughAccountAsync("INBOX", new AppendRequest(Encoding.ASCII.GetBytes("Subject: one\r\n\r\nOne.\r\n")));
         ClaimRecent();
-        var region = CreateTestProbe();
-        var client = Connect(owners: region.Ref);
-        client.LogIn();
-        client.Send("s SELECT INBOX\r\n");
-        Region.Tell(region.ExpectMsg<AccountEnvelope>(Wait), client.Session);
-        Assert.StartsWith("s OK [READ-WRITE]", client.ReadUntilTagged("s")[^1]);
-        return (client, region);
+        return SelectInboxThroughProbe();
     }
 }

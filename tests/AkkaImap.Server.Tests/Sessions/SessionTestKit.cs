@@ -111,6 +111,21 @@ public abstract class SessionTestKit : Akka.TestKit.Xunit2.TestKit, IAsyncLifeti
         Region.Tell(new AccountEnvelope(account.Id, new UnselectFolder(selected.Snapshot.FolderId)), probe.Ref);
     }
 
+    /// <summary>
+    /// A signed-in session whose owner requests go to a probe standing in for the region (the test
+    /// hands each on, or not), with INBOX selected through the real owners.
+    /// </summary>
+    protected (Client Client, TestProbe Region) SelectInboxThroughProbe()
+    {
+        var region = CreateTestProbe();
+        var client = Connect(owners: region.Ref);
+        client.LogIn();
+        client.Send("s SELECT INBOX\r\n");
+        Region.Tell(region.ExpectMsg<AccountEnvelope>(Wait), client.Session);
+        Assert.StartsWith("s OK [READ-WRITE]", client.ReadUntilTagged("s")[^1]);
+        return (client, region);
+    }
+
     /// <summary>Starts a session and reads its greeting.</summary>
     /// <param name="owners">Where the session sends owner commands (the owner region unless given).</param>
     protected Client Connect(ImapSettings? settings = null, ConnectionInfo? connection = null, CommandRegistry? registry = null, IActorRef? owners = null)
