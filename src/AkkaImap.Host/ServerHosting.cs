@@ -250,7 +250,7 @@ internal static class ServerHosting
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
                 .AddHocon(ShutdownHocon(config, settings.Shutdown), HoconAddMode.Prepend)
-                .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(settings.Threads)), HoconAddMode.Append)
+                .AddHocon(ConfigurationFactory.ParseString(ImapDispatcher.Hocon(ImapDispatcher.ThreadCount(settings.Threads))), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString(ClusterDefaults), HoconAddMode.Append)
                 .AddHocon(ConfigurationFactory.ParseString(IsClusterOfOne(config) ? OneNodeTimings : string.Empty), HoconAddMode.Prepend)
                 .AddHocon(ConfigurationFactory.ParseString($"akka.loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}\nakka.stdout-loglevel = {HostLogging.AkkaLogLevel(settings.Logging)}"), HoconAddMode.Append)
@@ -431,7 +431,7 @@ internal static class ServerHosting
                 "AkkaImap listening on {Endpoints} (store {Path}, {Threads} IMAP threads)",
                 string.Join(", ", _server.Endpoints.Select(e => $"{e.Address} ({(e.Name.StartsWith("lmtp", StringComparison.Ordinal) ? "LMTP" : e.ImplicitTls ? "implicit TLS" : "plain+STARTTLS")})")),
                 settings.Storage.Path,
-                settings.Threads);
+                ImapDispatcher.ThreadCount(system.Settings.Config));
         }
 
         // Stops accepting and says BYE to every session before Akka.Hosting's CoordinatedShutdown
