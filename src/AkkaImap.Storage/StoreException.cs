@@ -24,6 +24,11 @@ public enum StoreError
     /// the mailbox is out of date.
     /// </summary>
     Superseded,
+    /// <summary>
+    /// The folder has given out every UID it can: UIDs and UIDNEXT are 32-bit numbers (RFC 9051
+    /// §2.3.1.1), so no message is given a UID above 4,294,967,294. Nothing was written.
+    /// </summary>
+    UidsExhausted,
 }
 
 /// <summary>

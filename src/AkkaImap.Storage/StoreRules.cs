@@ -18,6 +18,20 @@ internal static class StoreRules
         return rows;
     }
 
+    /// <summary>What a client is told when a folder has no UIDs left (<see cref="StoreError.UidsExhausted"/>).</summary>
+    public const string UidsExhaustedText =
+        "This folder has given out its last UID (RFC 9051 allows UIDs up to 4294967295); move its messages into a new folder";
+
+    /// <summary>
+    /// Refuses a write that would give <paramref name="count"/> messages UIDs from
+    /// <paramref name="uidNext"/> on when the last would not leave UIDNEXT a 32-bit number.
+    /// </summary>
+    public static void CheckUidsLeft(uint uidNext, int count)
+    {
+        if ((ulong)uidNext + (ulong)count > uint.MaxValue)
+            throw new StoreException(StoreError.UidsExhausted, UidsExhaustedText);
+    }
+
     /// <summary>What a STORE does to one message.</summary>
     public enum FlagOutcome
     {

@@ -23,6 +23,8 @@ public abstract partial class MailStoreContract : IAsyncLifetime
     protected abstract IEnumerable<string> StoreFiles(string dataFolder);
     /// <summary>Takes the closed store on <see cref="DataFolder"/> back to its schema from before blobs had a sent date, keeping what it holds.</summary>
     protected abstract Task RollBackToBeforeTheSentDateAsync();
+    /// <summary>Moves a folder's UIDNEXT forward as another program would (as a long-lived folder's would have gone).</summary>
+    protected abstract Task SetUidNextAsync(long folderId, uint uidNext);
 
     public async Task InitializeAsync() => Store = await OpenAsync();
 

@@ -55,6 +55,12 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         return await cmd.ExecuteScalarAsync();
     }
 
+    protected override async Task SetUidNextAsync(long folderId, uint uidNext)
+    {
+        await using var raw = await RawAsync();
+        await ScalarAsync(raw, $"UPDATE folders SET uidnext = {uidNext} WHERE id = {folderId}");
+    }
+
     protected override async Task RollBackToBeforeTheSentDateAsync()
     {
         await using var raw = await RawAsync();
@@ -65,10 +71,10 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(9, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(10, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((9, 9), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((10, 10), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
     }
 
     [Fact]
@@ -132,7 +138,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 9), (refused.Found, refused.Known));
+        Assert.Equal((99, 10), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

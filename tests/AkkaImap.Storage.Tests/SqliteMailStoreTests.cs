@@ -36,6 +36,12 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         return Task.CompletedTask;
     }
 
+    protected override Task SetUidNextAsync(long folderId, uint uidNext)
+    {
+        ExecuteOnFile($"UPDATE folders SET uidnext = {uidNext} WHERE id = {folderId}");
+        return Task.CompletedTask;
+    }
+
     [Fact]
     public async Task Database_runs_in_wal_mode_with_the_current_schema_version()
     {

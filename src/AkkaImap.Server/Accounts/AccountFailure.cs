@@ -15,7 +15,7 @@ public enum AccountFailure
     HasChildren,
     /// <summary>Never allowed (delete INBOX, rename into itself, malformed name, select \Noselect).</summary>
     Cannot,
-    /// <summary>A configured limit would be exceeded (<c>limits.max-folders</c>).</summary>
+    /// <summary>A configured limit would be exceeded (<c>limits.max-folders</c>), or a folder has no UIDs left.</summary>
     Limit,
     /// <summary>The mailbox would go over its storage or message quota (RFC 9208 §4.4 OVERQUOTA); nothing changed.</summary>
     OverQuota,
@@ -55,6 +55,7 @@ public static class AccountFailureCodes
         StoreError.NotAllowed => AccountFailure.Cannot,
         StoreError.StorageFull or StoreError.Superseded => AccountFailure.Unavailable,
         StoreError.OverQuota => AccountFailure.OverQuota,
+        StoreError.UidsExhausted => AccountFailure.Limit,
         _ => AccountFailure.ServerBug,
     };
 }

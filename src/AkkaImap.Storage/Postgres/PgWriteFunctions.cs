@@ -281,15 +281,22 @@ internal static class PgWriteFunctions
         END $$;
         """;
 
-    /// <summary>A refusal raised by one of the functions, as the C# code threw it; anything else unchanged.</summary>
-    public static Exception Translate(Exception e) => e is PostgresException { SqlState: var state } pg && state.StartsWith("AK", StringComparison.Ordinal)
-        ? new StoreException(state switch
+    /// <summary>
+    /// A refusal raised by one of the functions, as the C# code threw it, or by the folders' UID
+    /// range check (schema version 10); anything else unchanged.
+    /// </summary>
+    public static Exception Translate(Exception e) => e switch
+    {
+        PostgresException { SqlState: var state } pg when state.StartsWith("AK", StringComparison.Ordinal) => new StoreException(state switch
         {
             "AK404" => StoreError.NotFound,
             "AK405" => StoreError.NoSelect,
             "AK507" => StoreError.OverQuota,
             "AK409" => StoreError.Superseded,
             _ => StoreError.NotAllowed,
-        }, pg.MessageText)
-        : e;
+        }, pg.MessageText),
+        PostgresException { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: PostgresSchema.UidRangeCheck } =>
+            new StoreException(StoreError.UidsExhausted, StoreRules.UidsExhaustedText),
+        _ => e,
+    };
 }

@@ -10,7 +10,10 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
+
+    /// <summary>The check that keeps a folder's UIDNEXT a 32-bit number (version 10; PgWriteFunctions.Translate names the refusal).</summary>
+    public const string UidRangeCheck = "folders_uidnext_32_bits";
 
     /// <summary>Any constant shared by every AkkaImap process: the key of the migration lock.</summary>
     private const long MigrationLock = 0x416B6B61_496D6170; // "AkkaImap"
@@ -181,8 +184,17 @@ internal static class PostgresSchema
             PRIMARY KEY (owner_kind, owner_id));
         """ + "\n" + PgWriteFunctions.Schema;
 
+    // Version 10: UIDs and UIDNEXT are 32-bit numbers (RFC 9051 §2.3.1.1): a write that would take a
+    // folder's UIDNEXT past 4294967295 fails on this check, and nothing of it is kept (the SQLite
+    // store checks the same in C#, StoreRules.CheckUidsLeft). Dropped first: a store taken back to an
+    // older version (the tests do) may have it already.
+    private const string V10 = $"""
+        ALTER TABLE folders DROP CONSTRAINT IF EXISTS {UidRangeCheck};
+        ALTER TABLE folders ADD CONSTRAINT {UidRangeCheck} CHECK (uidnext <= 4294967295);
+        """;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9, V10];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

@@ -20,6 +20,7 @@ public sealed partial class SqliteStore
                     ? c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId))
                     : analysed[i]!.Content.Length;
             CheckQuota(c, folderId, bytes, messages.Count);
+            StoreRules.CheckUidsLeft(folder.UidNext, messages.Count);
             var modSeq = folder.HighestModSeq + 1;
             var uid = folder.UidNext;
             var now = Db.NowMs();
@@ -208,6 +209,7 @@ public sealed partial class SqliteStore
         var json = UidJson(uids);
         var sourceUids = ReadUids(c, "SELECT uid FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
             ("@f", sourceId), ("@uids", json));
+        StoreRules.CheckUidsLeft(next, sourceUids.Count);
         var mapping = new List<UidMapping>(sourceUids.Count);
         foreach (var uid in sourceUids) mapping.Add(new UidMapping(uid, next++));
         // A move within one mailbox changes nothing of its use; into another owner's folder it counts.

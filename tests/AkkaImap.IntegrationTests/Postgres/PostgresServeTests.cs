@@ -92,7 +92,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
     public async Task Store_migrate_finds_the_schema_current_and_a_newer_schema_stops_serve_with_one_line()
     {
         var migrated = await server.CliAsync("", "store", "migrate");
-        Assert.Equal(["store schema is at version 9: nothing to migrate"], migrated.StdoutLines);
+        Assert.Equal(["store schema is at version 10: nothing to migrate"], migrated.StdoutLines);
 
         // A second database, as a newer AkkaImap would leave it.
         var newer = await server.Postgres.CreateDatabaseAsync();
