@@ -19,6 +19,7 @@ namespace AkkaImap.IntegrationTests.Durability;
 public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelper output) : IClassFixture<DiskFullServer>
 {
     private const int MaxAppends = 600;
+    private const int StillFullAttempts = 20;
 
     [Fact]
     public async Task Append_and_LMTP_are_refused_when_the_disk_is_full_nothing_is_lost_and_mail_flows_again_once_space_is_freed()
@@ -50,12 +51,22 @@ public sealed partial class DiskFullTests(DiskFullServer server, ITestOutputHelp
         Assert.True(acknowledged.Count > 0, "nothing was appended before the disk filled");
 
         // Still full: refused again, whether the body is staged by the session or sent inline to
-        // the folder's owner, and the session carries on.
+        // the folder's owner, and the session carries on. SQLite may still have room inside its own
+        // files (WAL frames a refused write had already written, which the next write reuses), so
+        // a message may still be taken; it is then kept like any other, and the next is refused.
         server.FillRest();
         foreach (var (tag, size) in new[] { ("B1", 90_000), ("B2", 30_000) })
         {
-            var again = await AppendAsync(raw, tag, Message("still-full-" + tag, size).Text);
-            Assert.Matches($@"^{tag} NO \[UNAVAILABLE\] ", again);
+            string? again = null;
+            for (int i = 0; i < StillFullAttempts && again is null; i++)
+            {
+                var (id, body, text) = Message($"still-full-{tag}-{i}", size);
+                var tagged = await AppendAsync(raw, $"{tag}x{i}", text);
+                if (AppendUid(tagged) is { } uid) acknowledged.Add(uid, (id, body));
+                else again = tagged;
+            }
+            Assert.True(again is not null, $"{tag}: {StillFullAttempts} appends of {size} bytes taken on a full disk");
+            Assert.Matches($@"^{tag}x\d+ NO \[UNAVAILABLE\] ", again);
         }
 
         await raw.OkAsync("N1", "NOOP");

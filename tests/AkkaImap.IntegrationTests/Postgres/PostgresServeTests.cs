@@ -115,7 +115,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
 
         Assert.Equal(1, serve.ExitCode);
         Assert.Equal(
-            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 99, newer than this AkkaImap knows (9): run a newer AkkaImap"],
+            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 99, newer than this AkkaImap knows (10): run a newer AkkaImap"],
             serve.StderrLines);
     }
 
