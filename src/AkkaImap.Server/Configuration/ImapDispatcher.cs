@@ -26,7 +26,7 @@ public static class ImapDispatcher
     /// most two per core (at least two). Nothing run on them blocks (the store, socket completions
     /// and rendering run on threads of their own), so more only take turns on the cores: at 200
     /// clients on 2 cores, 32 threads spent 14 times their running time waiting to run, the store's
-    /// writer among them, and 4 answered 6-14% more commands per CPU-second (bench/README.md).
+    /// writer among them, and 4 answered 7-8% more commands per CPU-second (bench/README.md).
     /// </summary>
     public static int ThreadCount(int threads) => Math.Min(threads, Math.Max(2, 2 * Environment.ProcessorCount));
 
