@@ -34,9 +34,10 @@ public sealed record OwnerOptions(
 /// the ones before them are in flight, and are answered in order (OwnerActor.Pipeline.cs). After
 /// each commit: reply to the requester, then send <see cref="FolderEvent"/> to every other session
 /// that has the folder selected. The store allocates UIDs and MODSEQs inside the commit, so even
-/// two owners of one account by mistake never reuse a UID. A store failure becomes <see cref="AccountCommandFailed"/>; the actor never crashes
-/// on one. When it stops (passivation, hand-off, a crash) every subscriber hears
-/// <see cref="SubscriptionEnded"/> and subscribes again with what it knows (<see cref="Resubscribe"/>).
+/// two owners of one account by mistake never reuse a UID. A store failure becomes
+/// <see cref="AccountCommandFailed"/>; the actor never crashes on one. When it stops (passivation,
+/// hand-off, a crash) every subscriber hears <see cref="SubscriptionEnded"/> and subscribes again
+/// with what it knows (<see cref="Resubscribe"/>).
 /// </summary>
 public sealed partial class OwnerActor : ReceiveActor
 {
