@@ -196,6 +196,78 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Status_and_quota_use_follow_every_kind_of_write()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var kept = await Store.CreateFolderAsync(account.Owner, "Kept");
+        var bodies = new[] { Simple("a"), Simple("bb"), Simple("ccc"), Simple("dddd") };
+        var sizes = bodies.Select(b => (long)System.Text.Encoding.UTF8.GetByteCount(b)).ToArray();
+        var appended = await Store.AppendAsync(inbox.Id, [
+            new AppendRequest(System.Text.Encoding.UTF8.GetBytes(bodies[0]), MessageFlags.Seen),
+            .. bodies.Skip(1).Select(b => new AppendRequest(System.Text.Encoding.UTF8.GetBytes(b))),
+        ]);
+        var uids = appended.Uids;
+        async Task<(int Messages, int Unseen, int Deleted, long Size, long DeletedSize)> CountsAsync(long folderId)
+        {
+            var s = (await Store.GetStatusAsync(folderId))!;
+            return (s.Messages, s.Unseen, s.Deleted, s.Size, s.DeletedSize);
+        }
+        async Task<(long Bytes, long Messages)> UsedAsync()
+        {
+            var q = (await Store.GetQuotaAsync(account.Id))!;
+            return (q.StorageUsed, q.MessagesUsed);
+        }
+
+        Assert.Equal((4, 3, 0, sizes.Sum(), 0L), await CountsAsync(inbox.Id));
+        // Keywords alone change no count; \Seen and \Deleted do, added, removed or replaced.
+        await Store.StoreFlagsAsync(inbox.Id, [uids[1]], StoreMode.Add, MessageFlags.None, ["$Work"]);
+        await Store.StoreFlagsAsync(inbox.Id, [uids[1], uids[2]], StoreMode.Add, MessageFlags.Deleted | MessageFlags.Seen);
+        await Store.StoreFlagsAsync(inbox.Id, [uids[0]], StoreMode.Remove, MessageFlags.Seen);
+        await Store.StoreFlagsAsync(inbox.Id, [uids[2]], StoreMode.Replace, MessageFlags.Deleted);
+        Assert.Equal((4, 3, 2, sizes.Sum(), sizes[1] + sizes[2]), await CountsAsync(inbox.Id));
+
+        // COPY keeps the flags; MOVE takes the message's share from one folder to the other.
+        await Store.CopyAsync(inbox.Id, [uids[1], uids[3]], kept.Id);
+        await Store.MoveAsync(inbox.Id, [uids[0]], kept.Id);
+        Assert.Equal((3, 2, 2, sizes[1] + sizes[2] + sizes[3], sizes[1] + sizes[2]), await CountsAsync(inbox.Id));
+        Assert.Equal((3, 2, 1, sizes[0] + sizes[1] + sizes[3], sizes[1]), await CountsAsync(kept.Id));
+        Assert.Equal((sizes.Sum() + sizes[1] + sizes[3], 6L), await UsedAsync());
+
+        await Store.ExpungeAsync(inbox.Id);
+        Assert.Equal((1, 1, 0, sizes[3], 0L), await CountsAsync(inbox.Id));
+        await Store.DeleteFolderAsync(account.Owner, "Kept");
+        Assert.Equal((sizes[3], 1L), await UsedAsync());
+        // Renaming INBOX moves its messages to the new folder.
+        await Store.RenameFolderAsync(account.Owner, "INBOX", "Old");
+        Assert.Equal((0, 0, 0, 0L, 0L), await CountsAsync(inbox.Id));
+        Assert.Equal((1, 1, 0, sizes[3], 0L), await CountsAsync((await FolderAsync(account, "Old")).Id));
+        Assert.Equal((sizes[3], 1L), await UsedAsync());
+    }
+
+    [Fact]
+    public async Task A_store_from_before_the_folder_counts_gets_them_at_the_upgrade_and_keeps_them_after()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        // 19, 20 and 23 bytes.
+        var uids = await AppendAsync(inbox.Id, "Subject: one\r\n\r\n1\r\n", "Subject: two\r\n\r\n22\r\n", "Subject: three\r\n\r\n333\r\n");
+        await Store.StoreFlagsAsync(inbox.Id, [uids[0]], StoreMode.Add, MessageFlags.Seen);
+        await Store.StoreFlagsAsync(inbox.Id, [uids[2]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.DisposeAsync();
+        // The schema before had no counts in the folder row: the upgrade takes them from the rows.
+        await RollBackToBeforeTheCountsAsync();
+
+        await ReopenAsync();
+
+        var status = (await Store.GetStatusAsync(inbox.Id))!;
+        Assert.Equal((3, 2, 1, 19L + 20 + 23, 23L), (status.Messages, status.Unseen, status.Deleted, status.Size, status.DeletedSize));
+        await Store.ExpungeAsync(inbox.Id);
+        status = (await Store.GetStatusAsync(inbox.Id))!;
+        Assert.Equal((2, 1, 0, 19L + 20, 0L), (status.Messages, status.Unseen, status.Deleted, status.Size, status.DeletedSize));
+    }
+
+    [Fact]
     public async Task Public_folders_of_a_post_office_are_separate_from_mailbox_folders()
     {
         var account = await NewAccountAsync();

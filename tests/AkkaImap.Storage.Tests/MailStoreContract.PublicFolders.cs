@@ -43,6 +43,10 @@ public abstract partial class MailStoreContract
         Assert.Equal(MessageFlags.Flagged, (await Store.GetMessageAsync(folder.Id, uids[0]))!.Flags);
         Assert.Equal(1, (await Store.GetReaderStatusAsync(folder.Id, alice.Id))!.Unseen);
         Assert.Equal(2, (await Store.GetReaderStatusAsync(folder.Id, bob.Id))!.Unseen);
+        // The message alice has seen goes: each has one message left, unseen.
+        await Store.RemoveMessagesAsync(folder.Id, [uids[0]]);
+        Assert.Equal((1, 1), ((await Store.GetReaderStatusAsync(folder.Id, alice.Id))!.Messages, (await Store.GetReaderStatusAsync(folder.Id, alice.Id))!.Unseen));
+        Assert.Equal((1, 1), ((await Store.GetReaderStatusAsync(folder.Id, bob.Id))!.Messages, (await Store.GetReaderStatusAsync(folder.Id, bob.Id))!.Unseen));
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public abstract partial class MailStoreContract : IAsyncLifetime
     protected abstract Task RollBackToBeforeTheSentDateAsync();
     /// <summary>Moves a folder's UIDNEXT forward as another program would (as a long-lived folder's would have gone).</summary>
     protected abstract Task SetUidNextAsync(long folderId, uint uidNext);
+    /// <summary>Takes the (closed) store back to the schema before the folders' counts (SQLite 13, PostgreSQL 10).</summary>
+    protected abstract Task RollBackToBeforeTheCountsAsync();
 
     public async Task InitializeAsync() => Store = await OpenAsync();
 

@@ -61,6 +61,16 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         await ScalarAsync(raw, $"UPDATE folders SET uidnext = {uidNext} WHERE id = {folderId}");
     }
 
+    protected override async Task RollBackToBeforeTheCountsAsync()
+    {
+        await using var raw = await RawAsync();
+        await ScalarAsync(raw, """
+            DROP TRIGGER messages_counted_in ON messages; DROP TRIGGER messages_counted_out ON messages; DROP TRIGGER messages_recounted ON messages;
+            ALTER TABLE folders DROP COLUMN message_count, DROP COLUMN unseen_count, DROP COLUMN deleted_count, DROP COLUMN total_size, DROP COLUMN deleted_size;
+            UPDATE schema_version SET version = 10;
+            """);
+    }
+
     protected override async Task RollBackToBeforeTheSentDateAsync()
     {
         await using var raw = await RawAsync();
@@ -71,10 +81,10 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(10, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(11, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((10, 10), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((11, 11), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
     }
 
     [Fact]
@@ -138,7 +148,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 10), (refused.Found, refused.Known));
+        Assert.Equal((99, 11), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

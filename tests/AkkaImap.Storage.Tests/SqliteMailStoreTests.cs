@@ -17,8 +17,13 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     protected override IEnumerable<string> StoreFiles(string dataFolder) =>
         Directory.EnumerateFiles(dataFolder, SqliteStore.FileName + "*");
 
-    // What schemas 12 and 13 added, dropped by the tests that take a store back to an older schema.
-    private const string BeforeTheFolderIndex = "DROP INDEX messages_deleted; DROP TRIGGER folder_index_dropped; DROP TABLE folder_index; DROP INDEX expunged_modseq; ";
+    // What schema 14 added, and 12 and 13 before it, dropped by the tests that take a store back to an older schema.
+    private const string BeforeTheCounts = """
+        DROP TRIGGER messages_counted_in; DROP TRIGGER messages_counted_out; DROP TRIGGER messages_recounted;
+        ALTER TABLE folders DROP COLUMN message_count; ALTER TABLE folders DROP COLUMN unseen_count; ALTER TABLE folders DROP COLUMN deleted_count;
+        ALTER TABLE folders DROP COLUMN total_size; ALTER TABLE folders DROP COLUMN deleted_size;
+        """;
+    private const string BeforeTheFolderIndex = BeforeTheCounts + "DROP INDEX messages_deleted; DROP TRIGGER folder_index_dropped; DROP TABLE folder_index; DROP INDEX expunged_modseq; ";
 
     /// <summary>Runs <paramref name="sql"/> on the store's file as another program would; the rows it changed.</summary>
     private int ExecuteOnFile(string sql)
@@ -36,6 +41,12 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         return Task.CompletedTask;
     }
 
+    protected override Task RollBackToBeforeTheCountsAsync()
+    {
+        ExecuteOnFile(BeforeTheCounts + "PRAGMA user_version = 13");
+        return Task.CompletedTask;
+    }
+
     protected override Task SetUidNextAsync(long folderId, uint uidNext)
     {
         ExecuteOnFile($"UPDATE folders SET uidnext = {uidNext} WHERE id = {folderId}");
@@ -47,7 +58,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await using var store = await SqliteStore.OpenAsync(DataFolder);
         Assert.Equal("wal", await store.PragmaAsync("journal_mode"));
-        Assert.Equal("13", await store.PragmaAsync("user_version"));
+        Assert.Equal("14", await store.PragmaAsync("user_version"));
         Assert.Equal("1", await store.PragmaAsync("foreign_keys"));
         Assert.Equal("2", await store.PragmaAsync("synchronous")); // FULL: fsync on every commit
         await using var relaxed = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Fsync = false });
@@ -103,7 +114,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         await Store.StoreFlagsAsync(inbox.Id, [uids[0], uids[2]], StoreMode.Add, MessageFlags.Deleted);
         await Store.DisposeAsync();
         // Schema 12 had no index of the \Deleted messages: the upgrade builds it from the rows.
-        ExecuteOnFile("DROP INDEX messages_deleted; PRAGMA user_version = 12");
+        ExecuteOnFile(BeforeTheCounts + "DROP INDEX messages_deleted; PRAGMA user_version = 12");
 
         await ReopenAsync();
 
@@ -145,7 +156,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => SqliteStore.OpenAsync(DataFolder));
 
-        Assert.Equal((99, 13), (refused.Found, refused.Known));
+        Assert.Equal((99, 14), (refused.Found, refused.Known));
     }
 
     [Fact]

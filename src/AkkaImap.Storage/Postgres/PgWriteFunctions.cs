@@ -20,7 +20,7 @@ namespace AkkaImap.Storage.Postgres;
 internal static class PgWriteFunctions
 {
     /// <summary>
-    /// Version 8 of the schema (PostgresSchema.V8 runs it, and V9 again for the owner lease check):
+    /// Version 8 of the schema (PostgresSchema.V8 runs it, V9 again for the owner lease check, and V11 for the quota check's counts):
     /// a separate constant, so that a merge renumbers it without touching its text. CREATE OR REPLACE: a later version may redefine a function by running its own
     /// text, as long as its arguments stay the same (more or other arguments make a second function: drop the old one first).
     /// </summary>
@@ -77,8 +77,9 @@ internal static class PgWriteFunctions
             IF max_bytes = -1 THEN max_bytes := NULL; END IF;
             IF max_messages = -1 THEN max_messages := NULL; END IF;
             IF max_bytes IS NULL AND max_messages IS NULL THEN RETURN; END IF;
-            SELECT COALESCE(SUM(m.size), 0)::bigint, COUNT(*) INTO used_bytes, used_messages
-                FROM folders o JOIN messages m ON m.folder_id = o.id WHERE o.owner_kind = 0 AND o.owner_id = f.owner_id;
+            -- The folders' counts (schema version 11), kept by the triggers on messages.
+            SELECT COALESCE(SUM(o.total_size), 0)::bigint, COALESCE(SUM(o.message_count), 0)::bigint INTO used_bytes, used_messages
+                FROM folders o WHERE o.owner_kind = 0 AND o.owner_id = f.owner_id;
             IF used_bytes + p_bytes > max_bytes THEN
                 RAISE EXCEPTION 'Over quota: the mailbox may hold % bytes and holds %', max_bytes, used_bytes USING ERRCODE = 'AK507';
             END IF;

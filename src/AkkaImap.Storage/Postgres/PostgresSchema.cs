@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 10;
+    public const int Version = 11;
 
     /// <summary>The check that keeps a folder's UIDNEXT a 32-bit number (version 10; PgWriteFunctions.Translate names the refusal).</summary>
     public const string UidRangeCheck = "folders_uidnext_32_bits";
@@ -193,8 +193,56 @@ internal static class PostgresSchema
         ALTER TABLE folders ADD CONSTRAINT {UidRangeCheck} CHECK (uidnext <= 4294967295);
         """;
 
+    // Version 11: each folder's counts, as the SQLite store's schema 14, so that STATUS and the
+    // quota check read the folder rows instead of summing every message (the quota check did so on
+    // every APPEND). Kept by statement triggers on messages: one update of each folder a statement
+    // touched, with the rows' net change, so a STORE or EXPUNGE of many messages updates the folder
+    // row once (the write functions already hold its lock). Statement triggers with transition
+    // tables take no column list, so every UPDATE fires it; a change of keywords or MODSEQ alone
+    // nets to nothing and updates no row. Idempotent (the tests take a store back and migrate again):
+    // the counts are taken from the rows afresh.
+    private static readonly string V11 = $"""
+        ALTER TABLE folders ADD COLUMN IF NOT EXISTS message_count bigint NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN IF NOT EXISTS unseen_count bigint NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN IF NOT EXISTS deleted_count bigint NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN IF NOT EXISTS total_size bigint NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN IF NOT EXISTS deleted_size bigint NOT NULL DEFAULT 0;
+        UPDATE folders SET message_count = 0, unseen_count = 0, deleted_count = 0, total_size = 0, deleted_size = 0;
+        {AddCounts("SELECT 1 AS sign, folder_id, flags, size FROM messages")}
+        CREATE OR REPLACE FUNCTION akkaimap_count_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                {AddCounts("SELECT 1 AS sign, folder_id, flags, size FROM new_rows")}
+            ELSIF TG_OP = 'DELETE' THEN
+                {AddCounts("SELECT -1 AS sign, folder_id, flags, size FROM old_rows")}
+            ELSE
+                {AddCounts("SELECT 1 AS sign, folder_id, flags, size FROM new_rows UNION ALL SELECT -1, folder_id, flags, size FROM old_rows")}
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE OR REPLACE TRIGGER messages_counted_in AFTER INSERT ON messages
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION akkaimap_count_messages();
+        CREATE OR REPLACE TRIGGER messages_counted_out AFTER DELETE ON messages
+            REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION akkaimap_count_messages();
+        CREATE OR REPLACE TRIGGER messages_recounted AFTER UPDATE ON messages
+            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION akkaimap_count_messages();
+        """ + "\n" + PgWriteFunctions.Schema;
+
+    /// <summary>
+    /// Adds to each folder's counts the rows of <paramref name="rows"/> (sign, folder_id, flags,
+    /// size), each row's share times its sign; folders whose net change is nothing are not updated.
+    /// </summary>
+    private static string AddCounts(string rows) => $"""
+        UPDATE folders f SET message_count = f.message_count + d.n, unseen_count = f.unseen_count + d.unseen,
+                deleted_count = f.deleted_count + d.deleted, total_size = f.total_size + d.size, deleted_size = f.deleted_size + d.deleted_size
+            FROM (SELECT folder_id, sum(sign) AS n, sum(sign * (flags & 1 = 0)::int) AS unseen, sum(sign * (flags & 8 <> 0)::int) AS deleted,
+                         sum(sign * size)::bigint AS size, sum(CASE WHEN flags & 8 <> 0 THEN sign * size ELSE 0 END)::bigint AS deleted_size
+                  FROM ({rows}) AS r GROUP BY folder_id) AS d
+            WHERE f.id = d.folder_id AND (d.n, d.unseen, d.deleted, d.size, d.deleted_size) <> (0, 0, 0, 0, 0);
+        """;
+
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9, V10];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9, V10, V11];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

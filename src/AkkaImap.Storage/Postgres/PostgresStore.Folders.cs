@@ -144,20 +144,32 @@ public sealed partial class PostgresStore
             ("@k", (int)owner.Kind), ("@o", owner.Id)), ct);
 
     public Task<FolderStatus?> GetStatusAsync(long folderId, CancellationToken ct = default) =>
-        ReadSnapshot(async c =>
+        ReadSnapshot(c => ReadStatus(c, folderId, reader: null), ct);
+
+    /// <summary>
+    /// STATUS from the folder's counts (schema version 11, kept by triggers), as the SQLite store's
+    /// ReadStatus: RECENT over the UID range from first_recent_uid on; a public folder's
+    /// <paramref name="reader"/> has UNSEEN as the folder's messages less its own \Seen rows.
+    /// </summary>
+    private static async Task<FolderStatus?> ReadStatus(NpgsqlConnection c, long folderId, long? reader)
+    {
+        if (await FindFolder(c, folderId) is not { } f) return null;
+        var counts = (await c.ListAsync("""
+            SELECT f.message_count, f.unseen_count, f.deleted_count, f.total_size, f.deleted_size,
+                   (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.uid >= f.first_recent_uid),
+                   (SELECT count(*) FROM seen s WHERE s.folder_id = f.id AND s.account_id = @a
+                        AND EXISTS(SELECT 1 FROM messages m WHERE m.folder_id = s.folder_id AND m.uid = s.uid))
+            FROM folders f WHERE f.id = @f
+            """, r => (Messages: r.GetInt64(0), Unseen: r.GetInt64(1), Deleted: r.GetInt64(2), Size: r.GetInt64(3), DeletedSize: r.GetInt64(4),
+                Recent: r.GetInt64(5), SeenByReader: r.GetInt64(6)),
+            ("@f", folderId), ("@a", reader ?? -1)))[0];
+        return new FolderStatus(folderId, (int)counts.Messages, (int)(reader is null ? counts.Unseen : counts.Messages - counts.SeenByReader),
+            (int)counts.Deleted, counts.Size, f.HighestModSeq, f.UidNext, f.UidValidity)
         {
-            if (await FindFolder(c, folderId) is not { } f) return null;
-            var counts = await c.ListAsync("""
-                SELECT count(*), count(*) FILTER (WHERE flags & 1 = 0), count(*) FILTER (WHERE flags & 8 <> 0), coalesce(sum(size), 0)::bigint,
-                       count(*) FILTER (WHERE uid >= @r)
-                FROM messages WHERE folder_id = @f
-                """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ("@f", folderId), ("@r", (long)f.FirstRecentUid));
-            var (all, unseen, deleted, size, recent) = counts[0];
-            return (FolderStatus?)new FolderStatus(folderId, (int)all, (int)unseen, (int)deleted, size, f.HighestModSeq, f.UidNext, f.UidValidity)
-            {
-                Recent = (int)recent,
-            };
-        }, ct);
+            DeletedSize = counts.DeletedSize,
+            Recent = (int)counts.Recent,
+        };
+    }
 
     // ---- helpers ----
 

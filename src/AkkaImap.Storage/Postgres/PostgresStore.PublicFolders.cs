@@ -69,21 +69,7 @@ public sealed partial class PostgresStore
         Write(folderId, c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
 
     public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
-        ReadSnapshot(async c =>
-        {
-            if (await FindFolder(c, folderId) is not { } f) return null;
-            var counts = await c.ListAsync("""
-                SELECT count(*),
-                       count(*) FILTER (WHERE NOT EXISTS(SELECT 1 FROM seen s WHERE s.folder_id = m.folder_id AND s.account_id = @a AND s.uid = m.uid)),
-                       count(*) FILTER (WHERE flags & 8 <> 0), coalesce(sum(size), 0)::bigint, count(*) FILTER (WHERE uid >= @r)
-                FROM messages m WHERE folder_id = @f
-                """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), ("@f", folderId), ("@a", accountId), ("@r", (long)f.FirstRecentUid));
-            var (all, unseen, deleted, size, recent) = counts[0];
-            return (FolderStatus?)new FolderStatus(folderId, (int)all, (int)unseen, (int)deleted, size, f.HighestModSeq, f.UidNext, f.UidValidity)
-            {
-                Recent = (int)recent,
-            };
-        }, ct);
+        ReadSnapshot(c => ReadStatus(c, folderId, accountId), ct);
 
     public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
         Expunge(folderId, Pg.Uids(uids), deletedOnly: false, ct);

@@ -72,10 +72,10 @@ public sealed partial class PostgresStore
 
     private static long? Nullable(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
-    /// <summary>Bytes and count of every message in the mailbox's folders (RFC 9208 §5.1 STORAGE, MESSAGE).</summary>
+    /// <summary>Bytes and count of every message in the mailbox's folders (RFC 9208 §5.1 STORAGE, MESSAGE), from the folders' counts (schema version 11).</summary>
     private static async Task<(long Bytes, long Messages)> Usage(NpgsqlConnection c, long accountId) =>
         (await c.ListAsync("""
-            SELECT COALESCE(SUM(m.size), 0)::bigint, COUNT(*) FROM folders f JOIN messages m ON m.folder_id = f.id
-            WHERE f.owner_kind = @k AND f.owner_id = @a
+            SELECT COALESCE(SUM(total_size), 0)::bigint, COALESCE(SUM(message_count), 0)::bigint FROM folders
+            WHERE owner_kind = @k AND owner_id = @a
             """, r => (r.GetInt64(0), r.GetInt64(1)), ("@k", (int)OwnerKind.Account), ("@a", accountId)))[0];
 }

@@ -6,7 +6,7 @@ namespace AkkaImap.Storage.Sqlite;
 /// <summary>Creates and migrates the schema; the version lives in PRAGMA user_version.</summary>
 internal static class Schema
 {
-    public const int Version = 13;
+    public const int Version = 14;
 
     // Dates are Unix milliseconds (UTC). Folders belong to an owner (kind, id): an account, or
     // a post office's public-folder namespace, so public folders reuse every folder operation.
@@ -196,6 +196,44 @@ internal static class Schema
         CREATE INDEX messages_deleted ON messages(folder_id) WHERE (flags & 8) <> 0;
         """;
 
+    // Version 14: each folder's counts, kept by triggers on its message rows, so that STATUS and
+    // the quota's use read a row instead of summing every message (27 ms for STATUS on a folder of
+    // 100,000). Every write path goes through the triggers, whatever the code that issues it; a
+    // change of keywords or MODSEQ alone fires none. Filled from the rows at the upgrade.
+    private static readonly string V14 = $"""
+        ALTER TABLE folders ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN unseen_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN deleted_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN total_size INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE folders ADD COLUMN deleted_size INTEGER NOT NULL DEFAULT 0;
+        UPDATE folders SET (message_count, unseen_count, deleted_count, total_size, deleted_size) =
+            (SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0),
+                    coalesce(sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END), 0)
+             FROM messages m WHERE m.folder_id = folders.id);
+        CREATE TRIGGER messages_counted_in AFTER INSERT ON messages
+        BEGIN
+            {CountRow("+", "new")}
+        END;
+        CREATE TRIGGER messages_counted_out AFTER DELETE ON messages
+        BEGIN
+            {CountRow("-", "old")}
+        END;
+        CREATE TRIGGER messages_recounted AFTER UPDATE OF folder_id, flags, size ON messages
+        WHEN old.folder_id <> new.folder_id OR (old.flags & 9) <> (new.flags & 9) OR old.size <> new.size
+        BEGIN
+            {CountRow("-", "old")}
+            {CountRow("+", "new")}
+        END;
+        """;
+
+    /// <summary>The statement of a V14 trigger that adds (<paramref name="sign"/> +) or takes away one message row's share of its folder's counts.</summary>
+    private static string CountRow(string sign, string row) => $"""
+        UPDATE folders SET message_count = message_count {sign} 1, unseen_count = unseen_count {sign} (({row}.flags & 1) = 0),
+                deleted_count = deleted_count {sign} (({row}.flags & 8) <> 0), total_size = total_size {sign} {row}.size,
+                deleted_size = deleted_size {sign} CASE WHEN ({row}.flags & 8) <> 0 THEN {row}.size ELSE 0 END
+            WHERE id = {row}.folder_id;
+        """;
+
     public static void Migrate(SqliteConnection c)
     {
         var version = c.Scalar<long>("PRAGMA user_version");
@@ -227,6 +265,7 @@ internal static class Schema
             }
             if (current <= 11) c.Exec(V12);
             if (current <= 12) c.Exec(V13);
+            if (current <= 13) c.Exec(V14);
             if (current < Version) c.Exec($"PRAGMA user_version = {Version}");
             c.Exec("COMMIT");
         }

@@ -136,22 +136,34 @@ public sealed partial class SqliteStore
         }, ct);
 
     public Task<FolderStatus?> GetStatusAsync(long folderId, CancellationToken ct = default) =>
-        ReadSnapshot(c =>
+        ReadSnapshot(c => ReadStatus(c, folderId, reader: null), ct);
+
+    /// <summary>
+    /// STATUS from the folder's counts (schema 14, kept by triggers), so its cost does not grow with
+    /// the folder. RECENT is counted over the UID range from first_recent_uid on, one index range.
+    /// A public folder's <paramref name="reader"/> has \Seen in rows of its own: UNSEEN is then the
+    /// folder's messages less those rows.
+    /// </summary>
+    private static FolderStatus? ReadStatus(SqliteConnection c, long folderId, long? reader)
+    {
+        if (FindFolder(c, folderId) is not { } f) return null;
+        using var cmd = c.Cmd("""
+            SELECT f.message_count, f.unseen_count, f.deleted_count, f.total_size, f.deleted_size,
+                   (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.uid >= f.first_recent_uid),
+                   (SELECT count(*) FROM seen s WHERE s.folder_id = f.id AND s.account_id = @a
+                        AND EXISTS(SELECT 1 FROM messages m WHERE m.folder_id = s.folder_id AND m.uid = s.uid))
+            FROM folders f WHERE f.id = @f
+            """, ("@f", folderId), ("@a", reader ?? -1));
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        var messages = r.GetInt32(0);
+        return new FolderStatus(folderId, messages, reader is null ? r.GetInt32(1) : messages - r.GetInt32(6), r.GetInt32(2), r.GetInt64(3),
+            f.HighestModSeq, f.UidNext, f.UidValidity)
         {
-            if (FindFolder(c, folderId) is not { } f) return null;
-            using var cmd = c.Cmd("""
-                SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0), coalesce(sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END), 0),
-                       coalesce(sum(uid >= @r), 0)
-                FROM messages WHERE folder_id = @f
-                """, ("@f", folderId), ("@r", (long)f.FirstRecentUid));
-            using var r = cmd.ExecuteReader();
-            r.Read();
-            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity) 
-            {
-                DeletedSize = r.GetInt64(4),
-                Recent = r.GetInt32(5),
-            };
-        }, ct);
+            DeletedSize = r.GetInt64(4),
+            Recent = r.GetInt32(5),
+        };
+    }
 
     // ---- helpers ----
 

@@ -92,24 +92,7 @@ public sealed partial class SqliteStore
         Write(c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
 
     public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
-        ReadSnapshot(c =>
-        {
-            if (FindFolder(c, folderId) is not { } f) return null;
-            using var cmd = c.Cmd("""
-                SELECT count(*),
-                       coalesce(sum(NOT EXISTS(SELECT 1 FROM seen s WHERE s.folder_id = m.folder_id AND s.account_id = @a AND s.uid = m.uid)), 0),
-                       coalesce(sum((flags & 8) <> 0), 0), coalesce(sum(size), 0), coalesce(sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END), 0),
-                       coalesce(sum(uid >= @r), 0)
-                FROM messages m WHERE folder_id = @f
-                """, ("@f", folderId), ("@a", accountId), ("@r", (long)f.FirstRecentUid));
-            using var r = cmd.ExecuteReader();
-            r.Read();
-            return new FolderStatus(folderId, r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), f.HighestModSeq, f.UidNext, f.UidValidity) 
-            {
-                DeletedSize = r.GetInt64(4),
-                Recent = r.GetInt32(5),
-            };
-        }, ct);
+        ReadSnapshot(c => ReadStatus(c, folderId, accountId), ct);
 
     public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
         Write(c =>

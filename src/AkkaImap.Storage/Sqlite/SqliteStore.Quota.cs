@@ -70,12 +70,12 @@ public sealed partial class SqliteStore
 
     private static long? Nullable(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
-    /// <summary>Bytes and count of every message in the mailbox's folders (RFC 9208 §5.1 STORAGE, MESSAGE).</summary>
+    /// <summary>Bytes and count of every message in the mailbox's folders (RFC 9208 §5.1 STORAGE, MESSAGE), from the folders' counts (schema 14).</summary>
     private static (long Bytes, long Messages) Usage(SqliteConnection c, long accountId)
     {
         using var cmd = c.Cmd("""
-            SELECT COALESCE(SUM(m.size), 0), COUNT(*) FROM folders f JOIN messages m ON m.folder_id = f.id
-            WHERE f.owner_kind = @k AND f.owner_id = @a
+            SELECT COALESCE(SUM(total_size), 0), COALESCE(SUM(message_count), 0) FROM folders
+            WHERE owner_kind = @k AND owner_id = @a
             """, ("@k", (int)OwnerKind.Account), ("@a", accountId));
         using var r = cmd.ExecuteReader();
         r.Read();

@@ -18,8 +18,8 @@ public sealed class StoreMigrateTests : IDisposable
         var created = await AkkaImapExecutable.RunAsync("store", "migrate", "--config", _folder.ConfigFile);
         var again = await AkkaImapExecutable.RunAsync("store", "migrate", "--config", _folder.ConfigFile);
 
-        Assert.Equal((0, "store created at schema version 13"), (created.ExitCode, created.Stdout.Trim()));
-        Assert.Equal((0, "store schema is at version 13: nothing to migrate"), (again.ExitCode, again.Stdout.Trim()));
+        Assert.Equal((0, "store created at schema version 14"), (created.ExitCode, created.Stdout.Trim()));
+        Assert.Equal((0, "store schema is at version 14: nothing to migrate"), (again.ExitCode, again.Stdout.Trim()));
     }
 
     [Fact]
@@ -30,10 +30,10 @@ public sealed class StoreMigrateTests : IDisposable
         {
             raw.Open();
             using var bump = raw.CreateCommand();
-            bump.CommandText = "PRAGMA user_version = 14";
+            bump.CommandText = "PRAGMA user_version = 15";
             bump.ExecuteNonQuery();
         }
-        var expected = $"the store in {_folder.DataPath} (akka-imap.storage.path) has schema version 14, newer than this AkkaImap knows (13): run a newer AkkaImap";
+        var expected = $"the store in {_folder.DataPath} (akka-imap.storage.path) has schema version 15, newer than this AkkaImap knows (14): run a newer AkkaImap";
 
         var serve = await AkkaImapExecutable.RunAsync("serve", "--config", _folder.ConfigFile);
         var list = await AkkaImapExecutable.RunAsync("postoffice", "list", "--config", _folder.ConfigFile);
