@@ -99,6 +99,12 @@ public interface IMailStore
     Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default);
 
     /// <summary>
+    /// <see cref="StageMessageAsync"/> for several bodies at once (a MULTIAPPEND's), their handles
+    /// in the same order: the store writes them together rather than one commit after another.
+    /// </summary>
+    Task<IReadOnlyList<long>> StageMessagesAsync(IReadOnlyList<ReadOnlyMemory<byte>> contents, CancellationToken ct = default);
+
+    /// <summary>
     /// Copies messages (sharing the stored bytes) keeping internal date and the flags
     /// <paramref name="keep"/> lets through (all when null); UIDs not present are skipped.
     /// </summary>

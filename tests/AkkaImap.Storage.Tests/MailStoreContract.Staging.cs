@@ -29,6 +29,24 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Bodies_staged_together_get_one_handle_each_in_the_order_given()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        var bodies = Enumerable.Range(1, 5).Select(i => Encoding.UTF8.GetBytes(Simple($"part {i}", new string('x', 100 * i)))).ToArray();
+
+        var staged = await Store.StageMessagesAsync(bodies.Select(b => (ReadOnlyMemory<byte>)b).ToArray());
+
+        Assert.Equal(5, staged.Distinct().Count());
+        var result = await Store.AppendAsync(inbox.Id, staged.Reverse().Select(id => new AppendRequest(ReadOnlyMemory<byte>.Empty) { StagedBodyId = id }).ToArray());
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            Assert.Equal(bodies[bodies.Length - 1 - i], await Store.ReadMessageAsync(inbox.Id, result.Uids[i]));
+            Assert.Equal($"part {bodies.Length - i}", (await Store.GetMessageAsync(inbox.Id, result.Uids[i]))!.Envelope.Subject);
+        }
+    }
+
+    [Fact]
     public async Task A_staged_body_is_appended_once_and_a_second_use_changes_nothing()
     {
         var account = await NewAccountAsync();

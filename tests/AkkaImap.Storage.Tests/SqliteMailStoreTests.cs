@@ -66,6 +66,17 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task Bodies_staged_together_are_written_in_one_commit()
+    {
+        var commits = CommitCount(Store);
+
+        var staged = await Store.StageMessagesAsync(Enumerable.Range(1, 20).Select(i => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(Simple($"part {i}"))).ToArray());
+
+        Assert.Equal(20, staged.Distinct().Count());
+        Assert.Equal(1, CommitCount(Store) - commits);
+    }
+
+    [Fact]
     public async Task A_store_from_before_the_sent_date_columns_gets_its_old_messages_sent_dates_from_their_envelopes()
     {
         var account = await NewAccountAsync();

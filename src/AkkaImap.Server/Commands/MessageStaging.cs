@@ -48,15 +48,19 @@ internal static class MessageStaging
         return stage;
     }
 
+    /// <summary>
+    /// Stages the bodies together (<see cref="IMailStore.StageMessagesAsync"/>: one commit on the
+    /// SQLite store). One after another, each waited for a commit of its own: a MULTIAPPEND of 250
+    /// bodies of 2 KB was some 220 commits in a row.
+    /// </summary>
     private static async Task<IReadOnlyList<AppendRequest>> StageAsync(IMailStore store, IReadOnlyList<AppendRequest> requests, IReadOnlySet<int> stage)
     {
-        var staged = new AppendRequest[requests.Count];
-        for (int i = 0; i < staged.Length; i++)
+        var order = stage.Order().ToArray();
+        var ids = await store.StageMessagesAsync(order.Select(i => requests[i].Content).ToArray()).ConfigureAwait(false);
+        var staged = requests.ToArray();
+        for (int k = 0; k < order.Length; k++)
         {
-            var request = requests[i];
-            staged[i] = stage.Contains(i)
-                ? request with { Content = ReadOnlyMemory<byte>.Empty, StagedBodyId = await store.StageMessageAsync(request.Content).ConfigureAwait(false) }
-                : request;
+            staged[order[k]] = requests[order[k]] with { Content = ReadOnlyMemory<byte>.Empty, StagedBodyId = ids[k] };
         }
         return staged;
     }

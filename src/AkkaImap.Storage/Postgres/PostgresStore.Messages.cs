@@ -106,6 +106,10 @@ public sealed partial class PostgresStore
             return [now, now - (long)TimeSpan.FromDays(1).TotalMilliseconds, .. blob.Args().Select(Single)];
         }, StageSql, r => r.GetInt64(0), ct);
 
+    /// <summary>Each body on a lane of its own, so the writer's connections send them side by side.</summary>
+    public async Task<IReadOnlyList<long>> StageMessagesAsync(IReadOnlyList<ReadOnlyMemory<byte>> contents, CancellationToken ct = default) =>
+        await Task.WhenAll(contents.Select(content => StageMessageAsync(content, ct))).ConfigureAwait(false);
+
     /// <summary>Element 0 of an array argument, as a parameter of the element type.</summary>
     private static object? Single(object? arg) => arg switch
     {

@@ -18,7 +18,7 @@ public sealed partial class SqliteStore
             for (var i = 0; i < messages.Count; i++)
                 bytes += messages[i].StagedBodyId is { } stagedId
                     ? c.Scalar<long>("SELECT size FROM blobs WHERE id = @b", ("@b", stagedId))
-                    : analysed[i]!.Content.Length;
+                    : analysed[i]!.Message.Content.Length;
             CheckQuota(c, folderId, bytes, messages.Count);
             StoreRules.CheckUidsLeft(folder.UidNext, messages.Count);
             var modSeq = folder.HighestModSeq + 1;
@@ -39,7 +39,7 @@ public sealed partial class SqliteStore
                 else
                 {
                     var a = analysed[i]!;
-                    (blobId, size, sent) = (InsertBlob(c, insertBlob, a), a.Content.Length, a.SentDate);
+                    (blobId, size, sent) = (InsertBlob(c, insertBlob, a), a.Message.Content.Length, a.Message.SentDate);
                 }
                 var date = request.InternalDate ?? DateTimeOffset.Now;
                 // The message row's sent date is SORT's key already resolved (RFC 5256 §2.2: the
@@ -55,26 +55,46 @@ public sealed partial class SqliteStore
         }, ct);
 
     /// <summary>MIME analysis of the messages that carry their bytes (staged ones were analysed when staged).</summary>
-    private static AnalysedMessage?[] Analyse(IReadOnlyList<AppendRequest> messages)
+    private Prepared?[] Analyse(IReadOnlyList<AppendRequest> messages)
     {
-        var analysed = new AnalysedMessage?[messages.Count];
+        var analysed = new Prepared?[messages.Count];
         for (var i = 0; i < messages.Count; i++)
-            if (messages[i].StagedBodyId is null) analysed[i] = MessageAnalyzer.Analyse(messages[i].Content);
+            if (messages[i].StagedBodyId is null) analysed[i] = Prepare(messages[i].Content);
         return analysed;
     }
 
+    /// <summary>A message analysed, with its index row when the index is on: all the work of its write that needs no connection.</summary>
+    private sealed record Prepared(AnalysedMessage Message, IndexRow? Index);
+
+    private Prepared Prepare(ReadOnlyMemory<byte> content)
+    {
+        var analysed = MessageAnalyzer.Analyse(content);
+        return new Prepared(analysed, _options.FullTextIndex ? IndexRow.Of(analysed.Text) : null);
+    }
+
     public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
-        PrepareThenWrite(() => MessageAnalyzer.Analyse(content), (c, a) =>
+        PrepareThenWrite(() => Prepare(content), (c, a) => Stage(c, [a])[0], ct);
+
+    public Task<IReadOnlyList<long>> StageMessagesAsync(IReadOnlyList<ReadOnlyMemory<byte>> contents, CancellationToken ct = default) =>
+        PrepareThenWrite(() => contents.Select(Prepare).ToArray(), (c, analysed) => (IReadOnlyList<long>)Stage(c, analysed), ct);
+
+    /// <summary>Stores analysed bodies as staged, in one write; bodies staged a day ago and never appended (their session went away) go first.</summary>
+    private long[] Stage(SqliteConnection c, Prepared[] analysed)
+    {
+        var now = Db.NowMs();
+        var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
+        DeleteBlobsIfUnused(c, expired);
+        using var insertBlob = InsertBlobCommand(c);
+        using var insertStaged = c.Cmd("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", null), ("@t", now));
+        var ids = new long[analysed.Length];
+        for (var i = 0; i < analysed.Length; i++)
         {
-            var now = Db.NowMs();
-            // Bodies staged a day ago and never appended (their session went away) go now.
-            var expired = ReadIds(c, "DELETE FROM staged WHERE created < @t RETURNING blob_id", ("@t", now - (long)TimeSpan.FromDays(1).TotalMilliseconds));
-            DeleteBlobsIfUnused(c, expired);
-            using var insertBlob = InsertBlobCommand(c);
-            var blobId = InsertBlob(c, insertBlob, a);
-            c.Exec("INSERT INTO staged(blob_id, created) VALUES (@b, @t)", ("@b", blobId), ("@t", now));
-            return blobId;
-        }, ct);
+            ids[i] = InsertBlob(c, insertBlob, analysed[i]);
+            insertStaged.Parameters[0].Value = ids[i];
+            insertStaged.ExecuteNonQuery();
+        }
+        return ids;
+    }
 
     private static Db.Statement InsertBlobCommand(SqliteConnection c) => c.Cmd("""
         INSERT INTO blobs(email_id, thread_id, size, envelope, body, parts, preview, sent_date, content)
@@ -86,15 +106,16 @@ public sealed partial class SqliteStore
     /// blob I/O): bound as a parameter, a body would be copied twice more in native memory (the
     /// bound value, then the record SQLite assembles), three times its size at once (issue 16).
     /// </summary>
-    private long InsertBlob(SqliteConnection c, Db.Statement insertBlob, AnalysedMessage a)
+    private long InsertBlob(SqliteConnection c, Db.Statement insertBlob, Prepared prepared)
     {
+        var a = prepared.Message;
         Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.SentDate);
         var blobId = (long)insertBlob.ExecuteScalar()!;
         using (var blob = new SqliteBlob(c, "blobs", "content", blobId))
         {
             blob.Write(a.Content.Span);
         }
-        IndexLater(c, blobId, a.Text);
+        IndexLater(c, blobId, prepared.Index);
         return blobId;
     }
 

@@ -67,6 +67,26 @@ public sealed class AppendTests : MailboxTestKit
     }
 
     [Fact]
+    public async Task A_MULTIAPPEND_stages_its_bodies_together_not_one_commit_each()
+    {
+        // 40 bodies of 20 KB: all but three go by reference (MessageStaging). Staged one after
+        // another, each waited for a commit of its own: 37 commits before the APPEND's.
+        var messages = Enumerable.Range(1, 40)
+            .Select(i => $"Subject: part {i}\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 398) + "\r\n", 50)))
+            .ToArray();
+        var validity = await UidValidityAsync("INBOX");
+        var client = SignedIn();
+        var commits = Store.CommitCount;
+
+        Assert.Equal([$"a OK [APPENDUID {validity} 1:40] APPEND completed"],
+            client.Run("a", "APPEND INBOX" + string.Concat(messages.Select(m => $" {{{Encoding.ASCII.GetByteCount(m)}+}}\r\n{m}"))));
+
+        Assert.Equal(2, Store.CommitCount - commits); // the staging, then the APPEND
+        var inbox = await FolderAsync("INBOX");
+        Assert.Equal("part 40", (await Store.GetMessageAsync(inbox.Id, 40))!.Envelope.Subject);
+    }
+
+    [Fact]
     public async Task Append_with_a_synchronizing_literal_waits_for_the_continuation()
     {
         var validity = await UidValidityAsync("INBOX");
