@@ -63,13 +63,20 @@ public sealed partial class SqliteStore
         return analysed;
     }
 
-    /// <summary>A message analysed, with its index row when the index is on: all the work of its write that needs no connection.</summary>
+    /// <summary>A message analysed, with its index row when the index is on: the work of its write that needs no connection.</summary>
     private sealed record Prepared(AnalysedMessage Message, IndexRow? Index);
 
+    /// <summary>
+    /// Analyses a message; its index row is deflated here too when the write will index it itself
+    /// (no index delay, or too much text waiting already: a bulk APPEND), not when it waits for a
+    /// pass (an index pass skips a body expunged meanwhile, and the deflate with it).
+    /// </summary>
     private Prepared Prepare(ReadOnlyMemory<byte> content)
     {
         var analysed = MessageAnalyzer.Analyse(content);
-        return new Prepared(analysed, _options.FullTextIndex ? IndexRow.Of(analysed.Text) : null);
+        if (!_options.FullTextIndex) return new Prepared(analysed, null);
+        var indexedInItsWrite = _options.IndexDelay <= TimeSpan.Zero || Volatile.Read(ref _toIndexChars) >= MaxQueuedChars;
+        return new Prepared(analysed, indexedInItsWrite ? IndexRow.Packed(analysed.Text) : IndexRow.Of(analysed.Text));
     }
 
     public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>

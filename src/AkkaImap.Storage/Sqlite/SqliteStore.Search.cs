@@ -69,14 +69,46 @@ public sealed partial class SqliteStore
     /// its append (a pass that took the newest too indexed, under the mixed load, the messages
     /// about to be expunged: 40-90 ms of the writer per pass, issue 17). With
     /// <paramref name="rest"/>, the rest of a pass's turn that did not fit in it, in the next write.
+    /// Called on the writer, which alone touches the waiting bodies: the pass's are taken here, and
+    /// those still pending when it runs are deflated on a reader thread before its write.
     /// </summary>
     private void QueueIndexPass(long? rest = null)
     {
         if (Interlocked.Exchange(ref _indexPassQueued, 1) == 1) return;
         var turn = rest ?? _toIndexTurn;
+        var waiting = _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).Take(MaxPerPass).Select(e => (e.Key, e.Value.Row)).ToList();
         Volatile.Write(ref _indexPass, rest is not null
-            ? WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn), "IndexPass")
-            : Task.Delay(_options.IndexDelay).ContinueWith(_ => WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn), "IndexPass"), TaskScheduler.Default).Unwrap());
+            ? IndexPassAsync(waiting, turn)
+            : Task.Delay(_options.IndexDelay).ContinueWith(_ => IndexPassAsync(waiting, turn), TaskScheduler.Default).Unwrap());
+    }
+
+    private async Task IndexPassAsync(List<(long BlobId, IndexRow Row)> waiting, long turn)
+    {
+        IReadOnlyDictionary<long, IndexRow> packed;
+        try
+        {
+            packed = await Read(c => PackPending(c, waiting), CancellationToken.None, "IndexPassPrepare").ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The store is closing (its last pass deflates on the writer), or the read failed: the
+            // pass deflates what it indexes itself.
+            packed = new Dictionary<long, IndexRow>();
+        }
+        await WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn, packed), "IndexPass").ConfigureAwait(false);
+    }
+
+    /// <summary>The waiting bodies still pending (not expunged meanwhile), deflated.</summary>
+    private static IReadOnlyDictionary<long, IndexRow> PackPending(SqliteConnection c, List<(long BlobId, IndexRow Row)> waiting)
+    {
+        var pending = new HashSet<long>();
+        using (var cmd = c.Cmd("SELECT blob_id FROM text_pending WHERE blob_id IN (SELECT value FROM json_each(@ids))",
+                   ("@ids", JsonSerializer.Serialize(waiting.Select(w => w.BlobId).ToList(), StorageJson.Default.ListInt64))))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read()) pending.Add(r.GetInt64(0));
+        }
+        return waiting.Where(w => pending.Contains(w.BlobId)).ToDictionary(w => w.BlobId, w => IndexRow.Packed(w.Row.Text)!);
     }
 
     /// <summary>The index pass queued last, done once its transaction ends (tests wait for it).</summary>
@@ -85,9 +117,9 @@ public sealed partial class SqliteStore
     /// <summary>
     /// One pass, on the writer: indexes up to <paramref name="max"/> of the bodies waiting since
     /// turn <paramref name="turn"/> or before that are still pending, and forgets those whose
-    /// blob is gone.
+    /// blob is gone. Those in <paramref name="packed"/> were deflated ahead; the others are here.
     /// </summary>
-    private int IndexQueued(SqliteConnection c, int max, long turn)
+    private int IndexQueued(SqliteConnection c, int max, long turn, IReadOnlyDictionary<long, IndexRow>? packed = null)
     {
         Volatile.Write(ref _indexPassQueued, 0);
         var indexed = 0;
@@ -106,7 +138,7 @@ public sealed partial class SqliteStore
             _toIndexChars -= Chars(row);
             // No pending row: the blob is gone (or was indexed by a catch-up), and its text with it.
             if (c.Exec("DELETE FROM text_pending WHERE blob_id = @b", ("@b", blobId)) == 0) continue;
-            SearchIndex.Add(c, blobId, row);
+            SearchIndex.Add(c, blobId, packed?.GetValueOrDefault(blobId) ?? row);
             indexed++;
         }
 
@@ -349,11 +381,18 @@ internal static class SearchIndex
 }
 
 /// <summary>
-/// A document ready for the SQLite index: its text, and the deflated copies <c>text_folded</c>
-/// keeps, made before the write on a reader thread. On the single writer the deflate was a tenth of
-/// its time in a bulk APPEND, while every other write waited.
+/// A document for the SQLite index: its text, and the deflated copies <c>text_folded</c> keeps,
+/// made ahead (on a reader thread, <see cref="SqliteStore"/>'s Prepare) when the body is expected to
+/// be indexed in its own write; otherwise deflated when indexed, which a body expunged before its
+/// index pass never is. On the single writer the deflate was a tenth of its time in a bulk APPEND.
 /// </summary>
-internal sealed record IndexRow(IndexedDocument Text, byte[] Header, byte[] Body)
+internal sealed record IndexRow(IndexedDocument Text, byte[]? PackedHeader = null, byte[]? PackedBody = null)
 {
-    public static IndexRow? Of(IndexedDocument? text) => text is null ? null : new(text, SearchIndex.Pack(text.Header), SearchIndex.Pack(text.Body));
+    public static IndexRow? Of(IndexedDocument? text) => text is null ? null : new(text);
+
+    public static IndexRow? Packed(IndexedDocument? text) => text is null ? null : new(text, SearchIndex.Pack(text.Header), SearchIndex.Pack(text.Body));
+
+    public byte[] Header => PackedHeader ?? SearchIndex.Pack(Text.Header);
+
+    public byte[] Body => PackedBody ?? SearchIndex.Pack(Text.Body);
 }
