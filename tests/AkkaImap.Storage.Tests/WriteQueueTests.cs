@@ -29,6 +29,31 @@ public sealed class WriteQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Background_work_runs_after_the_writes_queued_behind_it_alone_in_its_transaction()
+    {
+        using var queue = new WriteQueue(_connection, maxBatch: 100);
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var order = new List<string>();
+        var holding = queue.Enqueue(_ =>
+        {
+            started.Set();
+            return release.Wait(TimeSpan.FromSeconds(30));
+        }, CancellationToken.None);
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        var commits = queue.CommitCount;
+
+        var pass = queue.EnqueueBackground(_ => { order.Add("pass"); return true; });
+        var first = queue.Enqueue(_ => { order.Add("first"); return true; }, CancellationToken.None);
+        var second = queue.Enqueue(_ => { order.Add("second"); return true; }, CancellationToken.None);
+        release.Set();
+        await Task.WhenAll(holding, pass, first, second);
+
+        Assert.Equal(["first", "second", "pass"], order);
+        Assert.Equal(3, queue.CommitCount - commits); // the holding batch, the two writes, the pass
+    }
+
+    [Fact]
     public async Task A_full_database_refuses_every_write_of_the_batch_as_full_and_the_next_batch_commits()
     {
         var pages = _connection.Scalar<long>("PRAGMA page_count");

@@ -95,7 +95,8 @@ public sealed partial class SqliteStore
             // pass deflates what it indexes itself.
             packed = new Dictionary<long, IndexRow>();
         }
-        await WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn, packed), "IndexPass").ConfigureAwait(false);
+        // Behind no write: a pass waits until none is queued (WriteQueue.EnqueueBackground).
+        await WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn, packed), "IndexPass", background: true).ConfigureAwait(false);
     }
 
     /// <summary>The waiting bodies still pending (not expunged meanwhile), deflated.</summary>

@@ -164,14 +164,15 @@ public sealed partial class SqliteStore : IStore, IDisposable
     /// Queues upkeep that nobody waits for (a folder's copy, a pass of the full-text index): its
     /// failure is only observed, and a store that is closing takes none. What it would have
     /// written is written again later (the next load, serve's catch-up at start). The task it
-    /// returns ends with the write, never faulted (tests wait for it).
+    /// returns ends with the write, never faulted (tests wait for it). <paramref name="background"/>:
+    /// behind every write queued meanwhile (<see cref="WriteQueue.EnqueueBackground"/>).
     /// </summary>
-    private Task WriteUnwaited<T>(Func<SqliteConnection, T> work, string operation)
+    private Task WriteUnwaited<T>(Func<SqliteConnection, T> work, string operation, bool background = false)
     {
         if (_disposed != 0) return Task.CompletedTask;
         try
         {
-            return Write(work, CancellationToken.None, operation)
+            return (background ? StoreTelemetry.Trace(_writer.EnqueueBackground(work), operation) : Write(work, CancellationToken.None, operation))
                 .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         catch (ObjectDisposedException)

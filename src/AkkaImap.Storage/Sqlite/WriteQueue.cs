@@ -17,6 +17,9 @@ namespace AkkaImap.Storage.Sqlite;
 internal sealed class WriteQueue : IDisposable
 {
     private readonly Queue<WriteOp> _queue = new();
+    // Background work (the full-text index's passes): run when no other write waits, alone in its
+    // transaction, or once it has waited BackgroundMaxWait.
+    private readonly Queue<(WriteOp Op, long Since)> _background = new();
     private readonly object _gate = new();
     private bool _closed;
     private readonly SqliteConnection _connection;
@@ -43,14 +46,17 @@ internal sealed class WriteQueue : IDisposable
     public long CommitCount => Interlocked.Read(ref _commits);
     public long OperationCount => Interlocked.Read(ref _operations);
 
-    /// <summary>Operations queued and not yet taken into a batch.</summary>
+    /// <summary>Operations queued and not yet taken into a batch (background work included).</summary>
     public int Queued
     {
         get
         {
-            lock (_gate) return _queue.Count;
+            lock (_gate) return _queue.Count + _background.Count;
         }
     }
+
+    /// <summary>How long background work waits at most while other writes keep coming.</summary>
+    internal static readonly TimeSpan BackgroundMaxWait = TimeSpan.FromMilliseconds(250);
 
     public Task<T> Enqueue<T>(Func<SqliteConnection, T> work, CancellationToken ct)
     {
@@ -60,8 +66,27 @@ internal sealed class WriteQueue : IDisposable
         {
             if (_closed) throw new ObjectDisposedException(nameof(SqliteStore));
             _queue.Enqueue(op);
-            // Only the writer waits on the gate, and only when the queue was empty.
-            if (_queue.Count == 1) Monitor.Pulse(_gate);
+            // Only the writer waits on the gate, and only when nothing was queued.
+            if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
+        }
+        return op.Task;
+    }
+
+    /// <summary>
+    /// Work no caller waits on (an index pass): it does not hold up the writes queued behind it.
+    /// The writer runs it, alone in its transaction, when no other write is queued, or once it
+    /// has waited <see cref="BackgroundMaxWait"/> (so that a busy writer still gets to it). A pass
+    /// of 256 bodies takes the writer some 50-100 ms: queued in line, every write after it waited
+    /// that long, a SELECT's saved copy of its folder's list among them (issue 17).
+    /// </summary>
+    public Task<T> EnqueueBackground<T>(Func<SqliteConnection, T> work)
+    {
+        var op = new WriteOp<T>(work);
+        lock (_gate)
+        {
+            if (_closed) throw new ObjectDisposedException(nameof(SqliteStore));
+            _background.Enqueue((op, System.Diagnostics.Stopwatch.GetTimestamp()));
+            if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
         }
         return op.Task;
     }
@@ -81,10 +106,16 @@ internal sealed class WriteQueue : IDisposable
         batch.Clear();
         lock (_gate)
         {
-            while (_queue.Count == 0)
+            while (_queue.Count == 0 && _background.Count == 0)
             {
                 if (_closed) return false;
                 Monitor.Wait(_gate);
+            }
+            if (_background.TryPeek(out var waiting)
+                && (_queue.Count == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(waiting.Since) >= BackgroundMaxWait))
+            {
+                batch.Add(_background.Dequeue().Op);
+                return true;
             }
             while (batch.Count < _maxBatch && _queue.TryDequeue(out var op)) batch.Add(op);
         }
