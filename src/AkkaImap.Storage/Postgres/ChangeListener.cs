@@ -64,7 +64,7 @@ internal sealed class ChangeListener(NpgsqlDataSource source) : IAsyncDisposable
 
     private void SignalAll()
     {
-        foreach (var w in Volatile.Read(ref _watches)) w.OnSignal();
+        foreach (var w in Volatile.Read(ref _watches)) w.Signal();
     }
 
     public async ValueTask DisposeAsync()
@@ -84,10 +84,31 @@ internal sealed class ChangeListener(NpgsqlDataSource source) : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// A watch. A signal reads the list of watches once and calls each: one disposed meanwhile
+    /// could still be called after its Dispose returned (a NOTIFY of another process arriving
+    /// then; seen once in CI). Its own lock makes Dispose wait for a call under way, and no call
+    /// starts after it.
+    /// </summary>
     private sealed class Registration(ChangeListener owner, Action onSignal, Action<Exception>? onError) : IDisposable
     {
-        public Action OnSignal { get; } = onSignal;
+        private readonly object _gate = new();
+        private bool _disposed;
+
         public Action<Exception>? OnError { get; } = onError;
-        public void Dispose() => owner.Remove(this);
+
+        public void Signal()
+        {
+            lock (_gate)
+            {
+                if (!_disposed) onSignal();
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate) _disposed = true;
+            owner.Remove(this);
+        }
     }
 }
