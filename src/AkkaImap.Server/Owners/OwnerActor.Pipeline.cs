@@ -53,13 +53,13 @@ public sealed partial class OwnerActor
         Func<(object, IReadOnlyList<FolderEvent>)> result;
         if (request.Command is StoreFlags store)
         {
-            var stored = _store.StoreFlagsAsync(store.FolderId, store.Uids, store.Mode, store.Flags, store.Keywords, store.UnchangedSince);
+            var stored = Started(() => _store.StoreFlagsAsync(store.FolderId, store.Uids, store.Mode, store.Flags, store.Keywords, store.UnchangedSince));
             (write, result) = (stored, () => Stored(request.ReaderId, store, stored.GetAwaiter().GetResult()));
         }
         else
         {
             var m = (Expunge)request.Command;
-            var expunged = _store.ExpungeAsync(m.FolderId, m.Uids);
+            var expunged = Started(() => _store.ExpungeAsync(m.FolderId, m.Uids));
             (write, result) = (expunged, () => Removed(request.ReaderId, m.FolderId, expunged.GetAwaiter().GetResult()));
         }
         Activity.Current = outer;
@@ -79,6 +79,23 @@ public sealed partial class OwnerActor
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return true;
+    }
+
+    /// <summary>
+    /// The store's write, with a failure it throws at once (a store closing as the server stops)
+    /// kept in the task: it is answered in its turn like any failed write, where thrown here it
+    /// would restart this actor and leave its requester unanswered.
+    /// </summary>
+    private static Task<T> Started<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
     }
 
     /// <summary>

@@ -213,6 +213,11 @@ public sealed partial class OwnerActor : ReceiveActor
                 else
                     _log.Debug("{0} {1}: {2} refused: {3}", _owner.Kind, _owner.Id, command, refused.Message);
                 return new AccountCommandFailed(AccountFailureCodes.FromStoreError(refused.Error, missingIsTarget), refused.Message);
+            case ObjectDisposedException:
+                // The store closed under this command: the server is stopping. Nothing of it was
+                // written, and the cache has nothing to bring in line.
+                _log.Debug("{0} {1}: {2} refused: the store is closed", _owner.Kind, _owner.Id, command);
+                return new AccountCommandFailed(AccountFailure.Unavailable, "The server is shutting down; try again");
             default:
                 _log.Error(error, "{0} {1}: {2} failed", _owner.Kind, _owner.Id, command);
                 Reply(requester, request, new AccountCommandFailed(AccountFailure.ServerBug, "Internal error, try again later"));

@@ -53,6 +53,29 @@ public sealed class OwnerPipelineTests : SessionTestKit
         Assert.Equal([1u], (await Store.GetMessageFlagsAsync(folderId)).Select(row => row.Uid));
     }
 
+    [Fact]
+    public async Task A_write_taken_as_the_store_closes_is_refused_and_the_owner_answers_the_next()
+    {
+        var account = (await Store.FindAccountAsync(Login))!;
+        await AppendThroughAccountAsync("INBOX", new AppendRequest(Encoding.ASCII.GetBytes("Subject: one\r\n\r\nOne.\r\n")));
+        var session = CreateTestProbe();
+        Region.Tell(new AccountEnvelope(account.Id, new SelectFolder("INBOX", ReadOnly: false, RecentMode.None), null, 1), session.Ref);
+        var folderId = Assert.IsType<FolderSelected>(session.ExpectMsg<OwnerReply>(Wait).Reply).Snapshot.FolderId;
+
+        // The server stops: its store closes while the owner still has the folder loaded, and
+        // the store's write call throws at once.
+        await Store.DisposeAsync();
+        Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(folderId, [1u], StoreMode.Add, MessageFlags.Seen, [], null), null, 2), session.Ref);
+        Region.Tell(new AccountEnvelope(account.Id, new Expunge(folderId, null), null, 3), session.Ref);
+
+        foreach (var id in new long[] { 2, 3 })
+        {
+            var reply = session.ExpectMsg<OwnerReply>(Wait);
+            Assert.Equal(id, reply.RequestId);
+            Assert.Equal(AccountFailure.Unavailable, Assert.IsType<AccountCommandFailed>(reply.Reply).Code);
+        }
+    }
+
     private static async Task ExecAsync(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
