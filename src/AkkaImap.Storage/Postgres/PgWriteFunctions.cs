@@ -198,8 +198,15 @@ internal static class PgWriteFunctions
         DECLARE
             f folders := akkaimap_selectable(p_folder);
         BEGIN
-            SELECT COALESCE(array_agg(m.uid ORDER BY m.uid), '{}') INTO removed FROM messages m
-                WHERE m.folder_id = p_folder AND (NOT p_deleted_only OR m.flags & 8 <> 0) AND (p_uids IS NULL OR m.uid = ANY(p_uids));
+            -- Two statements, so that the first can find the \Deleted messages through their
+            -- partial index (schema 12) instead of stepping through every message of the folder.
+            IF p_deleted_only THEN
+                SELECT COALESCE(array_agg(m.uid ORDER BY m.uid), '{}') INTO removed FROM messages m
+                    WHERE m.folder_id = p_folder AND m.flags & 8 <> 0 AND (p_uids IS NULL OR m.uid = ANY(p_uids));
+            ELSE
+                SELECT COALESCE(array_agg(m.uid ORDER BY m.uid), '{}') INTO removed FROM messages m
+                    WHERE m.folder_id = p_folder AND (p_uids IS NULL OR m.uid = ANY(p_uids));
+            END IF;
             new_modseq := CASE WHEN cardinality(removed) = 0 THEN f.highest_modseq ELSE akkaimap_remove_uids(f, removed) END;
         END $$;
 

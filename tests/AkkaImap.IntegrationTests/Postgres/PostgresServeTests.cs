@@ -92,7 +92,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
     public async Task Store_migrate_finds_the_schema_current_and_a_newer_schema_stops_serve_with_one_line()
     {
         var migrated = await server.CliAsync("", "store", "migrate");
-        Assert.Equal(["store schema is at version 11: nothing to migrate"], migrated.StdoutLines);
+        Assert.Equal(["store schema is at version 12: nothing to migrate"], migrated.StdoutLines);
 
         // A second database, as a newer AkkaImap would leave it.
         var newer = await server.Postgres.CreateDatabaseAsync();
@@ -115,7 +115,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
 
         Assert.Equal(1, serve.ExitCode);
         Assert.Equal(
-            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 99, newer than this AkkaImap knows (11): run a newer AkkaImap"],
+            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 99, newer than this AkkaImap knows (12): run a newer AkkaImap"],
             serve.StderrLines);
     }
 
