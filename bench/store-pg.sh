@@ -140,6 +140,7 @@ row() { # LABEL METRIC
   fi
 }
 RESULTS=${BENCH_RESULTS:-$HERE}/RESULTS-postgresql.md
+mkdir -p "$(dirname "$RESULTS")"
 {
   echo "# One node on PostgreSQL vs one node on SQLite"
   echo
