@@ -132,6 +132,28 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pass_refused_by_a_full_disk_leaves_its_bodies_to_the_pass_after_it()
+    {
+        _store.Dispose();
+        // A pass 2 s after the append: time to take the room away first, on a loaded machine too.
+        _store = await OpenAsync(TimeSpan.FromSeconds(2));
+        var first = await AppendAsync("yakfinch first " + Words(1, 40_000));
+        // No room to grow (SQLITE_FULL, as on a full disk): the pass cannot write the body's index rows.
+        await _store.SetMaxPageCountAsync(long.Parse((await _store.PragmaAsync("page_count"))!));
+        await _store.IndexPass.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(first, (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "yakfinch"))!.Unindexed.Order());
+
+        // Room again: the next append's pass takes the refused body with its own.
+        await _store.SetMaxPageCountAsync(int.MaxValue);
+        var second = await AppendAsync("yakfinch second");
+        await _store.IndexPass.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "yakfinch"))!;
+        Assert.Equal(first.Concat(second), found.Matches.Order());
+        Assert.Empty(found.Unindexed);
+    }
+
+    [Fact]
     public async Task A_lookup_while_passes_commit_lists_every_body_as_found_or_still_to_scan()
     {
         _store.Dispose();
@@ -169,6 +191,15 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<uint>> AppendRawAsync(string message) =>
         (await _store.AppendAsync(_inbox, [new AppendRequest(Encoding.UTF8.GetBytes(message))])).Uids;
+
+    /// <summary>Random words, about <paramref name="length"/> characters: text whose index rows take many pages.</summary>
+    private static string Words(int seed, int length)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        while (text.Length < length) text.Append(Convert.ToHexString(BitConverter.GetBytes(random.NextInt64()))).Append(' ');
+        return text.ToString();
+    }
 
     private async Task<long> CountAsync(string sql)
     {

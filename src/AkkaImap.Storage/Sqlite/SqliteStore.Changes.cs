@@ -104,6 +104,9 @@ public sealed partial class SqliteStore
     /// </summary>
     private void OnBatchEnded(bool committed)
     {
+        // An index pass is alone in its transaction: what it took is done, or is to be done again.
+        if (committed) _passTaken.Clear();
+        else GiveBackPass();
         if (!_changesWritten)
         {
             return;

@@ -44,8 +44,8 @@ public sealed partial class SqliteStore
     /// a pass at least that long after, which indexes it with the others appended meanwhile in one
     /// transaction; a blob deleted before then (an appended message expunged at once) is never
     /// indexed. Otherwise, or past <see cref="MaxQueuedChars"/>, it is indexed here, in the append.
-    /// The store runs a last pass as it closes; a pass that fails leaves its bodies pending, for
-    /// serve's catch-up at its next start.
+    /// The store runs a last pass as it closes; a pass that fails (a full disk) gives its bodies
+    /// back to the next one.
     /// </summary>
     private void IndexLater(SqliteConnection c, long blobId, IndexRow? row)
     {
@@ -125,27 +125,56 @@ public sealed partial class SqliteStore
         Volatile.Write(ref _indexPassQueued, 0);
         var indexed = 0;
         var restOfTurn = false;
-        // In blob id order: FTS5 writes a new segment each time a row id is lower than the one
-        // before (and merges segments as they pile up), and the dictionary's order is not the ids'
-        // once entries were removed and others took their slots.
-        foreach (var (blobId, (row, _)) in _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).ToList())
+        _passTaken.Clear();
+        try
         {
-            if (indexed == max)
+            // In blob id order: FTS5 writes a new segment each time a row id is lower than the one
+            // before (and merges segments as they pile up), and the dictionary's order is not the ids'
+            // once entries were removed and others took their slots.
+            foreach (var (blobId, entry) in _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).ToList())
             {
-                restOfTurn = true;
-                break;
+                if (indexed == max)
+                {
+                    restOfTurn = true;
+                    break;
+                }
+                _toIndex.Remove(blobId);
+                _toIndexChars -= Chars(entry.Row);
+                _passTaken.Add((blobId, entry));
+                // No pending row: the blob is gone (or was indexed by a catch-up), and its text with it.
+                if (c.Exec("DELETE FROM text_pending WHERE blob_id = @b", ("@b", blobId)) == 0) continue;
+                SearchIndex.Add(c, blobId, packed?.GetValueOrDefault(blobId) ?? entry.Row);
+                indexed++;
             }
-            _toIndex.Remove(blobId);
-            _toIndexChars -= Chars(row);
-            // No pending row: the blob is gone (or was indexed by a catch-up), and its text with it.
-            if (c.Exec("DELETE FROM text_pending WHERE blob_id = @b", ("@b", blobId)) == 0) continue;
-            SearchIndex.Add(c, blobId, packed?.GetValueOrDefault(blobId) ?? row);
-            indexed++;
+        }
+        catch (Exception)
+        {
+            // Its savepoint is rolled back (a full disk, say): the bodies are pending still.
+            GiveBackPass();
+            throw;
         }
 
         if (restOfTurn) QueueIndexPass(rest: turn);
         else if (_toIndex.Count > 0) QueueIndexPass();
         return indexed;
+    }
+
+    // The bodies the pass running on the writer took, until its transaction ends (writer thread).
+    private readonly List<(long BlobId, (IndexRow Row, long Turn) Entry)> _passTaken = [];
+
+    /// <summary>
+    /// A pass that did not commit gives its bodies back: they wait, in their turn, for the next
+    /// pass (queued by the next append, or the store's last pass as it closes), where before they
+    /// stayed pending, scanned by every SEARCH, until serve's catch-up at the next start.
+    /// </summary>
+    private void GiveBackPass()
+    {
+        foreach (var (blobId, entry) in _passTaken)
+        {
+            if (!_toIndex.TryAdd(blobId, entry)) continue;
+            _toIndexChars += Chars(entry.Row);
+        }
+        _passTaken.Clear();
     }
 
     private static long Chars(IndexRow row) => row.Text.Header.Length + row.Text.Body.Length;
