@@ -86,9 +86,12 @@ public interface IMailStore
     /// <summary>
     /// Appends one or several messages atomically (RFC 3502 MULTIAPPEND). Each is analysed once
     /// with MimeKit (envelope, body structure, part offsets, preview); malformed MIME never fails.
-    /// Throws NotFound (folder) or NoSelect.
+    /// Throws NotFound (folder) or NoSelect. With <paramref name="claimRecent"/> a session has
+    /// claimed the new messages as \Recent (RFC 3501 §2.3.2): the folder's first recent UID
+    /// (<see cref="SetFirstRecentUidAsync"/>) becomes its new UIDNEXT in the same transaction, so
+    /// the claim costs no commit of its own.
     /// </summary>
-    Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default);
+    Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default, bool claimRecent = false);
 
     /// <summary>
     /// Stores a message's bytes (analysed with MimeKit, as APPEND would) ahead of its APPEND and

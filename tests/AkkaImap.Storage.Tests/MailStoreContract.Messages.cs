@@ -217,6 +217,24 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task An_append_that_claims_its_messages_as_recent_leaves_none_recent_for_later_sessions()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await AppendAsync(inbox.Id, Simple("before"));
+
+        // A session had the folder selected: the earlier message is claimed with the new ones.
+        var claimed = await Store.AppendAsync(inbox.Id, [new AppendRequest(Encoding.UTF8.GetBytes(Simple("1"))), new AppendRequest(Encoding.UTF8.GetBytes(Simple("2")))],
+            claimRecent: true);
+        await ReopenAsync();
+        Assert.Equal(claimed.Uids[^1] + 1, (await Store.GetFolderAsync(inbox.Id))!.FirstRecentUid);
+        Assert.Equal(0, (await Store.GetStatusAsync(inbox.Id))!.Recent);
+
+        await AppendAsync(inbox.Id, Simple("3"));
+        Assert.Equal(1, (await Store.GetStatusAsync(inbox.Id))!.Recent);
+    }
+
+    [Fact]
     public async Task Uidnext_is_never_reused_after_expunge_and_reopen()
     {
         var account = await NewAccountAsync();

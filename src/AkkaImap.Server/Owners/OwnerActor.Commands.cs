@@ -82,7 +82,11 @@ public sealed partial class OwnerActor
         if (rights != AclRight.All) m = m with { Messages = [.. m.Messages.Select(q => q with { Flags = Settable(rights, q.Flags), Keywords = (rights & AclRight.Write) != 0 ? q.Keywords : null })] };
         // With per-reader \Seen, \Seen is the appender's own mark, not a shared flag.
         var requests = _policy.PerReaderSeen ? [.. m.Messages.Select(q => q with { Flags = q.Flags & ~MessageFlags.Seen })] : m.Messages;
-        var result = await _store.AppendAsync(info.Id, requests);
+        // A session here will claim the new messages as \Recent (ClaimRecentAsync, once this returns):
+        // the claim is stored with them, not in a commit of its own after theirs.
+        var claimed = _state.Claimant(info.Id, requester) is not null;
+        var result = await _store.AppendAsync(info.Id, requests, claimRecent: claimed);
+        if (claimed && result.Uids.Count > 0) _recentStoredWith = (info.Id, result.Uids[^1] + 1);
         if (_policy.PerReaderSeen)
         {
             var seenUids = result.Uids.Where((_, i) => (m.Messages[i].Flags & MessageFlags.Seen) != 0).ToArray();

@@ -260,6 +260,8 @@ public sealed partial class OwnerActor : ReceiveActor
     private async Task<Dictionary<long, IActorRef>> ClaimRecentAsync(IReadOnlyList<FolderEvent> events, IActorRef? preferred)
     {
         var claims = new Dictionary<long, IActorRef>();
+        var storedWith = _recentStoredWith;
+        _recentStoredWith = null;
         if (events.Count == 0) return claims;
         foreach (var ev in events)
         {
@@ -267,11 +269,20 @@ public sealed partial class OwnerActor : ReceiveActor
             if (_state.ClaimNew(ev.FolderId, preferred, out var claimant) && claimant is not null)
             {
                 claims[ev.FolderId] = claimant;
-                await PersistRecentAsync(ev.FolderId, _state.Folder(ev.FolderId)!.FirstRecentUid);
+                var firstRecent = _state.Folder(ev.FolderId)!.FirstRecentUid;
+                if (storedWith != (ev.FolderId, firstRecent)) await PersistRecentAsync(ev.FolderId, firstRecent);
             }
         }
         return claims;
     }
+
+    /// <summary>
+    /// The folder and first recent UID an APPEND stored with its messages (the claim of a session
+    /// here), until <see cref="ClaimRecentAsync"/> makes the same claim in the cache and so needs
+    /// no write of its own. Anything else added meanwhile (read back from the store) is claimed
+    /// and written as before.
+    /// </summary>
+    private (long FolderId, uint FirstRecentUid)? _recentStoredWith;
 
     /// <summary>
     /// Stores a folder's first recent UID (so STATUS and the next owner agree). A failure is only

@@ -127,24 +127,26 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     /// </summary>
     public bool ClaimNew(long folderId, TSubscriber? preferred, out TSubscriber? claimant)
     {
-        claimant = default;
-        if (!_folders.TryGetValue(folderId, out var loaded)) return false;
+        claimant = Claimant(folderId, preferred);
+        if (claimant is null) return false;
+        var folder = _folders[folderId].Folder;
+        folder.FirstRecentUid = folder.UidNext;
+        return true;
+    }
+
+    /// <summary>Who <see cref="ClaimNew"/> would give new messages of a folder to now, changing nothing; default when nobody.</summary>
+    public TSubscriber? Claimant(long folderId, TSubscriber? preferred)
+    {
+        if (!_folders.TryGetValue(folderId, out var loaded)) return default;
         if (preferred is not null && loaded.Subscribers.Contains(preferred) && _subscriptions[preferred].Recent == RecentMode.Claim)
         {
-            claimant = preferred;
+            return preferred;
         }
-        else
+        foreach (var subscriber in loaded.Subscribers)
         {
-            foreach (var subscriber in loaded.Subscribers)
-            {
-                if (_subscriptions[subscriber].Recent != RecentMode.Claim) continue;
-                claimant = subscriber;
-                break;
-            }
+            if (_subscriptions[subscriber].Recent == RecentMode.Claim) return subscriber;
         }
-        if (claimant is null) return false;
-        loaded.Folder.FirstRecentUid = loaded.Folder.UidNext;
-        return true;
+        return default;
     }
 
     /// <summary>

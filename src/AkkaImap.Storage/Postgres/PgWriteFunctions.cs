@@ -110,11 +110,13 @@ internal static class PgWriteFunctions
         END $$;
 
         -- APPEND (RFC 3502 MULTIAPPEND): message i is staged (p_staged[i], its body already stored)
-        -- or inline (the other arrays' element i). Consecutive UIDs and one MODSEQ for all.
+        -- or inline (the other arrays' element i). Consecutive UIDs and one MODSEQ for all. With
+        -- p_claim_recent a session claimed the new messages as \Recent: the first recent UID moves
+        -- past them (schema 12; schemas before it have the function without that argument).
         CREATE OR REPLACE FUNCTION akkaimap_append(p_folder bigint, p_now bigint, p_staged bigint[], p_flags integer[], p_keywords text[],
             p_dates bigint[], p_tzs integer[], p_email_ids text[], p_sizes bigint[], p_envelopes bytea[], p_bodies bytea[], p_parts bytea[],
             p_previews text[], p_sent_dates bigint[], p_contents bytea[], p_unindexed boolean[], p_header text[], p_text text[], p_from text[], p_to text[],
-            p_cc text[], p_bcc text[], p_subject text[], p_keep_up boolean, OUT uidvalidity bigint, OUT first_uid bigint, OUT new_modseq bigint)
+            p_cc text[], p_bcc text[], p_subject text[], p_keep_up boolean, p_claim_recent boolean, OUT uidvalidity bigint, OUT first_uid bigint, OUT new_modseq bigint)
         LANGUAGE plpgsql AS $$
         DECLARE
             f folders := akkaimap_selectable(p_folder);
@@ -146,7 +148,8 @@ internal static class PgWriteFunctions
                 INSERT INTO messages(folder_id, uid, flags, keywords, modseq, internal_date, internal_tz, size, save_date, blob_id)
                     VALUES (p_folder, first_uid + i - 1, p_flags[i], p_keywords[i], new_modseq, p_dates[i], p_tzs[i], sizes[i], p_now, blob);
             END LOOP;
-            UPDATE folders SET uidnext = first_uid + n, highest_modseq = new_modseq WHERE id = p_folder;
+            UPDATE folders SET uidnext = first_uid + n, highest_modseq = new_modseq,
+                first_recent_uid = CASE WHEN p_claim_recent THEN first_uid + n ELSE first_recent_uid END WHERE id = p_folder;
         END $$;
 
         -- A body stored ahead of its APPEND; bodies staged a day ago and never appended go now.

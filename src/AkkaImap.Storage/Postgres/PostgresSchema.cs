@@ -231,7 +231,9 @@ internal static class PostgresSchema
     // Version 12: the \Deleted messages in an index of their own, as the SQLite store's schema 13:
     // EXPUNGE finds them there instead of stepping through every message of the folder while it
     // holds the folder's lock. (A flag change already updates the row's other indexes: its MODSEQ
-    // is in messages_modseq.)
+    // is in messages_modseq.) And akkaimap_append takes the \Recent claim of the new messages
+    // (IMailStore.AppendAsync's claimRecent); its form without it stays, for a node of the version
+    // before that still runs while another migrates.
     private static readonly string V12 = """
         CREATE INDEX IF NOT EXISTS messages_deleted ON messages(folder_id, uid) WHERE flags & 8 <> 0;
         """ + "\n" + PgWriteFunctions.Schema;

@@ -11,14 +11,14 @@ namespace AkkaImap.Storage.Postgres;
 // the folder row it takes UIDs or a MODSEQ from until the commit.
 public sealed partial class PostgresStore
 {
-    private const string AppendSql = "SELECT * FROM akkaimap_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+    private const string AppendSql = "SELECT * FROM akkaimap_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)";
     private const string StageSql = "SELECT akkaimap_stage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
     private const string CopySql = "SELECT * FROM akkaimap_copy($1, $2, $3, $4, $5, $6, $7)";
     private const string ExpungeSql = "SELECT * FROM akkaimap_expunge($1, $2, $3)";
     private const string StoreFlagsSql = "SELECT * FROM akkaimap_store_flags($1, $2, $3, $4, $5)";
 
-    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default) =>
-        PrepareThenStatement(folderId, () => AppendArgs(folderId, messages, _options.FullTextIndex), AppendSql, r =>
+    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default, bool claimRecent = false) =>
+        PrepareThenStatement(folderId, () => [.. AppendArgs(folderId, messages, _options.FullTextIndex), claimRecent], AppendSql, r =>
         {
             var first = (uint)r.GetInt64(1);
             var uids = new uint[messages.Count];

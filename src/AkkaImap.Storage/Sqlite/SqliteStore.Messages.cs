@@ -7,7 +7,7 @@ namespace AkkaImap.Storage.Sqlite;
 // Message writes: append, copy, move, store, expunge (IMailStore).
 public sealed partial class SqliteStore
 {
-    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default) =>
+    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default, bool claimRecent = false) =>
         // MIME analysis (MimeKit's parse of every message) runs on a reader thread, neither on the
         // caller's (an account owner actor) nor on the single writer's.
         PrepareThenWrite(() => Analyse(messages), (c, analysed) =>
@@ -49,7 +49,8 @@ public sealed partial class SqliteStore
                 insertMessage.ExecuteNonQuery();
                 uids[i] = uid++;
             }
-            c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m WHERE id = @f", ("@u", uid), ("@m", (long)modSeq), ("@f", folderId));
+            c.Exec("UPDATE folders SET uidnext = @u, highest_modseq = @m, first_recent_uid = CASE WHEN @claim THEN @u ELSE first_recent_uid END WHERE id = @f",
+                ("@u", uid), ("@m", (long)modSeq), ("@claim", claimRecent), ("@f", folderId));
             RefreshCopyLater(folderId, uid);
             return new AppendResult(folder.UidValidity, uids, modSeq) { Stored = StoreRules.Appended(messages, uids, modSeq) };
         }, ct);

@@ -9,9 +9,10 @@ using Xunit;
 namespace AkkaImap.Server.Tests.Owners;
 
 /// <summary>
-/// An owner sends a STORE or EXPUNGE in a loaded folder to SQLite's writer as soon as it takes it,
-/// behind the writes still in flight, and answers them in the order taken: a session's pipelined
-/// STORE \Deleted and EXPUNGE then share one commit.
+/// An owner's writes share commits where they can: it sends a STORE or EXPUNGE in a loaded folder
+/// to SQLite's writer as soon as it takes it, behind the writes still in flight, and answers them
+/// in the order taken (a session's pipelined STORE \Deleted and EXPUNGE then share one commit);
+/// an APPEND whose messages a session claims as \Recent stores the claim with them.
 /// </summary>
 public sealed class OwnerPipelineTests : SessionTestKit
 {
@@ -51,6 +52,25 @@ public sealed class OwnerPipelineTests : SessionTestKit
         Assert.Equal([2u], Assert.IsType<Expunged>(expunged.Reply).Uids);
         Assert.Equal(2, Store.CommitCount - commits);
         Assert.Equal([1u], (await Store.GetMessageFlagsAsync(folderId)).Select(row => row.Uid));
+    }
+
+    [Fact]
+    public async Task An_append_into_a_folder_a_session_has_selected_stores_its_recent_claim_in_the_same_commit()
+    {
+        var account = (await Store.FindAccountAsync(Login))!;
+        var session = CreateTestProbe();
+        Region.Tell(new AccountEnvelope(account.Id, new SelectFolder("INBOX", ReadOnly: false, RecentMode.Claim), null, 1), session.Ref);
+        var folderId = Assert.IsType<FolderSelected>(session.ExpectMsg<OwnerReply>(Wait).Reply).Snapshot.FolderId;
+        var commits = Store.CommitCount;
+
+        Region.Tell(new AccountEnvelope(account.Id, new AppendMessages("INBOX", [new AppendRequest(Encoding.ASCII.GetBytes("Subject: new\r\n\r\nNew.\r\n"))]), null, 2), session.Ref);
+
+        var appended = Assert.IsType<MessagesAppended>(session.ExpectMsg<OwnerReply>(Wait).Reply);
+        // \Recent for the session that has the folder selected, and for nobody after it.
+        var added = Assert.IsType<MessagesAdded>(Assert.Single(appended.Changes).Change);
+        Assert.True(added.Messages.Single().Flags.HasFlag(MessageFlags.Recent));
+        Assert.Equal(0, (await Store.GetStatusAsync(folderId))!.Recent);
+        Assert.Equal(1, Store.CommitCount - commits);
     }
 
     [Fact]
