@@ -18,7 +18,7 @@ public sealed partial class PostgresStore
     private const string StoreFlagsSql = "SELECT * FROM akkaimap_store_flags($1, $2, $3, $4, $5)";
 
     public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default, bool claimRecent = false) =>
-        PrepareThenStatement(folderId, () => [.. AppendArgs(folderId, messages, _options.FullTextIndex), claimRecent], AppendSql, r =>
+        PrepareThenStatement(folderId, () => AppendArgs(folderId, messages, _options.FullTextIndex, claimRecent), AppendSql, r =>
         {
             var first = (uint)r.GetInt64(1);
             var uids = new uint[messages.Count];
@@ -29,9 +29,10 @@ public sealed partial class PostgresStore
 
     /// <summary>
     /// The arguments of <c>akkaimap_append</c>: each message's MIME analysis (on the CPU threads), flags and date;
-    /// with <paramref name="keepUp"/> off (search.full-text-index off) new bodies are only noted as pending.
+    /// with <paramref name="keepUp"/> off (search.full-text-index off) new bodies are only noted as pending;
+    /// last, whether a session claimed them as \Recent.
     /// </summary>
-    private static object?[] AppendArgs(long folderId, IReadOnlyList<AppendRequest> messages, bool keepUp)
+    private static object?[] AppendArgs(long folderId, IReadOnlyList<AppendRequest> messages, bool keepUp, bool claimRecent)
     {
         var n = messages.Count;
         var staged = new long?[n];
@@ -50,7 +51,7 @@ public sealed partial class PostgresStore
             (dates[i], zones[i]) = (date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes);
             if (request.StagedBodyId is null) blobs.Set(i, MessageAnalyzer.Analyse(request.Content));
         }
-        return [folderId, NowMs(), staged, flags, keywords, dates, zones, .. blobs.Args()];
+        return [folderId, NowMs(), staged, flags, keywords, dates, zones, .. blobs.Args(), claimRecent];
     }
 
     /// <summary>
