@@ -23,7 +23,7 @@ internal static class StoreAccess
             FolderIndexMessages = storage.SqliteFolderIndexMessages,
             // Admin commands (import) index in the append: a process that exits soon after would
             // leave its bodies for serve to parse again.
-            IndexDelay = serving ? storage.SqliteIndexDelay : TimeSpan.Zero,
+            IndexDelay = !serving ? TimeSpan.Zero : storage.Provider == "postgresql" ? storage.PostgresIndexDelay : storage.SqliteIndexDelay,
             OwnerLeases = serving,
         };
         try

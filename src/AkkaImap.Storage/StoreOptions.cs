@@ -38,10 +38,11 @@ public sealed record StoreOptions
     public int FolderIndexMessages { get; init; } = 1000;
 
     /// <summary>
-    /// SQLite only, with <see cref="FullTextIndex"/> on: an appended body's full-text index rows are
-    /// written this long after its append, with those of the bodies appended meanwhile, in a
-    /// transaction of their own, instead of in the append's (<c>storage.sqlite.index-delay</c>).
-    /// Until then the body is pending, and a SEARCH reads it. Zero: in the append's transaction.
+    /// With <see cref="FullTextIndex"/> on: an appended body's full-text index rows are written this
+    /// long after its append, with those of the bodies appended meanwhile, in a transaction of their
+    /// own, instead of in the append's (<c>storage.sqlite.index-delay</c>,
+    /// <c>storage.postgresql.index-delay</c>). Until then the body is pending, and a SEARCH reads it.
+    /// Zero: in the append's transaction.
     /// </summary>
     public TimeSpan IndexDelay { get; init; } = TimeSpan.Zero;
 

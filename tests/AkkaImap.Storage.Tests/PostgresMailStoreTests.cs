@@ -81,10 +81,10 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     public async Task The_schema_carries_its_version_in_a_table_and_opening_again_migrates_nothing()
     {
         await using var raw = await RawAsync();
-        Assert.Equal(12, await ScalarAsync(raw, "SELECT version FROM schema_version"));
+        Assert.Equal(13, await ScalarAsync(raw, "SELECT version FROM schema_version"));
         Assert.Equal(1L, await ScalarAsync(raw, "SELECT count(*) FROM schema_version"));
         await ReopenAsync();
-        Assert.Equal((12, 12), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
+        Assert.Equal((13, 13), await PostgresStore.ReadSchemaVersionAsync(await ConnectionStringAsync()));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
 
         var refused = await Assert.ThrowsAsync<StoreVersionException>(() => PostgresStore.OpenAsync(_connectionString!));
 
-        Assert.Equal((99, 12), (refused.Found, refused.Known));
+        Assert.Equal((99, 13), (refused.Found, refused.Known));
         Assert.Contains("schema version 99", refused.Message);
     }
 

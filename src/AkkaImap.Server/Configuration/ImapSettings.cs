@@ -100,6 +100,9 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
     /// <summary><c>storage.postgresql.writers</c>: group-committing writers, a connection each.</summary>
     public int PostgresWriters { get; init; } = 4;
 
+    /// <summary><c>storage.postgresql.index-delay</c>: how long after an append its full-text index row is written (zero: in the append).</summary>
+    public TimeSpan PostgresIndexDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// <c>search.full-text-index</c>, as the store needs it: off, appends write no index rows
     /// (the same value as <see cref="ImapSettings.FullTextIndex"/>).

@@ -121,6 +121,7 @@ internal static class ImapSettingsParser
             SqliteIndexDelay = Duration(r, "storage.sqlite.index-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
             PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
             PostgresWriters = Int(r, "storage.postgresql.writers", 4, 1, 64),
+            PostgresIndexDelay = Duration(r, "storage.postgresql.index-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
         };
     }
 

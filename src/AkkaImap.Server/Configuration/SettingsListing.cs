@@ -45,6 +45,7 @@ public static class SettingsListing
         Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
         Add("storage.postgresql.pool-size", Number(s.Storage.PostgresPoolSize));
         Add("storage.postgresql.writers", Number(s.Storage.PostgresWriters));
+        Add("storage.postgresql.index-delay", SettingValues.FormatDuration(s.Storage.PostgresIndexDelay));
         Add("auth.plain", SettingValues.FormatBool(s.Auth.Plain));
         Add("auth.login", SettingValues.FormatBool(s.Auth.Login));
         Add("auth.cram-md5", SettingValues.FormatBool(s.Auth.CramMd5), "Enable CRAM-MD5 authentication");

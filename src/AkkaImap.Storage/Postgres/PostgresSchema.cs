@@ -10,7 +10,7 @@ namespace AkkaImap.Storage.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int Version = 12;
+    public const int Version = 13;
 
     /// <summary>The check that keeps a folder's UIDNEXT a 32-bit number (version 10; PgWriteFunctions.Translate names the refusal).</summary>
     public const string UidRangeCheck = "folders_uidnext_32_bits";
@@ -238,6 +238,12 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS messages_deleted ON messages(folder_id, uid) WHERE flags & 8 <> 0;
         """ + "\n" + PgWriteFunctions.Schema;
 
+    // Version 13: when each pending body was noted, so that an index pass (StoreOptions.IndexDelay)
+    // takes only those noted at least the delay ago. Rows already pending count as noted now.
+    private const string V13 = """
+        ALTER TABLE blob_text_pending ADD COLUMN IF NOT EXISTS queued_at timestamptz NOT NULL DEFAULT now();
+        """;
+
     /// <summary>
     /// Adds to each folder's counts the rows of <paramref name="rows"/> (sign, folder_id, flags,
     /// size), each row's share times its sign; folders whose net change is nothing are not updated.
@@ -252,7 +258,7 @@ internal static class PostgresSchema
         """;
 
     /// <summary>Each migration takes the schema from its index to the next version.</summary>
-    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9, V10, V11, V12];
+    private static readonly string[] Migrations = [V1, V2, V3, PgSearchIndex.Schema, V5, PgSearchIndex.PendingSchema, V7, V8, V9, V10, V11, V12, V13];
 
     /// <summary>The version the store is at; 0 when it holds no AkkaImap schema yet.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection c, CancellationToken ct)

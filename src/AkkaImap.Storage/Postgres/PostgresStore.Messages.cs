@@ -17,15 +17,25 @@ public sealed partial class PostgresStore
     private const string ExpungeSql = "SELECT * FROM akkaimap_expunge($1, $2, $3)";
     private const string StoreFlagsSql = "SELECT * FROM akkaimap_store_flags($1, $2, $3, $4, $5)";
 
-    public Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default, bool claimRecent = false) =>
-        PrepareThenStatement(folderId, () => AppendArgs(folderId, messages, _options.FullTextIndex, claimRecent), AppendSql, r =>
+    public async Task<AppendResult> AppendAsync(long folderId, IReadOnlyList<AppendRequest> messages, CancellationToken ct = default, bool claimRecent = false)
+    {
+        var appended = await PrepareThenStatement(folderId, () => AppendArgs(folderId, messages, IndexInAppend, claimRecent), AppendSql, r =>
         {
             var first = (uint)r.GetInt64(1);
             var uids = new uint[messages.Count];
             for (var i = 0; i < uids.Length; i++) uids[i] = first + (uint)i;
             var modSeq = (ulong)r.GetInt64(2);
             return new AppendResult((uint)r.GetInt64(0), uids, modSeq) { Stored = StoreRules.Appended(messages, uids, modSeq) };
-        }, ct);
+        }, ct).ConfigureAwait(false);
+        IndexDue();
+        return appended;
+    }
+
+    /// <summary>
+    /// Whether an append writes its bodies' full-text index rows itself; otherwise it notes them
+    /// as pending (the index off, or <see cref="StoreOptions.IndexDelay"/>: a pass writes them).
+    /// </summary>
+    private bool IndexInAppend => _options.FullTextIndex && !IndexLater;
 
     /// <summary>
     /// The arguments of <c>akkaimap_append</c>: each message's MIME analysis (on the CPU threads), flags and date;
@@ -97,15 +107,19 @@ public sealed partial class PostgresStore
             MemoryMarshal.TryGetArray(content, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : content.ToArray();
     }
 
-    public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
-        PrepareThenStatement(Interlocked.Increment(ref _stagedLane), () =>
+    public async Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default)
+    {
+        var staged = await PrepareThenStatement(Interlocked.Increment(ref _stagedLane), () =>
         {
-            var blob = new BlobColumns(1, _options.FullTextIndex);
+            var blob = new BlobColumns(1, IndexInAppend);
             blob.Set(0, MessageAnalyzer.Analyse(content));
             var now = NowMs();
             // Bodies staged a day ago and never appended (their session went away) go now.
             return [now, now - (long)TimeSpan.FromDays(1).TotalMilliseconds, .. blob.Args().Select(Single)];
-        }, StageSql, r => r.GetInt64(0), ct);
+        }, StageSql, r => r.GetInt64(0), ct).ConfigureAwait(false);
+        IndexDue();
+        return staged;
+    }
 
     /// <summary>Each body on a lane of its own, so the writer's connections send them side by side.</summary>
     public async Task<IReadOnlyList<long>> StageMessagesAsync(IReadOnlyList<ReadOnlyMemory<byte>> contents, CancellationToken ct = default) =>

@@ -14,9 +14,122 @@ public sealed partial class PostgresStore
         return Read<IndexedMatches?>(async c => await PgSearchIndex.FindAsync(c, folderId, field, needle), ct);
     }
 
-    // Any writer will do: the pending rows taken are locked (SKIP LOCKED), so nodes share the work.
-    public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) =>
-        Write(c => PgSearchIndex.IndexPendingAsync(c, max), ct);
+    // Any node will do: the pending rows taken are locked (SKIP LOCKED), so nodes share the work.
+    public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) => IndexPassAsync(max, TimeSpan.Zero, ct);
+
+    /// <summary>
+    /// Indexes up to <paramref name="max"/> pending bodies noted at least <paramref name="age"/> ago;
+    /// how many. Their text is read and parsed first, outside any transaction (on the CPU threads);
+    /// then one short transaction of its own takes those still pending and still stored, skipping
+    /// any another node's pass or an expunge holds, so it never waits for a lock and cannot
+    /// deadlock with an expunge deleting the same body. Its commit does not wait for the WAL flush:
+    /// a lost pass loses its pending rows' deletion with it, and the bodies are indexed again.
+    /// </summary>
+    private async Task<int> IndexPassAsync(int max, TimeSpan age, CancellationToken ct)
+    {
+        var due = await Read(c => c.ListAsync("""
+            SELECT p.blob_id, b.envelope, b.content FROM blob_text_pending p JOIN blobs b ON b.id = p.blob_id
+            WHERE p.queued_at <= now() - @age ORDER BY p.blob_id LIMIT @n
+            """, r => (Id: r.GetInt64(0), Envelope: (byte[])r[1], Content: (byte[])r[2]), ("@age", age), ("@n", max)), ct).ConfigureAwait(false);
+        if (due.Count == 0) return 0;
+        var texts = await _cpu.Run(_ => due.ToDictionary(d => d.Id, d => PgSearchIndex.Parse(d.Envelope, d.Content)), ct).ConfigureAwait(false);
+        var indexed = await Read(async c =>
+        {
+            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await c.ExecAsync("SET LOCAL synchronous_commit = off").ConfigureAwait(false);
+            var taken = await c.IdsAsync("""
+                SELECT b.id FROM blobs b WHERE b.id IN
+                    (SELECT blob_id FROM blob_text_pending WHERE blob_id = ANY(@ids) FOR UPDATE SKIP LOCKED)
+                ORDER BY b.id FOR KEY SHARE SKIP LOCKED
+                """, ("@ids", texts.Keys.ToArray())).ConfigureAwait(false);
+            if (taken.Count == 0) return 0;
+            await c.ExecAsync("DELETE FROM blob_text_pending WHERE blob_id = ANY(@ids)", ("@ids", taken.ToArray())).ConfigureAwait(false);
+            foreach (var id in taken) await PgSearchIndex.AddAsync(c, id, texts[id]).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return taken.Count;
+        }, ct).ConfigureAwait(false);
+        Interlocked.Add(ref _indexedByPasses, indexed);
+        return indexed;
+    }
+
+    /// <summary>
+    /// Bodies a delayed pass takes at most in one transaction, whose blobs an EXPUNGE deleting
+    /// one of them waits for (some 3 ms each, the seven trigram indexes' inserts).
+    /// </summary>
+    private const int PassStep = 16;
+
+    private readonly Lock _indexGate = new();
+    private readonly CancellationTokenSource _closing = new();
+    private bool _indexPassQueued;
+    private bool _indexDueAgain;
+    private Task _indexPasses = Task.CompletedTask;
+    private long _indexedByPasses;
+
+    /// <summary>One delayed pass now: the bodies noted at least the delay ago (tests).</summary>
+    internal Task<int> IndexDuePassAsync(int max) => IndexPassAsync(max, _options.IndexDelay, CancellationToken.None);
+
+    /// <summary>Bodies this store's passes indexed (tests).</summary>
+    internal long IndexedByPasses => Interlocked.Read(ref _indexedByPasses);
+
+    /// <summary>The passes queued last, done once they ran (tests wait for them).</summary>
+    internal Task IndexPasses
+    {
+        get
+        {
+            lock (_indexGate) return _indexPasses;
+        }
+    }
+
+    /// <summary>Whether an append leaves its bodies' index rows to a pass (<see cref="StoreOptions.IndexDelay"/>).</summary>
+    private bool IndexLater => _options.FullTextIndex && _options.IndexDelay > TimeSpan.Zero;
+
+    /// <summary>
+    /// Bodies were appended and noted as pending: a pass runs <see cref="StoreOptions.IndexDelay"/>
+    /// from now, unless one is queued already; then another runs the delay after that one, for these.
+    /// </summary>
+    private void IndexDue()
+    {
+        if (!IndexLater) return;
+        lock (_indexGate)
+        {
+            if (_indexPassQueued)
+            {
+                _indexDueAgain = true;
+                return;
+            }
+            _indexPassQueued = true;
+            _indexPasses = Task.Run(RunIndexPassesAsync);
+        }
+    }
+
+    private async Task RunIndexPassesAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(_options.IndexDelay, _closing.Token).ConfigureAwait(false);
+                while (await IndexPassAsync(PassStep, _options.IndexDelay, _closing.Token).ConfigureAwait(false) == PassStep)
+                {
+                }
+            }
+            catch (Exception)
+            {
+                // Closing, or the database refused: the bodies stay pending (a SEARCH reads them)
+                // for the next pass of any node, or the catch-up at the next start.
+                if (_closing.IsCancellationRequested) return;
+            }
+            lock (_indexGate)
+            {
+                if (!_indexDueAgain || _closing.IsCancellationRequested)
+                {
+                    _indexPassQueued = false;
+                    return;
+                }
+                _indexDueAgain = false;
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -75,21 +188,6 @@ internal static class PgSearchIndex
             ("@s", Pg.Text(text?.Subject))).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Indexes up to <paramref name="max"/> pending blobs; how many. The rows are taken with SKIP
-    /// LOCKED, so several nodes catching up at once share the work instead of waiting on each other.
-    /// </summary>
-    public static async Task<int> IndexPendingAsync(NpgsqlConnection c, int max)
-    {
-        var ids = await c.IdsAsync("""
-            DELETE FROM blob_text_pending WHERE blob_id IN
-                (SELECT blob_id FROM blob_text_pending ORDER BY blob_id LIMIT @n FOR UPDATE SKIP LOCKED)
-            RETURNING blob_id
-            """, ("@n", max)).ConfigureAwait(false);
-        await IndexBlobsAsync(c, ids).ConfigureAwait(false);
-        return ids.Count;
-    }
-
     /// <summary>Indexes every blob of a store made before version 4, inside the migration's transaction.</summary>
     public static async Task BackfillAsync(NpgsqlConnection c)
     {
@@ -104,16 +202,20 @@ internal static class PgSearchIndex
         {
             var row = await c.ListAsync("SELECT envelope, content FROM blobs WHERE id = @b", r => ((byte[])r[0], (byte[])r[1]), ("@b", id)).ConfigureAwait(false);
             if (row.Count == 0) continue;
-            IndexedDocument? text;
-            try
-            {
-                text = IndexedDocument.OfOrNull(MessageText.FromMessage(row[0].Item2), ModelCodec.ReadEnvelope(row[0].Item1));
-            }
-            catch (Exception)
-            {
-                text = null;
-            }
-            await AddAsync(c, id, text).ConfigureAwait(false);
+            await AddAsync(c, id, Parse(row[0].Item1, row[0].Item2)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A stored body's text as append reads it; null when it cannot be read (the scan decides it).</summary>
+    public static IndexedDocument? Parse(byte[] envelope, byte[] content)
+    {
+        try
+        {
+            return IndexedDocument.OfOrNull(MessageText.FromMessage(content), ModelCodec.ReadEnvelope(envelope));
+        }
+        catch (Exception)
+        {
+            return null;
         }
     }
 

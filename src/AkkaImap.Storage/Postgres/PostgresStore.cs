@@ -202,6 +202,9 @@ public sealed partial class PostgresStore : IStore, IDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // A pass under way ends at its next step; the bodies it did not take stay pending.
+        await _closing.CancelAsync().ConfigureAwait(false);
+        try { await IndexPasses.ConfigureAwait(false); } catch (Exception) { /* the pass catches its own */ }
         _cpu.Dispose();
         await _listener.DisposeAsync().ConfigureAwait(false);
         foreach (var writer in _writers) await writer.DisposeAsync().ConfigureAwait(false);

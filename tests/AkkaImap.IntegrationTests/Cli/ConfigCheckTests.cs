@@ -40,12 +40,13 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.storage.postgresql.writers = 4", lines);
         Assert.Contains("akka-imap.storage.sqlite.folder-index-messages = 1000", lines);
         Assert.Contains("akka-imap.storage.sqlite.index-delay = 1s", lines);
+        Assert.Contains("akka-imap.storage.postgresql.index-delay = 1s", lines);
         Assert.Contains("akka-imap.limits.max-unsent-output-total = 256M", lines);
         Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", lines);
         Assert.Contains("akka-imap.search.full-text-index = on", lines);
         Assert.Contains("akka-imap.auth.cache.size = 10000", lines);
         Assert.Contains("akka-imap.compress-level = 6", lines);
-        Assert.Equal(74, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(75, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -44,6 +44,32 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task A_message_is_found_by_search_body_right_after_its_append_and_once_the_index_pass_wrote_its_row()
+    {
+        using var client = await server.ConnectAsync();
+        var folder = await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("Idx-" + Guid.NewGuid().ToString("N")[..6], true) ?? throw new InvalidOperationException("not created");
+        await folder.OpenAsync(FolderAccess.ReadWrite);
+        var word = "lynxquill" + Guid.NewGuid().ToString("N")[..8];
+        var uid = (await folder.AppendAsync(Message("Pending", $"a {word} in the body"), MessageFlags.None))!.Value;
+
+        // storage.postgresql.index-delay (1 s): not indexed yet, read by the scan.
+        Assert.Equal([uid], await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word)));
+
+        // The pass a moment later writes its row in the server's database (the text folded to upper case).
+        await using var db = new NpgsqlConnection(server.ConnectionString);
+        await db.OpenAsync();
+        await using var indexed = new NpgsqlCommand("SELECT count(*) FROM blob_text WHERE body LIKE '%' || @w || '%'", db);
+        indexed.Parameters.AddWithValue("w", word.ToUpperInvariant());
+        var deadline = DateTime.UtcNow + Deadline;
+        while ((long)(await indexed.ExecuteScalarAsync())! == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(1L, (long)(await indexed.ExecuteScalarAsync())!);
+
+        Assert.Equal([uid], await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word)));
+        Assert.Empty(await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word + "x")));
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
     public async Task An_idle_client_hears_an_append_made_by_another_session()
     {
         using var idler = await server.ConnectAsync("bob@example.com");
@@ -92,7 +118,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
     public async Task Store_migrate_finds_the_schema_current_and_a_newer_schema_stops_serve_with_one_line()
     {
         var migrated = await server.CliAsync("", "store", "migrate");
-        Assert.Equal(["store schema is at version 12: nothing to migrate"], migrated.StdoutLines);
+        Assert.Equal(["store schema is at version 13: nothing to migrate"], migrated.StdoutLines);
 
         // A second database, as a newer AkkaImap would leave it.
         var newer = await server.Postgres.CreateDatabaseAsync();
@@ -115,7 +141,7 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
 
         Assert.Equal(1, serve.ExitCode);
         Assert.Equal(
-            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 99, newer than this AkkaImap knows (12): run a newer AkkaImap"],
+            ["the PostgreSQL store (akka-imap.storage.postgresql.connection-string) has schema version 99, newer than this AkkaImap knows (13): run a newer AkkaImap"],
             serve.StderrLines);
     }
 

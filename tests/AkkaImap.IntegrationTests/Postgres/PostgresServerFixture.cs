@@ -49,6 +49,9 @@ public sealed class PostgresServerFixture : ServerFixture
 
     public PrivatePostgres Postgres => _postgres!.Postgres;
 
+    /// <summary>The server's database, for tests that look at what it wrote.</summary>
+    public string ConnectionString => _postgres!.ConnectionString;
+
     protected override string ExtraSettings => _postgres!.Settings;
 
     public override async Task InitializeAsync()

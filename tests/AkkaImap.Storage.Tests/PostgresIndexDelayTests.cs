@@ -1,0 +1,138 @@
+using System.Text;
+using AkkaImap.Storage.Postgres;
+using AkkaImap.Storage.Search;
+using Npgsql;
+
+namespace AkkaImap.Storage.Tests;
+
+/// <summary>
+/// <c>storage.postgresql.index-delay</c>: an append notes its bodies as pending and a pass, a
+/// moment later and in a transaction of its own, writes their full-text index rows. Until then a
+/// lookup lists them for the scan (answers stay exact); one expunged before the pass is never
+/// indexed; one left pending by a store that stopped is taken by another store's pass, as a node
+/// of a cluster takes what a stopped node left. A private PostgreSQL, a database per test.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLifetime
+{
+    private readonly string _database = "idx" + Guid.NewGuid().ToString("N");
+    private string _connectionString = "";
+    private PostgresStore _store = null!;
+    private long _inbox;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await fixture.Server.CreateDatabaseAsync(_database);
+        _store = await OpenAsync(TimeSpan.FromMilliseconds(200));
+        await _store.AddPostOfficeAsync("example.com", publicFolders: false);
+        var owner = (await _store.AddAccountAsync("alice@example.com", "correct horse")).Owner;
+        _inbox = (await _store.GetFolderAsync(owner, "INBOX"))!.Id;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await fixture.Server.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task An_appended_body_is_scanned_until_its_pass_and_indexed_by_it()
+    {
+        // A pass an hour away, so that "before" cannot race it on a loaded machine.
+        await _store.DisposeAsync();
+        _store = await OpenAsync(TimeSpan.FromHours(1));
+        var uids = await AppendAsync("zebracorn one", "zebracorn two");
+
+        var before = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "zebracorn"))!;
+        Assert.Empty(before.Matches);
+        Assert.Equal(uids, before.Unindexed.Order());
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM blob_text"));
+
+        await _store.DisposeAsync();
+        _store = await OpenAsync(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, await _store.IndexPendingAsync(16));
+        var after = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "zebracorn"))!;
+        Assert.Equal(uids, after.Matches.Order());
+        Assert.Empty(after.Unindexed);
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM blob_text_pending"));
+    }
+
+    [Fact]
+    public async Task A_body_expunged_before_its_pass_is_never_indexed_and_one_kept_is()
+    {
+        // 2 s: the expunge comes before the pass on a loaded machine too.
+        await _store.DisposeAsync();
+        _store = await OpenAsync(TimeSpan.FromSeconds(2));
+        var gone = await AppendAsync("quokkafish gone");
+        await _store.StoreFlagsAsync(_inbox, gone, StoreMode.Add, MessageFlags.Deleted);
+        await _store.ExpungeAsync(_inbox);
+        var kept = await AppendAsync("quokkafish kept");
+
+        // The pass queued by the first APPEND runs a delay after it; "kept", appended after it was
+        // queued, may be the next pass's.
+        for (var pass = 0; pass < 3 && await CountAsync("SELECT count(*) FROM blob_text_pending") > 0; pass++)
+            await _store.IndexPasses.WaitAsync(TimeSpan.FromSeconds(30));
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "quokkafish"))!;
+
+        Assert.Equal(kept, found.Matches.Order());
+        Assert.Empty(found.Unindexed);
+        Assert.Equal(1L, _store.IndexedByPasses);
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM blob_text"));
+    }
+
+    [Fact]
+    public async Task A_pass_takes_only_the_bodies_appended_at_least_the_delay_before_it()
+    {
+        await _store.DisposeAsync();
+        _store = await OpenAsync(TimeSpan.FromHours(1));
+        var early = await AppendAsync("narwhalpear early");
+        await using (var raw = await RawAsync())
+        await using (var cmd = new NpgsqlCommand("UPDATE blob_text_pending SET queued_at = now() - interval '2 hours'", raw))
+            await cmd.ExecuteNonQueryAsync();
+        var late = await AppendAsync("narwhalpear late");
+
+        Assert.Equal(1, await _store.IndexDuePassAsync(16));
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "narwhalpear"))!;
+        Assert.Equal(early, found.Matches.Order());
+        Assert.Equal(late, found.Unindexed.Order());
+    }
+
+    [Fact]
+    public async Task Bodies_a_stopped_store_left_pending_are_indexed_by_another_stores_pass()
+    {
+        await _store.DisposeAsync();
+        _store = await OpenAsync(TimeSpan.FromHours(1));
+        var left = await AppendAsync("wombatlily left");
+        await _store.DisposeAsync();
+
+        // Another node, with a short delay: its append's pass takes what the first one left too.
+        _store = await OpenAsync(TimeSpan.FromMilliseconds(100));
+        var own = await AppendAsync("wombatlily own");
+        for (var pass = 0; pass < 3 && await CountAsync("SELECT count(*) FROM blob_text_pending") > 0; pass++)
+            await _store.IndexPasses.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "wombatlily"))!;
+        Assert.Equal(left.Concat(own), found.Matches.Order());
+        Assert.Empty(found.Unindexed);
+    }
+
+    private Task<PostgresStore> OpenAsync(TimeSpan delay) =>
+        PostgresStore.OpenAsync(_connectionString, new StoreOptions { IndexDelay = delay });
+
+    private async Task<IReadOnlyList<uint>> AppendAsync(params string[] bodies) =>
+        (await _store.AppendAsync(_inbox, bodies.Select(b => new AppendRequest(Encoding.UTF8.GetBytes($"Subject: test\r\n\r\n{b}\r\n"))).ToArray())).Uids;
+
+    private async Task<NpgsqlConnection> RawAsync()
+    {
+        var c = new NpgsqlConnection(_connectionString);
+        await c.OpenAsync();
+        return c;
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var c = await RawAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
