@@ -15,24 +15,33 @@ public sealed partial class PostgresStore
     }
 
     // Any node will do: the pending rows taken are locked (SKIP LOCKED), so nodes share the work.
-    public Task<int> IndexPendingAsync(int max, CancellationToken ct = default) => IndexPassAsync(max, TimeSpan.Zero, ct);
+    public async Task<int> IndexPendingAsync(int max, CancellationToken ct = default) =>
+        (await IndexPassAsync(max, TimeSpan.Zero, ct).ConfigureAwait(false)).Indexed;
 
     /// <summary>
-    /// Indexes up to <paramref name="max"/> pending bodies noted at least <paramref name="age"/> ago;
-    /// how many. Their text is read and parsed first, outside any transaction (on the CPU threads);
-    /// then one short transaction of its own takes those still pending and still stored, skipping
+    /// Indexes up to <paramref name="max"/> pending bodies noted at least <paramref name="age"/> ago:
+    /// how many were due (<paramref name="max"/>: maybe more are) and how many it indexed. Their text is read and parsed first, one body at a time (only the texts, at most
+    /// 1 Mi characters each, stay in memory), outside any transaction, on the CPU threads; then one short transaction of its own takes those still pending and still stored, skipping
     /// any another node's pass or an expunge holds, so it never waits for a lock and cannot
     /// deadlock with an expunge deleting the same body. Its commit does not wait for the WAL flush:
     /// a lost pass loses its pending rows' deletion with it, and the bodies are indexed again.
     /// </summary>
-    private async Task<int> IndexPassAsync(int max, TimeSpan age, CancellationToken ct)
+    private async Task<(int Due, int Indexed)> IndexPassAsync(int max, TimeSpan age, CancellationToken ct)
     {
-        var due = await Read(c => c.ListAsync("""
-            SELECT p.blob_id, b.envelope, b.content FROM blob_text_pending p JOIN blobs b ON b.id = p.blob_id
-            WHERE p.queued_at <= now() - @age ORDER BY p.blob_id LIMIT @n
-            """, r => (Id: r.GetInt64(0), Envelope: (byte[])r[1], Content: (byte[])r[2]), ("@age", age), ("@n", max)), ct).ConfigureAwait(false);
-        if (due.Count == 0) return 0;
-        var texts = await _cpu.Run(_ => due.ToDictionary(d => d.Id, d => PgSearchIndex.Parse(d.Envelope, d.Content)), ct).ConfigureAwait(false);
+        var due = await Read(c => c.IdsAsync(
+            "SELECT blob_id FROM blob_text_pending WHERE queued_at <= now() - @age ORDER BY blob_id LIMIT @n",
+            ("@age", age), ("@n", max)), ct).ConfigureAwait(false);
+        if (due.Count == 0) return (0, 0);
+        var texts = new Dictionary<long, IndexedDocument?>();
+        foreach (var id in due)
+        {
+            var stored = await Read(c => c.ListAsync("SELECT envelope, content FROM blobs WHERE id = @b",
+                r => (Envelope: (byte[])r[0], Content: (byte[])r[1]), ("@b", id)), ct).ConfigureAwait(false);
+            // Gone meanwhile (expunged): nothing to index.
+            if (stored.Count == 0) continue;
+            texts[id] = await _cpu.Run(_ => PgSearchIndex.Parse(stored[0].Envelope, stored[0].Content), ct).ConfigureAwait(false);
+        }
+        if (texts.Count == 0) return (due.Count, 0);
         var indexed = await Read(async c =>
         {
             await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -49,7 +58,7 @@ public sealed partial class PostgresStore
             return taken.Count;
         }, ct).ConfigureAwait(false);
         Interlocked.Add(ref _indexedByPasses, indexed);
-        return indexed;
+        return (due.Count, indexed);
     }
 
     /// <summary>
@@ -66,7 +75,7 @@ public sealed partial class PostgresStore
     private long _indexedByPasses;
 
     /// <summary>One delayed pass now: the bodies noted at least the delay ago (tests).</summary>
-    internal Task<int> IndexDuePassAsync(int max) => IndexPassAsync(max, _options.IndexDelay, CancellationToken.None);
+    internal async Task<int> IndexDuePassAsync(int max) => (await IndexPassAsync(max, _options.IndexDelay, CancellationToken.None)).Indexed;
 
     /// <summary>Bodies this store's passes indexed (tests).</summary>
     internal long IndexedByPasses => Interlocked.Read(ref _indexedByPasses);
@@ -109,7 +118,7 @@ public sealed partial class PostgresStore
             try
             {
                 await Task.Delay(_options.IndexDelay, _closing.Token).ConfigureAwait(false);
-                while (await IndexPassAsync(PassStep, _options.IndexDelay, _closing.Token).ConfigureAwait(false) == PassStep)
+                while ((await IndexPassAsync(PassStep, _options.IndexDelay, _closing.Token).ConfigureAwait(false)).Due == PassStep)
                 {
                 }
             }
