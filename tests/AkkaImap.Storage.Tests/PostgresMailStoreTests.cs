@@ -88,6 +88,18 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     }
 
     [Fact]
+    public async Task Bodies_and_their_text_are_compressed_with_lz4_on_a_server_built_with_it()
+    {
+        // Debian's PostgreSQL is built with LZ4; schema 13 keeps pglz on a server without it.
+        await using var raw = await RawAsync();
+        Assert.Equal("blob_text.body=l blob_text.header=l blobs.body=l blobs.content=l blobs.envelope=l blobs.parts=l", await ScalarAsync(raw, """
+            SELECT string_agg(c.relname || '.' || a.attname || '=' || a.attcompression::text, ' ' ORDER BY c.relname, a.attname)
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relname IN ('blobs', 'blob_text') AND a.attcompression <> ''::"char"
+            """));
+    }
+
+    [Fact]
     public async Task A_store_left_at_the_first_version_7_of_the_write_functions_gets_the_sent_date_and_one_append_function()
     {
         // Main briefly had the write functions as schema 7, before the sent date took that number:

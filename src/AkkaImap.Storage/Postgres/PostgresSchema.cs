@@ -239,9 +239,20 @@ internal static class PostgresSchema
         """ + "\n" + PgWriteFunctions.Schema;
 
     // Version 13: when each pending body was noted, so that an index pass (StoreOptions.IndexDelay)
-    // takes only those noted at least the delay ago. Rows already pending count as noted now.
+    // takes only those noted at least the delay ago. Rows already pending count as noted now. And
+    // the large values are compressed with LZ4 rather than PostgreSQL's own pglz, where the server
+    // has it (PostgreSQL 14+ built with it, as Debian's is; others keep pglz): pglz compressing
+    // each stored body was most of an APPEND's insert into blobs, and every FETCH of a body
+    // decompresses it. Values stored before keep their compression until rewritten.
     private const string V13 = """
         ALTER TABLE blob_text_pending ADD COLUMN IF NOT EXISTS queued_at timestamptz NOT NULL DEFAULT now();
+        DO $$ BEGIN
+            EXECUTE 'ALTER TABLE blobs ALTER COLUMN content SET COMPRESSION lz4, ALTER COLUMN body SET COMPRESSION lz4, '
+                 || 'ALTER COLUMN parts SET COMPRESSION lz4, ALTER COLUMN envelope SET COMPRESSION lz4';
+            EXECUTE 'ALTER TABLE blob_text ALTER COLUMN header SET COMPRESSION lz4, ALTER COLUMN body SET COMPRESSION lz4';
+        EXCEPTION WHEN feature_not_supported OR syntax_error THEN
+            NULL;
+        END $$;
         """;
 
     /// <summary>
