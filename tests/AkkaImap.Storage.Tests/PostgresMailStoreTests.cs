@@ -88,6 +88,15 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
     }
 
     [Fact]
+    public async Task The_stores_connections_plan_each_statement_once_unless_the_connection_string_says_otherwise()
+    {
+        Assert.Equal("force_generic_plan", await ((PostgresStore)Store).ShowAsync("plan_cache_mode"));
+
+        await using var own = await PostgresStore.OpenAsync(await ConnectionStringAsync() + ";Options=-c plan_cache_mode=auto");
+        Assert.Equal("auto", await own.ShowAsync("plan_cache_mode"));
+    }
+
+    [Fact]
     public async Task Bodies_and_their_text_are_compressed_with_lz4_on_a_server_built_with_it()
     {
         // Debian's PostgreSQL is built with LZ4; schema 13 keeps pglz on a server without it.

@@ -99,6 +99,12 @@ public sealed partial class PostgresStore : IStore, IDisposable
         // Npgsql prepares a statement on the server once it has been used a few times.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 128;
         builder.CommandTimeout = Math.Max(builder.CommandTimeout, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        // Every statement's plan once, not at every execution: with an array parameter (the UIDs of
+        // a FETCH or a STORE) PostgreSQL's own choice kept planning each execution, the custom plan
+        // always looking cheaper than the generic one, and planning was 27% of its CPU under the
+        // mixed load (bench/README.md). A connection string that sets plan_cache_mode wins.
+        if (builder.Options?.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase) != true)
+            builder.Options = $"{builder.Options} -c plan_cache_mode=force_generic_plan".Trim();
         // A serving node's connections name their store, for the owner lease check of every write
         // (akkaimap_check_holder).
         if (holder is { } h)
@@ -192,6 +198,10 @@ public sealed partial class PostgresStore : IStore, IDisposable
 
     /// <summary>Tests: writes waiting for the writer of <paramref name="lane"/>.</summary>
     internal int QueuedWrites(long lane) => Writer(lane).Queued;
+
+    /// <summary>A setting of the store's connections as PostgreSQL shows it (tests).</summary>
+    internal Task<string> ShowAsync(string setting, CancellationToken ct = default) =>
+        Read(async c => (await c.ScalarAsync<string>("SELECT current_setting(@s)", ("@s", setting)).ConfigureAwait(false))!, ct);
 
     /// <summary>Number of stored message bodies (each shared by all its copies).</summary>
     internal Task<long> CountBlobsAsync(CancellationToken ct = default) =>
