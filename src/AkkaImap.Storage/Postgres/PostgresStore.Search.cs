@@ -20,11 +20,13 @@ public sealed partial class PostgresStore
 
     /// <summary>
     /// Indexes up to <paramref name="max"/> pending bodies noted at least <paramref name="age"/> ago:
-    /// how many were due (<paramref name="max"/>: maybe more are) and how many it indexed. Their text is read and parsed first, one body at a time (only the texts, at most
-    /// 1 Mi characters each, stay in memory), outside any transaction, on the CPU threads; then one short transaction of its own takes those still pending and still stored, skipping
-    /// any another node's pass or an expunge holds, so it never waits for a lock and cannot
-    /// deadlock with an expunge deleting the same body. Its commit does not wait for the WAL flush:
-    /// a lost pass loses its pending rows' deletion with it, and the bodies are indexed again.
+    /// how many were due (<paramref name="max"/>: maybe more are) and how many it indexed. Their
+    /// text is read and parsed first, one body at a time (only the texts, at most 1 Mi characters
+    /// each, stay in memory), outside any transaction, on the CPU threads. Then one short
+    /// transaction of its own takes those still pending and still stored, skipping any that
+    /// another node's pass or an expunge holds, so it never waits for a lock and cannot deadlock
+    /// with an expunge deleting the same body. Its commit does not wait for the WAL flush: a lost
+    /// pass loses its pending rows' deletion with it, and the bodies are indexed again.
     /// </summary>
     private async Task<(int Due, int Indexed)> IndexPassAsync(int max, TimeSpan age, CancellationToken ct)
     {

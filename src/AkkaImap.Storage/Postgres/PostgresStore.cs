@@ -219,5 +219,6 @@ public sealed partial class PostgresStore : IStore, IDisposable
         await _listener.DisposeAsync().ConfigureAwait(false);
         foreach (var writer in _writers) await writer.DisposeAsync().ConfigureAwait(false);
         await _source.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
     }
 }
