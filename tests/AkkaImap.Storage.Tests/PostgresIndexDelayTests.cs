@@ -81,6 +81,23 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_pass_writes_a_body_too_long_to_index_as_unindexed_beside_one_it_indexes()
+    {
+        await _store.DisposeAsync();
+        _store = await OpenAsync(TimeSpan.FromHours(1));
+        // Over IndexedDocument.MaxIndexedChars (1 Mi characters): never indexed, always scanned.
+        var huge = await AppendAsync("gecko " + new string('x', 1_100_000));
+        var small = await AppendAsync("gecko small");
+
+        Assert.Equal(2, await _store.IndexPendingAsync(16));
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "gecko"))!;
+        Assert.Equal(small, found.Matches.Order());
+        Assert.Equal(huge, found.Unindexed.Order());
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM blob_text WHERE unindexed"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM blob_text_pending"));
+    }
+
+    [Fact]
     public async Task A_pass_takes_only_the_bodies_appended_at_least_the_delay_before_it()
     {
         await _store.DisposeAsync();

@@ -34,15 +34,21 @@ public sealed partial class PostgresStore
             "SELECT blob_id FROM blob_text_pending WHERE queued_at <= now() - @age ORDER BY blob_id LIMIT @n",
             ("@age", age), ("@n", max)), ct).ConfigureAwait(false);
         if (due.Count == 0) return (0, 0);
+        // Those gone meanwhile (expunged) are not read: nothing to index.
         var texts = new Dictionary<long, IndexedDocument?>();
-        foreach (var id in due)
+        await Read(async c =>
         {
-            var stored = await Read(c => c.ListAsync("SELECT envelope, content FROM blobs WHERE id = @b",
-                r => (Envelope: (byte[])r[0], Content: (byte[])r[1]), ("@b", id)), ct).ConfigureAwait(false);
-            // Gone meanwhile (expunged): nothing to index.
-            if (stored.Count == 0) continue;
-            texts[id] = await _cpu.Run(_ => PgSearchIndex.Parse(stored[0].Envelope, stored[0].Content), ct).ConfigureAwait(false);
-        }
+            await using var cmd = new NpgsqlCommand("SELECT id, envelope, content FROM blobs WHERE id = ANY(@ids)", c);
+            cmd.Parameters.AddWithValue("ids", due.ToArray());
+            // Row by row: one body in memory at a time.
+            await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var (id, envelope, content) = (r.GetInt64(0), (byte[])r[1], (byte[])r[2]);
+                texts[id] = await _cpu.Run(_ => PgSearchIndex.Parse(envelope, content), ct).ConfigureAwait(false);
+            }
+            return true;
+        }, ct).ConfigureAwait(false);
         if (texts.Count == 0) return (due.Count, 0);
         var indexed = await Read(async c =>
         {
@@ -55,7 +61,7 @@ public sealed partial class PostgresStore
                 """, ("@ids", texts.Keys.ToArray())).ConfigureAwait(false);
             if (taken.Count == 0) return 0;
             await c.ExecAsync("DELETE FROM blob_text_pending WHERE blob_id = ANY(@ids)", ("@ids", taken.ToArray())).ConfigureAwait(false);
-            foreach (var id in taken) await PgSearchIndex.AddAsync(c, id, texts[id]).ConfigureAwait(false);
+            await PgSearchIndex.AddAllAsync(c, [.. taken.Select(id => (id, texts[id]))]).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return taken.Count;
         }, ct).ConfigureAwait(false);
@@ -67,7 +73,7 @@ public sealed partial class PostgresStore
     /// Bodies a delayed pass takes at most in one transaction, whose blobs an EXPUNGE deleting
     /// one of them waits for (some 3 ms each, the seven trigram indexes' inserts).
     /// </summary>
-    private const int PassStep = 16;
+    private const int PassStep = 32;
 
     private readonly Lock _indexGate = new();
     private readonly CancellationTokenSource _closing = new();
@@ -182,6 +188,19 @@ internal static class PgSearchIndex
     public const string PendingSchema = """
         CREATE TABLE blob_text_pending(blob_id bigint PRIMARY KEY REFERENCES blobs(id) ON DELETE CASCADE);
         """;
+
+    /// <summary>Writes the index rows of several blobs in one statement.</summary>
+    public static Task AddAllAsync(NpgsqlConnection c, IReadOnlyList<(long BlobId, IndexedDocument? Text)> rows) =>
+        c.ExecAsync("""
+            INSERT INTO blob_text(blob_id, unindexed, header, body, f_from, f_to, f_cc, f_bcc, subject)
+            SELECT * FROM unnest(@b, @u, @h, @t, @f, @to, @cc, @bcc, @s)
+            """, ("@b", rows.Select(r => r.BlobId).ToArray()), ("@u", rows.Select(r => r.Text is null).ToArray()),
+            ("@h", Column(rows, t => t.Header)), ("@t", Column(rows, t => t.Body)), ("@f", Column(rows, t => t.From)),
+            ("@to", Column(rows, t => t.To)), ("@cc", Column(rows, t => t.Cc)), ("@bcc", Column(rows, t => t.Bcc)),
+            ("@s", Column(rows, t => t.Subject)));
+
+    private static NpgsqlParameter Column(IReadOnlyList<(long BlobId, IndexedDocument? Text)> rows, Func<IndexedDocument, string?> column) =>
+        new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = rows.Select(r => r.Text is { } t ? column(t) : null).ToArray() };
 
     /// <summary>Indexes a new blob; with the index off (<paramref name="keepUp"/> false) only notes it as pending.</summary>
     public static async Task AddAsync(NpgsqlConnection c, long blobId, IndexedDocument? text, bool keepUp = true)
