@@ -24,9 +24,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     {
         _connectionString = await fixture.Server.CreateDatabaseAsync(_database);
         _store = await OpenAsync(TimeSpan.FromMilliseconds(200));
-        await _store.AddPostOfficeAsync("example.com", publicFolders: false);
-        var owner = (await _store.AddAccountAsync("alice@example.com", "correct horse")).Owner;
-        _inbox = (await _store.GetFolderAsync(owner, "INBOX"))!.Id;
+        _inbox = await TestMailbox.AliceInboxAsync(_store);
     }
 
     public async Task DisposeAsync()
@@ -39,8 +37,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     public async Task An_appended_body_is_scanned_until_its_pass_and_indexed_by_it()
     {
         // A pass an hour away, so that "before" cannot race it on a loaded machine.
-        await _store.DisposeAsync();
-        _store = await OpenAsync(TimeSpan.FromHours(1));
+        await ReopenAsync(TimeSpan.FromHours(1));
         var uids = await AppendAsync("zebracorn one", "zebracorn two");
 
         var before = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "zebracorn"))!;
@@ -48,8 +45,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
         Assert.Equal(uids, before.Unindexed.Order());
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM blob_text"));
 
-        await _store.DisposeAsync();
-        _store = await OpenAsync(TimeSpan.FromMilliseconds(1));
+        await ReopenAsync(TimeSpan.FromMilliseconds(1));
         Assert.Equal(2, await _store.IndexPendingAsync(16));
         var after = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "zebracorn"))!;
         Assert.Equal(uids, after.Matches.Order());
@@ -61,8 +57,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     public async Task A_body_expunged_before_its_pass_is_never_indexed_and_one_kept_is()
     {
         // 2 s: the expunge comes before the pass on a loaded machine too.
-        await _store.DisposeAsync();
-        _store = await OpenAsync(TimeSpan.FromSeconds(2));
+        await ReopenAsync(TimeSpan.FromSeconds(2));
         var gone = await AppendAsync("quokkafish gone");
         await _store.StoreFlagsAsync(_inbox, gone, StoreMode.Add, MessageFlags.Deleted);
         await _store.ExpungeAsync(_inbox);
@@ -70,8 +65,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
 
         // The pass queued by the first APPEND runs a delay after it; "kept", appended after it was
         // queued, may be the next pass's.
-        for (var pass = 0; pass < 3 && await CountAsync("SELECT count(*) FROM blob_text_pending") > 0; pass++)
-            await _store.IndexPasses.WaitAsync(TimeSpan.FromSeconds(30));
+        await PassesDoneAsync();
         var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "quokkafish"))!;
 
         Assert.Equal(kept, found.Matches.Order());
@@ -83,8 +77,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     [Fact]
     public async Task A_pass_writes_a_body_too_long_to_index_as_unindexed_beside_one_it_indexes()
     {
-        await _store.DisposeAsync();
-        _store = await OpenAsync(TimeSpan.FromHours(1));
+        await ReopenAsync(TimeSpan.FromHours(1));
         // Over IndexedDocument.MaxIndexedChars (1 Mi characters): never indexed, always scanned.
         var huge = await AppendAsync("gecko " + new string('x', 1_100_000));
         var small = await AppendAsync("gecko small");
@@ -100,8 +93,7 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     [Fact]
     public async Task A_pass_takes_only_the_bodies_appended_at_least_the_delay_before_it()
     {
-        await _store.DisposeAsync();
-        _store = await OpenAsync(TimeSpan.FromHours(1));
+        await ReopenAsync(TimeSpan.FromHours(1));
         var early = await AppendAsync("narwhalpear early");
         await using (var raw = await RawAsync())
         await using (var cmd = new NpgsqlCommand("UPDATE blob_text_pending SET queued_at = now() - interval '2 hours'", raw))
@@ -117,20 +109,31 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     [Fact]
     public async Task Bodies_a_stopped_store_left_pending_are_indexed_by_another_stores_pass()
     {
-        await _store.DisposeAsync();
-        _store = await OpenAsync(TimeSpan.FromHours(1));
+        await ReopenAsync(TimeSpan.FromHours(1));
         var left = await AppendAsync("wombatlily left");
         await _store.DisposeAsync();
 
         // Another node, with a short delay: its append's pass takes what the first one left too.
         _store = await OpenAsync(TimeSpan.FromMilliseconds(100));
         var own = await AppendAsync("wombatlily own");
-        for (var pass = 0; pass < 3 && await CountAsync("SELECT count(*) FROM blob_text_pending") > 0; pass++)
-            await _store.IndexPasses.WaitAsync(TimeSpan.FromSeconds(30));
+        await PassesDoneAsync();
 
         var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "wombatlily"))!;
         Assert.Equal(left.Concat(own), found.Matches.Order());
         Assert.Empty(found.Unindexed);
+    }
+
+    /// <summary>Waits for the queued passes until nothing is pending (a pass queued meanwhile runs a delay later).</summary>
+    private async Task PassesDoneAsync()
+    {
+        for (var pass = 0; pass < 3 && await CountAsync("SELECT count(*) FROM blob_text_pending") > 0; pass++)
+            await _store.IndexPasses.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private async Task ReopenAsync(TimeSpan delay)
+    {
+        await _store.DisposeAsync();
+        _store = await OpenAsync(delay);
     }
 
     private Task<PostgresStore> OpenAsync(TimeSpan delay) =>

@@ -20,9 +20,7 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await OpenAsync(TimeSpan.FromMilliseconds(200));
-        await _store.AddPostOfficeAsync("example.com", publicFolders: false);
-        var owner = (await _store.AddAccountAsync("alice@example.com", "correct horse")).Owner;
-        _inbox = (await _store.GetFolderAsync(owner, "INBOX"))!.Id;
+        _inbox = await TestMailbox.AliceInboxAsync(_store);
     }
 
     public async Task DisposeAsync()

@@ -271,8 +271,12 @@ internal static class PgWriteFunctions
             f folders := akkaimap_selectable(p_folder);
             new_modseq bigint := f.highest_modseq + 1;
         BEGIN
-            SELECT COALESCE(array_agg(m.uid ORDER BY m.uid), '{}') INTO modified FROM messages m
-                WHERE m.folder_id = p_folder AND m.uid = ANY(p_uids) AND m.modseq > p_unchanged_since;
+            -- Without UNCHANGEDSINCE (NULL) no message is modified since: no statement for it.
+            modified := '{}';
+            IF p_unchanged_since IS NOT NULL THEN
+                SELECT COALESCE(array_agg(m.uid ORDER BY m.uid), '{}') INTO modified FROM messages m
+                    WHERE m.folder_id = p_folder AND m.uid = ANY(p_uids) AND m.modseq > p_unchanged_since;
+            END IF;
             WITH wanted AS (
                 SELECT m.uid, m.flags AS old, COALESCE(m.keywords, '') <> '' AS has_keywords,
                        CASE p_mode WHEN 0 THEN m.flags | p_flags WHEN 1 THEN m.flags & ~p_flags ELSE p_flags END AS new

@@ -243,8 +243,9 @@ internal static class PostgresSchema
     // the large values are compressed with LZ4 rather than PostgreSQL's own pglz, where the server
     // has it (PostgreSQL 14+ built with it, as Debian's is; others keep pglz): pglz compressing
     // each stored body was most of an APPEND's insert into blobs, and every FETCH of a body
-    // decompresses it. Values stored before keep their compression until rewritten.
-    private const string V13 = """
+    // decompresses it. Values stored before keep their compression until rewritten. The write
+    // functions again: a STORE without UNCHANGEDSINCE runs no statement for it.
+    private static readonly string V13 = """
         ALTER TABLE blob_text_pending ADD COLUMN IF NOT EXISTS queued_at timestamptz NOT NULL DEFAULT now();
         DO $$ BEGIN
             EXECUTE 'ALTER TABLE blobs ALTER COLUMN content SET COMPRESSION lz4, ALTER COLUMN body SET COMPRESSION lz4, '
@@ -253,7 +254,7 @@ internal static class PostgresSchema
         EXCEPTION WHEN feature_not_supported OR syntax_error THEN
             NULL;
         END $$;
-        """;
+        """ + "\n" + PgWriteFunctions.Schema;
 
     /// <summary>
     /// Adds to each folder's counts the rows of <paramref name="rows"/> (sign, folder_id, flags,
