@@ -91,6 +91,29 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task Bodies_of_a_pass_the_database_refuses_stay_pending_for_the_pass_after_it()
+    {
+        await ReopenAsync(TimeSpan.FromMilliseconds(100));
+        await ExecAsync("""
+            CREATE FUNCTION refuse_index() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no room'; END $$;
+            CREATE TRIGGER refuse_index BEFORE INSERT ON blob_text FOR EACH ROW EXECUTE FUNCTION refuse_index();
+            """);
+        var first = await AppendAsync("ocelotfig first");
+        await _store.IndexPasses.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM blob_text_pending"));
+        Assert.Equal(first, (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "ocelotfig"))!.Unindexed.Order());
+
+        // The database takes them again: the next append's pass indexes both.
+        await ExecAsync("DROP TRIGGER refuse_index ON blob_text");
+        var second = await AppendAsync("ocelotfig second");
+        await PassesDoneAsync();
+
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "ocelotfig"))!;
+        Assert.Equal(first.Concat(second), found.Matches.Order());
+        Assert.Empty(found.Unindexed);
+    }
+
+    [Fact]
     public async Task A_pass_takes_only_the_bodies_appended_at_least_the_delay_before_it()
     {
         await ReopenAsync(TimeSpan.FromHours(1));
@@ -147,6 +170,13 @@ public sealed class PostgresIndexDelayTests(PostgresFixture fixture) : IAsyncLif
         var c = new NpgsqlConnection(_connectionString);
         await c.OpenAsync();
         return c;
+    }
+
+    private async Task ExecAsync(string sql)
+    {
+        await using var c = await RawAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private async Task<long> CountAsync(string sql)

@@ -75,6 +75,13 @@ public sealed partial class PostgresStore
     /// </summary>
     private const int PassStep = 32;
 
+    /// <summary>
+    /// Added to the delay before a pass: .NET's timers count whole milliseconds of a coarser clock
+    /// and may end a little before PostgreSQL's clock, which notes the bodies, has moved the delay
+    /// on; the bodies that queued the pass would then not be due yet.
+    /// </summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(20);
+
     private readonly Lock _indexGate = new();
     private readonly CancellationTokenSource _closing = new();
     private bool _indexPassQueued;
@@ -125,7 +132,7 @@ public sealed partial class PostgresStore
         {
             try
             {
-                await Task.Delay(_options.IndexDelay, _closing.Token).ConfigureAwait(false);
+                await Task.Delay(_options.IndexDelay + TimerSlack, _closing.Token).ConfigureAwait(false);
                 while ((await IndexPassAsync(PassStep, _options.IndexDelay, _closing.Token).ConfigureAwait(false)).Due == PassStep)
                 {
                 }
@@ -133,8 +140,10 @@ public sealed partial class PostgresStore
             catch (Exception)
             {
                 // Closing, or the database refused: the bodies stay pending (a SEARCH reads them)
-                // for the next pass of any node, or the catch-up at the next start.
+                // for the next pass of any node, or the catch-up at the next start. A refusal
+                // counts as a failed write transaction (akkaimap_store_commit_failures_total).
                 if (_closing.IsCancellationRequested) return;
+                StoreTelemetry.CommitFailed();
             }
             lock (_indexGate)
             {
