@@ -19,8 +19,9 @@ using Microsoft.Extensions.Logging;
 namespace AkkaImap.Host;
 
 /// <summary>
-/// Runs the service in the foreground: a Generic Host (stopped by SIGINT/SIGTERM through its
-/// ConsoleLifetime) holding the store and an Akka.Hosting actor system with the IMAP dispatcher.
+/// Runs the service in the foreground: a Generic Host (stopped by SIGINT/SIGTERM through
+/// <see cref="StopSignals"/> and <see cref="SignalLifetime"/>) holding the store and an
+/// Akka.Hosting actor system with the IMAP dispatcher.
 /// The only place that starts the IMAP server is <see cref="StartImapAsync"/>.
 /// </summary>
 internal static class ServerHosting
@@ -36,6 +37,9 @@ internal static class ServerHosting
         // Disposed last: it writes out the lines still queued.
         using var loggers = HostLogging.Create(settings.Logging);
         var log = loggers.CreateLogger(HostLogging.Category);
+        // From the first line: a signal during start-up cancels it (and then stops the host).
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var signals = new StopSignals(log, starting.Cancel);
         log.LogInformation("AkkaImap {Version} starting (pid {Pid}, configuration {File})",
             typeof(ServerHosting).Assembly.GetName().Version?.ToString(3), Environment.ProcessId, config.File ?? "built-in defaults");
 
@@ -45,9 +49,9 @@ internal static class ServerHosting
         ServerTelemetry telemetry;
         try
         {
-            (host, store, serveLock, telemetry) = await StartAsync(config, loggers, log, ct);
+            (host, store, serveLock, telemetry) = await StartAsync(config, loggers, log, signals, starting.Token);
         }
-        catch (Exception ex) when (ex is StoppedDuringStartException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception ex) when (ex is StoppedDuringStartException || (ex is OperationCanceledException && starting.IsCancellationRequested))
         {
             // SIGTERM or SIGINT before start-up finished (a node still joining its cluster): StartAsync
             // drained what already served and closed what it opened.
@@ -82,7 +86,7 @@ internal static class ServerHosting
     }
 
     /// <summary>Everything before serving: the data folder and its lock, the certificate, the store, the host and its listeners.</summary>
-    private static async Task<(IHost Host, IStore Store, IDisposable Lock, ServerTelemetry Telemetry)> StartAsync(HostConfig config, ILoggerFactory loggers, ILogger log, CancellationToken ct)
+    private static async Task<(IHost Host, IStore Store, IDisposable Lock, ServerTelemetry Telemetry)> StartAsync(HostConfig config, ILoggerFactory loggers, ILogger log, StopSignals signals, CancellationToken ct)
     {
         var settings = config.Settings;
 
@@ -117,7 +121,7 @@ internal static class ServerHosting
                 log.LogInformation("Telemetry on http://{Endpoint}/ (/metrics, /health/live, /health/ready)", endpoint);
             }
 
-            var host = BuildHost(config.Config, settings, store, identity, telemetry, loggers);
+            var host = BuildHost(config.Config, settings, store, identity, telemetry, loggers, signals);
             try
             {
                 await host.StartAsync(ct);
@@ -227,7 +231,7 @@ internal static class ServerHosting
         ActorSystem system, ImapSettings settings, IStore store, TlsIdentity certificate, IActorRef owners, CancellationToken ct) =>
         ImapServer.StartAsync(system, settings, store, certificate, owners, ct);
 
-    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers)
+    private static IHost BuildHost(Config config, ImapSettings settings, IStore store, TlsIdentity identity, ServerTelemetry telemetry, ILoggerFactory loggers, StopSignals signals)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -239,6 +243,7 @@ internal static class ServerHosting
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         // SIGTERM drains, a second one exits at once (in place of ConsoleLifetime).
+        builder.Services.AddSingleton(signals);
         builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
         // The host stops ImapService (which drains the sessions) within this; keep the drain inside it.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30) + settings.Shutdown.DrainTimeout);

@@ -11,23 +11,51 @@ namespace AkkaImap.Host;
 /// exits at once with 128 + the signal's number, as a shell reports a process a signal ended:
 /// whatever was acknowledged is on disk already, and the operator asked twice.
 /// </summary>
-internal sealed class SignalLifetime(IHostApplicationLifetime lifetime, ILoggerFactory loggers) : IHostLifetime, IDisposable
+internal sealed class SignalLifetime(IHostApplicationLifetime lifetime, StopSignals signals) : IHostLifetime
 {
-    private readonly ILogger _log = loggers.CreateLogger(HostLogging.Category);
-    private readonly List<PosixSignalRegistration> _registrations = [];
-    private int _signals;
-
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
-        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT })
-        {
-            _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
-        }
-
+        signals.StopWith(lifetime.StopApplication);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// SIGTERM, SIGINT and SIGQUIT for the whole of <c>serve</c>, registered at its first line: the
+/// first signal stops, a second exits at once with 128 + the signal's number. Until the host starts
+/// (opening the store, the telemetry endpoint, building the host) stopping cancels the start-up,
+/// where the runtime's default would have ended the process with 143; from then on it stops the
+/// host (<see cref="SignalLifetime"/>).
+/// </summary>
+internal sealed class StopSignals : IDisposable
+{
+    private readonly ILogger _log;
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly Lock _gate = new();
+    private Action _stop;
+    private int _signals;
+
+    public StopSignals(ILogger log, Action stop)
+    {
+        (_log, _stop) = (log, stop);
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT })
+        {
+            _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
+        }
+    }
+
+    /// <summary>What the first signal does from now on; when it came already, this runs now too.</summary>
+    public void StopWith(Action stop)
+    {
+        lock (_gate)
+        {
+            _stop = stop;
+            if (_signals == 0) return;
+        }
+        stop();
+    }
 
     public void Dispose()
     {
@@ -47,15 +75,19 @@ internal sealed class SignalLifetime(IHostApplicationLifetime lifetime, ILoggerF
             PosixSignal.SIGQUIT => ("SIGQUIT", 3),
             _ => ("SIGTERM", 15),
         };
-        if (Interlocked.Increment(ref _signals) == 1)
+        Action stop;
+        lock (_gate)
         {
-            _log.LogInformation("{Signal} received: stopping; send it again to exit at once", name);
-            lifetime.StopApplication();
-            return;
+            if (++_signals > 1)
+            {
+                _log.LogWarning("Second {Signal} received: exiting at once, without waiting for running commands", name);
+                ExitNow(128 + number);
+                return;
+            }
+            stop = _stop;
         }
-
-        _log.LogWarning("Second {Signal} received: exiting at once, without waiting for running commands", name);
-        ExitNow(128 + number);
+        _log.LogInformation("{Signal} received: stopping; send it again to exit at once", name);
+        stop();
     }
 
     /// <summary>Ends the process without running its exit hooks (which wait for the drain under way), once the log is written.</summary>

@@ -55,7 +55,7 @@ internal static class AkkaImapCli
 
         try
         {
-            // Signals are left to the Generic Host of serve/demo (ConsoleLifetime); admin commands
+            // Signals are left to serve/demo (StopSignals, then the Generic Host's SignalLifetime); admin commands
             // are short and may simply be interrupted.
             return await parsed.InvokeAsync(new InvocationConfiguration
             {

@@ -92,6 +92,56 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
     }
 
     [Fact]
+    public async Task A_SIGTERM_as_soon_as_serve_says_it_is_starting_stops_it_with_exit_0()
+    {
+        var config = folder.Write("early.conf", $$"""
+            akka-imap {
+              port = {{ServerFixture.FreePort()}}
+              bind = ["127.0.0.1"]
+              storage.path = early-data
+              telemetry.prometheus.port = {{ServerFixture.FreePort()}}
+            }
+            """);
+        using var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", config))!;
+        process.StandardInput.Close();
+        var starting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data?.Contains("starting (pid", StringComparison.Ordinal) == true) starting.TrySetResult();
+        };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // Before the store is open and the host built: the runtime's default ended it with 143.
+            await starting.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(exited.Token);
+            string printed;
+            lock (output) printed = output.ToString();
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{printed}");
+            Assert.Contains("SIGTERM received: stopping", printed, StringComparison.Ordinal);
+            Assert.Contains("AkkaImap stopped", printed, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_telemetry_port_in_use_stops_start_up_with_one_line()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);
