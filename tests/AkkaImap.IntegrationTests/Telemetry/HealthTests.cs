@@ -36,59 +36,28 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
             }
             akka.cluster.seed-nodes = ["akka.tcp://akkaimap@127.0.0.1:{{silentSeed}}"]
             """);
-        using var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", config))!;
-        process.StandardInput.Close();
-        var telemetryUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains("Telemetry on", StringComparison.Ordinal) == true) telemetryUp.TrySetResult();
-        };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await telemetryUp.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+        await using var serve = ServeProcess.Start(config, "Telemetry on");
+        await serve.Seen.WaitAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/"), Timeout = TimeSpan.FromSeconds(30) };
 
-            using var live = await http.GetAsync("health/live");
-            using var ready = await http.GetAsync("health/ready");
-            var body = await ready.Content.ReadAsStringAsync();
+        using var live = await http.GetAsync("health/live");
+        using var ready = await http.GetAsync("health/ready");
+        var body = await ready.Content.ReadAsStringAsync();
 
-            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.StartsWith("not ready: IMAP listeners are not bound", body, StringComparison.Ordinal);
-            Assert.Contains("not Up", body, StringComparison.Ordinal);
-            // The IMAP port really is not bound.
-            await Assert.ThrowsAsync<SocketException>(async () =>
-            {
-                using var imap = new TcpClient();
-                await imap.ConnectAsync(IPAddress.Loopback, imapPort);
-            });
-
-            // Still joining: SIGTERM cancels the start-up, which ends as a stop does.
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
-            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(exited.Token);
-            string printed;
-            lock (output) printed = output.ToString();
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{printed}");
-            Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
-            Assert.Contains("AkkaImap stopped: asked to stop during start-up", printed, StringComparison.Ordinal);
-        }
-        finally
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.StartsWith("not ready: IMAP listeners are not bound", body, StringComparison.Ordinal);
+        Assert.Contains("not Up", body, StringComparison.Ordinal);
+        // The IMAP port really is not bound.
+        await Assert.ThrowsAsync<SocketException>(async () =>
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+            using var imap = new TcpClient();
+            await imap.ConnectAsync(IPAddress.Loopback, imapPort);
+        });
+
+        // Still joining: SIGTERM cancels the start-up, which ends as a stop does.
+        var printed = await serve.TerminateAsync();
+        Assert.Contains("AkkaImap stopped: asked to stop during start-up", printed, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,43 +71,13 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
               telemetry.prometheus.port = {{ServerFixture.FreePort()}}
             }
             """);
-        using var process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", config))!;
-        process.StandardInput.Close();
-        var starting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains("starting (pid", StringComparison.Ordinal) == true) starting.TrySetResult();
-        };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            // Before the store is open and the host built: the runtime's default ended it with 143.
-            await starting.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
-            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(exited.Token);
-            string printed;
-            lock (output) printed = output.ToString();
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{printed}");
-            Assert.Contains("SIGTERM received: stopping", printed, StringComparison.Ordinal);
-            Assert.Contains("AkkaImap stopped", printed, StringComparison.Ordinal);
-            Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+        await using var serve = ServeProcess.Start(config, "starting (pid");
+
+        // Before the store is open and the host built: the runtime's default ended it with 143.
+        await serve.Seen.WaitAsync(TimeSpan.FromSeconds(60));
+        var printed = await serve.TerminateAsync();
+        Assert.Contains("SIGTERM received: stopping", printed, StringComparison.Ordinal);
+        Assert.Contains("AkkaImap stopped", printed, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,5 +99,57 @@ public sealed class HealthTests(CliFolder folder) : IClassFixture<CliFolder>
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal([$"port {busy} on 127.0.0.1 is in use — stop the other server or choose another akka-imap.telemetry.prometheus.port"], result.StderrLines);
+    }
+
+    /// <summary><c>akkaimap serve</c> with its output kept, <see cref="Seen"/> once a line holds the marker; killed if still running when disposed.</summary>
+    private sealed class ServeProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _output = new();
+        private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private ServeProcess(string config, string marker)
+        {
+            _process = Process.Start(AkkaImapExecutable.StartInfo("serve", "--config", config))!;
+            _process.StandardInput.Close();
+            _process.OutputDataReceived += (_, e) =>
+            {
+                lock (_output) _output.AppendLine(e.Data);
+                if (e.Data?.Contains(marker, StringComparison.Ordinal) == true) _seen.TrySetResult();
+            };
+            _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public static ServeProcess Start(string config, string marker) => new(config, marker);
+
+        public Task Seen => _seen.Task;
+
+        /// <summary>SIGTERM, then the exit, which must be 0 without a stack trace; what it printed.</summary>
+        public async Task<string> TerminateAsync()
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term!.WaitForExitAsync();
+            }
+            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(exited.Token);
+            string printed;
+            lock (_output) printed = _output.ToString();
+            Assert.True(_process.ExitCode == 0, $"exit {_process.ExitCode}:\n{printed}");
+            Assert.DoesNotContain("Unhandled exception", printed, StringComparison.Ordinal);
+            return printed;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
     }
 }
