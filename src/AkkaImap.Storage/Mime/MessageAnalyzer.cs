@@ -28,8 +28,12 @@ internal static class MessageAnalyzer
 {
     private readonly record struct Span(long Begin, long HeadersEnd, long End, long Lines);
 
-    /// <summary>Analyses <paramref name="content"/> where it lies: it is neither copied nor kept beyond the result.</summary>
-    public static AnalysedMessage Analyse(ReadOnlyMemory<byte> content)
+    /// <summary>
+    /// Analyses <paramref name="content"/> where it lies: it is neither copied nor kept beyond the
+    /// result. Without <paramref name="withText"/> the full-text index's text is not made (null):
+    /// a store that indexes later, from the stored body, has no use for it here.
+    /// </summary>
+    public static AnalysedMessage Analyse(ReadOnlyMemory<byte> content, bool withText = true)
     {
         MimePartNode parts;
         Envelope envelope;
@@ -55,14 +59,14 @@ internal static class MessageAnalyzer
             preview = PreviewText.From(message, content.Length);
             // Decoding the text parts of a message whose text cannot fit the index would only cost
             // memory (a 16 MB text body is 32 MB of string): such a message is left to the scan.
-            text = TextBytesAtMost(message, spans, content.Length) > IndexedDocument.MaxIndexedChars
+            text = !withText || TextBytesAtMost(message, spans, content.Length) > IndexedDocument.MaxIndexedChars
                 ? null
                 : IndexedDocument.OfOrNull(MessageText.FromParsed(message), envelope);
         }
         catch (Exception)
         {
             (parts, envelope, body, preview) = Fallback(content.Span);
-            text = FallbackText(content, envelope);
+            text = withText ? FallbackText(content, envelope) : null;
         }
         return new AnalysedMessage(content, ModelCodec.Write(envelope), ModelCodec.Write(body), ModelCodec.Write(parts), preview, text)
         {

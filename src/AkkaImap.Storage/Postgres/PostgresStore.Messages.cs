@@ -59,7 +59,7 @@ public sealed partial class PostgresStore
             keywords[i] = Keywords.Join(Keywords.Merge([], request.Keywords ?? []));
             var date = request.InternalDate ?? DateTimeOffset.Now;
             (dates[i], zones[i]) = (date.ToUnixTimeMilliseconds(), (int)date.Offset.TotalMinutes);
-            if (request.StagedBodyId is null) blobs.Set(i, MessageAnalyzer.Analyse(request.Content));
+            if (request.StagedBodyId is null) blobs.Analyse(i, request.Content);
         }
         return [folderId, NowMs(), staged, flags, keywords, dates, zones, .. blobs.Args(), claimRecent];
     }
@@ -81,13 +81,16 @@ public sealed partial class PostgresStore
         private readonly bool[] _unindexed = new bool[n];
         private readonly string?[][] _text = [.. Enumerable.Range(0, 7).Select(_ => new string?[n])];
 
-        public void Set(int i, AnalysedMessage a)
+        /// <summary>Message i's analysis; its index text only when it is sent (a pass parses the stored body otherwise).</summary>
+        public void Analyse(int i, ReadOnlyMemory<byte> content) => Set(i, MessageAnalyzer.Analyse(content, withText: keepUp));
+
+        private void Set(int i, AnalysedMessage a)
         {
             (_emailIds[i], _sizes[i], _envelopes[i], _bodies[i], _parts[i], _previews[i], _contents[i]) =
                 (Db.NewObjectId('M'), a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, Bytes(a.Content));
             _sentDates[i] = a.SentDate;
-            _unindexed[i] = a.Text is null;
             if (!keepUp) return;
+            _unindexed[i] = a.Text is null;
             var t = a.Text;
             (_text[0][i], _text[1][i], _text[2][i], _text[3][i], _text[4][i], _text[5][i], _text[6][i]) = (t?.Header, t?.Body, t?.From, t?.To, t?.Cc, t?.Bcc, t?.Subject);
         }
@@ -112,7 +115,7 @@ public sealed partial class PostgresStore
         var staged = await PrepareThenStatement(Interlocked.Increment(ref _stagedLane), () =>
         {
             var blob = new BlobColumns(1, IndexInAppend);
-            blob.Set(0, MessageAnalyzer.Analyse(content));
+            blob.Analyse(0, content);
             var now = NowMs();
             // Bodies staged a day ago and never appended (their session went away) go now.
             return [now, now - (long)TimeSpan.FromDays(1).TotalMilliseconds, .. blob.Args().Select(Single)];
