@@ -46,27 +46,49 @@ public sealed class PostgresServeTests(PostgresServerFixture server) : IClassFix
     [Fact]
     public async Task A_message_is_found_by_search_body_right_after_its_append_and_once_the_index_pass_wrote_its_row()
     {
-        using var client = await server.ConnectAsync();
-        var folder = await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("Idx-" + Guid.NewGuid().ToString("N")[..6], true) ?? throw new InvalidOperationException("not created");
-        await folder.OpenAsync(FolderAccess.ReadWrite);
-        var word = "lynxquill" + Guid.NewGuid().ToString("N")[..8];
-        var uid = (await folder.AppendAsync(Message("Pending", $"a {word} in the body"), MessageFlags.None))!.Value;
-
-        // storage.postgresql.index-delay (1 s): not indexed yet, read by the scan.
-        Assert.Equal([uid], await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word)));
-
-        // The pass a moment later writes its row in the server's database (the text folded to upper case).
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var word = "lynxquill" + suffix;
+        // The pass's row, heard when its transaction commits: a trigger of this test's notifies it
+        // (the text is folded to upper case).
+        var channel = "indexed_" + suffix;
         await using var db = new NpgsqlConnection(server.ConnectionString);
         await db.OpenAsync();
-        await using var indexed = new NpgsqlCommand("SELECT count(*) FROM blob_text WHERE body LIKE '%' || @w || '%'", db);
-        indexed.Parameters.AddWithValue("w", word.ToUpperInvariant());
-        var deadline = DateTime.UtcNow + Deadline;
-        while ((long)(await indexed.ExecuteScalarAsync())! == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Equal(1L, (long)(await indexed.ExecuteScalarAsync())!);
+        var indexed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        db.Notification += (_, e) => { if (e.Channel == channel) indexed.TrySetResult(); };
+        await ExecAsync(db, $"""
+            CREATE FUNCTION {channel}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.body LIKE '%{word.ToUpperInvariant()}%' THEN PERFORM pg_notify('{channel}', ''); END IF; RETURN NULL; END $$;
+            CREATE TRIGGER {channel} AFTER INSERT ON blob_text FOR EACH ROW EXECUTE FUNCTION {channel}();
+            LISTEN {channel};
+            """);
+        try
+        {
+            using var client = await server.ConnectAsync();
+            var folder = await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("Idx-" + suffix[..6], true) ?? throw new InvalidOperationException("not created");
+            await folder.OpenAsync(FolderAccess.ReadWrite);
+            var uid = (await folder.AppendAsync(Message("Pending", $"a {word} in the body"), MessageFlags.None))!.Value;
 
-        Assert.Equal([uid], await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word)));
-        Assert.Empty(await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word + "x")));
-        await client.DisconnectAsync(true);
+            // storage.postgresql.index-delay (1 s): not indexed yet, read by the scan.
+            Assert.Equal([uid], await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word)));
+
+            // The pass a moment later writes its row in the server's database.
+            using var deadline = new CancellationTokenSource(Deadline);
+            while (!indexed.Task.IsCompleted) await db.WaitAsync(deadline.Token);
+
+            Assert.Equal([uid], await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word)));
+            Assert.Empty(await folder.SearchAsync(MailKit.Search.SearchQuery.BodyContains(word + "x")));
+            await client.DisconnectAsync(true);
+        }
+        finally
+        {
+            await ExecAsync(db, $"DROP TRIGGER {channel} ON blob_text; DROP FUNCTION {channel}();");
+        }
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection db, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, db);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     [Fact]
