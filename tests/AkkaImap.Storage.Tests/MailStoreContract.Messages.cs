@@ -90,6 +90,30 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Any_range_of_a_large_message_reads_exactly_its_bytes_clipped_at_the_end()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        // Lines that differ, so that a range read from the wrong offset cannot match.
+        var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"line {i:D6} of the body\r\n"));
+        var uids = await AppendAsync(inbox.Id, Simple("large", text), Simple("gone"));
+        var whole = Encoding.UTF8.GetBytes(Simple("large", text));
+        Assert.True(whole.Length > 500_000);
+        await Store.StoreFlagsAsync(inbox.Id, [uids[1]], StoreMode.Add, MessageFlags.Deleted);
+        await Store.ExpungeAsync(inbox.Id);
+
+        Assert.Equal(whole, await Store.ReadMessageAsync(inbox.Id, uids[0]));
+        Assert.Equal(whole.AsSpan(0, 10).ToArray(), await Store.ReadMessageAsync(inbox.Id, uids[0], 0, 10));
+        Assert.Equal(whole.AsSpan(5_000, 70_000).ToArray(), await Store.ReadMessageAsync(inbox.Id, uids[0], 5_000, 70_000));
+        Assert.Equal(whole.AsSpan(400_000).ToArray(), await Store.ReadMessageAsync(inbox.Id, uids[0], 400_000));
+        Assert.Equal(whole.AsSpan(whole.Length - 10).ToArray(), await Store.ReadMessageAsync(inbox.Id, uids[0], whole.Length - 10, 100));
+        Assert.Empty((await Store.ReadMessageAsync(inbox.Id, uids[0], whole.Length + 5, 10))!);
+        Assert.Null(await Store.ReadMessageAsync(inbox.Id, uids[1], 0, 10));
+        Assert.Null(await Store.ReadMessageAsync(inbox.Id, 99));
+        Assert.Equal(whole, (await Store.ReadMessagesAsync(inbox.Id, [uids[0], uids[1]]))[uids[0]]);
+    }
+
+    [Fact]
     public async Task Sort_facts_carry_the_same_dates_size_and_envelope_as_the_full_record_and_skip_missing_uids()
     {
         var account = await NewAccountAsync();
