@@ -61,15 +61,22 @@ internal sealed record SortEntry(
             var facts = await store.GetSortFactsAsync(folderId, [.. msnOf.Keys], SortFactsNeed.Envelope).ConfigureAwait(false);
             return InSequence(facts.Select(f => Of(msnOf[f.Uid], f, keys: null, [])));
         }
-        // The header's length is in the BODYSTRUCTURE: the full record is read for it.
-        foreach (var info in await store.GetMessagesAsync(folderId, [.. msnOf.Keys]).ConfigureAwait(false))
+        // The header's length is in the BODYSTRUCTURE: the full record is read for it. The headers
+        // are read a chunk of messages a query (one query per message took 3.4 s for 100,000).
+        foreach (var chunk in (await store.GetMessagesAsync(folderId, [.. msnOf.Keys]).ConfigureAwait(false)).Chunk(HeaderChunk))
         {
-            var header = await store.ReadMessageAsync(folderId, info.Uid, 0, Math.Min(info.Parts.BodyStart, info.Size)).ConfigureAwait(false);
-            var facts = new MessageSortFacts(info.Uid, info.InternalDate, info.Size, null, info.Envelope);
-            entries.Add(Of(msnOf[info.Uid], facts, keys: null, header is null ? [] : ReferencesIn(header)));
+            var headers = await store.ReadMessagePrefixesAsync(folderId, chunk.ToDictionary(i => i.Uid, i => Math.Min(i.Parts.BodyStart, i.Size))).ConfigureAwait(false);
+            foreach (var info in chunk)
+            {
+                var facts = new MessageSortFacts(info.Uid, info.InternalDate, info.Size, null, info.Envelope);
+                entries.Add(Of(msnOf[info.Uid], facts, keys: null, headers.TryGetValue(info.Uid, out var header) ? ReferencesIn(header) : []));
+            }
         }
         return InSequence(entries);
     }
+
+    /// <summary>Messages whose headers THREAD=REFERENCES reads in one query.</summary>
+    private const int HeaderChunk = 1000;
 
     private static Dictionary<uint, uint> MsnOf(IReadOnlyList<MessageRef> messages) => messages.ToDictionary(m => m.Uid, m => m.Msn);
 
