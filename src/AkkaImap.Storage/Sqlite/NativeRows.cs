@@ -67,17 +67,6 @@ internal sealed partial class NativeRows : IDisposable
         return Encoding.UTF8.GetString((byte*)text, sqlite3_column_bytes(_handle, column));
     }
 
-    /// <summary>The column as bytes (a BLOB's own, a text's UTF-8), or null when it is NULL.</summary>
-    public unsafe byte[]? Blob(int column)
-    {
-        if (sqlite3_column_type(_handle, column) == NullType) return null;
-        // sqlite3_column_blob before sqlite3_column_bytes, as SQLite's documentation asks; a
-        // zero-length value has a null pointer.
-        var data = sqlite3_column_blob(_handle, column);
-        var length = sqlite3_column_bytes(_handle, column);
-        return length == 0 ? [] : new ReadOnlySpan<byte>((byte*)data, length).ToArray();
-    }
-
     /// <summary>
     /// The column's bytes where SQLite holds them, without a copy: valid until the next
     /// <see cref="Read"/> or <see cref="Dispose"/>. Empty for NULL and for a zero-length value.
