@@ -251,6 +251,60 @@ public sealed class ImapConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Handles one untagged line in place (without its CRLF); valid only during the call.</summary>
+    public delegate void UntaggedSpan(ReadOnlySpan<byte> line);
+
+    /// <summary>
+    /// As <see cref="ReadTaggedAsync(Action{ResponseLine}?, CancellationToken)"/> for long answers
+    /// without literals (FETCH 1:* (UID FLAGS) of 100,000 messages): every complete line received
+    /// is handed over in place, no string per line, so that the figure is the server's time and
+    /// not this tool's (a string and a parse per line took it 20-25 ms of 100,000 lines, against
+    /// the server's 10). A line announcing a literal is refused: use the other overload.
+    /// </summary>
+    public async Task<TaggedReply> ReadTaggedSpansAsync(UntaggedSpan onLine, CancellationToken ct)
+    {
+        var untagged = 0;
+        while (true)
+        {
+            if (TakeLines(onLine, ref untagged) is { } tagged)
+            {
+                return ParseTagged(new ResponseLine(tagged, 0), untagged, 0) ?? throw new IOException("unparsable line: " + tagged);
+            }
+
+            await ReceiveMoreAsync(ct);
+        }
+    }
+
+    // The complete lines in the buffer: untagged ones to onLine; the tagged line's text once it is there.
+    private string? TakeLines(UntaggedSpan onLine, ref int untagged)
+    {
+        while (true)
+        {
+            var rest = _buffer.AsSpan(_start, _end - _start);
+            var eol = rest.IndexOf("\r\n"u8);
+            if (eol < 0)
+            {
+                return null;
+            }
+
+            var line = rest[..eol];
+            if (line.EndsWith("}"u8))
+            {
+                throw new IOException("a literal where none was expected: " + Encoding.UTF8.GetString(line));
+            }
+
+            _start += eol + 2;
+            if (line.StartsWith("* "u8) || line.StartsWith("+"u8))
+            {
+                untagged++;
+                onLine(line);
+                continue;
+            }
+
+            return Encoding.UTF8.GetString(line);
+        }
+    }
+
     /// <summary>Reads one response line, skipping over literals that end a line and joining what follows them.</summary>
     public async Task<ResponseLine> ReadLineAsync(CancellationToken ct)
     {

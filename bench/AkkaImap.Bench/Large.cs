@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -90,7 +91,7 @@ public static class Large
                 Add("FETCH 1:* (UID FLAGS)", await TimeAsync(async () =>
                 {
                     await c.SendAsync("FETCH 1:* (UID FLAGS)", ct);
-                    return await RequireOk(c.ReadTaggedAsync(line => AddUid(line.Text, uids), ct), "FETCH");
+                    return await RequireOk(c.ReadTaggedSpansAsync(line => AddUid(line, uids), ct), "FETCH");
                 }));
 
                 var from = uids.Count >= 500 ? uids[^500] : 1;
@@ -135,18 +136,11 @@ public static class Large
         return r.Ok ? r : throw new IOException($"{what}: {r.Status} {r.Text}");
     }
 
-    // "* 12 FETCH (UID 345 FLAGS (\Seen))" → 345
-    private static void AddUid(string line, List<long> uids)
+    // "* 12 FETCH (UID 345 FLAGS (\Seen))" → 345 (both servers send the item names in capitals)
+    private static void AddUid(ReadOnlySpan<byte> line, List<long> uids)
     {
-        var at = line.IndexOf("UID ", StringComparison.OrdinalIgnoreCase);
-        if (at < 0)
-        {
-            return;
-        }
-
-        var rest = line.AsSpan(at + 4);
-        var end = rest.IndexOfAny(' ', ')');
-        if (long.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+        var at = line.IndexOf("UID "u8);
+        if (at >= 0 && Utf8Parser.TryParse(line[(at + 4)..], out long uid, out _))
         {
             uids.Add(uid);
         }
