@@ -93,10 +93,15 @@ public sealed class SelectedFolderView
     /// </summary>
     public SequenceResolution Resolve(SequenceSet set, bool byUid)
     {
-        var refs = new List<MessageRef>();
         uint count = Count;
-        foreach (var range in set.Ranges)
+        // The index ranges first, so that the list is allocated once at its size: grown by
+        // doubling, 1:* of 100,000 messages allocated twice its 800 KB, the last array on the
+        // large object heap, where each one brought a full collection nearer (issue 17).
+        var spans = new (int From, int To)[set.Ranges.Count];
+        int total = 0;
+        for (int r = 0; r < spans.Length; r++)
         {
+            var range = set.Ranges[r];
             int from, to;
             if (byUid)
             {
@@ -114,6 +119,12 @@ public sealed class SelectedFolderView
                 if (high > count) return SequenceResolution.Invalid;
                 (from, to) = ((int)low - 1, (int)high - 1);
             }
+            spans[r] = (from, to);
+            total += Math.Max(0, to - from + 1);
+        }
+        var refs = new List<MessageRef>(total);
+        foreach (var (from, to) in spans)
+        {
             for (int i = from; i <= to; i++) refs.Add(new MessageRef((uint)i + 1, _messages[i].Uid));
         }
         if (set.Ranges.Count > 1)
