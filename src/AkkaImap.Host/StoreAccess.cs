@@ -20,7 +20,7 @@ internal static class StoreAccess
         {
             Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
             PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters, FullTextIndex = storage.FullTextIndex,
-            FolderIndexMessages = storage.SqliteFolderIndexMessages,
+            FolderIndexMessages = storage.SqliteFolderIndexMessages, ReaderCacheBytes = storage.SqliteReaderCache,
             // Admin commands (import) index in the append: a process that exits soon after would
             // leave its bodies for serve to parse again.
             IndexDelay = !serving ? TimeSpan.Zero : storage.Provider == "postgresql" ? storage.PostgresIndexDelay : storage.SqliteIndexDelay,

@@ -66,6 +66,20 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task Each_reader_has_the_page_cache_it_was_given()
+    {
+        await using (var store = await SqliteStore.OpenAsync(DataFolder))
+        {
+            // 8 MiB by default, in KiB as SQLite counts a negative cache_size.
+            Assert.Equal("-8192", await store.PragmaAsync("cache_size"));
+        }
+
+        await using var small = await SqliteStore.OpenAsync(DataFolder, new StoreOptions { Readers = 2, ReaderCacheBytes = 3 * 1024 * 1024 });
+        var sizes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => small.PragmaAsync("cache_size")));
+        Assert.All(sizes, size => Assert.Equal("-3072", size));
+    }
+
+    [Fact]
     public async Task Bodies_staged_together_are_written_in_one_commit()
     {
         var commits = CommitCount(Store);

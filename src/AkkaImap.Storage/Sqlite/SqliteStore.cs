@@ -30,7 +30,13 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _connectionString = connectionString;
         _writerConnection = writer;
         _writer = new WriteQueue(writer, options.MaxBatch, OnBatchEnded);
-        _readers = new ReaderPool(options.Readers, () => OpenConnection(connectionString, options));
+        _readers = new ReaderPool(options.Readers, () =>
+        {
+            var reader = OpenConnection(connectionString, options);
+            // In KiB (a negative cache_size); SQLite's own default is 2 MB.
+            reader.Exec($"PRAGMA cache_size=-{options.ReaderCacheBytes / 1024}");
+            return reader;
+        });
     }
 
     /// <summary>The schema version this build writes (<c>PRAGMA user_version</c>).</summary>
