@@ -152,6 +152,39 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pass_ends_early_for_a_write_that_waits_and_a_pass_after_it_indexes_the_rest()
+    {
+        _store.Dispose();
+        _store = await OpenAsync(TimeSpan.FromMilliseconds(500));
+        // Six bodies of 300,000 characters of random words: each takes a pass well over its least
+        // time. The pass queued by the append takes the first (the others came after it was
+        // queued) and queues the next, half a second later, for the other five.
+        var uids = await AppendAsync(Enumerable.Range(1, 6).Select(i => "lynxberry " + Words(i, 300_000)).ToArray());
+        await _store.IndexPass.WaitAsync(TimeSpan.FromSeconds(30));
+        var release = new TaskCompletionSource();
+        var held = _store.HoldWriterAsync(release.Task);
+        var stored = _store.StoreFlagsAsync(_inbox, [uids[0]], StoreMode.Add, MessageFlags.Flagged);
+        // The next pass queues behind the STORE. Once it has waited longer than background work
+        // waits at most, the writer takes it before the STORE, which then waits.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (_store.QueuedBackgroundWrites == 0) await Task.Delay(2, timeout.Token);
+        }
+        await Task.Delay(WriteQueue.BackgroundMaxWait + TimeSpan.FromMilliseconds(50));
+        release.SetResult();
+        await held;
+        await stored;
+
+        // The pass ended after its first body, so that the STORE did not wait for all five.
+        Assert.InRange(await CountAsync("SELECT count(*) FROM text_pending"), 1L, 4L);
+        for (var pass = 0; pass < 6 && await CountAsync("SELECT count(*) FROM text_pending") > 0; pass++)
+            await _store.IndexPass.WaitAsync(TimeSpan.FromSeconds(30));
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "lynxberry"))!;
+        Assert.Equal(uids, found.Matches.Order());
+        Assert.Empty(found.Unindexed);
+    }
+
+    [Fact]
     public async Task A_lookup_while_passes_commit_lists_every_body_as_found_or_still_to_scan()
     {
         _store.Dispose();

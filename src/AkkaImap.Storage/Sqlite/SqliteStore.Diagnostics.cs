@@ -15,6 +15,12 @@ public sealed partial class SqliteStore
         return Read(c => c.Scalar<string>("PRAGMA " + name), ct);
     }
 
+    /// <summary>Background work (index passes) queued and not yet taken by the writer.</summary>
+    internal int QueuedBackgroundWrites => _writer.BackgroundQueued;
+
+    /// <summary>Keeps the writer busy until <paramref name="until"/> ends: tests line its queue up behind it.</summary>
+    internal Task HoldWriterAsync(Task until) => Write(_ => until.Wait(), CancellationToken.None);
+
     /// <summary>Runs <paramref name="work"/> on a reader thread, as the store's own reads and preparations run.</summary>
     internal Task<T> OnReaderThreadAsync<T>(Func<T> work, CancellationToken ct = default)
     {

@@ -53,7 +53,7 @@ public sealed partial class SqliteStore
                 ("@u", uid), ("@m", (long)modSeq), ("@claim", claimRecent), ("@f", folderId));
             RefreshCopyLater(folderId, uid);
             return new AppendResult(folder.UidValidity, uids, modSeq) { Stored = StoreRules.Appended(messages, uids, modSeq) };
-        }, ct);
+        }, ct, bulk: true);
 
     /// <summary>MIME analysis of the messages that carry their bytes (staged ones were analysed when staged).</summary>
     private Prepared?[] Analyse(IReadOnlyList<AppendRequest> messages)
@@ -81,10 +81,10 @@ public sealed partial class SqliteStore
     }
 
     public Task<long> StageMessageAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default) =>
-        PrepareThenWrite(() => Prepare(content), (c, a) => Stage(c, [a])[0], ct);
+        PrepareThenWrite(() => Prepare(content), (c, a) => Stage(c, [a])[0], ct, bulk: true);
 
     public Task<IReadOnlyList<long>> StageMessagesAsync(IReadOnlyList<ReadOnlyMemory<byte>> contents, CancellationToken ct = default) =>
-        PrepareThenWrite(() => contents.Select(Prepare).ToArray(), (c, analysed) => (IReadOnlyList<long>)Stage(c, analysed), ct);
+        PrepareThenWrite(() => contents.Select(Prepare).ToArray(), (c, analysed) => (IReadOnlyList<long>)Stage(c, analysed), ct, bulk: true);
 
     /// <summary>Stores analysed bodies as staged, in one write; bodies staged a day ago and never appended (their session went away) go first.</summary>
     private long[] Stage(SqliteConnection c, Prepared[] analysed)

@@ -213,7 +213,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
     /// prepared. The writer itself never waits for the preparation. A write queued this way
     /// enters the queue only once prepared: callers that need an order between writes await each.
     /// </summary>
-    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<SqliteConnection, TPrepared, T> work, CancellationToken ct, [CallerMemberName] string operation = "")
+    private Task<T> PrepareThenWrite<TPrepared, T>(Func<TPrepared> prepare, Func<SqliteConnection, TPrepared, T> work, CancellationToken ct, bool bulk = false, [CallerMemberName] string operation = "")
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         return StoreTelemetry.Trace(Then(_readers.Run(_ => prepare(), ct)), operation);
@@ -221,7 +221,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         async Task<T> Then(Task<TPrepared> preparing)
         {
             var prepared = await preparing.ConfigureAwait(false);
-            return await _writer.Enqueue(c => work(c, prepared), ct).ConfigureAwait(false);
+            return await _writer.Enqueue(c => work(c, prepared), ct, bulk).ConfigureAwait(false);
         }
     }
 
@@ -235,7 +235,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         // to parse again; the writer runs what is queued before it stops.
         if (Volatile.Read(ref _toIndexChars) > 0)
         {
-            try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue, long.MaxValue), CancellationToken.None); }
+            try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue, long.MaxValue, giveWay: false), CancellationToken.None); }
             catch (ObjectDisposedException) { /* the writer is closed already */ }
         }
         _writer.Dispose();
