@@ -155,14 +155,14 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
     public async Task A_pass_ends_early_for_a_write_that_waits_and_a_pass_after_it_indexes_the_rest()
     {
         _store.Dispose();
-        _store = await OpenAsync(TimeSpan.FromMilliseconds(500));
+        _store = await OpenAsync(TimeSpan.FromSeconds(2));
         // Six bodies of 300,000 characters of random words: each takes a pass well over its least
         // time. The pass queued by the append takes the first (the others came after it was
-        // queued) and queues the next, half a second later, for the other five.
+        // queued) and queues the next, 2 s later, for the other five.
         var uids = await AppendAsync(Enumerable.Range(1, 6).Select(i => "lynxberry " + Words(i, 300_000)).ToArray());
         await _store.IndexPass.WaitAsync(TimeSpan.FromSeconds(30));
         var release = new TaskCompletionSource();
-        var held = _store.HoldWriterAsync(release.Task);
+        var held = await _store.HoldWriterAsync(release.Task);
         var stored = _store.StoreFlagsAsync(_inbox, [uids[0]], StoreMode.Add, MessageFlags.Flagged);
         // The next pass queues behind the STORE. Once it has waited longer than background work
         // waits at most, the writer takes it before the STORE, which then waits.

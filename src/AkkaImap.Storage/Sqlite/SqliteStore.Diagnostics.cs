@@ -18,8 +18,22 @@ public sealed partial class SqliteStore
     /// <summary>Background work (index passes) queued and not yet taken by the writer.</summary>
     internal int QueuedBackgroundWrites => _writer.BackgroundQueued;
 
-    /// <summary>Keeps the writer busy until <paramref name="until"/> ends: tests line its queue up behind it.</summary>
-    internal Task HoldWriterAsync(Task until) => Write(_ => until.Wait(), CancellationToken.None);
+    /// <summary>
+    /// Keeps the writer busy until <paramref name="until"/> ends, so that tests can line its queue
+    /// up behind it: completes once the writer holds (with the task of the hold), so that nothing
+    /// queued after it shares its transaction.
+    /// </summary>
+    internal async Task<Task> HoldWriterAsync(Task until)
+    {
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Write(_ =>
+        {
+            holding.SetResult();
+            until.Wait();
+        }, CancellationToken.None);
+        await holding.Task.ConfigureAwait(false);
+        return held;
+    }
 
     /// <summary>Runs <paramref name="work"/> on a reader thread, as the store's own reads and preparations run.</summary>
     internal Task<T> OnReaderThreadAsync<T>(Func<T> work, CancellationToken ct = default)
