@@ -15,8 +15,8 @@ public sealed partial class SqliteStore
         return Read(c => c.Scalar<string>("PRAGMA " + name), ct);
     }
 
-    /// <summary>Background work (index passes) queued and not yet taken by the writer.</summary>
-    internal int QueuedBackgroundWrites => _writer.BackgroundQueued;
+    /// <summary>Completes once background work (an index pass) waits in the writer's queue.</summary>
+    internal Task WhenBackgroundQueued() => _writer.WhenBackgroundQueued();
 
     /// <summary>
     /// Keeps the writer busy until <paramref name="until"/> ends, so that tests can line its queue

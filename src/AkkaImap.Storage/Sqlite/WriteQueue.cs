@@ -57,12 +57,16 @@ internal sealed class WriteQueue : IDisposable
         }
     }
 
-    /// <summary>Background work queued and not yet taken.</summary>
-    public int BackgroundQueued
+    // Completed by the next EnqueueBackground (tests wait for an index pass to queue).
+    private TaskCompletionSource? _backgroundQueued;
+
+    /// <summary>Completes once background work is queued and not yet taken (at once if some is).</summary>
+    public Task WhenBackgroundQueued()
     {
-        get
+        lock (_gate)
         {
-            lock (_gate) return _background.Count;
+            if (_background.Count > 0) return Task.CompletedTask;
+            return (_backgroundQueued ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
     }
 
@@ -111,6 +115,8 @@ internal sealed class WriteQueue : IDisposable
         {
             if (_closed) throw new ObjectDisposedException(nameof(SqliteStore));
             _background.Enqueue((op, System.Diagnostics.Stopwatch.GetTimestamp()));
+            _backgroundQueued?.TrySetResult();
+            _backgroundQueued = null;
             if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
         }
         return op.Task;
