@@ -44,7 +44,7 @@ public sealed class FolderIndexCodecTests
     public void A_copy_is_brought_up_to_date_with_the_rows_changed_and_the_uids_vanished_since()
     {
         MessageFlagState Row(uint uid, ulong modSeq, MessageFlags flags = MessageFlags.None) => new(uid, flags, [], modSeq);
-        MessageFlagState[] copy = [Row(2, 1), Row(4, 1), Row(6, 1), Row(8, 1), Row(10, 1)];
+        var copy = new MessageTable([Row(2, 1), Row(4, 1), Row(6, 1), Row(8, 1), Row(10, 1)]);
 
         Assert.Same(copy, FolderIndex.Merge(copy, [], []));
         var merged = FolderIndex.Merge(copy,
@@ -52,7 +52,7 @@ public sealed class FolderIndexCodecTests
             changed: [Row(3, 7), Row(6, 8, MessageFlags.Seen), Row(12, 9), Row(13, 9)]);
 
         Assert.Equal(["2 0 1", "3 0 7", "6 1 8", "8 0 1", "12 0 9", "13 0 9"], merged.Select(r => $"{r.Uid} {(int)r.Flags} {r.ModSeq}"));
-        Assert.Empty(FolderIndex.Merge([Row(1, 1)], [1], []));
+        Assert.Empty(FolderIndex.Merge(new MessageTable([Row(1, 1)]), [1], []));
     }
 
     private static string Text(MessageFlagState row) => $"{row.Uid} {(long)row.Flags} [{string.Join(' ', row.Keywords)}] {row.ModSeq}";

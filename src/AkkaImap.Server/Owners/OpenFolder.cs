@@ -23,9 +23,8 @@ internal sealed class OpenFolder
         MailboxId = info.MailboxId;
         SpecialUse = info.SpecialUse;
         FirstRecentUid = info.FirstRecentUid;
-        // An array is the store's, made for this load alone: it becomes the table, not copied
-        // (100,000 messages are 2.4 MB of fresh memory the first SELECT would fault in again).
-        _messages = rows is MessageFlagState[] own ? MessageTable.Adopt(own) : new MessageTable(rows);
+        // The store's table is made for this load alone: it becomes the cache's, not copied.
+        _messages = rows as MessageTable ?? new MessageTable(rows);
         // Messages with the same keywords share one list instance: look at each list once.
         var seen = new HashSet<IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _messages.Count; i++)
@@ -87,7 +86,7 @@ internal sealed class OpenFolder
 
     /// <summary>A copy of the current state; the cache keeps changing after it is sent.</summary>
     public FolderSnapshot Snapshot(bool readOnly) =>
-        new(Id, Name, UidValidity, UidNext, HighestModSeq, _messages.ToArray(), [.. _keywords], readOnly, MailboxId, SpecialUse);
+        new(Id, Name, UidValidity, UidNext, HighestModSeq, _messages.Snapshot(), [.. _keywords], readOnly, MailboxId, SpecialUse);
 
     /// <summary>What a commit added: the rows the store changed above the cached HIGHESTMODSEQ that are not known yet.</summary>
     public MessagesAdded NewMessages(IReadOnlyList<MessageFlagState> changedSinceCached)

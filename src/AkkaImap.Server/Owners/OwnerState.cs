@@ -98,13 +98,9 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     {
         var loaded = _folders[folderId];
         var snapshot = loaded.Folder.Snapshot(readOnly) with { Name = displayName };
-        if (PerReaderSeen) snapshot = snapshot with { Messages = loaded.Readers.For(readerId, snapshot.Messages) };
-        if (recent != RecentMode.None)
-        {
-            // The snapshot's rows are a copy made for this reader: marked where they are.
-            var from = loaded.Folder.FirstRecentUid;
-            snapshot = snapshot with { Messages = snapshot.Messages is MessageFlagState[] own ? MarkRecentTail(own, from) : MarkRecent(snapshot.Messages, from) };
-        }
+        if (PerReaderSeen) snapshot = snapshot with { Messages = new MessageTable(loaded.Readers.For(readerId, snapshot.Messages)) };
+        // The snapshot's table is this reader's (it copies a shared chunk before changing it): marked where it is.
+        if (recent != RecentMode.None) MarkRecentTail((MessageTable)snapshot.Messages, loaded.Folder.FirstRecentUid);
         if (loaded.Subscribers.Count == 0) KeepUnselected(folderId);
         return snapshot;
     }
@@ -179,14 +175,13 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
         return marked;
     }
 
-    /// <summary>Sets \Recent in place on the ascending <paramref name="rows"/> from UID <paramref name="from"/> on: only the tail is visited.</summary>
-    private static MessageFlagState[] MarkRecentTail(MessageFlagState[] rows, uint from)
+    /// <summary>Sets \Recent on the ascending <paramref name="rows"/> from UID <paramref name="from"/> on: only the tail is visited.</summary>
+    private static void MarkRecentTail(MessageTable rows, uint from)
     {
-        for (int i = rows.Length - 1; i >= 0 && rows[i].Uid >= from; i--)
+        for (int i = rows.Count - 1; i >= 0 && rows[i].Uid >= from; i--)
         {
-            rows[i] = rows[i] with { Flags = rows[i].Flags | MessageFlags.Recent };
+            rows.SetAt(i, rows[i] with { Flags = rows[i].Flags | MessageFlags.Recent });
         }
-        return rows;
     }
 
     /// <summary>The folder a subscriber has selected, if any.</summary>

@@ -27,8 +27,9 @@ public sealed class SelectedFolderView
         ReadOnly = snapshot.ReadOnly;
         Rights = snapshot.Rights;
         MailboxId = snapshot.MailboxId;
-        // The owner makes the snapshot's array for this SELECT alone: the view takes it as it is.
-        _messages = snapshot.Messages is MessageFlagState[] rows ? MessageTable.Adopt(rows) : new MessageTable(snapshot.Messages);
+        // The owner makes the snapshot's table for this SELECT alone (sharing its chunks until
+        // either side changes one): the view takes it as it is.
+        _messages = snapshot.Messages as MessageTable ?? new MessageTable(snapshot.Messages);
         foreach (var keyword in snapshot.Keywords) _keywords.Add(keyword);
     }
 

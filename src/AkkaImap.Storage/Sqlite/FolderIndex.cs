@@ -84,7 +84,7 @@ internal static class FolderIndex
     }
 
     /// <summary>The rows of an encoded copy; null when it is not one this build wrote (then the folder is read row by row).</summary>
-    public static MessageFlagState[]? Decode(ReadOnlySpan<byte> data, Keywords.Cache keywords)
+    public static MessageTable? Decode(ReadOnlySpan<byte> data, Keywords.Cache keywords)
     {
         var r = new Reader(data);
         if (!r.TryByte(out var format) || format != Format) return null;
@@ -97,47 +97,37 @@ internal static class FolderIndex
             lists[t] = keywords.Get(Encoding.UTF8.GetString(bytes));
         }
 
-        var rows = new MessageFlagState[count];
+        // In chunks (MessageTable): one array of 100,000 rows is 2.4 MB on the large object heap.
+        var rows = new MessageTable([]);
         uint uid = 0;
         ulong modSeq = 0;
-        for (var i = 0; i < rows.Length; i++)
+        for (ulong i = 0; i < count; i++)
         {
             if (!r.TryVarint(out var uidStep) || !r.TryVarint(out var flags) || !r.TryVarint(out var zigzag) || !r.TryVarint(out var list)
                 || uidStep == 0 || uidStep > uint.MaxValue - uid || list >= (ulong)lists.Length)
                 return null;
             uid += (uint)uidStep;
             modSeq += (ulong)((long)(zigzag >> 1) ^ -(long)(zigzag & 1));
-            rows[i] = new MessageFlagState(uid, (MessageFlags)flags, lists[list], modSeq);
+            rows.Add(new MessageFlagState(uid, (MessageFlags)flags, lists[list], modSeq));
         }
 
         return r.AtEnd ? rows : null;
     }
 
     /// <summary>
-    /// The copy brought up to date: <paramref name="vanished"/> removed, <paramref name="changed"/>
-    /// put in (new messages added, changed ones replaced). All three ascend by UID.
+    /// The copy brought up to date, in place: <paramref name="vanished"/> removed, <paramref name="changed"/>
+    /// put in (new messages added, changed ones replaced). Both ascend by UID.
     /// </summary>
-    public static MessageFlagState[] Merge(MessageFlagState[] copy, IReadOnlyList<uint> vanished, IReadOnlyList<MessageFlagState> changed)
+    public static MessageTable Merge(MessageTable copy, IReadOnlyList<uint> vanished, IReadOnlyList<MessageFlagState> changed)
     {
-        if (vanished.Count == 0 && changed.Count == 0) return copy;
-        var merged = new MessageFlagState[copy.Length + changed.Count];
-        int i = 0, j = 0, v = 0, n = 0;
-        while (i < copy.Length || j < changed.Count)
+        if (vanished.Count > 0) copy.Remove(vanished);
+        foreach (var row in changed)
         {
-            if (j < changed.Count && (i == copy.Length || changed[j].Uid <= copy[i].Uid))
-            {
-                if (i < copy.Length && copy[i].Uid == changed[j].Uid) i++;
-                merged[n++] = changed[j++];
-                continue;
-            }
-
-            var row = copy[i++];
-            while (v < vanished.Count && vanished[v] < row.Uid) v++;
-            if (v < vanished.Count && vanished[v] == row.Uid) continue;
-            merged[n++] = row;
+            var i = copy.IndexOf(row.Uid);
+            if (i >= 0) copy.SetAt(i, row);
+            else copy.Add(row);
         }
-
-        return n == merged.Length ? merged : merged[..n];
+        return copy;
     }
 
     private ref struct Writer(ArrayBufferWriter<byte> output)

@@ -155,18 +155,18 @@ public sealed partial class SqliteStore
     /// and what changed since, or every row when there is no copy for this UIDVALIDITY. Also a new
     /// copy to save when the folder is large enough and its copy is missing or far behind.
     /// </summary>
-    private (MessageFlagState[] Rows, FolderIndexCopy? Copy) LoadFolderRows(SqliteConnection c, long folderId)
+    private (MessageTable Rows, FolderIndexCopy? Copy) LoadFolderRows(SqliteConnection c, long folderId)
     {
         long uidValidity, highest;
         using (var folder = new NativeRows(c, "SELECT uidvalidity, highest_modseq FROM folders WHERE id = @f", ("@f", folderId)))
         {
-            if (!folder.Read()) return ([], null);
+            if (!folder.Read()) return (new MessageTable([]), null);
             (uidValidity, highest) = (folder.Int64(0), folder.Int64(1));
         }
 
         var least = _options.FolderIndexMessages;
         if (least <= 0) return (ReadAllFlagStates(c, folderId), null);
-        MessageFlagState[]? rows = null;
+        MessageTable? rows = null;
         using (var index = new NativeRows(c, "SELECT modseq, rows FROM folder_index WHERE folder_id = @f AND uidvalidity = @v", ("@f", folderId), ("@v", uidValidity)))
         {
             if (index.Read() && FolderIndex.Decode(index.BlobSpan(1), new Keywords.Cache()) is { } copy)
@@ -178,16 +178,16 @@ public sealed partial class SqliteStore
                 rows = FolderIndex.Merge(copy, vanished, changed);
                 // Within a sixteenth of the folder (at least 256 changes), reading the changes costs
                 // less than writing the copy again.
-                if (changed.Count + vanished.Count <= Math.Max(256, rows.Length / 16)) return (rows, null);
+                if (changed.Count + vanished.Count <= Math.Max(256, rows.Count / 16)) return (rows, null);
             }
         }
 
         rows ??= ReadAllFlagStates(c, folderId);
-        return rows.Length >= least ? (rows, new FolderIndexCopy(uidValidity, highest, FolderIndex.Encode(rows))) : (rows, null);
+        return rows.Count >= least ? (rows, new FolderIndexCopy(uidValidity, highest, FolderIndex.Encode(rows))) : (rows, null);
     }
 
-    private static MessageFlagState[] ReadAllFlagStates(SqliteConnection c, long folderId) =>
-        [.. ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId))];
+    private static MessageTable ReadAllFlagStates(SqliteConnection c, long folderId) =>
+        new(ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f ORDER BY uid", ("@f", folderId)));
 
     /// <summary>
     /// Saves a folder's copy through the writer, without waiting: a load never waits for it, and
