@@ -157,6 +157,20 @@ public sealed class MessageTable : IReadOnlyList<MessageFlagState>
     }
 
     /// <summary>
+    /// Adds <paramref name="flags"/> to every row from UID <paramref name="uid"/> on (\Recent on
+    /// the messages a SELECT claims): only the tail is visited, and each of its chunks copied once.
+    /// </summary>
+    public void AddFlagsFrom(uint uid, MessageFlags flags)
+    {
+        for (int k = _chunks.Count - 1; k >= 0 && _chunks[k].LastUid >= uid; k--)
+        {
+            var chunk = Writable(k, room: 0);
+            for (int i = chunk.Count - 1; i >= 0 && chunk.Rows[i].Uid >= uid; i--)
+                chunk.Rows[i] = chunk.Rows[i] with { Flags = chunk.Rows[i].Flags | flags };
+        }
+    }
+
+    /// <summary>
     /// Removes the given UIDs (any order, duplicates and absent ones ignored) and returns where the
     /// removed messages were before the removal, ascending (so also ascending UID).
     /// </summary>

@@ -119,6 +119,20 @@ public sealed class MessageTableTests
     }
 
     [Fact]
+    public void Flags_added_from_a_uid_on_reach_the_tail_and_not_a_snapshot_taken_before()
+    {
+        var rows = Rows(MessageTable.ChunkSize + 10);
+        var table = new MessageTable(rows);
+        var snapshot = table.Snapshot();
+        uint from = rows[MessageTable.ChunkSize - 5].Uid;
+
+        table.AddFlagsFrom(from, MessageFlags.Recent);
+
+        Same(rows.Select(r => r.Uid >= from ? r with { Flags = MessageFlags.Recent } : r).ToArray(), table);
+        Same(rows, snapshot);
+    }
+
+    [Fact]
     public void Rows_out_of_order_are_put_in_order()
     {
         var table = new MessageTable([Row(30), Row(10), Row(20), Row(10)]);

@@ -100,7 +100,7 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
         var snapshot = loaded.Folder.Snapshot(readOnly) with { Name = displayName };
         if (PerReaderSeen) snapshot = snapshot with { Messages = new MessageTable(loaded.Readers.For(readerId, snapshot.Messages)) };
         // The snapshot's table is this reader's (it copies a shared chunk before changing it): marked where it is.
-        if (recent != RecentMode.None) MarkRecentTail((MessageTable)snapshot.Messages, loaded.Folder.FirstRecentUid);
+        if (recent != RecentMode.None) ((MessageTable)snapshot.Messages).AddFlagsFrom(loaded.Folder.FirstRecentUid, MessageFlags.Recent);
         if (loaded.Subscribers.Count == 0) KeepUnselected(folderId);
         return snapshot;
     }
@@ -173,15 +173,6 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
             marked[i] = row.Uid >= from ? row with { Flags = row.Flags | MessageFlags.Recent } : row;
         }
         return marked;
-    }
-
-    /// <summary>Sets \Recent on the ascending <paramref name="rows"/> from UID <paramref name="from"/> on: only the tail is visited.</summary>
-    private static void MarkRecentTail(MessageTable rows, uint from)
-    {
-        for (int i = rows.Count - 1; i >= 0 && rows[i].Uid >= from; i--)
-        {
-            rows.SetAt(i, rows[i] with { Flags = rows[i].Flags | MessageFlags.Recent });
-        }
     }
 
     /// <summary>The folder a subscriber has selected, if any.</summary>
