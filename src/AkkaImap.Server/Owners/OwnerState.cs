@@ -98,9 +98,10 @@ public sealed class OwnerState<TSubscriber> where TSubscriber : notnull
     {
         var loaded = _folders[folderId];
         var snapshot = loaded.Folder.Snapshot(readOnly) with { Name = displayName };
-        if (PerReaderSeen) snapshot = snapshot with { Messages = new MessageTable(loaded.Readers.For(readerId, snapshot.Messages)) };
         // The snapshot's table is this reader's (it copies a shared chunk before changing it): marked where it is.
-        if (recent != RecentMode.None) ((MessageTable)snapshot.Messages).AddFlagsFrom(loaded.Folder.FirstRecentUid, MessageFlags.Recent);
+        var rows = (MessageTable)snapshot.Messages;
+        if (PerReaderSeen) loaded.Readers.MarkSeen(readerId, rows);
+        if (recent != RecentMode.None) rows.AddFlagsFrom(loaded.Folder.FirstRecentUid, MessageFlags.Recent);
         if (loaded.Subscribers.Count == 0) KeepUnselected(folderId);
         return snapshot;
     }

@@ -45,6 +45,20 @@ internal sealed class ReaderFlags
             ? sharedRow with { Flags = sharedRow.Flags | MessageFlags.Seen }
             : sharedRow;
 
+    /// <summary>
+    /// A snapshot's shared rows made what <paramref name="accountId"/> sees, in place: only the
+    /// messages it has seen change (a chunk of the table is copied before its first change).
+    /// </summary>
+    public void MarkSeen(long accountId, MessageTable sharedRows)
+    {
+        if (!_seen.TryGetValue(accountId, out var seen)) return;
+        foreach (var uid in seen)
+        {
+            int i = sharedRows.IndexOf(uid);
+            if (i >= 0) sharedRows.SetAt(i, sharedRows[i] with { Flags = sharedRows[i].Flags | MessageFlags.Seen });
+        }
+    }
+
     public IReadOnlyList<MessageFlagState> For(long accountId, IReadOnlyList<MessageFlagState> sharedRows)
     {
         var rows = new MessageFlagState[sharedRows.Count];
