@@ -8,12 +8,20 @@ public sealed partial class SqliteStore
         Read(c => c.Scalar<long>("SELECT count(*) FROM blobs"), ct);
 
     /// <summary>The value of a PRAGMA as a reader connection sees it (name: letters and '_' only).</summary>
-    internal Task<string?> PragmaAsync(string name, CancellationToken ct = default)
-    {
-        if (name.Length == 0 || !name.All(ch => char.IsAsciiLetter(ch) || ch == '_'))
-            throw new ArgumentException("not a pragma name", nameof(name));
-        return Read(c => c.Scalar<string>("PRAGMA " + name), ct);
-    }
+    internal Task<string?> PragmaAsync(string name, CancellationToken ct = default) =>
+        Read(c => c.Scalar<string>(PragmaQuery(name)), ct);
+
+    /// <summary>The value of a PRAGMA as the writer's connection sees it.</summary>
+    internal Task<string?> WriterPragmaAsync(string name, CancellationToken ct = default) =>
+        Write(c => c.Scalar<string>(PragmaQuery(name)), ct);
+
+    private static string PragmaQuery(string name) =>
+        name.Length > 0 && name.All(ch => char.IsAsciiLetter(ch) || ch == '_')
+            ? "PRAGMA " + name
+            : throw new ArgumentException("not a pragma name", nameof(name));
+
+    /// <summary>Completes once the checkpointer's thread has run <paramref name="count"/> checkpoints.</summary>
+    internal Task WhenCheckpoints(long count) => _checkpointer.WhenCheckpoints(count);
 
     /// <summary>Completes once background work (an index pass) waits in the writer's queue.</summary>
     internal Task WhenBackgroundQueued() => _writer.WhenBackgroundQueued();
