@@ -42,8 +42,8 @@ public interface IPublicFolderStore
     Task<StoreResult> StoreReaderFlagsAsync(long folderId, long accountId, IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags,
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default);
 
-    /// <summary>STATUS counts with UNSEEN counted for one reader; null when no such folder.</summary>
-    Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default);
+    /// <summary>STATUS counts with UNSEEN counted for one reader; null when no such folder. RECENT as <see cref="IMailStore.GetStatusAsync"/>.</summary>
+    Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, bool countRecent = false, CancellationToken ct = default);
 
     /// <summary>
     /// Expunges exactly <paramref name="uids"/> whatever their flags (the second half of a MOVE out

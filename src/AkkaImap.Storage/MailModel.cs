@@ -73,8 +73,11 @@ public sealed record FolderStatus(
 {
     /// <summary>Bytes of the messages marked \Deleted: what EXPUNGE would free (RFC 9208 §4.5 DELETED-STORAGE).</summary>
     public long DeletedSize { get; init; }
-    /// <summary>Messages no session has claimed as \Recent yet (RFC 3501 §6.3.10 STATUS RECENT).</summary>
-    public int Recent { get; init; }
+    /// <summary>
+    /// Messages no session has claimed as \Recent yet (RFC 3501 §6.3.10 STATUS RECENT); null unless
+    /// asked for (<c>countRecent</c>): it is counted over the messages' rows.
+    /// </summary>
+    public int? Recent { get; init; }
 }
 
 /// <summary>One message to append. <paramref name="InternalDate"/> null means now.</summary>

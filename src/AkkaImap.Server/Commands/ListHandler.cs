@@ -33,7 +33,7 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
                 Write(matches, command, context);
                 return CommandOutcome.Ok("LIST completed");
             }
-            return CommandOutcome.Await(StatusesAsync(context.Store, context.Account!.Id, matches), statuses =>
+            return CommandOutcome.Await(StatusesAsync(context.Store, context.Account!.Id, matches, StatusHandler.CountsRecent(command.ReturnStatus, context)), statuses =>
             {
                 Write(matches, command, context, statuses);
                 return CommandOutcome.Ok("LIST completed");
@@ -96,7 +96,7 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
         return result;
     }
 
-    private static async Task<Dictionary<long, FolderStatus>> StatusesAsync(IStore store, long accountId, List<(MailboxNode Node, bool ChildInfo)> matches)
+    private static async Task<Dictionary<long, FolderStatus>> StatusesAsync(IStore store, long accountId, List<(MailboxNode Node, bool ChildInfo)> matches, bool countRecent)
     {
         var statuses = new Dictionary<long, FolderStatus>();
         foreach (var (node, _) in matches)
@@ -104,8 +104,8 @@ internal sealed class ListHandler : ICommandHandler<ListCommand>
             // UNSEEN in a public folder counts this reader's own \Seen.
             var folder = node.Folder!;
             var read = folder.Owner.Kind == OwnerKind.PublicFolders
-                ? store.GetReaderStatusAsync(folder.Id, accountId)
-                : store.GetStatusAsync(folder.Id);
+                ? store.GetReaderStatusAsync(folder.Id, accountId, countRecent)
+                : store.GetStatusAsync(folder.Id, countRecent);
             if (node.Selectable && await read.ConfigureAwait(false) is { } status)
             {
                 statuses[status.FolderId] = status;

@@ -21,9 +21,10 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
         {
             return refusal;
         }
+        bool countRecent = CountsRecent(command.Items, context);
         var read = PublicFolderRouting.IsPublicName(name, out var inner)
-            ? PublicFolderAccess.ReadStatusAsync(context.Store, context.Settings.PublicFolders, context.Account!, inner)
-            : ReadAsync(context.Store, context.Account!.Owner, name);
+            ? PublicFolderAccess.ReadStatusAsync(context.Store, context.Settings.PublicFolders, context.Account!, inner, countRecent)
+            : ReadAsync(context.Store, context.Account!.Owner, name, countRecent);
         return CommandOutcome.Await(read, found =>
         {
             if (found is not var (folder, status))
@@ -40,16 +41,20 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
     }
 
     /// <summary>The folder and its counts (counts null for a \Noselect folder), or null when it does not exist.</summary>
-    internal static async Task<(FolderInfo Folder, FolderStatus? Status)?> ReadAsync(IMailStore store, MailboxOwner owner, string name)
+    internal static async Task<(FolderInfo Folder, FolderStatus? Status)?> ReadAsync(IMailStore store, MailboxOwner owner, string name, bool countRecent = false)
     {
         var folder = await store.GetFolderAsync(owner, name).ConfigureAwait(false);
         if (folder is null)
         {
             return null;
         }
-        var status = folder.NoSelect ? null : await store.GetStatusAsync(folder.Id).ConfigureAwait(false);
+        var status = folder.NoSelect ? null : await store.GetStatusAsync(folder.Id, countRecent).ConfigureAwait(false);
         return (folder, status);
     }
+
+    /// <summary>Whether the answer has RECENT, which the store counts only when asked (RFC 3501 §6.3.10; not in IMAP4rev2).</summary>
+    internal static bool CountsRecent(IReadOnlyList<StatusItem> items, SessionContext context) =>
+        !context.IsRev2 && items.Contains(StatusItem.Recent);
 
     /// <summary>The <c>* STATUS</c> line with the items asked for, in the order asked (also used by LIST-STATUS).</summary>
     internal static StatusResponse Response(string name, FolderStatus status, IReadOnlyList<StatusItem> items, SessionContext context, string? mailboxId)
@@ -70,7 +75,7 @@ internal sealed class StatusHandler : ICommandHandler<StatusCommand>
                 // RFC 9208 §4.5: in units of 1024 octets, as the STORAGE resource.
                 StatusItem.DeletedStorage => new(StatusItemKind.DeletedStorage, (ulong)((status.DeletedSize + 1023) / 1024)),
                 // RFC 3501 §6.3.10; RFC 9051 removed RECENT.
-                StatusItem.Recent when !context.IsRev2 => new(StatusItemKind.Recent, (ulong)status.Recent),
+                StatusItem.Recent when status.Recent is { } recent && !context.IsRev2 => new(StatusItemKind.Recent, (ulong)recent),
                 // RFC 7162 §3.1.7: only where CONDSTORE is advertised (asking for it enables CONDSTORE).
                 StatusItem.HighestModSeq when condStore => new(StatusItemKind.HighestModSeq, status.HighestModSeq),
                 // RFC 7889 §3: the largest message APPEND accepts (the literal cap).

@@ -64,7 +64,8 @@ public static class PublicFolderAccess
     /// client sees it and its counts (null for a \Noselect level), or null when the reader does not
     /// see it (no such folder, or public folders are off for it).
     /// </summary>
-    public static async Task<(FolderInfo Folder, FolderStatus? Status)?> ReadStatusAsync(IStore store, PublicFolderSettings settings, Account reader, string inner)
+    public static async Task<(FolderInfo Folder, FolderStatus? Status)?> ReadStatusAsync(IStore store, PublicFolderSettings settings, Account reader, string inner,
+        bool countRecent = false)
     {
         if (!PublicFolderNames.IsFolderName(inner) || !await IsVisibleAsync(store, settings, reader).ConfigureAwait(false))
         {
@@ -76,7 +77,7 @@ public static class PublicFolderAccess
         {
             return null;
         }
-        var status = folder.NoSelect ? null : await store.GetReaderStatusAsync(folder.Id, reader.Id).ConfigureAwait(false);
+        var status = folder.NoSelect ? null : await store.GetReaderStatusAsync(folder.Id, reader.Id, countRecent).ConfigureAwait(false);
         return (folder with { Name = PublicFolderNames.Full(folder.Name) }, status);
     }
 }

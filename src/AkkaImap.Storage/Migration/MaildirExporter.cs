@@ -21,7 +21,7 @@ public sealed class MaildirExporter(IStore store, long accountId)
         var warnings = new List<string>();
         var folders = (await store.ListFoldersAsync(MailboxOwner.ForAccount(accountId), ct)).Where(f => !f.NoSelect).ToList();
         var total = 0;
-        foreach (var f in folders) total += (await store.GetStatusAsync(f.Id, ct))?.Messages ?? 0;
+        foreach (var f in folders) total += (await store.GetStatusAsync(f.Id, ct: ct))?.Messages ?? 0;
         int done = 0;
         foreach (var folder in folders)
         {

@@ -143,31 +143,31 @@ public sealed partial class PostgresStore
             "SELECT name FROM subscriptions WHERE owner_kind = @k AND owner_id = @o ORDER BY name", r => r.GetString(0),
             ("@k", (int)owner.Kind), ("@o", owner.Id)), ct);
 
-    public Task<FolderStatus?> GetStatusAsync(long folderId, CancellationToken ct = default) =>
-        ReadSnapshot(c => ReadStatus(c, folderId, reader: null), ct);
+    public Task<FolderStatus?> GetStatusAsync(long folderId, bool countRecent = false, CancellationToken ct = default) =>
+        ReadSnapshot(c => ReadStatus(c, folderId, reader: null, countRecent), ct);
 
     /// <summary>
     /// STATUS from the folder's counts (schema version 11, kept by triggers), as the SQLite store's
     /// ReadStatus: RECENT over the UID range from first_recent_uid on; a public folder's
     /// <paramref name="reader"/> has UNSEEN as the folder's messages less its own \Seen rows.
     /// </summary>
-    private static async Task<FolderStatus?> ReadStatus(NpgsqlConnection c, long folderId, long? reader)
+    private static async Task<FolderStatus?> ReadStatus(NpgsqlConnection c, long folderId, long? reader, bool countRecent)
     {
         if (await FindFolder(c, folderId) is not { } f) return null;
         var counts = (await c.ListAsync("""
             SELECT f.message_count, f.unseen_count, f.deleted_count, f.total_size, f.deleted_size,
-                   (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.uid >= f.first_recent_uid),
+                   CASE WHEN @r THEN (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.uid >= f.first_recent_uid) END,
                    (SELECT count(*) FROM seen s WHERE s.folder_id = f.id AND s.account_id = @a
                         AND EXISTS(SELECT 1 FROM messages m WHERE m.folder_id = s.folder_id AND m.uid = s.uid))
             FROM folders f WHERE f.id = @f
             """, r => (Messages: r.GetInt64(0), Unseen: r.GetInt64(1), Deleted: r.GetInt64(2), Size: r.GetInt64(3), DeletedSize: r.GetInt64(4),
-                Recent: r.GetInt64(5), SeenByReader: r.GetInt64(6)),
-            ("@f", folderId), ("@a", reader ?? -1)))[0];
+                Recent: r.IsDBNull(5) ? (long?)null : r.GetInt64(5), SeenByReader: r.GetInt64(6)),
+            ("@f", folderId), ("@a", reader ?? -1), ("@r", countRecent)))[0];
         return new FolderStatus(folderId, (int)counts.Messages, (int)(reader is null ? counts.Unseen : counts.Messages - counts.SeenByReader),
             (int)counts.Deleted, counts.Size, f.HighestModSeq, f.UidNext, f.UidValidity)
         {
             DeletedSize = counts.DeletedSize,
-            Recent = (int)counts.Recent,
+            Recent = (int?)counts.Recent,
         };
     }
 

@@ -68,8 +68,8 @@ public sealed partial class PostgresStore
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
         Write(folderId, c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
 
-    public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
-        ReadSnapshot(c => ReadStatus(c, folderId, accountId), ct);
+    public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, bool countRecent = false, CancellationToken ct = default) =>
+        ReadSnapshot(c => ReadStatus(c, folderId, accountId, countRecent), ct);
 
     public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
         Expunge(folderId, Pg.Uids(uids), deletedOnly: false, ct);

@@ -135,8 +135,8 @@ public sealed partial class SqliteStore
             return names;
         }, ct);
 
-    public Task<FolderStatus?> GetStatusAsync(long folderId, CancellationToken ct = default) =>
-        ReadSnapshot(c => ReadStatus(c, folderId, reader: null), ct);
+    public Task<FolderStatus?> GetStatusAsync(long folderId, bool countRecent = false, CancellationToken ct = default) =>
+        ReadSnapshot(c => ReadStatus(c, folderId, reader: null, countRecent), ct);
 
     /// <summary>
     /// STATUS from the folder's counts (schema 14, kept by triggers), so its cost does not grow with
@@ -144,16 +144,16 @@ public sealed partial class SqliteStore
     /// A public folder's <paramref name="reader"/> has \Seen in rows of its own: UNSEEN is then the
     /// folder's messages less those rows.
     /// </summary>
-    private static FolderStatus? ReadStatus(SqliteConnection c, long folderId, long? reader)
+    private static FolderStatus? ReadStatus(SqliteConnection c, long folderId, long? reader, bool countRecent)
     {
         if (FindFolder(c, folderId) is not { } f) return null;
         using var cmd = c.Cmd("""
             SELECT f.message_count, f.unseen_count, f.deleted_count, f.total_size, f.deleted_size,
-                   (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.uid >= f.first_recent_uid),
+                   CASE WHEN @r THEN (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.uid >= f.first_recent_uid) END,
                    (SELECT count(*) FROM seen s WHERE s.folder_id = f.id AND s.account_id = @a
                         AND EXISTS(SELECT 1 FROM messages m WHERE m.folder_id = s.folder_id AND m.uid = s.uid))
             FROM folders f WHERE f.id = @f
-            """, ("@f", folderId), ("@a", reader ?? -1));
+            """, ("@f", folderId), ("@a", reader ?? -1), ("@r", countRecent));
         using var r = cmd.ExecuteReader();
         r.Read();
         var messages = r.GetInt32(0);
@@ -161,7 +161,7 @@ public sealed partial class SqliteStore
             f.HighestModSeq, f.UidNext, f.UidValidity)
         {
             DeletedSize = r.GetInt64(4),
-            Recent = r.GetInt32(5),
+            Recent = r.IsDBNull(5) ? null : r.GetInt32(5),
         };
     }
 

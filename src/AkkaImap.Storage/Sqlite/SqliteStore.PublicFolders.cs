@@ -91,8 +91,8 @@ public sealed partial class SqliteStore
         IReadOnlyList<string>? keywords = null, ulong? unchangedSince = null, CancellationToken ct = default) =>
         Write(c => StoreFlags(c, folderId, accountId, uids, mode, flags, keywords, unchangedSince), ct);
 
-    public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, CancellationToken ct = default) =>
-        ReadSnapshot(c => ReadStatus(c, folderId, accountId), ct);
+    public Task<FolderStatus?> GetReaderStatusAsync(long folderId, long accountId, bool countRecent = false, CancellationToken ct = default) =>
+        ReadSnapshot(c => ReadStatus(c, folderId, accountId, countRecent), ct);
 
     public Task<ExpungeResult> RemoveMessagesAsync(long folderId, IReadOnlyCollection<uint> uids, CancellationToken ct = default) =>
         Write(c =>
