@@ -21,7 +21,6 @@ internal static class StoreAccess
             Fsync = storage.Fsync, MaxBatch = storage.WriteBatch, Readers = storage.Readers, ChangeRetention = storage.ChangeRetention,
             PoolSize = storage.PostgresPoolSize, Writers = storage.PostgresWriters, FullTextIndex = storage.FullTextIndex,
             FolderIndexMessages = storage.SqliteFolderIndexMessages, ReaderCacheBytes = storage.SqliteReaderCache,
-            CheckpointPages = storage.SqliteCheckpointPages,
             // Admin commands (import) index in the append: a process that exits soon after would
             // leave its bodies for serve to parse again.
             IndexDelay = !serving ? TimeSpan.Zero : storage.Provider == "postgresql" ? storage.PostgresIndexDelay : storage.SqliteIndexDelay,

@@ -46,13 +46,6 @@ public sealed record StoreOptions
     public long ReaderCacheBytes { get; init; } = 8L * 1024 * 1024;
 
     /// <summary>
-    /// SQLite only: pages committed to the write-ahead log between two checkpoints, which a thread
-    /// of their own runs (<c>storage.sqlite.checkpoint-pages</c>). The writer checkpoints itself
-    /// only when the log holds <see cref="Sqlite.WalCheckpointer.FallbackFactor"/> times as many.
-    /// </summary>
-    public int CheckpointPages { get; init; } = 1000;
-
-    /// <summary>
     /// With <see cref="FullTextIndex"/> on: an appended body's full-text index rows are written this
     /// long after its append, with those of the bodies appended meanwhile, in a transaction of their
     /// own, instead of in the append's (<c>storage.sqlite.index-delay</c>,

@@ -94,9 +94,6 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
     /// <summary><c>storage.sqlite.reader-cache</c>: the page cache of each reader connection, in bytes.</summary>
     public long SqliteReaderCache { get; init; } = 8L * 1024 * 1024;
 
-    /// <summary><c>storage.sqlite.checkpoint-pages</c>: pages committed to the log between two checkpoints (run on a thread of their own).</summary>
-    public int SqliteCheckpointPages { get; init; } = 1000;
-
     /// <summary><c>storage.sqlite.index-delay</c>: how long after an append its full-text index rows are written (zero: in the append).</summary>
     public TimeSpan SqliteIndexDelay { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -120,7 +120,6 @@ internal static class ImapSettingsParser
             SqliteFolderIndexMessages = Int(r, "storage.sqlite.folder-index-messages", 1000, 0, int.MaxValue),
             SqliteIndexDelay = Duration(r, "storage.sqlite.index-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
             SqliteReaderCache = Size(r, "storage.sqlite.reader-cache", 8L * 1024 * 1024, 64 * 1024, 1L << 30),
-            SqliteCheckpointPages = Int(r, "storage.sqlite.checkpoint-pages", 1000, 100, 1_000_000),
             PostgresPoolSize = Int(r, "storage.postgresql.pool-size", 20, 2, 1000),
             PostgresWriters = Int(r, "storage.postgresql.writers", 4, 1, 64),
             PostgresIndexDelay = Duration(r, "storage.postgresql.index-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),

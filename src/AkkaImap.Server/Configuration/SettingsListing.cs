@@ -43,7 +43,6 @@ public static class SettingsListing
         Add("storage.sqlite.folder-index-messages", Number(s.Storage.SqliteFolderIndexMessages));
         Add("storage.sqlite.index-delay", SettingValues.FormatDuration(s.Storage.SqliteIndexDelay));
         Add("storage.sqlite.reader-cache", SettingValues.FormatSize(s.Storage.SqliteReaderCache));
-        Add("storage.sqlite.checkpoint-pages", Number(s.Storage.SqliteCheckpointPages));
         Add("storage.postgresql.connection-string", s.Storage.PostgresConnectionString is null ? "\"\"" : "\"(set)\"");
         Add("storage.postgresql.pool-size", Number(s.Storage.PostgresPoolSize));
         Add("storage.postgresql.writers", Number(s.Storage.PostgresWriters));

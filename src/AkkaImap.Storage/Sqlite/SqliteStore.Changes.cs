@@ -105,15 +105,8 @@ public sealed partial class SqliteStore
     private void OnBatchEnded(bool committed)
     {
         // An index pass is alone in its transaction: what it took is done, or is to be done again.
-        if (committed)
-        {
-            _passTaken.Clear();
-            _checkpointer.Committed(_writerConnection);
-        }
-        else
-        {
-            GiveBackPass();
-        }
+        if (committed) _passTaken.Clear();
+        else GiveBackPass();
         if (!_changesWritten)
         {
             return;

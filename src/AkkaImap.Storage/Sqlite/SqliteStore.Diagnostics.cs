@@ -20,9 +20,6 @@ public sealed partial class SqliteStore
             ? "PRAGMA " + name
             : throw new ArgumentException("not a pragma name", nameof(name));
 
-    /// <summary>Completes once the checkpointer's thread has run <paramref name="count"/> checkpoints.</summary>
-    internal Task WhenCheckpoints(long count) => _checkpointer.WhenCheckpoints(count);
-
     /// <summary>Completes once background work (an index pass) waits in the writer's queue.</summary>
     internal Task WhenBackgroundQueued() => _writer.WhenBackgroundQueued();
 

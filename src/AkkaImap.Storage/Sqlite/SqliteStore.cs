@@ -21,7 +21,6 @@ public sealed partial class SqliteStore : IStore, IDisposable
     private readonly SqliteConnection _writerConnection;
     private readonly WriteQueue _writer;
     private readonly ReaderPool _readers;
-    private readonly WalCheckpointer _checkpointer;
     private int _disposed;
 
     private SqliteStore(string path, StoreOptions options, string connectionString, SqliteConnection writer)
@@ -30,7 +29,6 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _options = options;
         _connectionString = connectionString;
         _writerConnection = writer;
-        _checkpointer = new WalCheckpointer(OpenConnection(connectionString, options), options.CheckpointPages);
         _writer = new WriteQueue(writer, options.MaxBatch, OnBatchEnded);
         _readers = new ReaderPool(options.Readers, () =>
         {
@@ -94,8 +92,6 @@ public sealed partial class SqliteStore : IStore, IDisposable
             writer.Exec("PRAGMA temp_store=MEMORY");
             // WAL is persistent in the file; readers never block the writer nor each other.
             writer.Exec("PRAGMA journal_mode=WAL");
-            // The checkpointer's thread copies the log into the file; the writer, far behind it.
-            writer.Exec($"PRAGMA wal_autocheckpoint={WalCheckpointer.WriterAutoCheckpoint(options.CheckpointPages)}");
             RestrictToOwner(path, path + "-wal", path + "-shm");
             Schema.Migrate(writer);
         }
@@ -246,8 +242,6 @@ public sealed partial class SqliteStore : IStore, IDisposable
             catch (ObjectDisposedException) { /* the writer is closed already */ }
         }
         _writer.Dispose();
-        _checkpointer.Dispose();
-        // The last connection to close copies the log into the file and removes it.
         _writerConnection.Dispose();
     }
 

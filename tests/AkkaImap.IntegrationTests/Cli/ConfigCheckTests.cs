@@ -41,14 +41,13 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.storage.sqlite.folder-index-messages = 1000", lines);
         Assert.Contains("akka-imap.storage.sqlite.index-delay = 1s", lines);
         Assert.Contains("akka-imap.storage.sqlite.reader-cache = 8M", lines);
-        Assert.Contains("akka-imap.storage.sqlite.checkpoint-pages = 1000", lines);
         Assert.Contains("akka-imap.storage.postgresql.index-delay = 1s", lines);
         Assert.Contains("akka-imap.limits.max-unsent-output-total = 256M", lines);
         Assert.Contains("akka-imap.proxy-protocol.trusted-networks = []", lines);
         Assert.Contains("akka-imap.search.full-text-index = on", lines);
         Assert.Contains("akka-imap.auth.cache.size = 10000", lines);
         Assert.Contains("akka-imap.compress-level = 6", lines);
-        Assert.Equal(77, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
+        Assert.Equal(76, lines.Count(l => l.StartsWith("akka-imap.", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -85,7 +84,6 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
     [InlineData("akka-imap.storage.sqlite.folder-index-messages = -1", "akka-imap.storage.sqlite.folder-index-messages: expected a whole number of at least 0, got \"-1\"")]
     [InlineData("akka-imap.storage.sqlite.reader-cache = 16k", "akka-imap.storage.sqlite.reader-cache: expected a size from 64k to 1G, got \"16k\"")]
-    [InlineData("akka-imap.storage.sqlite.checkpoint-pages = 50", "akka-imap.storage.sqlite.checkpoint-pages: expected a number from 100 to 1000000, got \"50\"")]
     [InlineData("akka-imap.limits { max-unsent-output = 2M, max-unsent-output-total = 1M }", "akka-imap.limits.max-unsent-output-total: must be at least akka-imap.limits.max-unsent-output (2M), got \"1M\"")]
     public async Task Config_check_refuses_what_is_not_available_or_bad(string hocon, string expected)
     {
