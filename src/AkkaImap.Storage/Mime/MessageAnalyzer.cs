@@ -43,25 +43,13 @@ internal static class MessageAnalyzer
         try
         {
             var spans = new Dictionary<MimeEntity, Span>(ReferenceEqualityComparer.Instance);
-            var begins = new Dictionary<MimeEntity, long>(ReferenceEqualityComparer.Instance);
-            using var stream = MemoryMarshal.TryGetArray(content, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(content.ToArray(), writable: false);
-            var parser = new MimeParser(stream, MimeFormat.Entity, persistent: true);
-            parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
-            parser.MimeEntityEnd += (_, e) => spans[e.Entity] = new Span(begins.GetValueOrDefault(e.Entity), e.HeadersEndOffset, e.EndOffset, e.Lines);
-            using var message = parser.ParseMessage();
-            if (message.Body is null) throw new FormatException("message without body");
+            using var message = Parse(content, spans);
             var builder = new Builder(spans);
-            parts = builder.Node(message.Body, 0);
+            parts = builder.Node(message.Body!, 0);
             envelope = EnvelopeBuilder.Build(message);
-            body = builder.Body(message.Body);
+            body = builder.Body(message.Body!);
             preview = PreviewText.From(message, content.Length);
-            // Decoding the text parts of a message whose text cannot fit the index would only cost
-            // memory (a 16 MB text body is 32 MB of string): such a message is left to the scan.
-            text = !withText || TextBytesAtMost(message, spans, content.Length) > IndexedDocument.MaxIndexedChars
-                ? null
-                : IndexedDocument.OfOrNull(MessageText.FromParsed(message), envelope);
+            text = withText ? TextOf(message, spans, content.Length, envelope) : null;
         }
         catch (Exception)
         {
@@ -73,6 +61,67 @@ internal static class MessageAnalyzer
             SentDate = SortDates.SentDate(envelope)?.ToUnixTimeMilliseconds(),
         };
     }
+
+    /// <summary>
+    /// The full-text index's text of a stored message, as <see cref="Analyse"/> makes it, from its
+    /// bytes and its stored envelope: for an index pass, which makes it only for the bodies still
+    /// there a moment after their append. Null when it cannot be read or is too long (the scan decides it).
+    /// </summary>
+    public static IndexedDocument? IndexText(ReadOnlyMemory<byte> content, byte[] storedEnvelope)
+    {
+        Envelope envelope;
+        try
+        {
+            envelope = ModelCodec.ReadEnvelope(storedEnvelope);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+        try
+        {
+            var spans = new Dictionary<MimeEntity, Span>(ReferenceEqualityComparer.Instance);
+            using var message = Parse(content, spans);
+            return TextOf(message, spans, content.Length, envelope);
+        }
+        catch (Exception)
+        {
+            return FallbackText(content, envelope);
+        }
+    }
+
+    /// <summary>
+    /// Parses <paramref name="content"/> where it lies, noting each entity's offsets in
+    /// <paramref name="spans"/>. The message's parts read from the content as they are decoded.
+    /// </summary>
+    private static MimeMessage Parse(ReadOnlyMemory<byte> content, Dictionary<MimeEntity, Span> spans)
+    {
+        var begins = new Dictionary<MimeEntity, long>(ReferenceEqualityComparer.Instance);
+        // Not disposed: a MemoryStream over an array holds nothing to release, and the parts read from it.
+        var stream = MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
+        var parser = new MimeParser(stream, MimeFormat.Entity, persistent: true);
+        parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
+        parser.MimeEntityEnd += (_, e) => spans[e.Entity] = new Span(begins.GetValueOrDefault(e.Entity), e.HeadersEndOffset, e.EndOffset, e.Lines);
+        var message = parser.ParseMessage();
+        if (message.Body is null)
+        {
+            message.Dispose();
+            throw new FormatException("message without body");
+        }
+        return message;
+    }
+
+    /// <summary>
+    /// The index's text of a parsed message. Decoding the text parts of a message whose text
+    /// cannot fit the index would only cost memory (a 16 MB text body is 32 MB of string): such a
+    /// message is left to the scan.
+    /// </summary>
+    private static IndexedDocument? TextOf(MimeMessage message, Dictionary<MimeEntity, Span> spans, long length, Envelope envelope) =>
+        TextBytesAtMost(message, spans, length) > IndexedDocument.MaxIndexedChars
+            ? null
+            : IndexedDocument.OfOrNull(MessageText.FromParsed(message), envelope);
 
     /// <summary>
     /// An upper bound of the characters SEARCH's text of a message can have: its bytes less the

@@ -247,17 +247,7 @@ internal static class PgSearchIndex
     }
 
     /// <summary>A stored body's text as append reads it; null when it cannot be read (the scan decides it).</summary>
-    public static IndexedDocument? Parse(byte[] envelope, byte[] content)
-    {
-        try
-        {
-            return IndexedDocument.OfOrNull(MessageText.FromMessage(content), ModelCodec.ReadEnvelope(envelope));
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
+    public static IndexedDocument? Parse(byte[] envelope, byte[] content) => MessageAnalyzer.IndexText(content, envelope);
 
     public static async Task<IndexedMatches> FindAsync(NpgsqlConnection c, long folderId, IndexedField field, string needle)
     {

@@ -304,8 +304,8 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Sweeps blobs no message points to any more (after bulk deletes).</summary>
-    private static void DeleteOrphanBlobs(SqliteConnection c) =>
-        SearchIndex.Remove(c, ReadIds(c, """
+    private void DeleteOrphanBlobs(SqliteConnection c) =>
+        RemoveIndexRows(c, ReadIds(c, """
             DELETE FROM blobs WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = blobs.id)
                 AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.blob_id = blobs.id)
             RETURNING id

@@ -105,7 +105,7 @@ public sealed partial class SqliteStore
     /// RFC 9051 §6.3.6: renaming INBOX moves all its messages to a new folder of the new name
     /// and leaves INBOX empty; its inferior names are not moved.
     /// </summary>
-    private static void RenameInbox(SqliteConnection c, MailboxOwner owner, FolderInfo inbox, string to)
+    private void RenameInbox(SqliteConnection c, MailboxOwner owner, FolderInfo inbox, string to)
     {
         CreateMissingParents(c, owner, to);
         var targetId = InsertFolder(c, owner, to, null);

@@ -24,16 +24,20 @@ public sealed partial class SqliteStore
         Write(c => SearchIndex.IndexPending(c, max), ct);
 
     // Bodies appended with the index on whose rows wait for the next index pass (IndexLater), by
-    // blob id, with the size of their text and the number of their turn. Touched on the writer
-    // thread only: appends and passes are both writes.
-    private readonly Dictionary<long, (IndexRow Row, long Turn)> _toIndex = [];
-    private long _toIndexChars;
+    // blob id, with their size (0 once deleted) and the number of their turn. Touched on the writer
+    // thread only: appends, expunges and passes are all writes.
+    private readonly Dictionary<long, (long Bytes, long Turn)> _toIndex = [];
+    private long _toIndexBytes;
     private long _toIndexTurn;
     private int _indexPassQueued;
     private Task _indexPass = Task.CompletedTask;
 
-    /// <summary>The most text (in characters) kept for later passes; past it a body is indexed in its append.</summary>
-    private const long MaxQueuedChars = 16 * 1024 * 1024;
+    /// <summary>
+    /// The most bytes of bodies left to later passes (not deleted since); past it an append makes
+    /// its bodies' text and indexes them in its own write, so that a bulk APPEND keeps the index up
+    /// and a SEARCH meanwhile has at most this much to scan.
+    /// </summary>
+    private const long MaxQueuedBytes = 16 * 1024 * 1024;
 
     /// <summary>The most bodies one pass indexes; the rest of its turn follow in the next write.</summary>
     private const int MaxPerPass = 256;
@@ -47,28 +51,45 @@ public sealed partial class SqliteStore
     private static readonly TimeSpan LeastPassTime = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// Notes a new blob's text for the full-text index. With <see cref="StoreOptions.IndexDelay"/>
-    /// the blob is marked pending (so a SEARCH reads it meanwhile) and its text waits in memory for
-    /// a pass at least that long after, which indexes it with the others appended meanwhile in one
-    /// transaction; a blob deleted before then (an appended message expunged at once) is never
-    /// indexed. Otherwise, or past <see cref="MaxQueuedChars"/>, it is indexed here, in the append.
-    /// The store runs a last pass as it closes; a pass that fails (a full disk) gives its bodies
-    /// back to the next one.
+    /// Notes a new blob for the full-text index. With <see cref="StoreOptions.IndexDelay"/> and
+    /// room in the queue (<see cref="Prepare"/> decided), the blob is marked pending (so a SEARCH
+    /// reads it meanwhile) and waits for a pass at least that long after, which makes its text from
+    /// the stored body and indexes it with the others appended meanwhile in one transaction; a blob
+    /// deleted before then (an appended message expunged at once) never has its text made nor
+    /// indexed. Otherwise its write indexes it with the text its analysis made. The store runs a
+    /// last pass as it closes; a pass that fails (a full disk) gives its bodies back to the next one.
     /// </summary>
-    private void IndexLater(SqliteConnection c, long blobId, IndexRow? row)
+    private void IndexLater(SqliteConnection c, long blobId, Prepared prepared)
     {
-        if (!_options.FullTextIndex || row is null || _options.IndexDelay <= TimeSpan.Zero || _toIndexChars >= MaxQueuedChars)
+        if (!prepared.TextByPass)
         {
-            SearchIndex.Add(c, blobId, row, keepUp: _options.FullTextIndex);
+            SearchIndex.Add(c, blobId, prepared.Index, keepUp: _options.FullTextIndex);
             return;
         }
 
-        SearchIndex.Add(c, blobId, row, keepUp: false);
+        SearchIndex.Add(c, blobId, null, keepUp: false);
         // An id SQLite gives again after its blob was deleted replaces what waited under it.
-        if (_toIndex.Remove(blobId, out var replaced)) _toIndexChars -= Chars(replaced.Row);
-        _toIndex[blobId] = (row, ++_toIndexTurn);
-        _toIndexChars += Chars(row);
+        if (_toIndex.Remove(blobId, out var replaced)) _toIndexBytes -= replaced.Bytes;
+        var bytes = (long)prepared.Message.Content.Length;
+        _toIndex[blobId] = (bytes, ++_toIndexTurn);
+        _toIndexBytes += bytes;
         QueueIndexPass();
+    }
+
+    /// <summary>
+    /// Removes the index rows of deleted blobs; those still waiting for a pass stop counting toward
+    /// <see cref="MaxQueuedBytes"/>. Their entries stay: the pass finds no pending row and drops
+    /// them, or indexes them if the delete was rolled back after all.
+    /// </summary>
+    private void RemoveIndexRows(SqliteConnection c, List<long> deleted)
+    {
+        SearchIndex.Remove(c, deleted);
+        foreach (var blobId in deleted)
+        {
+            if (!_toIndex.TryGetValue(blobId, out var entry) || entry.Bytes == 0) continue;
+            _toIndexBytes -= entry.Bytes;
+            _toIndex[blobId] = (0, entry.Turn);
+        }
     }
 
     /// <summary>
@@ -78,46 +99,58 @@ public sealed partial class SqliteStore
     /// about to be expunged: 40-90 ms of the writer per pass, issue 17). With
     /// <paramref name="rest"/>, the rest of a pass's turn that did not fit in it, in the next write.
     /// Called on the writer, which alone touches the waiting bodies: the pass's are taken here, and
-    /// those still pending when it runs are deflated on a reader thread before its write.
+    /// the text of those still pending when it runs is made and deflated on a reader thread before its write.
     /// </summary>
     private void QueueIndexPass(long? rest = null)
     {
         if (Interlocked.Exchange(ref _indexPassQueued, 1) == 1) return;
         var turn = rest ?? _toIndexTurn;
-        var waiting = _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).Take(MaxPerPass).Select(e => (e.Key, e.Value.Row)).ToList();
+        var waiting = _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).Take(MaxPerPass).Select(e => e.Key).ToList();
         Volatile.Write(ref _indexPass, rest is not null
             ? IndexPassAsync(waiting, turn)
             : Task.Delay(_options.IndexDelay).ContinueWith(_ => IndexPassAsync(waiting, turn), TaskScheduler.Default).Unwrap());
     }
 
-    private async Task IndexPassAsync(List<(long BlobId, IndexRow Row)> waiting, long turn)
+    private async Task IndexPassAsync(List<long> waiting, long turn)
     {
-        IReadOnlyDictionary<long, IndexRow> packed;
+        IReadOnlyDictionary<long, IndexRow?> packed;
         try
         {
             packed = await Read(c => PackPending(c, waiting), CancellationToken.None, "IndexPassPrepare").ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // The store is closing (its last pass deflates on the writer), or the read failed: the
-            // pass deflates what it indexes itself.
-            packed = new Dictionary<long, IndexRow>();
+            // The store is closing (its last pass makes the text on the writer), or the read failed:
+            // the pass makes the text of what it indexes itself.
+            packed = new Dictionary<long, IndexRow?>();
         }
         // Behind no write: a pass waits until none is queued (WriteQueue.EnqueueBackground).
         await WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn, packed), "IndexPass", background: true).ConfigureAwait(false);
     }
 
-    /// <summary>The waiting bodies still pending (not expunged meanwhile), deflated.</summary>
-    private static IReadOnlyDictionary<long, IndexRow> PackPending(SqliteConnection c, List<(long BlobId, IndexRow Row)> waiting)
+    /// <summary>
+    /// The index rows of the waiting bodies still pending (not expunged meanwhile), made from their
+    /// stored bytes and deflated: null for a body whose text cannot be read (the scan decides it).
+    /// One body's bytes in memory at a time.
+    /// </summary>
+    private static IReadOnlyDictionary<long, IndexRow?> PackPending(SqliteConnection c, List<long> waiting)
     {
-        var pending = new HashSet<long>();
-        using (var cmd = c.Cmd("SELECT blob_id FROM text_pending WHERE blob_id IN (SELECT value FROM json_each(@ids))",
-                   ("@ids", JsonSerializer.Serialize(waiting.Select(w => w.BlobId).ToList(), StorageJson.Default.ListInt64))))
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read()) pending.Add(r.GetInt64(0));
-        }
-        return waiting.Where(w => pending.Contains(w.BlobId)).ToDictionary(w => w.BlobId, w => IndexRow.Packed(w.Row.Text)!);
+        var rows = new Dictionary<long, IndexRow?>(waiting.Count);
+        using var cmd = c.Cmd("""
+            SELECT p.blob_id, b.envelope, b.content FROM json_each(@ids) w
+            CROSS JOIN text_pending p ON p.blob_id = w.value JOIN blobs b ON b.id = p.blob_id
+            """, ("@ids", JsonSerializer.Serialize(waiting, StorageJson.Default.ListInt64)));
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) rows[r.GetInt64(0)] = IndexRow.Packed(MessageAnalyzer.IndexText(r.IsDBNull(2) ? [] : (byte[])r[2], (byte[])r[1]));
+        return rows;
+    }
+
+    /// <summary>A waiting body's index row, made on the writer (a pass whose preparation failed, the store's last pass).</summary>
+    private static IndexRow? IndexRowOf(SqliteConnection c, long blobId)
+    {
+        using var cmd = c.Cmd("SELECT envelope, content FROM blobs WHERE id = @b", ("@b", blobId));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? IndexRow.Of(MessageAnalyzer.IndexText(r.IsDBNull(1) ? [] : (byte[])r[1], (byte[])r[0])) : null;
     }
 
     /// <summary>The index pass queued last, done once its transaction ends (tests wait for it).</summary>
@@ -126,9 +159,9 @@ public sealed partial class SqliteStore
     /// <summary>
     /// One pass, on the writer: indexes up to <paramref name="max"/> of the bodies waiting since
     /// turn <paramref name="turn"/> or before that are still pending, and forgets those whose
-    /// blob is gone. Those in <paramref name="packed"/> were deflated ahead; the others are here.
+    /// blob is gone. Those in <paramref name="packed"/> were made and deflated ahead; the others are made here.
     /// </summary>
-    private int IndexQueued(SqliteConnection c, int max, long turn, IReadOnlyDictionary<long, IndexRow>? packed = null, bool giveWay = true)
+    private int IndexQueued(SqliteConnection c, int max, long turn, IReadOnlyDictionary<long, IndexRow?>? packed = null, bool giveWay = true)
     {
         Volatile.Write(ref _indexPassQueued, 0);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -149,11 +182,11 @@ public sealed partial class SqliteStore
                     break;
                 }
                 _toIndex.Remove(blobId);
-                _toIndexChars -= Chars(entry.Row);
+                _toIndexBytes -= entry.Bytes;
                 _passTaken.Add((blobId, entry));
-                // No pending row: the blob is gone (or was indexed by a catch-up), and its text with it.
+                // No pending row: the blob is gone (or was indexed by a catch-up).
                 if (c.Exec("DELETE FROM text_pending WHERE blob_id = @b", ("@b", blobId)) == 0) continue;
-                SearchIndex.Add(c, blobId, packed?.GetValueOrDefault(blobId) ?? entry.Row);
+                SearchIndex.Add(c, blobId, packed is not null && packed.TryGetValue(blobId, out var row) ? row : IndexRowOf(c, blobId));
                 indexed++;
             }
         }
@@ -170,7 +203,7 @@ public sealed partial class SqliteStore
     }
 
     // The bodies the pass running on the writer took, until its transaction ends (writer thread).
-    private readonly List<(long BlobId, (IndexRow Row, long Turn) Entry)> _passTaken = [];
+    private readonly List<(long BlobId, (long Bytes, long Turn) Entry)> _passTaken = [];
 
     /// <summary>
     /// A pass that did not commit gives its bodies back: they wait, in their turn, for the next
@@ -182,12 +215,10 @@ public sealed partial class SqliteStore
         foreach (var (blobId, entry) in _passTaken)
         {
             if (!_toIndex.TryAdd(blobId, entry)) continue;
-            _toIndexChars += Chars(entry.Row);
+            _toIndexBytes += entry.Bytes;
         }
         _passTaken.Clear();
     }
-
-    private static long Chars(IndexRow row) => row.Text.Header.Length + row.Text.Body.Length;
 }
 
 /// <summary>
@@ -305,16 +336,7 @@ internal static class SearchIndex
                 envelope = (byte[])r[0];
                 content = r.IsDBNull(1) ? [] : (byte[])r[1];
             }
-            IndexedDocument? text;
-            try
-            {
-                text = IndexedDocument.OfOrNull(MessageText.FromMessage(content), ModelCodec.ReadEnvelope(envelope));
-            }
-            catch (Exception)
-            {
-                text = null;
-            }
-            Add(c, id, IndexRow.Of(text));
+            Add(c, id, IndexRow.Of(MessageAnalyzer.IndexText(content, envelope)));
         }
         return ids.Count;
     }
@@ -422,9 +444,9 @@ internal static class SearchIndex
 
 /// <summary>
 /// A document for the SQLite index: its text, and the deflated copies <c>text_folded</c> keeps,
-/// made ahead (on a reader thread, <see cref="SqliteStore"/>'s Prepare) when the body is expected to
-/// be indexed in its own write; otherwise deflated when indexed, which a body expunged before its
-/// index pass never is. On the single writer the deflate was a tenth of its time in a bulk APPEND.
+/// made ahead on a reader thread (by an append's analysis when its write indexes it, by an index
+/// pass's preparation otherwise), or deflated when indexed (a pass whose preparation failed). On the
+/// single writer the deflate was a tenth of its time in a bulk APPEND.
 /// </summary>
 internal sealed record IndexRow(IndexedDocument Text, byte[]? PackedHeader = null, byte[]? PackedBody = null)
 {

@@ -236,7 +236,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         _readers.Dispose();
         // Bodies whose index rows wait for a pass get them now, so that the next start has none
         // to parse again; the writer runs what is queued before it stops.
-        if (Volatile.Read(ref _toIndexChars) > 0)
+        if (Volatile.Read(ref _toIndexBytes) > 0)
         {
             try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue, long.MaxValue, giveWay: false), CancellationToken.None); }
             catch (ObjectDisposedException) { /* the writer is closed already */ }
