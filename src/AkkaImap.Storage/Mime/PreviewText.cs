@@ -27,7 +27,7 @@ internal static class PreviewText
 
         var plain = PlainBody(message);
         if (plain is not null && FromPrefix(plain) is { } quick) return quick;
-        string? text = plain is null ? null : MultipartAlternativeText(plain);
+        string? text = plain is null ? null : WholeText(plain);
         if (text is null && message.HtmlBody is { } html)
             text = new HtmlTextPreviewer().GetPreviewText(new StringReader(html));
         return text is null ? "" : Collapse(text);
@@ -42,7 +42,7 @@ internal static class PreviewText
     };
 
     /// <summary>The part's text as <see cref="MimeMessage.TextBody"/> gives it: format=flowed lines joined.</summary>
-    private static string MultipartAlternativeText(TextPart part) => part.IsFlowed ? Unflow(part, part.Text) : part.Text;
+    private static string WholeText(TextPart part) => part.IsFlowed ? Unflow(part, part.Text) : part.Text;
 
     private static string Unflow(TextPart part, string text) => new FlowedToText
     {
