@@ -243,6 +243,41 @@ public sealed class SqliteIndexDelayTests : IAsyncLifetime
         Assert.Equal(late, found.Unindexed.Order());
     }
 
+    [Fact]
+    public async Task A_pass_takes_at_most_16_MB_of_bodies_and_a_pass_after_it_the_rest()
+    {
+        _store.Dispose();
+        _store = await OpenAsync(TimeSpan.FromSeconds(2));
+        var small = await AppendAsync("gnukite zero");
+        var firstPass = _store.IndexPass;
+        // Two 9 MB messages while the first pass waits: the pass after it has both in its turn, 18
+        // MB. Their text (made and held together until a pass writes it) is small; their bytes are
+        // an attachment.
+        var big = (await _store.AppendAsync(_inbox, [Attached("gnukite one", 1), Attached("gnukite two", 2)])).Uids;
+        await firstPass.WaitAsync(TimeSpan.FromSeconds(30));
+        var secondPass = _store.IndexPass;
+
+        await secondPass.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // It took the first of the two alone and queued a pass for the other.
+        Assert.NotSame(secondPass, _store.IndexPass);
+        await _store.IndexPass.WaitAsync(TimeSpan.FromSeconds(30));
+        var found = (await _store.SearchIndexAsync(_inbox, IndexedField.Body, "gnukite"))!;
+        Assert.Equal(small.Concat(big), found.Matches.Order());
+        Assert.Empty(found.Unindexed);
+    }
+
+    private static AppendRequest Attached(string text, int seed)
+    {
+        var bytes = new byte[6_800_000];
+        new Random(seed).NextBytes(bytes);
+        return new AppendRequest(Encoding.ASCII.GetBytes(
+            "Subject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" +
+            $"--b\r\nContent-Type: text/plain\r\n\r\n{text}\r\n" +
+            "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+            Convert.ToBase64String(bytes, Base64FormattingOptions.InsertLineBreaks) + "\r\n--b--\r\n"));
+    }
+
     private Task<SqliteStore> OpenAsync(TimeSpan delay) =>
         SqliteStore.OpenAsync(_folder, new StoreOptions { Fsync = false, IndexDelay = delay });
 

@@ -43,6 +43,12 @@ public sealed partial class SqliteStore
     private const int MaxPerPass = 256;
 
     /// <summary>
+    /// The most bytes of bodies one pass takes (at least one body): their text is made and held
+    /// together until the pass writes it, so a pass of 256 large bodies would hold gigabytes.
+    /// </summary>
+    private const long MaxBytesPerPass = MaxQueuedBytes;
+
+    /// <summary>
     /// How long a pass runs at least before it ends early for a write that waits
     /// (<see cref="WriteQueue.WaitingToBeGivenWay"/>); the rest of its turn follow in a pass after.
     /// A pass of 256 bodies takes 50-100 ms, which the first SELECT of a folder just filled waited
@@ -105,7 +111,14 @@ public sealed partial class SqliteStore
     {
         if (Interlocked.Exchange(ref _indexPassQueued, 1) == 1) return;
         var turn = rest ?? _toIndexTurn;
-        var waiting = _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).Take(MaxPerPass).Select(e => e.Key).ToList();
+        var waiting = new List<long>();
+        long bytes = 0;
+        foreach (var (blobId, entry) in _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key))
+        {
+            if (waiting.Count == MaxPerPass || (waiting.Count > 0 && bytes + entry.Bytes > MaxBytesPerPass)) break;
+            waiting.Add(blobId);
+            bytes += entry.Bytes;
+        }
         Volatile.Write(ref _indexPass, rest is not null
             ? IndexPassAsync(waiting, turn)
             : Task.Delay(_options.IndexDelay).ContinueWith(_ => IndexPassAsync(waiting, turn), TaskScheduler.Default).Unwrap());
@@ -125,7 +138,7 @@ public sealed partial class SqliteStore
             packed = new Dictionary<long, IndexRow?>();
         }
         // Behind no write: a pass waits until none is queued (WriteQueue.EnqueueBackground).
-        await WriteUnwaited(c => IndexQueued(c, MaxPerPass, turn, packed), "IndexPass", background: true).ConfigureAwait(false);
+        await WriteUnwaited(c => IndexQueued(c, turn, waiting.ToHashSet(), packed), "IndexPass", background: true).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -157,11 +170,12 @@ public sealed partial class SqliteStore
     internal Task IndexPass => Volatile.Read(ref _indexPass);
 
     /// <summary>
-    /// One pass, on the writer: indexes up to <paramref name="max"/> of the bodies waiting since
-    /// turn <paramref name="turn"/> or before that are still pending, and forgets those whose
+    /// One pass, on the writer: indexes the bodies waiting since turn <paramref name="turn"/> or
+    /// before that are still pending (of those, the ones in <paramref name="only"/>, the list its
+    /// preparation took; the rest of the turn follow in a pass after), and forgets those whose
     /// blob is gone. Those in <paramref name="packed"/> were made and deflated ahead; the others are made here.
     /// </summary>
-    private int IndexQueued(SqliteConnection c, int max, long turn, IReadOnlyDictionary<long, IndexRow?>? packed = null, bool giveWay = true)
+    private int IndexQueued(SqliteConnection c, long turn, IReadOnlySet<long>? only = null, IReadOnlyDictionary<long, IndexRow?>? packed = null, bool giveWay = true)
     {
         Volatile.Write(ref _indexPassQueued, 0);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -175,7 +189,7 @@ public sealed partial class SqliteStore
             // once entries were removed and others took their slots.
             foreach (var (blobId, entry) in _toIndex.Where(e => e.Value.Turn <= turn).OrderBy(e => e.Key).ToList())
             {
-                if (indexed == max
+                if ((only is not null && !only.Contains(blobId))
                     || (giveWay && indexed > 0 && _writer.WaitingToBeGivenWay && System.Diagnostics.Stopwatch.GetElapsedTime(started) >= LeastPassTime))
                 {
                     restOfTurn = true;

@@ -238,7 +238,7 @@ public sealed partial class SqliteStore : IStore, IDisposable
         // to parse again; the writer runs what is queued before it stops.
         if (Volatile.Read(ref _toIndexBytes) > 0)
         {
-            try { _writer.Enqueue(c => IndexQueued(c, int.MaxValue, long.MaxValue, giveWay: false), CancellationToken.None); }
+            try { _writer.Enqueue(c => IndexQueued(c, long.MaxValue, giveWay: false), CancellationToken.None); }
             catch (ObjectDisposedException) { /* the writer is closed already */ }
         }
         _writer.Dispose();
