@@ -45,7 +45,7 @@ public sealed partial class PostgresStore
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 var (id, envelope, content) = (r.GetInt64(0), (byte[])r[1], (byte[])r[2]);
-                texts[id] = await _cpu.Run(_ => PgSearchIndex.Parse(envelope, content), ct).ConfigureAwait(false);
+                texts[id] = await _cpu.Run(_ => MessageAnalyzer.IndexText(content, envelope), ct).ConfigureAwait(false);
             }
             return true;
         }, ct).ConfigureAwait(false);
@@ -242,12 +242,9 @@ internal static class PgSearchIndex
         {
             var row = await c.ListAsync("SELECT envelope, content FROM blobs WHERE id = @b", r => ((byte[])r[0], (byte[])r[1]), ("@b", id)).ConfigureAwait(false);
             if (row.Count == 0) continue;
-            await AddAsync(c, id, Parse(row[0].Item1, row[0].Item2)).ConfigureAwait(false);
+            await AddAsync(c, id, MessageAnalyzer.IndexText(row[0].Item2, row[0].Item1)).ConfigureAwait(false);
         }
     }
-
-    /// <summary>A stored body's text as append reads it; null when it cannot be read (the scan decides it).</summary>
-    public static IndexedDocument? Parse(byte[] envelope, byte[] content) => MessageAnalyzer.IndexText(content, envelope);
 
     public static async Task<IndexedMatches> FindAsync(NpgsqlConnection c, long folderId, IndexedField field, string needle)
     {

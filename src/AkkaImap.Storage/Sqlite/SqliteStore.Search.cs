@@ -154,16 +154,8 @@ public sealed partial class SqliteStore
             CROSS JOIN text_pending p ON p.blob_id = w.value JOIN blobs b ON b.id = p.blob_id
             """, ("@ids", JsonSerializer.Serialize(waiting, StorageJson.Default.ListInt64)));
         using var r = cmd.ExecuteReader();
-        while (r.Read()) rows[r.GetInt64(0)] = IndexRow.Packed(MessageAnalyzer.IndexText(r.IsDBNull(2) ? [] : (byte[])r[2], (byte[])r[1]));
+        while (r.Read()) rows[r.GetInt64(0)] = IndexRow.Packed(SearchIndex.TextOf(r, 1));
         return rows;
-    }
-
-    /// <summary>A waiting body's index row, made on the writer (a pass whose preparation failed, the store's last pass).</summary>
-    private static IndexRow? IndexRowOf(SqliteConnection c, long blobId)
-    {
-        using var cmd = c.Cmd("SELECT envelope, content FROM blobs WHERE id = @b", ("@b", blobId));
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? IndexRow.Of(MessageAnalyzer.IndexText(r.IsDBNull(1) ? [] : (byte[])r[1], (byte[])r[0])) : null;
     }
 
     /// <summary>The index pass queued last, done once its transaction ends (tests wait for it).</summary>
@@ -200,7 +192,8 @@ public sealed partial class SqliteStore
                 _passTaken.Add((blobId, entry));
                 // No pending row: the blob is gone (or was indexed by a catch-up).
                 if (c.Exec("DELETE FROM text_pending WHERE blob_id = @b", ("@b", blobId)) == 0) continue;
-                SearchIndex.Add(c, blobId, packed is not null && packed.TryGetValue(blobId, out var row) ? row : IndexRowOf(c, blobId));
+                // Not made ahead: a pass whose preparation failed, the store's last pass.
+                SearchIndex.Add(c, blobId, packed is not null && packed.TryGetValue(blobId, out var row) ? row : SearchIndex.RowOf(c, blobId).Row);
                 indexed++;
             }
         }
@@ -342,18 +335,22 @@ internal static class SearchIndex
         Remove(c, ids);
         foreach (var id in ids)
         {
-            byte[] envelope, content;
-            using (var one = c.Cmd("SELECT envelope, content FROM blobs WHERE id = @b", ("@b", id)))
-            using (var r = one.ExecuteReader())
-            {
-                if (!r.Read()) continue;
-                envelope = (byte[])r[0];
-                content = r.IsDBNull(1) ? [] : (byte[])r[1];
-            }
-            Add(c, id, IndexRow.Of(MessageAnalyzer.IndexText(content, envelope)));
+            if (RowOf(c, id) is (true, var row)) Add(c, id, row);
         }
         return ids.Count;
     }
+
+    /// <summary>A stored blob's index row, made from its bytes as append would (Found false: no such blob).</summary>
+    public static (bool Found, IndexRow? Row) RowOf(SqliteConnection c, long blobId)
+    {
+        using var cmd = c.Cmd("SELECT envelope, content FROM blobs WHERE id = @b", ("@b", blobId));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? (true, IndexRow.Of(TextOf(r, 0))) : (false, null);
+    }
+
+    /// <summary>The index text of the row's envelope column (<paramref name="envelope"/>) and the content column after it.</summary>
+    public static IndexedDocument? TextOf(SqliteDataReader r, int envelope) =>
+        MessageAnalyzer.IndexText(r.IsDBNull(envelope + 1) ? [] : (byte[])r[envelope + 1], (byte[])r[envelope]);
 
     /// <summary>The folder's messages whose <paramref name="field"/> contains the folded <paramref name="needle"/>.</summary>
     public static IndexedMatches Find(SqliteConnection c, long folderId, IndexedField field, string needle)
