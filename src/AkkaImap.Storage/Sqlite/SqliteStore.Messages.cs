@@ -228,11 +228,21 @@ public sealed partial class SqliteStore
 
     // ---- helpers shared with folder operations ----
 
-    private static FolderInfo SelectableFolder(SqliteConnection c, long folderId)
+    /// <summary>
+    /// What a message write needs of its folder: its UIDs and modseq. Read alone, not as a
+    /// <see cref="FolderInfo"/> (whose rights and subscription are two more lookups and whose
+    /// strings are allocated): every STORE, EXPUNGE and APPEND reads it on the single writer.
+    /// </summary>
+    /// <param name="Public">A public folder's: its \Seen is kept per reader, in the seen table.</param>
+    private readonly record struct WriteFolder(long Id, uint UidValidity, uint UidNext, ulong HighestModSeq, bool Public);
+
+    /// <summary>The folder a message write goes to: it exists and is selectable.</summary>
+    private static WriteFolder SelectableFolder(SqliteConnection c, long folderId)
     {
-        var folder = FindFolder(c, folderId) ?? throw NoFolder($"#{folderId}");
-        if (folder.NoSelect) throw new StoreException(StoreError.NoSelect, $"{folder.Name} is not selectable");
-        return folder;
+        using var r = new NativeRows(c, "SELECT uidvalidity, uidnext, highest_modseq, noselect, name, owner_kind FROM folders WHERE id = @f", ("@f", folderId));
+        if (!r.Read()) throw NoFolder($"#{folderId}");
+        if (r.Int64(3) != 0) throw new StoreException(StoreError.NoSelect, $"{r.Text(4)} is not selectable");
+        return new WriteFolder(folderId, (uint)r.Int64(0), (uint)r.Int64(1), (ulong)r.Int64(2), r.Int64(5) == (long)OwnerKind.PublicFolders);
     }
 
     private static CopyResult CopyMessages(SqliteConnection c, long sourceId, IReadOnlyCollection<uint> uids, long targetId, KeptFlags? keep, bool moving = false)
@@ -280,14 +290,18 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Removes the given (existing) UIDs, writes tombstones, drops unreferenced blobs; returns the new modseq.</summary>
-    private ulong ExpungeUids(SqliteConnection c, FolderInfo folder, IReadOnlyList<uint> uids)
+    private ulong ExpungeUids(SqliteConnection c, FolderInfo folder, IReadOnlyList<uint> uids) =>
+        ExpungeUids(c, new WriteFolder(folder.Id, folder.UidValidity, folder.UidNext, folder.HighestModSeq, folder.Owner.Kind == OwnerKind.PublicFolders), uids);
+
+    private ulong ExpungeUids(SqliteConnection c, WriteFolder folder, IReadOnlyList<uint> uids)
     {
         var modSeq = folder.HighestModSeq + 1;
         var json = UidJson(uids);
         var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))",
             ("@f", folder.Id), ("@uids", json));
         c.Exec("DELETE FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
-        c.Exec("DELETE FROM seen WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
+        if (folder.Public)
+            c.Exec("DELETE FROM seen WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
         // Tombstones let QRESYNC report VANISHED (EARLIER) since a modseq (RFC 7162 §3.2.5.1).
         c.Exec("INSERT OR REPLACE INTO expunged(folder_id, uid, modseq) SELECT @f, value, @m FROM json_each(@uids)",
             ("@f", folder.Id), ("@m", (long)modSeq), ("@uids", json));
