@@ -5,9 +5,10 @@ namespace AkkaImap.Storage;
 /// <summary>
 /// Decisions both stores make the same way inside a write, kept in one place so the SQLite and the
 /// PostgreSQL store cannot drift apart: what a STORE does to one message, and whether an APPEND or
-/// COPY passes a mailbox's quota.
+/// COPY passes a mailbox's quota. An owner asks the first of its loaded folder before it sends a
+/// STORE to the store: a STORE that changes nothing is not written.
 /// </summary>
-internal static class StoreRules
+public static class StoreRules
 {
     /// <summary>The messages an APPEND stored, as both stores write them: no \Recent, keywords merged once.</summary>
     public static MessageFlagState[] Appended(IReadOnlyList<AppendRequest> messages, IReadOnlyList<uint> uids, ulong modSeq)

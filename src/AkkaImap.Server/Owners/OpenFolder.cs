@@ -56,6 +56,23 @@ internal sealed class OpenFolder
     }
 
     /// <summary>
+    /// Whether a STORE would change none of these messages' flags or keywords, judged as the store
+    /// judges (<see cref="StoreRules.ApplyStore"/>; UIDs not in the folder are skipped, \Recent is
+    /// never stored). Then it needs no write: no new modseq, nothing to tell anyone.
+    /// </summary>
+    public bool StoreChangesNothing(IReadOnlyCollection<uint> uids, StoreMode mode, MessageFlags flags, IReadOnlyList<string>? keywords)
+    {
+        flags &= ~MessageFlags.Recent;
+        foreach (var uid in uids)
+        {
+            if (TryGet(uid, out var row)
+                && StoreRules.ApplyStore(row, readerSeen: null, mode, flags, keywords, unchangedSince: null).Outcome != StoreRules.FlagOutcome.Unchanged)
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The changes that turn the cached state into <paramref name="stored"/> (the store's rows,
     /// ascending UID), in the order a session applies them: removals, additions, flag changes.
     /// </summary>

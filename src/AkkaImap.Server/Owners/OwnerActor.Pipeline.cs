@@ -37,13 +37,27 @@ public sealed partial class OwnerActor
     }
 
     /// <summary>
+    /// Answers a STORE that changes nothing at once, in a folder of an account's own that is
+    /// loaded (the owner, holding the mailbox's lease, has its flags exact).
     /// Sends a STORE or EXPUNGE to the store now when nothing it needs is missing: the store keeps
     /// the order of these writes, the folder is an account's own (no rights to look up) and loaded,
     /// and this owner holds the mailbox's lease. False: it runs as any other command.
     /// </summary>
     private bool TryPipeline(OwnerRequest request, IActorRef requester)
     {
-        if (!_store.WritesInOrder || _policy.PerReaderSeen || !_leaseTaken) return false;
+        if (_policy.PerReaderSeen || !_leaseTaken) return false;
+        // A STORE that changes nothing (+FLAGS \Seen on messages already seen) is answered from the
+        // loaded folder, without a write: the store would find the same (a third of the STOREs
+        // of the mixed load, each a turn of the single writer, issue 17). Only with no write in
+        // flight, which could change those flags first.
+        if (request.Command is StoreFlags { UnchangedSince: null } noChange && _inFlight.Count == 0
+            && _state.Folder(noChange.FolderId) is { } loaded
+            && loaded.StoreChangesNothing(noChange.Uids, noChange.Mode, noChange.Flags, noChange.Keywords))
+        {
+            Reply(requester, request, new FlagsStored(noChange.FolderId, [], [], loaded.HighestModSeq));
+            return true;
+        }
+        if (!_store.WritesInOrder) return false;
         if (request.Command switch { StoreFlags m => !_state.IsLoaded(m.FolderId), Expunge m => !_state.IsLoaded(m.FolderId), _ => true }) return false;
         // The store's span hangs below this one, which ends when the write is answered; the
         // next message's work is not below it.

@@ -55,6 +55,46 @@ public sealed class OwnerPipelineTests : SessionTestKit
     }
 
     [Fact]
+    public async Task A_store_that_changes_nothing_is_answered_without_a_write_unless_a_write_is_in_flight()
+    {
+        var account = (await Store.FindAccountAsync(Login))!;
+        await AppendThroughAccountAsync("INBOX",
+            new AppendRequest(Encoding.ASCII.GetBytes("Subject: read\r\n\r\nRead.\r\n"), MessageFlags.Seen, ["$Done"]));
+        var session = CreateTestProbe();
+        Region.Tell(new AccountEnvelope(account.Id, new SelectFolder("INBOX", ReadOnly: false, RecentMode.None), null, 1), session.Ref);
+        var snapshot = Assert.IsType<FolderSelected>(session.ExpectMsg<OwnerReply>(Wait).Reply).Snapshot;
+        var writes = Store.WriteOperationCount;
+
+        // Already \Seen and $Done; no such message as 9.
+        Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(snapshot.FolderId, [1u, 9u], StoreMode.Add, MessageFlags.Seen | MessageFlags.Recent, ["$done"], null), null, 2), session.Ref);
+        var unchanged = Assert.IsType<FlagsStored>(session.ExpectMsg<OwnerReply>(Wait).Reply);
+        Assert.Empty(unchanged.Changed);
+        Assert.Equal(snapshot.HighestModSeq, unchanged.HighestModSeq);
+        Assert.Equal(writes, Store.WriteOperationCount);
+
+        // With a STORE -FLAGS \Seen in flight, the loaded folder still says \Seen: the +FLAGS
+        // behind it must be written all the same.
+        await using var blocker = new SqliteConnection($"Data Source={Store.DatabasePath}");
+        await blocker.OpenAsync();
+        await ExecAsync(blocker, "BEGIN IMMEDIATE");
+        var held = Store.SetSubscribedAsync(account.Owner, "Sent", false);
+        AwaitCondition(() => Store.QueuedWrites == 0, Wait);
+        Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(snapshot.FolderId, [1u], StoreMode.Remove, MessageFlags.Seen, [], null), null, 3), session.Ref);
+        Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(snapshot.FolderId, [1u], StoreMode.Add, MessageFlags.Seen, [], null), null, 4), session.Ref);
+        AwaitCondition(() => Store.QueuedWrites == 2, Wait);
+        await ExecAsync(blocker, "ROLLBACK");
+        await held;
+
+        foreach (var (id, seen) in new[] { (3L, false), (4L, true) })
+        {
+            var reply = session.ExpectMsg<OwnerReply>(Wait);
+            Assert.Equal(id, reply.RequestId);
+            Assert.Equal(seen, Assert.Single(Assert.IsType<FlagsStored>(reply.Reply).Changed).Flags.HasFlag(MessageFlags.Seen));
+        }
+        Assert.Equal(MessageFlags.Seen, Assert.Single(await Store.GetMessageFlagsAsync(snapshot.FolderId)).Flags);
+    }
+
+    [Fact]
     public async Task An_append_into_a_folder_a_session_has_selected_stores_its_recent_claim_in_the_same_commit()
     {
         var account = (await Store.FindAccountAsync(Login))!;
