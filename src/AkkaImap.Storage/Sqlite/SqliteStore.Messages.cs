@@ -297,9 +297,9 @@ public sealed partial class SqliteStore
     {
         var modSeq = folder.HighestModSeq + 1;
         var json = UidJson(uids);
-        var blobs = ReadIds(c, "SELECT DISTINCT blob_id FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))",
-            ("@f", folder.Id), ("@uids", json));
-        c.Exec("DELETE FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
+        // The rows and the bodies they used, in one statement (a copy shares its body: one id each).
+        var blobs = ReadIds(c, "DELETE FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) RETURNING blob_id",
+            ("@f", folder.Id), ("@uids", json)).Distinct().ToList();
         if (folder.Public)
             c.Exec("DELETE FROM seen WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
         // Tombstones let QRESYNC report VANISHED (EARLIER) since a modseq (RFC 7162 §3.2.5.1).
