@@ -37,11 +37,11 @@ public sealed partial class OwnerActor
     }
 
     /// <summary>
-    /// Answers a STORE that changes nothing at once, in a folder of an account's own that is
-    /// loaded (the owner, holding the mailbox's lease, has its flags exact).
-    /// Sends a STORE or EXPUNGE to the store now when nothing it needs is missing: the store keeps
-    /// the order of these writes, the folder is an account's own (no rights to look up) and loaded,
-    /// and this owner holds the mailbox's lease. False: it runs as any other command.
+    /// Answers at once a STORE that changes nothing in a loaded folder of an account's own (the
+    /// owner, holding the mailbox's lease, has its flags exact). Otherwise sends a STORE or EXPUNGE
+    /// to the store now when nothing it needs is missing: the store keeps the order of these
+    /// writes, the folder is an account's own (no rights to look up) and loaded, and this owner
+    /// holds the mailbox's lease. False: it runs as any other command.
     /// </summary>
     private bool TryPipeline(OwnerRequest request, IActorRef requester)
     {
