@@ -27,6 +27,9 @@ public class LmtpServerFixture : ServerFixture
     /// <summary>
     /// Waits for a message with <paramref name="subject"/> in <paramref name="folder"/> and returns it:
     /// searches, then idles until the folder grows and searches again (no sleeping), for at most a minute.
+    /// A message that arrives while the SEARCH runs is announced (EXISTS) with the SEARCH's own
+    /// answer, before any IDLE: the count is compared around the SEARCH, or the wait would idle
+    /// for a change already heard.
     /// </summary>
     public async Task<MimeMessage> WaitForMessageAsync(string login, string folder, string subject)
     {
@@ -36,10 +39,15 @@ public class LmtpServerFixture : ServerFixture
         using var overall = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (true)
         {
+            var before = mailbox.Count;
             var found = await mailbox.SearchAsync(SearchQuery.SubjectContains(subject), overall.Token);
             if (found.Count > 0)
             {
                 return await mailbox.GetMessageAsync(found[0], overall.Token);
+            }
+            if (mailbox.Count != before)
+            {
+                continue;
             }
             using var grew = CancellationTokenSource.CreateLinkedTokenSource(overall.Token);
             void OnCount(object? sender, EventArgs e) => grew.Cancel();
