@@ -54,6 +54,29 @@ public sealed class ReaderPoolTests
     }
 
     [Fact]
+    public async Task Reads_one_after_another_go_to_the_reader_that_was_busy_last()
+    {
+        // Its page cache holds what the last read read: a client's next read of the same folder
+        // finds its pages there, where the reader idle longest would read them from the file.
+        using var pool = new ReaderPool(3, Open);
+        var threads = new HashSet<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            // From a thread of the test's own, so that the next read is not queued by a reader.
+            var ranOn = await Task.Run(() => pool.Run(_ => Environment.CurrentManagedThreadId, default).Result);
+            threads.Add(ranOn);
+            // Every reader idle again, the last one on top, before the next read is queued.
+            var deadline = DateTime.UtcNow + Bound;
+            while (pool.IdleReaders < 3 && DateTime.UtcNow < deadline)
+            {
+                await Task.Yield();
+            }
+        }
+
+        Assert.Single(threads);
+    }
+
+    [Fact]
     public async Task A_reader_opens_its_connection_once_and_keeps_it()
     {
         using var pool = new ReaderPool(1, Open);

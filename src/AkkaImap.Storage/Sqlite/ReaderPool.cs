@@ -25,6 +25,8 @@ internal sealed class ReaderPool : IDisposable
 
     private readonly Queue<Operation> _queue = new();
     private readonly object _gate = new();
+    // The readers waiting for work, the one that went idle last on top: it is the one woken.
+    private readonly Stack<Idle> _idle = new();
     private readonly Func<SqliteConnection> _open;
     private readonly Thread[] _threads;
     private bool _closed;
@@ -73,9 +75,9 @@ internal sealed class ReaderPool : IDisposable
                 // Queued by code continuing on one of these threads (a FETCH's second read after
                 // its first) with nothing else waiting: that thread takes it as soon as the code
                 // awaits it, so no other reader is woken for it. Anything more wakes one.
-                if (t_runningOn != this || _queue.Count > 1)
+                if ((t_runningOn != this || _queue.Count > 1) && _idle.TryPop(out var idle))
                 {
-                    Monitor.Pulse(_gate);
+                    idle.Wake();
                 }
 
                 return op.Task;
@@ -84,6 +86,15 @@ internal sealed class ReaderPool : IDisposable
 
         op.Fail(new ObjectDisposedException(nameof(SqliteStore)));
         throw new ObjectDisposedException(nameof(SqliteStore));
+    }
+
+    /// <summary>How many readers wait for work (for tests).</summary>
+    internal int IdleReaders
+    {
+        get
+        {
+            lock (_gate) return _idle.Count;
+        }
     }
 
     /// <summary>
@@ -103,7 +114,10 @@ internal sealed class ReaderPool : IDisposable
             _closed = true;
             abandoned = [.. _queue];
             _queue.Clear();
-            Monitor.PulseAll(_gate);
+            while (_idle.TryPop(out var idle))
+            {
+                idle.Wake();
+            }
         }
 
         var disposed = new ObjectDisposedException(nameof(SqliteStore));
@@ -125,9 +139,10 @@ internal sealed class ReaderPool : IDisposable
     {
         t_runningOn = this;
         var reader = new Reader(_open);
+        var idle = new Idle();
         try
         {
-            while (Next() is { } op)
+            while (Next(idle) is { } op)
             {
                 op.Run(reader);
             }
@@ -138,21 +153,63 @@ internal sealed class ReaderPool : IDisposable
         }
     }
 
-    private Operation? Next()
+    /// <summary>
+    /// The next operation, or null once the pool is closed. With nothing queued the reader waits
+    /// on its own <paramref name="idle"/>, pushed on the stack of idle readers: work arriving
+    /// wakes the reader that went idle last, whose page cache holds the pages read most recently
+    /// (a client's next read of the same folder), where a queue of waiters would wake the one
+    /// idle longest. Under load every reader is busy and takes work as it comes.
+    /// </summary>
+    private Operation? Next(Idle idle)
     {
-        lock (_gate)
+        while (true)
         {
-            while (_queue.Count == 0)
+            lock (_gate)
             {
+                if (_queue.Count > 0)
+                {
+                    return _queue.Dequeue();
+                }
+
                 if (_closed)
                 {
                     return null;
                 }
 
-                Monitor.Wait(_gate);
+                idle.Prepare();
+                _idle.Push(idle);
             }
 
-            return _queue.Dequeue();
+            // Woken, the queue may be empty again (a busy reader took the work first): look again.
+            idle.Wait();
+        }
+    }
+
+    /// <summary>A reader waiting for work; its own monitor, so that one reader, chosen, is woken.</summary>
+    private sealed class Idle
+    {
+        private bool _woken;
+
+        public void Prepare() => _woken = false;
+
+        public void Wait()
+        {
+            lock (this)
+            {
+                while (!_woken)
+                {
+                    Monitor.Wait(this);
+                }
+            }
+        }
+
+        public void Wake()
+        {
+            lock (this)
+            {
+                _woken = true;
+                Monitor.Pulse(this);
+            }
         }
     }
 
