@@ -28,8 +28,14 @@ public sealed record StoreOptions
     /// <summary>
     /// Reader threads, each with its own connection: they run every read, password hashing
     /// (PBKDF2) and MIME analysis, so that no caller's thread blocks on the store.
+    /// Reads from SQLite's files in the OS cache are CPU work, so the default is one per core (at
+    /// least 2): more threads than cores only took turns on them, and the writer that every write
+    /// waits for with them (issue 17, bench/README.md).
     /// </summary>
-    public int Readers { get; init; } = 4;
+    public int Readers { get; init; } = DefaultReaders;
+
+    /// <summary>The readers when none are configured (<c>storage.readers = 0</c>): one per core, at least 2.</summary>
+    public static int DefaultReaders => Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>
     /// SQLite only: a folder with at least this many messages keeps a copy of its message list in

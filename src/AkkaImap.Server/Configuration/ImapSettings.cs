@@ -85,8 +85,8 @@ public sealed record StorageSettings(string Provider, string Path, bool Fsync, s
     /// <summary><c>storage.write-batch</c>: the most queued writes committed in one transaction (group commit).</summary>
     public int WriteBatch { get; init; } = 256;
 
-    /// <summary><c>storage.readers</c>: threads that run reads (the reader pool).</summary>
-    public int Readers { get; init; } = 4;
+    /// <summary><c>storage.readers</c>: threads that run reads (the reader pool); 0 in the file is one per core.</summary>
+    public int Readers { get; init; } = AkkaImap.Storage.StoreOptions.DefaultReaders;
 
     /// <summary><c>storage.sqlite.folder-index-messages</c>: the least messages of a folder that keeps a copy of its message list (0: none).</summary>
     public int SqliteFolderIndexMessages { get; init; } = 1000;

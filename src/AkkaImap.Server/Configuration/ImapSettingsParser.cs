@@ -116,7 +116,7 @@ internal static class ImapSettingsParser
         {
             ChangeRetention = Duration(r, "storage.change-retention", TimeSpan.FromDays(1), TimeSpan.FromMinutes(1)),
             WriteBatch = Int(r, "storage.write-batch", 256, 1, 100_000),
-            Readers = Int(r, "storage.readers", 4, 1, 256),
+            Readers = Int(r, "storage.readers", 0, 0, 256) is var readers and > 0 ? readers : AkkaImap.Storage.StoreOptions.DefaultReaders,
             SqliteFolderIndexMessages = Int(r, "storage.sqlite.folder-index-messages", 1000, 0, int.MaxValue),
             SqliteIndexDelay = Duration(r, "storage.sqlite.index-delay", TimeSpan.FromSeconds(1), TimeSpan.Zero),
             SqliteReaderCache = Size(r, "storage.sqlite.reader-cache", 8L * 1024 * 1024, 64 * 1024, 1L << 30),

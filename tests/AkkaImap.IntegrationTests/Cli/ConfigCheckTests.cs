@@ -27,7 +27,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
         Assert.Contains("akka-imap.limits.worker-timeout = 5m", lines);
         Assert.Contains("akka-imap.limits.listen-backlog = 1024", lines);
         Assert.Contains("akka-imap.storage.write-batch = 256", lines);
-        Assert.Contains("akka-imap.storage.readers = 4", lines);
+        Assert.Contains($"akka-imap.storage.readers = {Math.Max(2, Environment.ProcessorCount)}", lines); // 0: one per core
         Assert.Contains("akka-imap.shutdown.drain-timeout = 3s", lines);
         Assert.Contains("akka-imap.limits.max-folders = 1000", lines);
         Assert.Contains("akka-imap.limits.command-timeout = 10m", lines);
@@ -81,7 +81,7 @@ public sealed class ConfigCheckTests(CliFolder folder) : IClassFixture<CliFolder
     [InlineData("akka-imap.lmtp.data-timeout = 10", "akka-imap.lmtp.data-timeout: expected a duration such as 30s, 5m or 1h, got \"10\"")]
     [InlineData("akka-imap.limits.worker-timeout = 300", "akka-imap.limits.worker-timeout: expected a duration such as 30s, 5m or 1h, got \"300\"")]
     [InlineData("akka-imap.proxy-protocol.trusted-networks = [\"10.0.0.0/33\"]", "akka-imap.proxy-protocol.trusted-networks: expected networks such as [\"10.0.0.0/8\", \"2001:db8::/32\"] with the address bits past the prefix zero, got \"10.0.0.0/33\"")]
-    [InlineData("akka-imap.storage.readers = 0", "akka-imap.storage.readers: expected a number from 1 to 256, got \"0\"")]
+    [InlineData("akka-imap.storage.readers = -1", "akka-imap.storage.readers: expected a number from 0 to 256, got \"-1\"")]
     [InlineData("akka-imap.storage.sqlite.folder-index-messages = -1", "akka-imap.storage.sqlite.folder-index-messages: expected a whole number of at least 0, got \"-1\"")]
     [InlineData("akka-imap.storage.sqlite.reader-cache = 16k", "akka-imap.storage.sqlite.reader-cache: expected a size from 64k to 1G, got \"16k\"")]
     [InlineData("akka-imap.limits { max-unsent-output = 2M, max-unsent-output-total = 1M }", "akka-imap.limits.max-unsent-output-total: must be at least akka-imap.limits.max-unsent-output (2M), got \"1M\"")]

@@ -46,7 +46,7 @@ public sealed class ImapSettingsTests
         Assert.Null(s.Telemetry.PrometheusPort);
         Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5), 1024), (s.Limits.OwnerReplyTimeout, s.Limits.WorkerTimeout, s.Limits.ListenBacklog));
         Assert.Equal(TimeSpan.FromSeconds(10), s.Limits.CloseTimeout);
-        Assert.Equal((256, 4), (s.Storage.WriteBatch, s.Storage.Readers));
+        Assert.Equal((256, Math.Max(2, Environment.ProcessorCount)), (s.Storage.WriteBatch, s.Storage.Readers));
         Assert.Equal(new ShutdownSettings(TimeSpan.FromSeconds(3)), s.Shutdown);
         Assert.Equal(new LoggingSettings(LogFormat.Text, LogLevelSetting.Info), s.Logging);
     }
@@ -69,7 +69,7 @@ public sealed class ImapSettingsTests
         var s = Parse("""
             akka-imap {
               limits { owner-reply-timeout = 15s, worker-timeout = 90s, listen-backlog = 64, close-timeout = 2s }
-              storage { write-batch = 32, readers = 2 }
+              storage { write-batch = 32, readers = 3 }
               shutdown.drain-timeout = 0s
             }
             """);
@@ -80,7 +80,7 @@ public sealed class ImapSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(2), s.Limits.CloseTimeout);
         Assert.Contains(new SettingLine("akka-imap.limits.close-timeout", "2s", null), SettingsListing.Describe(s));
         Assert.Equal(32, s.Storage.WriteBatch);
-        Assert.Equal(2, s.Storage.Readers);
+        Assert.Equal(3, s.Storage.Readers);
         Assert.Equal(TimeSpan.Zero, s.Shutdown.DrainTimeout);
         Assert.Contains(new SettingLine("akka-imap.shutdown.drain-timeout", "0ms", null), SettingsListing.Describe(s));
     }
@@ -166,7 +166,7 @@ public sealed class ImapSettingsTests
     [InlineData("akka-imap.limits.listen-backlog = 0", "akka-imap.limits.listen-backlog: expected a number from 1 to 65535, got \"0\"")]
     [InlineData("akka-imap.limits.close-timeout = 500ms", "akka-imap.limits.close-timeout: expected at least 1s, got \"500ms\"")]
     [InlineData("akka-imap.storage.write-batch = 0", "akka-imap.storage.write-batch: expected a number from 1 to 100000, got \"0\"")]
-    [InlineData("akka-imap.storage.readers = many", "akka-imap.storage.readers: expected a number from 1 to 256, got \"many\"")]
+    [InlineData("akka-imap.storage.readers = many", "akka-imap.storage.readers: expected a number from 0 to 256, got \"many\"")]
     [InlineData("akka-imap.shutdown.drain-timeout = soon", "akka-imap.shutdown.drain-timeout: expected a duration such as 30s, 5m or 1h, got \"soon\"")]
     [InlineData("akka-imap.port = [143]", "akka-imap.port: expected a single value, not a list or a block")]
     [InlineData("akka-imap.idle-timout = 5m", "akka-imap.idle-timout: unknown setting; check its spelling against reference.conf (akkaimap config check lists every key)")]
