@@ -29,8 +29,8 @@ public sealed record StoreOptions
     /// Reader threads, each with its own connection: they run every read, password hashing
     /// (PBKDF2) and MIME analysis, so that no caller's thread blocks on the store.
     /// Reads from SQLite's files in the OS cache are CPU work, so the default is one per core (at
-    /// least 2): more threads than cores only took turns on them, and the writer that every write
-    /// waits for with them (issue 17, bench/README.md).
+    /// least 2): more threads than cores only take turns with each other and with the writer that
+    /// every write waits for (issue 17, bench/README.md).
     /// </summary>
     public int Readers { get; init; } = DefaultReaders;
 
