@@ -391,6 +391,21 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_store_given_uids_out_of_order_repeated_or_missing_changes_each_message_once_in_ascending_order()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await AppendAsync(inbox.Id, Simple("a"), Simple("b"), Simple("c"));
+
+        var stored = await Store.StoreFlagsAsync(inbox.Id, [3, 1, 3, 9], StoreMode.Add, MessageFlags.Flagged);
+
+        Assert.Equal(new uint[] { 1, 3 }, stored.Changed.Select(c => c.Uid));
+        Assert.All(stored.Changed, c => Assert.Equal(MessageFlags.Flagged, c.Flags));
+        Assert.Equal(new[] { MessageFlags.Flagged, MessageFlags.None, MessageFlags.Flagged }, (await Store.GetMessageFlagsAsync(inbox.Id)).Select(m => m.Flags));
+        Assert.Empty((await Store.StoreFlagsAsync(inbox.Id, [3, 1], StoreMode.Add, MessageFlags.Flagged)).Changed);
+    }
+
+    [Fact]
     public async Task Store_with_unchangedsince_skips_and_reports_messages_modified_later()
     {
         var account = await NewAccountAsync();

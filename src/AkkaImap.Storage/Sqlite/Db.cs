@@ -63,6 +63,26 @@ internal static class Db
         return (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/>, a statement on one key named <c>@key</c>, once for each of
+    /// <paramref name="keys"/>, and returns the integers its RETURNING clause gives (none without one).
+    /// For the writer's deletes of a few rows: <c>key IN (SELECT value FROM json_each(@keys))</c> has
+    /// SQLite build a temporary b-tree of the list, with a page cache of its own, on every run (an
+    /// EXPUNGE of one message built five; issue 17), where a prepared statement on one key is a lookup.
+    /// </summary>
+    public static List<long> EachKey(this SqliteConnection c, string sql, IEnumerable<long> keys, params (string Name, object Value)[] args)
+    {
+        // Straight through SQLite's C API: through Microsoft.Data.Sqlite, a reader per key made an
+        // EXPUNGE of 5,000 messages 80% slower than the list in one statement.
+        var returned = new List<long>();
+        foreach (var key in keys)
+        {
+            using var r = new NativeRows(c, sql, [("@key", key), .. args]);
+            while (r.Read()) returned.Add(r.Int64(0));
+        }
+        return returned;
+    }
+
     public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 

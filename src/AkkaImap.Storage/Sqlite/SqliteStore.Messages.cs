@@ -69,7 +69,11 @@ public sealed partial class SqliteStore
     /// index row for its write to index (null: its text cannot be read), or <see cref="TextByPass"/>.
     /// </summary>
     /// <param name="TextByPass">The text is left to an index pass, which makes it from the stored body (<see cref="IndexLater"/>).</param>
-    private sealed record Prepared(AnalysedMessage Message, IndexRow? Index, bool TextByPass = false);
+    private sealed record Prepared(AnalysedMessage Message, IndexRow? Index, bool TextByPass = false)
+    {
+        /// <summary>Its RFC 8474 EMAILID, drawn with the analysis rather than on the single writer.</summary>
+        public string EmailId { get; } = Db.NewObjectId('M');
+    }
 
     /// <summary>
     /// Analyses a message. Its full-text index's text (the decoded text parts, folded: two thirds
@@ -123,7 +127,7 @@ public sealed partial class SqliteStore
     private long InsertBlob(SqliteConnection c, Db.Statement insertBlob, Prepared prepared)
     {
         var a = prepared.Message;
-        Set(insertBlob, Db.NewObjectId('M'), (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.SentDate);
+        Set(insertBlob, prepared.EmailId, (long)a.Content.Length, a.Envelope, a.Body, a.Parts, a.Preview, a.SentDate);
         var blobId = (long)insertBlob.ExecuteScalar()!;
         using (var blob = new SqliteBlob(c, "blobs", "content", blobId))
         {
@@ -298,8 +302,8 @@ public sealed partial class SqliteStore
         var modSeq = folder.HighestModSeq + 1;
         var json = UidJson(uids);
         // The rows and the bodies they used, in one statement (a copy shares its body: one id each).
-        var blobs = ReadIds(c, "DELETE FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) RETURNING blob_id",
-            ("@f", folder.Id), ("@uids", json)).Distinct().ToList();
+        var blobs = c.EachKey("DELETE FROM messages WHERE folder_id = @f AND uid = @key RETURNING blob_id", uids.Select(u => (long)u), ("@f", folder.Id))
+            .Distinct().ToList();
         if (folder.Public)
             c.Exec("DELETE FROM seen WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids))", ("@f", folder.Id), ("@uids", json));
         // Tombstones let QRESYNC report VANISHED (EARLIER) since a modseq (RFC 7162 §3.2.5.1).
@@ -324,13 +328,24 @@ public sealed partial class SqliteStore
     private void DeleteBlobsIfUnused(SqliteConnection c, List<long> blobIds)
     {
         if (blobIds.Count == 0) return;
-        var deleted = ReadIds(c, "DELETE FROM blobs WHERE id IN (SELECT value FROM json_each(@ids)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = blobs.id) RETURNING id",
-            ("@ids", JsonSerializer.Serialize(blobIds, StorageJson.Default.ListInt64)));
+        var deleted = c.EachKey("DELETE FROM blobs WHERE id = @key AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = blobs.id) RETURNING id", blobIds);
         RemoveIndexRows(c, deleted);
     }
 
     private static string UidJson(IReadOnlyCollection<uint>? uids) =>
         uids is null ? "[]" : JsonSerializer.Serialize(uids as uint[] ?? uids.ToArray(), StorageJson.Default.UInt32Array);
+
+    /// <summary>The UIDs as a JSON array in ascending order, each once.</summary>
+    private static string AscendingUidJson(IReadOnlyCollection<uint> uids)
+    {
+        uint? last = null;
+        foreach (var uid in uids)
+        {
+            if (last >= uid) return UidJson(uids.Order().Distinct().ToArray());
+            last = uid;
+        }
+        return UidJson(uids);
+    }
 
     private static List<uint> ReadUids(SqliteConnection c, string sql, params (string, object?)[] args)
     {

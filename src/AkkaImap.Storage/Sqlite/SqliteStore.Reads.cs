@@ -247,9 +247,15 @@ public sealed partial class SqliteStore
 
     private static Func<MimePartNode> PartsOf(byte[] bytes) => () => ModelCodec.ReadParts(bytes);
 
+    /// <summary>
+    /// The rows of these UIDs, in ascending order. The list is the outer loop (CROSS JOIN keeps it
+    /// there), each UID a lookup: <c>uid IN (SELECT value FROM json_each(@uids))</c> built a temporary
+    /// b-tree of the list on every STORE (issue 17). Listed in ascending order without repeats, so
+    /// the rows come in that order.
+    /// </summary>
     private static List<MessageFlagState> SelectFlagRows(SqliteConnection c, long folderId, IReadOnlyCollection<uint> uids) =>
-        ReadFlagStates(c, "SELECT uid, flags, keywords, modseq FROM messages WHERE folder_id = @f AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
-            ("@f", folderId), ("@uids", UidJson(uids)));
+        ReadFlagStates(c, "SELECT m.uid, m.flags, m.keywords, m.modseq FROM json_each(@uids) w CROSS JOIN messages m ON m.folder_id = @f AND m.uid = w.value",
+            ("@f", folderId), ("@uids", AscendingUidJson(uids)));
 
     private static List<MessageFlagState> ReadFlagStates(SqliteConnection c, string sql, params (string, object)[] args)
     {

@@ -304,17 +304,13 @@ internal static class SearchIndex
     public static void Remove(SqliteConnection c, List<long> blobIds)
     {
         if (blobIds.Count == 0) return;
-        var ids = ("@ids", (object?)JsonSerializer.Serialize(blobIds, StorageJson.Default.ListInt64));
-        c.Exec("DELETE FROM text_unindexed WHERE blob_id IN (SELECT value FROM json_each(@ids))", ids);
-        c.Exec("DELETE FROM text_pending WHERE blob_id IN (SELECT value FROM json_each(@ids))", ids);
-        var indexed = new List<long>(blobIds.Count);
-        using (var folded = c.Cmd("DELETE FROM text_folded WHERE blob_id IN (SELECT value FROM json_each(@ids)) RETURNING blob_id", ids))
-        using (var r = folded.ExecuteReader())
-        {
-            while (r.Read()) indexed.Add(r.GetInt64(0));
-        }
+        c.EachKey("DELETE FROM text_unindexed WHERE blob_id = @key", blobIds);
+        c.EachKey("DELETE FROM text_pending WHERE blob_id = @key", blobIds);
+        var indexed = c.EachKey("DELETE FROM text_folded WHERE blob_id = @key RETURNING blob_id", blobIds);
         if (indexed.Count == 0) return;
-        ids = ("@ids", JsonSerializer.Serialize(indexed, StorageJson.Default.ListInt64));
+        // One statement each: FTS5 writes what a statement changed as a segment of its own at the
+        // statement's end, so a statement per row made an EXPUNGE of 5,000 indexed messages 5x slower.
+        var ids = ("@ids", (object?)JsonSerializer.Serialize(indexed, StorageJson.Default.ListInt64));
         c.Exec("DELETE FROM text_header WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
         c.Exec("DELETE FROM text_body WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
         c.Exec("DELETE FROM address_index WHERE rowid IN (SELECT value FROM json_each(@ids))", ids);
