@@ -406,6 +406,21 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Messages_asked_for_out_of_order_repeated_or_missing_are_read_once_each_in_ascending_order()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await FolderAsync(account, "INBOX");
+        await AppendAsync(inbox.Id, Simple("a"), Simple("b"), Simple("c"));
+
+        var infos = await Store.GetMessagesAsync(inbox.Id, [3, 1, 3, 9]);
+        Assert.Equal(new uint[] { 1, 3 }, infos.Select(m => m.Uid));
+        Assert.Equal(["a", "c"], infos.Select(m => m.Envelope.Subject));
+        var whole = await Store.ReadMessagesAsync(inbox.Id, [3, 1, 3, 9]);
+        Assert.Equal(new uint[] { 1, 3 }, whole.Keys.Order());
+        Assert.Equal(Encoding.UTF8.GetBytes(Simple("c")), whole[3]);
+    }
+
+    [Fact]
     public async Task Store_with_unchangedsince_skips_and_reports_messages_modified_later()
     {
         var account = await NewAccountAsync();
