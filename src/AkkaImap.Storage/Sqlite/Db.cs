@@ -72,8 +72,7 @@ internal static class Db
     /// </summary>
     public static List<long> EachKey(this SqliteConnection c, string sql, IEnumerable<long> keys, params (string Name, object Value)[] args)
     {
-        // Straight through SQLite's C API: through Microsoft.Data.Sqlite, a reader per key made an
-        // EXPUNGE of 5,000 messages 80% slower than the list in one statement.
+        // Straight through SQLite's C API (NativeRows), without a Microsoft.Data.Sqlite reader per key.
         var returned = new List<long>();
         foreach (var key in keys)
         {

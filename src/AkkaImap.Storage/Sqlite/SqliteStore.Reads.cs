@@ -272,8 +272,8 @@ public sealed partial class SqliteStore
     private static List<MessageInfo> ReadInfos(SqliteConnection c, long folderId, IReadOnlyCollection<uint> uids)
     {
         // Through NativeRows: Microsoft.Data.Sqlite's per-value calls (IsDBNull, GetBlob, its
-        // type checks) were a fifth of a UID FETCH of 500 headers on the readers (issue 17). In
-        // ascending UID order, the list's (SelectFlagRows).
+        // type checks) were a fifth of a UID FETCH of 500 headers on the readers (issue 17). The
+        // rows come in ascending UID order: the list is read first, ascending and once each (SelectFlagRows).
         using var r = new NativeRows(c, """
             SELECT m.uid, m.flags, m.keywords, m.modseq, m.internal_date, m.internal_tz, m.save_date, m.size,
                    b.email_id, b.thread_id, b.envelope, b.body, b.parts, b.preview
