@@ -66,7 +66,7 @@ internal static class Db
     /// <summary>
     /// Runs <paramref name="sql"/>, a statement on one key named <c>@key</c>, once for each of
     /// <paramref name="keys"/>, and returns the integers its RETURNING clause gives (none without one).
-    /// For the writer's deletes of a few rows: <c>key IN (SELECT value FROM json_each(@keys))</c> has
+    /// For the writer's deletes by key: <c>key IN (SELECT value FROM json_each(@keys))</c> has
     /// SQLite build a temporary b-tree of the list, with a page cache of its own, on every run (an
     /// EXPUNGE of one message built five; issue 17), where a prepared statement on one key is a lookup.
     /// </summary>
