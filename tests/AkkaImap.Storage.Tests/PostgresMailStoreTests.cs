@@ -375,12 +375,13 @@ public sealed class PostgresMailStoreTests(PostgresFixture fixture) : MailStoreC
         Task<T>[] started;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             // The writer has taken the hold: what comes next waits behind it.
-            while (store.QueuedWrites(folderId) > 0) await Task.Delay(5, timeout.Token);
-            started = writes.Select(write => write()).ToArray();
+            await store.WhenQueuedWrites(folderId, 0).WaitAsync(TimeSpan.FromSeconds(30));
+            var pending = writes.ToList();
+            var allQueued = store.WhenQueuedWrites(folderId, pending.Count);
+            started = pending.Select(write => write()).ToArray();
             // Appends reach the writer once their MIME analysis is done: wait until every write is queued.
-            while (store.QueuedWrites(folderId) < started.Length) await Task.Delay(5, timeout.Token);
+            await allQueued.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {

@@ -35,6 +35,7 @@ internal sealed class PgWriter : IAsyncDisposable
     private long _commits;
     private long _operations;
     private int _queued;
+    private readonly QueueCountWatch _watch = new();
 
     /// <param name="fsync">
     /// Off: commits do not wait for the WAL flush (<c>synchronous_commit = off</c> for this
@@ -55,6 +56,9 @@ internal sealed class PgWriter : IAsyncDisposable
     /// <summary>Operations queued and not yet taken by the loop (a single-reader channel cannot count them).</summary>
     public int Queued => Volatile.Read(ref _queued);
 
+    /// <summary>Completes once exactly <paramref name="count"/> operations are queued and not yet taken (tests).</summary>
+    public Task WhenQueued(int count) => _watch.When(count, () => Queued);
+
     public Task<T> Enqueue<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => Enqueue(new WriteOp<T>(work), ct);
 
     /// <summary>
@@ -73,6 +77,7 @@ internal sealed class PgWriter : IAsyncDisposable
             Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(PostgresStore));
         }
+        _watch.Changed(Queued);
         return op.Task;
     }
 
@@ -84,7 +89,7 @@ internal sealed class PgWriter : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var op)) batch.Add(op);
-            Interlocked.Add(ref _queued, -batch.Count);
+            _watch.Changed(Interlocked.Add(ref _queued, -batch.Count));
             await RunBatchAsync(batch).ConfigureAwait(false);
         }
     }

@@ -196,8 +196,8 @@ public sealed partial class PostgresStore : IStore, IDisposable
     /// </summary>
     internal Task HoldWriterAsync(long lane, Task release) => Write(lane, async _ => { await release.ConfigureAwait(false); return true; }, CancellationToken.None);
 
-    /// <summary>Tests: writes waiting for the writer of <paramref name="lane"/>.</summary>
-    internal int QueuedWrites(long lane) => Writer(lane).Queued;
+    /// <summary>Tests: completes once exactly <paramref name="count"/> writes wait for the writer of <paramref name="lane"/>.</summary>
+    internal Task WhenQueuedWrites(long lane, int count) => Writer(lane).WhenQueued(count);
 
     /// <summary>A setting of the store's connections as PostgreSQL shows it (tests).</summary>
     internal Task<string> ShowAsync(string setting, CancellationToken ct = default) =>

@@ -65,8 +65,8 @@ public sealed partial class SqliteStore : IStore, IDisposable
     internal long CommitCount => _writer.CommitCount;
     /// <summary>Write operations completed by this instance.</summary>
     internal long WriteOperationCount => _writer.OperationCount;
-    /// <summary>Writes queued and not yet taken by the writer.</summary>
-    internal int QueuedWrites => _writer.Queued;
+    /// <summary>Tests: completes once exactly <paramref name="count"/> writes are queued and not yet taken by the writer.</summary>
+    internal Task WhenQueuedWrites(int count) => _writer.WhenQueued(count);
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataFolder"/> and migrates its schema.</summary>
     public static Task<SqliteStore> OpenAsync(string dataFolder, StoreOptions? options = null, CancellationToken ct = default)

@@ -30,6 +30,7 @@ internal sealed class WriteQueue : IDisposable
     private long _operations;
     // Queued writes an index pass gives way to (all but appends and staging), not yet taken.
     private int _givenWay;
+    private readonly QueueCountWatch _watch = new();
 
     /// <param name="batchEnded">
     /// Called on the writer thread after each transaction: true once it is committed (before any
@@ -56,6 +57,9 @@ internal sealed class WriteQueue : IDisposable
             lock (_gate) return _queue.Count + _background.Count;
         }
     }
+
+    /// <summary>Completes once exactly <paramref name="count"/> operations are queued and not yet taken (tests).</summary>
+    public Task WhenQueued(int count) => _watch.When(count, () => Queued);
 
     // Completed by the next EnqueueBackground (tests wait for an index pass to queue).
     private TaskCompletionSource? _backgroundQueued;
@@ -97,6 +101,7 @@ internal sealed class WriteQueue : IDisposable
             if (!bulk) _givenWay++;
             // Only the writer waits on the gate, and only when nothing was queued.
             if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
+            _watch.Changed(_queue.Count + _background.Count);
         }
         return op.Task;
     }
@@ -118,6 +123,7 @@ internal sealed class WriteQueue : IDisposable
             _backgroundQueued?.TrySetResult();
             _backgroundQueued = null;
             if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
+            _watch.Changed(_queue.Count + _background.Count);
         }
         return op.Task;
     }
@@ -146,13 +152,16 @@ internal sealed class WriteQueue : IDisposable
                 && (_queue.Count == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(waiting.Since) >= BackgroundMaxWait))
             {
                 batch.Add(_background.Dequeue().Op);
-                return true;
             }
-            while (batch.Count < _maxBatch && _queue.TryDequeue(out var op))
+            else
             {
-                batch.Add(op);
-                if (!op.Bulk) _givenWay--;
+                while (batch.Count < _maxBatch && _queue.TryDequeue(out var op))
+                {
+                    batch.Add(op);
+                    if (!op.Bulk) _givenWay--;
+                }
             }
+            _watch.Changed(_queue.Count + _background.Count);
         }
         return true;
     }

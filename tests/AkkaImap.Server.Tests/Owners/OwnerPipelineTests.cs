@@ -34,12 +34,12 @@ public sealed class OwnerPipelineTests : SessionTestKit
         await ExecAsync(blocker, "BEGIN IMMEDIATE");
         var commits = Store.CommitCount;
         var first = Store.StoreFlagsAsync(folderId, [1u], StoreMode.Add, MessageFlags.Flagged);
-        AwaitCondition(() => Store.QueuedWrites == 0, Wait);
+        await Store.WhenQueuedWrites(0).WaitAsync(Wait);
 
         Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(folderId, [2u], StoreMode.Add, MessageFlags.Deleted, [], null), null, 2), session.Ref);
         Region.Tell(new AccountEnvelope(account.Id, new Expunge(folderId, null), null, 3), session.Ref);
         // Both wait behind it, neither answered.
-        AwaitCondition(() => Store.QueuedWrites == 2, Wait);
+        await Store.WhenQueuedWrites(2).WaitAsync(Wait);
         session.ExpectNoMsg(TimeSpan.Zero);
         await ExecAsync(blocker, "ROLLBACK");
 
@@ -78,10 +78,10 @@ public sealed class OwnerPipelineTests : SessionTestKit
         await blocker.OpenAsync();
         await ExecAsync(blocker, "BEGIN IMMEDIATE");
         var held = Store.SetSubscribedAsync(account.Owner, "Sent", false);
-        AwaitCondition(() => Store.QueuedWrites == 0, Wait);
+        await Store.WhenQueuedWrites(0).WaitAsync(Wait);
         Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(snapshot.FolderId, [1u], StoreMode.Remove, MessageFlags.Seen, [], null), null, 3), session.Ref);
         Region.Tell(new AccountEnvelope(account.Id, new StoreFlags(snapshot.FolderId, [1u], StoreMode.Add, MessageFlags.Seen, [], null), null, 4), session.Ref);
-        AwaitCondition(() => Store.QueuedWrites == 2, Wait);
+        await Store.WhenQueuedWrites(2).WaitAsync(Wait);
         await ExecAsync(blocker, "ROLLBACK");
         await held;
 
