@@ -13,9 +13,10 @@
 #   idle-p99-ms=P select-100k-ms=S fetch-flags-100k-ms=F idle-cpu-pct=C search-body-100k-ms=B
 #   mixed-starttls-ratio=T2
 # (mixed-tls-ratio: implicit TLS; mixed-starttls-ratio: STARTTLS; both with LOGIN in the loop, 50 clients.)
-# Full run: 60 s with no connections, mixed at 50 and 200 clients, 10,000 IDLE connections, a
-# 100,000-message folder (about 35 min on 2 cores). --quick: 20 s with no connections, 50
-# clients, 1,000 IDLE connections, 10,000 messages (about 12 min).
+# Full run: 60 s with no connections, mixed at 50 and 200 clients, long-lived sessions at one
+# offered load for both, 10,000 IDLE connections, a 100,000-message folder (about 40 min on 2
+# cores). --quick: 20 s with no connections, 50 clients, 1,000 IDLE connections, 10,000 messages
+# (about 13 min).
 # (Budgets for an otherwise idle machine.) --keep leaves the scratch folder (data, configs, logs)
 # for inspection. BENCH_RESULTS=DIR writes the results there instead of bench/.
 set -euo pipefail
@@ -53,6 +54,9 @@ DOVECOT_TLS_PORT=${DOVECOT_TLS_PORT:-$(free_port)}
 while [ "$DOVECOT_TLS_PORT" = "$AKKA_PORT" ] || [ "$DOVECOT_TLS_PORT" = "$DOVECOT_PORT" ] || [ "$DOVECOT_TLS_PORT" = "$AKKA_TLS_PORT" ]; do DOVECOT_TLS_PORT=$(free_port); done
 GEN_MBOX=${GEN_MBOX:-$HERE/gen_mbox.py}
 ROUNDS=${ROUNDS:-3}
+# The equal-load scenario's pace: loops a second per session (Dovecot sustained 1.5-1.7 at 200
+# clients on 2 cores, AkkaImap 4.6; bench/README.md).
+EQUAL_LOAD_PER_SESSION=${EQUAL_LOAD_PER_SESSION:-1.25}
 SOURCES=8   # client source addresses 127.0.0.2-9: 8 ephemeral port ranges for 10,000+ connections
 
 # 10,000 connections need as many descriptors in the servers and in the load tool.
@@ -140,6 +144,14 @@ scenario_mixed() { # NAME PORT OUT START-FUNCTION ROUND TLS-PORT
     log "$name (round $round): mixed load, long-lived sessions (no LOGIN), $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
     "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --no-login
   done
+  # The same long-lived sessions at one offered load for both servers (EQUAL_LOAD_PER_SESSION loops a
+  # second each, below what either sustains here), at the highest client count: latency at equal
+  # load, where the closed loop above compares each server at its own saturation.
+  clients=${MIXED_CLIENTS##* }
+  local rate
+  rate=$(awk -v c="$clients" -v r="$EQUAL_LOAD_PER_SESSION" 'BEGIN { printf "%.0f", c * r }')
+  log "$name (round $round): long-lived sessions at $rate loops a second, $clients clients, ${MIXED_SECONDS}s (load $(cut -d' ' -f1 /proc/loadavg))"
+  "${BENCH[@]}" mixed "${common[@]}" --pid "$SERVER_PID" --clients "$clients" --first-user 1 --warmup 15 --seconds "$MIXED_SECONDS" --no-login --loops-per-second "$rate"
   # Over TLS, as real clients connect, at the lowest client count: the LOGIN loop, a new
   # connection (and handshake) per session, on the implicit-TLS port and with STARTTLS.
   clients=${MIXED_CLIENTS%% *}

@@ -12,6 +12,10 @@ namespace AkkaImap.Bench;
 /// With <c>--no-login</c> each client logs in and selects INBOX once, untimed, and then loops over
 /// the same commands without LOGIN, SELECT and LOGOUT (a NOOP instead, as a client that keeps its
 /// session polls): what long-lived desktop and mobile sessions do.
+/// <c>--loops-per-second R</c> (with <c>--no-login</c>) paces the sessions so that they start R loops a
+/// second in all, each a fixed period after its last (label <c>equal-load-nologin-N-at-R</c>): the
+/// latency of two servers at one offered load, where the closed loop compares each at its own
+/// saturation.
 /// <c>--tls implicit|starttls</c> runs the same over TLS (labels <c>mixed-tls-N</c> and
 /// <c>mixed-starttls-N</c>, with <c>-nologin</c> for long-lived sessions); with LOGIN in the loop each
 /// session is a new connection, so its handshake counts.
@@ -25,15 +29,23 @@ public static class Mixed
         var warmup = TimeSpan.FromSeconds(o.Double("warmup", 5));
         var measure = TimeSpan.FromSeconds(o.Double("seconds", 20));
         var noLogin = o.Get("no-login", "false") == "true";
+        // Offered load: the sessions' loops a second, all together (0: each loop starts as soon as the last ended).
+        var loopsPerSecond = o.Double("loops-per-second", 0);
+        if (loopsPerSecond > 0 && !noLogin) throw new ArgumentException("--loops-per-second needs --no-login");
+        var period = loopsPerSecond > 0 ? TimeSpan.FromSeconds(clients / loopsPerSecond) : TimeSpan.Zero;
         var tls = o.Tls;
         var prefix = tls switch { TlsMode.Implicit => "mixed-tls", TlsMode.StartTls => "mixed-starttls", _ => "mixed" };
-        var label = o.Get("label", noLogin ? $"{prefix}-nologin-{clients}" : $"{prefix}-{clients}");
+        // Paced runs are labelled apart (equal-load-nologin-N-at-R): the targets are about the
+        // closed loop, where each server runs as fast as it can.
+        var label = o.Get("label", loopsPerSecond > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"equal-load{prefix[5..]}-nologin-{clients}-at-{loopsPerSecond:0}")
+            : noLogin ? $"{prefix}-nologin-{clients}" : $"{prefix}-{clients}");
         var appendMessages = Messages.ReadMbox(o.Get("mbox", "sample.mbox")).Where(m => m.Length < 64 * 1024).Take(50).ToList();
         var sampler = o.Sampler;
         var run = new RunState();
         using var hardStop = new CancellationTokenSource(warmup + measure + TimeSpan.FromSeconds(60));
 
-        var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(o, i, first + i, appendMessages, run, noLogin, tls, hardStop.Token))).ToList();
+        var tasks = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(o, i, first + i, appendMessages, run, noLogin, period, tls, hardStop.Token))).ToList();
         await Task.Delay(warmup);
         var before = sampler.Sample();
         var clock = Stopwatch.StartNew();
@@ -88,7 +100,7 @@ public static class Mixed
         }
     }
 
-    private static async Task<Latencies> ClientLoopAsync(Options o, int client, int userIndex, List<byte[]> appendMessages, RunState run, bool noLogin, TlsMode tls, CancellationToken ct)
+    private static async Task<Latencies> ClientLoopAsync(Options o, int client, int userIndex, List<byte[]> appendMessages, RunState run, bool noLogin, TimeSpan period, TlsMode tls, CancellationToken ct)
     {
         var latencies = new Latencies();
         var rnd = new Random(client);
@@ -98,7 +110,7 @@ public static class Mixed
             try
             {
                 await using var c = await ImapConnection.ConnectAsync(o.Server, o.Source(client), 16 * 1024, ct, tls);
-                await SessionAsync(c, user, o.Password, rnd, appendMessages, latencies, run, noLogin, ct);
+                await SessionAsync(c, user, o.Password, rnd, appendMessages, latencies, run, noLogin, period, ct);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
             {
@@ -112,7 +124,7 @@ public static class Mixed
         return latencies;
     }
 
-    private static async Task SessionAsync(ImapConnection c, string user, string password, Random rnd, List<byte[]> appendMessages, Latencies latencies, RunState run, bool noLogin, CancellationToken ct)
+    private static async Task SessionAsync(ImapConnection c, string user, string password, Random rnd, List<byte[]> appendMessages, Latencies latencies, RunState run, bool noLogin, TimeSpan period, CancellationToken ct)
     {
         async Task<TaggedReply> Timed(string name, Func<Task<TaggedReply>> action)
         {
@@ -149,10 +161,19 @@ public static class Mixed
             var exists = 0;
             await c.SendAsync("SELECT INBOX", ct);
             await c.ReadTaggedAsync(line => exists = ParseExists(line.Text) ?? exists, ct);
+            // Paced: the sessions start their loops spread over one period, and each starts its
+            // next a period after its last began (at once when the last took longer: no catching up).
+            if (period > TimeSpan.Zero) await Task.Delay(period * rnd.NextDouble(), ct);
+            var next = Stopwatch.GetTimestamp();
             while (!run.Stop && !ct.IsCancellationRequested)
             {
                 await Timed("NOOP", () => c.CommandAsync("NOOP", ct));
                 await WorkAsync(exists);
+                if (period <= TimeSpan.Zero) continue;
+                next += (long)(period.TotalSeconds * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+                else next = Stopwatch.GetTimestamp();
             }
 
             await c.CommandAsync("LOGOUT", ct);
