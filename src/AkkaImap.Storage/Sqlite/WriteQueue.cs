@@ -54,7 +54,7 @@ internal sealed class WriteQueue : IDisposable
     {
         get
         {
-            lock (_gate) return _queue.Count + _background.Count;
+            lock (_gate) return Waiting;
         }
     }
 
@@ -99,9 +99,7 @@ internal sealed class WriteQueue : IDisposable
             if (_closed) throw new ObjectDisposedException(nameof(SqliteStore));
             _queue.Enqueue(op);
             if (!bulk) _givenWay++;
-            // Only the writer waits on the gate, and only when nothing was queued.
-            if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
-            _watch.Changed(_queue.Count + _background.Count);
+            OneQueued();
         }
         return op.Task;
     }
@@ -122,10 +120,21 @@ internal sealed class WriteQueue : IDisposable
             _background.Enqueue((op, System.Diagnostics.Stopwatch.GetTimestamp()));
             _backgroundQueued?.TrySetResult();
             _backgroundQueued = null;
-            if (_queue.Count + _background.Count == 1) Monitor.Pulse(_gate);
-            _watch.Changed(_queue.Count + _background.Count);
+            OneQueued();
         }
         return op.Task;
+    }
+
+    // Operations queued and not yet taken; read with the gate held.
+    private int Waiting => _queue.Count + _background.Count;
+
+    /// <summary>After one operation was queued, with the gate held.</summary>
+    private void OneQueued()
+    {
+        var waiting = Waiting;
+        // Only the writer waits on the gate, and only when nothing was queued.
+        if (waiting == 1) Monitor.Pulse(_gate);
+        _watch.Changed(waiting);
     }
 
     private void Run()
@@ -161,7 +170,7 @@ internal sealed class WriteQueue : IDisposable
                     if (!op.Bulk) _givenWay--;
                 }
             }
-            _watch.Changed(_queue.Count + _background.Count);
+            _watch.Changed(Waiting);
         }
         return true;
     }
